@@ -1,0 +1,31 @@
+// @ts-check
+const createMDX = require('@next/mdx');
+const createNextIntlPlugin = require('next-intl/plugin');
+
+const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  pageExtensions: ['ts', 'tsx', 'mdx'],
+  reactStrictMode: true,
+  poweredByHeader: false,
+  experimental: {
+    // Starts the embedded practice cluster beside the app (instrumentation.ts).
+    instrumentationHook: true,
+    // Keep the Elasticsearch clients and the embedded database out of the server bundle.
+    serverComponentsExternalPackages: ['es7', 'es8', '@electric-sql/pglite', 'pg'],
+    optimizePackageImports: ['@elastic/eui', '@elastic/charts'],
+  },
+};
+
+// The remark plugins are ESM-only, so they are loaded with import() inside the async config.
+module.exports = async () => {
+  const { default: remarkFrontmatter } = await import('remark-frontmatter');
+  const { default: remarkMdxFrontmatter } = await import('remark-mdx-frontmatter');
+  const withMDX = createMDX({
+    options: {
+      remarkPlugins: [remarkFrontmatter, [remarkMdxFrontmatter, { name: 'frontmatter' }]],
+    },
+  });
+  return withNextIntl(withMDX(nextConfig));
+};
