@@ -1,0 +1,163 @@
+/**
+ * The contract between the practice cluster's storage/search engine (lib/practice/engine/**) and
+ * its HTTP layer (lib/practice/server, deployments, host simulator). One `Engine` instance holds one
+ * deployment's indices; the HTTP layer owns tenancy, security, flavours and response envelopes.
+ *
+ * Everything here is plain data in, plain data out: no HTTP, no timers. Errors are thrown as
+ * `EsError` carrying Elasticsearch's own error `type`, `reason` and HTTP status, so the HTTP layer
+ * can render `{ error: { root_cause, type, reason, ... }, status }` unchanged.
+ */
+
+export type Flavor = '7' | '8';
+
+export class EsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly reason: string,
+    /** Extra fields ES puts on the error object (e.g. `index`, `resource.type`, `line`, `col`). */
+    readonly extra: Record<string, unknown> = {},
+    readonly causedBy?: { type: string; reason: string },
+  ) {
+    super(reason);
+    this.name = 'EsError';
+  }
+}
+
+export interface EngineOptions {
+  flavor: Flavor;
+  /** Clock, injectable for tests and date math (`now-1m`). */
+  now?: () => number;
+}
+
+/** Elasticsearch field mapping (the subset the lab uses). */
+export interface FieldMapping {
+  type?: string; // keyword, text, date, long, integer, short, byte, double, float, half_float, scaled_float, boolean, ip, geo_point, object, nested, alias, match_only_text, wildcard, constant_keyword
+  properties?: Record<string, FieldMapping>;
+  fields?: Record<string, FieldMapping>;
+  format?: string;
+  ignore_above?: number;
+  path?: string; // alias target
+  scaling_factor?: number;
+  enabled?: boolean;
+  value?: unknown;
+  [k: string]: unknown;
+}
+export interface Mappings {
+  dynamic?: boolean | 'strict' | 'true' | 'false';
+  date_detection?: boolean;
+  dynamic_templates?: unknown[];
+  properties?: Record<string, FieldMapping>;
+  _meta?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export interface IndexInfo {
+  name: string;
+  uuid: string;
+  health: 'green' | 'yellow' | 'red';
+  status: 'open';
+  docsCount: number;
+  storeBytes: number;
+  creationDate: number;
+  hidden: boolean;
+  /** Set for a data stream's backing index. */
+  dataStream?: string;
+}
+
+export interface DataStreamInfo {
+  name: string;
+  timestampField: string;
+  indices: { index_name: string; index_uuid: string }[];
+  generation: number;
+  template: string;
+  hidden: boolean;
+}
+
+/** One action of `_bulk` after NDJSON parsing (the HTTP layer parses lines). */
+export interface BulkAction {
+  op: 'index' | 'create' | 'update' | 'delete';
+  index?: string; // may be omitted if the URL gave a default index
+  id?: string;
+  pipeline?: string;
+  source?: Record<string, unknown>; // for update: `{ doc, doc_as_upsert, upsert }`
+}
+
+export interface BulkItemResult {
+  [op: string]: {
+    _index: string;
+    _id: string;
+    _version?: number;
+    result?: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
+    _shards?: { total: number; successful: number; failed: number };
+    _seq_no?: number;
+    _primary_term?: number;
+    status: number;
+    error?: { type: string; reason: string; [k: string]: unknown };
+  };
+}
+
+export interface SearchParams {
+  /** From the query string; the body's `from`/`size` win when both are given (as ES). */
+  from?: number;
+  size?: number;
+  q?: string;
+  sort?: string;
+  restTotalHitsAsInt?: boolean;
+  trackTotalHits?: boolean | number;
+  ignoreUnavailable?: boolean;
+  allowNoIndices?: boolean;
+  expandWildcards?: string;
+  _source?: string | boolean;
+  _sourceIncludes?: string;
+  _sourceExcludes?: string;
+}
+
+export interface Engine {
+  readonly flavor: Flavor;
+
+  // Indices
+  createIndex(name: string, body?: { mappings?: Mappings; settings?: Record<string, unknown>; aliases?: Record<string, unknown> }): { acknowledged: true; shards_acknowledged: true; index: string };
+  deleteIndex(target: string): { acknowledged: true };
+  indexExists(target: string): boolean;
+  getMapping(target?: string): Record<string, { mappings: Mappings }>;
+  putMapping(target: string, body: Mappings): { acknowledged: true };
+  getSettings(target?: string): Record<string, { settings: Record<string, unknown> }>;
+  catIndices(pattern?: string): IndexInfo[];
+  /** Resolves a target expression (names, wildcards, comma lists, aliases, data streams) to concrete index names. */
+  resolve(target: string, opts?: { ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string }): string[];
+
+  // Templates, pipelines, data streams
+  putIndexTemplate(name: string, body: Record<string, unknown>): { acknowledged: true };
+  getIndexTemplate(name?: string): { index_templates: { name: string; index_template: Record<string, unknown> }[] };
+  deleteIndexTemplate(name: string): { acknowledged: true };
+  putLegacyTemplate(name: string, body: Record<string, unknown>): { acknowledged: true };
+  getLegacyTemplate(name?: string): Record<string, Record<string, unknown>>;
+  deleteLegacyTemplate(name: string): { acknowledged: true };
+  putPipeline(id: string, body: Record<string, unknown>): { acknowledged: true };
+  getPipeline(id?: string): Record<string, Record<string, unknown>>;
+  deletePipeline(id: string): { acknowledged: true };
+  createDataStream(name: string): { acknowledged: true };
+  getDataStream(name?: string): { data_streams: DataStreamInfo[] };
+  deleteDataStream(name: string): { acknowledged: true };
+
+  // Documents
+  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _id: string; _version: number; result: 'created' | 'updated'; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
+  get(index: string, id: string): { _index: string; _id: string; found: boolean; _version?: number; _seq_no?: number; _primary_term?: number; _source?: Record<string, unknown> };
+  delete(index: string, id: string): { _index: string; _id: string; result: 'deleted' | 'not_found'; _version: number };
+  bulk(actions: BulkAction[], opts?: { defaultIndex?: string; refresh?: boolean }): { took: number; errors: boolean; items: BulkItemResult[] };
+  refresh(target?: string): { _shards: { total: number; successful: number; failed: number } };
+  /** Removes documents older than `olderThanMs` (by `@timestamp`) from indices matching `pattern`; returns how many went. */
+  rollOff(pattern: string, olderThanMs: number): number;
+
+  // Search
+  search(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): Record<string, unknown>;
+  count(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): { count: number; _shards: { total: number; successful: number; skipped: number; failed: number } };
+  msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params?: SearchParams & { defaultIndex?: string }): { took: number; responses: Record<string, unknown>[] };
+
+  /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
+  approximateBytes(): number;
+}
+
+/** Factory the engine module must export from lib/practice/engine/index.ts */
+export type CreateEngine = (opts: EngineOptions) => Engine;
