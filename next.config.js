@@ -1,4 +1,5 @@
 // @ts-check
+const path = require('node:path');
 const createMDX = require('@next/mdx');
 const createNextIntlPlugin = require('next-intl/plugin');
 
@@ -9,12 +10,21 @@ const nextConfig = {
   pageExtensions: ['ts', 'tsx', 'mdx'],
   reactStrictMode: true,
   poweredByHeader: false,
+  // `npm test` runs ESLint on its own; building does not need to lint a second time.
+  eslint: { ignoreDuringBuilds: true },
   experimental: {
     // Starts the embedded practice cluster beside the app (instrumentation.ts).
     instrumentationHook: true,
     // Keep the Elasticsearch clients and the embedded database out of the server bundle.
     serverComponentsExternalPackages: ['es7', 'es8', '@electric-sql/pglite', 'pg'],
     optimizePackageImports: ['@elastic/eui', '@elastic/charts'],
+  },
+  webpack(config) {
+    config.resolve.alias = {
+      ...config.resolve.alias,
+      refractor$: path.join(__dirname, 'lib/vendor/refractor-lite.js'),
+    };
+    return config;
   },
 };
 

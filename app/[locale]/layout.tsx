@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
+import { notFound } from 'next/navigation';
+import { NextIntlClientProvider } from 'next-intl';
+import { getMessages, getTranslations, setRequestLocale } from 'next-intl/server';
+import type { ReactNode } from 'react';
+import { EuiRoot } from '@/components/providers/eui-root';
+import { AppShell } from '@/components/shell/app-shell';
+import { isLocale, locales } from '@/i18n/routing';
+import { loadAllFrontmatter } from '@/lib/content/load';
+import { parseColorMode, THEME_COOKIE } from '@/lib/theme';
+import '../globals.css';
+
+export function generateStaticParams() {
+  return locales.map((locale) => ({ locale }));
+}
+
+export async function generateMetadata({ params }: { params: { locale: string } }): Promise<Metadata> {
+  const t = await getTranslations({ locale: params.locale, namespace: 'app' });
+  return { title: { default: t('title'), template: `%s · ${t('shortTitle')}` }, description: t('stackVersion') };
+}
+
+export default async function LocaleLayout({ children, params }: { children: ReactNode; params: { locale: string } }) {
+  const { locale } = params;
+  if (!isLocale(locale)) notFound();
+  setRequestLocale(locale);
+  const [messages, chapterMeta] = await Promise.all([getMessages(), loadAllFrontmatter(locale)]);
+  const colorMode = parseColorMode(cookies().get(THEME_COOKIE)?.value);
+  const nav = chapterMeta.map(({ chapter, frontmatter }) => ({
+    number: chapter.number,
+    slug: chapter.slug,
+    title: frontmatter.title,
+  }));
+
+  return (
+    <html lang={locale} data-color-mode={colorMode}>
+      <body>
+        <NextIntlClientProvider messages={messages} locale={locale}>
+          <EuiRoot initialColorMode={colorMode}>
+            <AppShell chapters={nav}>{children}</AppShell>
+          </EuiRoot>
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

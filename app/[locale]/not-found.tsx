@@ -1,0 +1,5 @@
+import { NotFoundPrompt } from '@/components/guide/status-pages';
+
+export default function NotFound() {
+  return <NotFoundPrompt />;
+}

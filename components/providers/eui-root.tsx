@@ -1,0 +1,106 @@
+'use client';
+
+import { EuiProvider } from '@elastic/eui';
+import createCache, { type EmotionCache } from '@emotion/cache';
+import { useServerInsertedHTML } from 'next/navigation';
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import './icons';
+import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
+
+interface InsertedStyle {
+  name: string;
+  isGlobal: boolean;
+}
+
+/**
+ * An Emotion cache that remembers which styles were inserted since the last flush, so each chunk
+ * of streamed server HTML carries exactly the CSS its markup needs (no flash of unstyled content).
+ * This is the App Router recipe: the default Emotion SSR hooks only know the Pages Router.
+ */
+function createFlushableCache(): { cache: EmotionCache; flush: () => InsertedStyle[] } {
+  const cache = createCache({ key: 'eui' });
+  cache.compat = true;
+  const insert = cache.insert;
+  let inserted: InsertedStyle[] = [];
+  cache.insert = (...args) => {
+    const [selector, serialized] = args;
+    if (cache.inserted[serialized.name] === undefined) {
+      inserted.push({ name: serialized.name, isGlobal: !selector });
+    }
+    return insert(...args);
+  };
+  const flush = () => {
+    const flushed = inserted;
+    inserted = [];
+    return flushed;
+  };
+  return { cache, flush };
+}
+
+interface ColorModeContextValue {
+  colorMode: ColorMode;
+  toggleColorMode: () => void;
+}
+
+const ColorModeContext = createContext<ColorModeContextValue | null>(null);
+
+export function useColorMode(): ColorModeContextValue {
+  const value = useContext(ColorModeContext);
+  if (!value) throw new Error('useColorMode must be used inside <EuiRoot>');
+  return value;
+}
+
+export interface EuiRootProps {
+  /** Read from the theme cookie by the server layout, so the first paint already has the right theme. */
+  initialColorMode: ColorMode;
+  children: ReactNode;
+}
+
+/** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
+export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
+  const [{ cache, flush }] = useState(createFlushableCache);
+  const [colorMode, setColorMode] = useState<ColorMode>(initialColorMode);
+
+  useServerInsertedHTML(() => {
+    const names = flush();
+    if (names.length === 0) return null;
+    const globals: { name: string; style: string }[] = [];
+    let styles = '';
+    let dataEmotion = cache.key;
+    for (const { name, isGlobal } of names) {
+      const style = cache.inserted[name];
+      if (typeof style !== 'string') continue;
+      if (isGlobal) {
+        globals.push({ name, style });
+      } else {
+        styles += style;
+        dataEmotion += ` ${name}`;
+      }
+    }
+    return (
+      <>
+        {globals.map(({ name, style }) => (
+          <style key={name} data-emotion={`${cache.key}-global ${name}`} dangerouslySetInnerHTML={{ __html: style }} />
+        ))}
+        {styles && <style data-emotion={dataEmotion} dangerouslySetInnerHTML={{ __html: styles }} />}
+      </>
+    );
+  });
+
+  const toggleColorMode = useCallback(() => {
+    setColorMode((current) => {
+      const next: ColorMode = current === 'dark' ? 'light' : 'dark';
+      document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+      return next;
+    });
+  }, []);
+  const contextValue = useMemo(() => ({ colorMode, toggleColorMode }), [colorMode, toggleColorMode]);
+
+  return (
+    <ColorModeContext.Provider value={contextValue}>
+      <EuiProvider cache={cache} colorMode={colorMode}>
+        {children}
+      </EuiProvider>
+    </ColorModeContext.Provider>
+  );
+}

@@ -1,0 +1,128 @@
+'use client';
+
+import {
+  EuiButtonIcon,
+  EuiHeader,
+  EuiHeaderLogo,
+  EuiHeaderSection,
+  EuiHeaderSectionItem,
+  EuiPageTemplate,
+  EuiSideNav,
+  EuiSkipLink,
+  EuiTitle,
+  EuiToolTip,
+  type EuiSideNavItemType,
+} from '@elastic/eui';
+import { useTranslations } from 'next-intl';
+import { useState, type ReactNode } from 'react';
+import { useColorMode } from '@/components/providers/eui-root';
+import { Link, usePathname } from '@/i18n/navigation';
+import { LanguageSwitch } from './language-switch';
+
+export interface ChapterNavItem {
+  number: number;
+  slug: string;
+  title: string;
+}
+
+export interface AppShellProps {
+  chapters: ChapterNavItem[];
+  children: ReactNode;
+}
+
+export function AppShell({ chapters, children }: AppShellProps) {
+  const t = useTranslations();
+  const pathname = usePathname();
+  const { colorMode, toggleColorMode } = useColorMode();
+  const [navOpenOnMobile, setNavOpenOnMobile] = useState(false);
+
+  const items: EuiSideNavItemType<unknown>[] = [
+    {
+      id: 'home',
+      name: t('nav.home'),
+      href: '/',
+      isSelected: pathname === '/',
+      renderItem: ({ href, children: label, className }) => (
+        <Link href={href ?? '/'} className={className} data-testid="nav-home">
+          {label}
+        </Link>
+      ),
+    },
+    ...chapters.map((chapter) => {
+      const href = `/chapters/${chapter.slug}`;
+      return {
+        id: chapter.slug,
+        name: `${chapter.number}. ${chapter.title}`,
+        href,
+        isSelected: pathname === href,
+        renderItem: ({ className, children: label }: { className?: string; children: ReactNode }) => (
+          <Link
+            href={href}
+            className={className}
+            data-testid={`nav-chapter-${chapter.number}`}
+            aria-current={pathname === href ? 'page' : undefined}
+          >
+            {label}
+          </Link>
+        ),
+      };
+    }),
+  ];
+
+  const themeLabel = colorMode === 'dark' ? t('theme.toLight') : t('theme.toDark');
+
+  return (
+    <div data-color-mode={colorMode} data-testid="app-shell">
+      <EuiSkipLink destinationId="main-content" position="fixed">
+        {t('app.skipToContent')}
+      </EuiSkipLink>
+      <EuiHeader position="static">
+        <EuiHeaderSection>
+          <EuiHeaderSectionItem>
+            <Link href="/" legacyBehavior passHref>
+              <EuiHeaderLogo iconTitle={t('nav.home')} />
+            </Link>
+          </EuiHeaderSectionItem>
+          <EuiHeaderSectionItem>
+            <EuiTitle size="xxs">
+              <span>{t('app.shortTitle')}</span>
+            </EuiTitle>
+          </EuiHeaderSectionItem>
+        </EuiHeaderSection>
+        <EuiHeaderSection side="right">
+          <EuiHeaderSectionItem>
+            <LanguageSwitch />
+          </EuiHeaderSectionItem>
+          <EuiHeaderSectionItem>
+            <EuiToolTip content={themeLabel} disableScreenReaderOutput>
+              <EuiButtonIcon
+                iconType={colorMode === 'dark' ? 'sun' : 'moon'}
+                aria-label={themeLabel}
+                onClick={toggleColorMode}
+                data-testid="theme-toggle"
+                color="text"
+              />
+            </EuiToolTip>
+          </EuiHeaderSectionItem>
+        </EuiHeaderSection>
+      </EuiHeader>
+      <EuiPageTemplate panelled restrictWidth={1400} grow>
+        <EuiPageTemplate.Sidebar sticky minWidth={240}>
+          <nav aria-label={t('nav.chapters')}>
+            <EuiSideNav
+              heading={t('nav.chapters')}
+              headingProps={{ screenReaderOnly: true }}
+              mobileTitle={t('nav.chapters')}
+              toggleOpenOnMobile={() => setNavOpenOnMobile((open) => !open)}
+              isOpenOnMobile={navOpenOnMobile}
+              items={[{ id: 'guide', name: t('app.title'), items }]}
+            />
+          </nav>
+        </EuiPageTemplate.Sidebar>
+        <main id="main-content" tabIndex={-1}>
+          {children}
+        </main>
+      </EuiPageTemplate>
+    </div>
+  );
+}

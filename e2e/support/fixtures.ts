@@ -1,0 +1,51 @@
+import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+
+/** Console noise from Chromium itself on a machine with no network, not from the app. */
+const ignoredConsole = [/Failed to load resource: net::ERR_/, /favicon\.ico/];
+
+export interface GuideFixtures {
+  /** Every console error or warning the page printed, collected for the "no console errors" checks. */
+  consoleProblems: string[];
+}
+
+export const test = base.extend<GuideFixtures>({
+  consoleProblems: async ({ page }, use) => {
+    const problems: string[] = [];
+    const onConsole = (message: ConsoleMessage) => {
+      if (message.type() !== 'error' && message.type() !== 'warning') return;
+      const text = message.text();
+      if (ignoredConsole.some((pattern) => pattern.test(text))) return;
+      problems.push(`${message.type()}: ${text}`);
+    };
+    page.on('console', onConsole);
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await use(problems);
+    page.off('console', onConsole);
+  },
+});
+
+export { expect };
+
+export const chapterSlugs = ['cluster', 'metricbeat', 'filebeat', 'alerting', 'machine-learning'] as const;
+
+/** Page object for a chapter page. */
+export class ChapterPage {
+  constructor(readonly page: Page) {}
+
+  async open(locale: 'ko' | 'en', slug: string, hash = '') {
+    await this.page.goto(`/${locale}/chapters/${slug}${hash}`);
+    await expect(this.page.getByTestId('chapter-body')).toBeVisible();
+  }
+
+  steps() {
+    return this.page.locator('[data-step]');
+  }
+
+  step(n: number) {
+    return this.page.locator(`#step-${n}`);
+  }
+
+  commands() {
+    return this.page.getByTestId('command');
+  }
+}

@@ -1,0 +1,29 @@
+import type { MDXComponents } from 'mdx/types';
+import { Erratum, Expect, VersionNote } from '@/components/guide/callouts';
+import { Checkpoint } from '@/components/guide/checkpoint';
+import { Command, Config, Output } from '@/components/guide/code-blocks';
+import { MdxLink } from '@/components/guide/mdx-link';
+import { Panel } from '@/components/guide/panel';
+import { Platform, Platforms } from '@/components/guide/platforms';
+import { Beside, Step } from '@/components/guide/step';
+
+/** The tags chapter MDX may use; content/ never imports components itself. */
+const guideComponents = {
+  Step,
+  Beside,
+  Command,
+  Config,
+  Output,
+  Platforms,
+  Platform,
+  Checkpoint,
+  Panel,
+  Expect,
+  Erratum,
+  VersionNote,
+  a: MdxLink,
+};
+
+export function useMDXComponents(components: MDXComponents): MDXComponents {
+  return { ...components, ...guideComponents } as MDXComponents;
+}

@@ -1,0 +1,9 @@
+// EUI publishes its types for `@elastic/eui/src/...`; the tree-shakeable ES build lives under
+// `@elastic/eui/es/...`. These declarations point the deep imports we use at those types.
+declare module '@elastic/eui/es/components/icon/icon' {
+  export { appendIconComponentCache } from '@elastic/eui/src/components/icon/icon';
+}
+declare module '@elastic/eui/es/components/icon/assets/*' {
+  import type { FunctionComponent, SVGProps } from 'react';
+  export const icon: FunctionComponent<SVGProps<SVGSVGElement> & { title?: string; titleId?: string }>;
+}
