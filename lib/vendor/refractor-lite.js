@@ -1,12 +1,16 @@
 // EUI's code blocks import `refractor`, which registers all ~280 Prism grammars (about 250 KB of
-// gzipped JavaScript on every page). The guide highlights only shell, YAML and JSON, so
-// next.config.js points `refractor` here: the same API with just those grammars.
-'use strict';
+// gzipped JavaScript on every page). The guide highlights only shell, PowerShell, YAML and JSON,
+// so next.config.js points `refractor` here: the same API with just those grammars.
+import refractor from 'refractor/core';
+import bash from 'refractor/lang/bash';
+import json from 'refractor/lang/json';
+import powershell from 'refractor/lang/powershell';
+import yaml from 'refractor/lang/yaml';
 
-const refractor = require('refractor/core');
+refractor.register(bash);
+refractor.register(yaml);
+refractor.register(json);
+refractor.register(powershell);
 
-refractor.register(require('refractor/lang/bash'));
-refractor.register(require('refractor/lang/yaml'));
-refractor.register(require('refractor/lang/json'));
-
-module.exports = refractor;
+export const { highlight, listLanguages, register, registered, alias } = refractor;
+export default refractor;
