@@ -6,8 +6,19 @@ describe('parseServerEnv', () => {
     expect(parseServerEnv({})).toMatchObject({ PRACTICE_CLUSTER_PORT: 9200, PRACTICE_CLUSTER: true });
   });
 
+  it('keeps the embedded database unless DATABASE_URL names a PostgreSQL server', () => {
+    const embedded = parseServerEnv({});
+    expect(embedded.DATABASE_URL).toBeUndefined();
+    expect(embedded.DATA_DIR).toBe('./data');
+    expect(parseServerEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    const url = 'postgres://lab:secret@db.internal:5432/lab';
+    expect(parseServerEnv({ DATABASE_URL: url, DATA_DIR: '/var/lib/lab' })).toMatchObject({ DATABASE_URL: url, DATA_DIR: '/var/lib/lab' });
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseServerEnv({ PRACTICE_CLUSTER_PORT: 'ninety' })).toThrow(/PRACTICE_CLUSTER_PORT/);
     expect(() => parseServerEnv({ PRACTICE_CLUSTER: 'maybe' })).toThrow(/PRACTICE_CLUSTER/);
+    expect(() => parseServerEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() => parseServerEnv({ DATABASE_URL: 'mysql://db/lab' })).toThrow(/DATABASE_URL/);
   });
 });

@@ -12,6 +12,17 @@ const serverEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /** PostgreSQL for several app instances; unset (or empty) keeps the embedded PGlite database. */
+  DATABASE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .url()
+      .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  /** The app's data folder: the embedded database (pglite/) and generated secrets live here. */
+  DATA_DIR: z.string().min(1).default('./data'),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

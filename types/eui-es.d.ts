@@ -7,3 +7,6 @@ declare module '@elastic/eui/es/components/icon/assets/*' {
   import type { FunctionComponent, SVGProps } from 'react';
   export const icon: FunctionComponent<SVGProps<SVGSVGElement> & { title?: string; titleId?: string }>;
 }
+declare module '@elastic/eui/es/components/code/code_block' {
+  export { EuiCodeBlock } from '@elastic/eui/src/components/code/code_block';
+}

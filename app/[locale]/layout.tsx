@@ -16,6 +16,7 @@ export function generateStaticParams() {
 }
 
 export async function generateMetadata({ params }: { params: { locale: string } }): Promise<Metadata> {
+  if (!isLocale(params.locale)) return {};
   const t = await getTranslations({ locale: params.locale, namespace: 'app' });
   return { title: { default: t('title'), template: `%s · ${t('shortTitle')}` }, description: t('stackVersion') };
 }

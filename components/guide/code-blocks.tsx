@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 
 // Syntax highlighting (EUI's code block with its Prism grammars) is the heaviest widget on a chapter
 // page: it is rendered on the server as usual, and its script loads after the page's first load.
-const EuiCodeBlock = dynamic(() => import('@elastic/eui').then((eui) => eui.EuiCodeBlock));
+const EuiCodeBlock = dynamic(() => import('@elastic/eui/es/components/code/code_block').then((codeBlock) => codeBlock.EuiCodeBlock));
 
 /** Trims the blank first/last line that template-literal children carry in MDX. */
 function clean(code: string): string {

@@ -4,7 +4,7 @@ import { setRequestLocale } from 'next-intl/server';
 import { ChapterBody } from '@/components/guide/chapter-body';
 import { ChapterFrame } from '@/components/guide/chapter-header';
 import { chapterBySlug, chapterByNumber, chapters } from '@/content/chapters';
-import { locales, type Locale } from '@/i18n/routing';
+import { isLocale, locales, type Locale } from '@/i18n/routing';
 import { loadChapter } from '@/lib/content/load';
 
 interface ChapterPageProps {
@@ -17,7 +17,7 @@ export function generateStaticParams() {
 
 export async function generateMetadata({ params }: ChapterPageProps): Promise<Metadata> {
   const chapter = chapterBySlug(params.slug);
-  if (!chapter) return {};
+  if (!chapter || !isLocale(params.locale)) return {};
   const { frontmatter } = await loadChapter(params.locale, chapter);
   return { title: frontmatter.title, description: frontmatter.summary };
 }
@@ -31,7 +31,7 @@ async function neighbour(locale: Locale, number: number) {
 
 export default async function ChapterPage({ params }: ChapterPageProps) {
   const chapter = chapterBySlug(params.slug);
-  if (!chapter) notFound();
+  if (!chapter || !isLocale(params.locale)) notFound();
   setRequestLocale(params.locale);
   const [{ frontmatter, Content }, previous, next] = await Promise.all([
     loadChapter(params.locale, chapter),

@@ -1,0 +1,116 @@
+import 'server-only';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { type CheckpointResult, checkpointResults, type CheckpointState } from '../schema';
+import type { Database } from '../types';
+
+export interface CheckpointResultInput {
+  participantId: string;
+  checkpointId: string;
+  state: CheckpointState;
+  detail?: string | null;
+  /** The app's error code when `state` is `error`. */
+  errorCode?: string | null;
+}
+
+export interface RecordOutcome {
+  /** The stored result after the call (unchanged when it was already done). */
+  result: CheckpointResult;
+  /** False when the checkpoint was already done and the new result was ignored. */
+  applied: boolean;
+  /** True for exactly one call per checkpoint and participant, however many race. */
+  becameDone: boolean;
+}
+
+/**
+ * Stores a verification result. Monotone: once done, a checkpoint stays done whatever is recorded
+ * later. The rule lives in the statement (the update's WHERE), not in a read-then-write, so app
+ * instances racing on the same row cannot move it back; resetProgress is the only way back.
+ */
+export async function recordResult(db: Database, input: CheckpointResultInput): Promise<RecordOutcome> {
+  // A reset may delete the done row between the two statements; the next round then inserts.
+  for (let round = 0; round < 3; round += 1) {
+    const applied = await upsertUnlessDone(db, input);
+    if (applied) return { result: applied, applied: true, becameDone: input.state === 'done' };
+    const [current] = await db
+      .select()
+      .from(checkpointResults)
+      .where(
+        and(
+          eq(checkpointResults.participantId, input.participantId),
+          eq(checkpointResults.checkpointId, input.checkpointId),
+        ),
+      );
+    if (current) return { result: current, applied: false, becameDone: false };
+  }
+  throw new Error(`checkpoint result ${input.checkpointId} kept vanishing while being recorded`);
+}
+
+async function upsertUnlessDone(db: Database, input: CheckpointResultInput): Promise<CheckpointResult | undefined> {
+  const done = input.state === 'done';
+  const [row] = await db
+    .insert(checkpointResults)
+    .values({
+      participantId: input.participantId,
+      checkpointId: input.checkpointId,
+      state: input.state,
+      detail: input.detail ?? null,
+      errorCode: input.errorCode ?? null,
+      firstDoneAt: done ? sql`now()` : null,
+      updatedAt: sql`now()`,
+    })
+    .onConflictDoUpdate({
+      target: [checkpointResults.participantId, checkpointResults.checkpointId],
+      set: {
+        state: sql`excluded.state`,
+        detail: sql`excluded.detail`,
+        errorCode: sql`excluded.error_code`,
+        attempts: sql`${checkpointResults.attempts} + 1`,
+        firstDoneAt: sql`excluded.first_done_at`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+      setWhere: ne(checkpointResults.state, 'done'),
+    })
+    .returning();
+  return row;
+}
+
+/** The participant's results for the given checkpoints (a chapter's), or all of them. */
+export async function getResults(
+  db: Database,
+  participantId: string,
+  checkpointIds?: readonly string[],
+): Promise<CheckpointResult[]> {
+  if (checkpointIds && checkpointIds.length === 0) return [];
+  return db
+    .select()
+    .from(checkpointResults)
+    .where(
+      and(
+        eq(checkpointResults.participantId, participantId),
+        checkpointIds ? inArray(checkpointResults.checkpointId, [...checkpointIds]) : undefined,
+      ),
+    )
+    .orderBy(asc(checkpointResults.checkpointId));
+}
+
+/**
+ * The instructor's reset: forgets the participant's results (all, or the given checkpoints) so
+ * they are verified afresh. Returns how many were forgotten.
+ */
+export async function resetProgress(
+  db: Database,
+  participantId: string,
+  checkpointIds?: readonly string[],
+): Promise<number> {
+  if (checkpointIds && checkpointIds.length === 0) return 0;
+  const rows = await db
+    .delete(checkpointResults)
+    .where(
+      and(
+        eq(checkpointResults.participantId, participantId),
+        checkpointIds ? inArray(checkpointResults.checkpointId, [...checkpointIds]) : undefined,
+      ),
+    )
+    .returning({ checkpointId: checkpointResults.checkpointId });
+  return rows.length;
+}

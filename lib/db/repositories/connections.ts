@@ -1,0 +1,128 @@
+import 'server-only';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import {
+  type ClusterConnection,
+  clusterConnections,
+  type ConnectionAuthType,
+  type ConnectionKind,
+  type ConnectionStatusSnapshot,
+} from '../schema';
+import type { Database } from '../types';
+
+export interface ConnectionInput {
+  kind: ConnectionKind;
+  /** The Elasticsearch URL, without credentials. */
+  endpoint: string;
+  cloudIdLabel?: string | null;
+  kibanaUrl?: string | null;
+  authType: ConnectionAuthType;
+  /** Ciphertext made by lib/crypto; stored and returned exactly as given. */
+  encryptedCredentials: string;
+  credentialsVersion?: number;
+  practiceDeploymentId?: string | null;
+}
+
+/** A connection as anyone but the cluster client may see it: everything except the credentials. */
+export type ConnectionSummary = Omit<ClusterConnection, 'encryptedCredentials'>;
+
+const { encryptedCredentials: _credentials, ...summaryColumns } = getTableColumns(clusterConnections);
+
+/**
+ * Stores the participant's one connection, replacing any earlier one. The row gets a new id each
+ * time, so a client cached or a probe started for the old credentials can tell it is stale.
+ */
+export async function upsertConnection(db: Database, participantId: string, input: ConnectionInput): Promise<ClusterConnection> {
+  const values = {
+    kind: input.kind,
+    endpoint: input.endpoint,
+    cloudIdLabel: input.cloudIdLabel ?? null,
+    kibanaUrl: input.kibanaUrl ?? null,
+    authType: input.authType,
+    encryptedCredentials: input.encryptedCredentials,
+    credentialsVersion: input.credentialsVersion ?? 1,
+    practiceDeploymentId: input.practiceDeploymentId ?? null,
+  };
+  const [row] = await db
+    .insert(clusterConnections)
+    .values({ participantId, ...values })
+    .onConflictDoUpdate({
+      target: clusterConnections.participantId,
+      set: {
+        ...values,
+        id: sql`gen_random_uuid()`,
+        lastStatus: null,
+        lastStatusAt: null,
+        lastErrorCode: null,
+        lastErrorAt: null,
+        connectedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+/** With the encrypted credentials: for the code that builds the cluster client, nothing else. */
+export async function getConnection(db: Database, participantId: string): Promise<ClusterConnection | undefined> {
+  const [row] = await db.select().from(clusterConnections).where(eq(clusterConnections.participantId, participantId));
+  return row;
+}
+
+export async function getConnectionSummary(db: Database, participantId: string): Promise<ConnectionSummary | undefined> {
+  const [row] = await db
+    .select(summaryColumns)
+    .from(clusterConnections)
+    .where(eq(clusterConnections.participantId, participantId));
+  return row;
+}
+
+export interface RecordGuard {
+  /** Only record when the stored connection still has this id (it was not replaced meanwhile). */
+  connectionId?: string;
+}
+
+function target(participantId: string, guard: RecordGuard) {
+  return and(
+    eq(clusterConnections.participantId, participantId),
+    guard.connectionId ? eq(clusterConnections.id, guard.connectionId) : undefined,
+  );
+}
+
+/** Keeps what the last successful probe found. The last error stays, with its own time. */
+export async function recordConnectionStatus(
+  db: Database,
+  participantId: string,
+  status: ConnectionStatusSnapshot,
+  guard: RecordGuard = {},
+): Promise<boolean> {
+  const rows = await db
+    .update(clusterConnections)
+    .set({ lastStatus: status, lastStatusAt: sql`now()`, updatedAt: sql`now()` })
+    .where(target(participantId, guard))
+    .returning({ id: clusterConnections.id });
+  return rows.length > 0;
+}
+
+/** `code` is one of the app's error codes (`unauthorized`, `timeout`, ...), never a raw message. */
+export async function recordConnectionError(
+  db: Database,
+  participantId: string,
+  code: string,
+  guard: RecordGuard = {},
+): Promise<boolean> {
+  const rows = await db
+    .update(clusterConnections)
+    .set({ lastErrorCode: code, lastErrorAt: sql`now()`, updatedAt: sql`now()` })
+    .where(target(participantId, guard))
+    .returning({ id: clusterConnections.id });
+  return rows.length > 0;
+}
+
+/** Forgets the participant's credentials (Disconnect). */
+export async function deleteConnection(db: Database, participantId: string): Promise<boolean> {
+  const rows = await db
+    .delete(clusterConnections)
+    .where(eq(clusterConnections.participantId, participantId))
+    .returning({ id: clusterConnections.id });
+  return rows.length > 0;
+}

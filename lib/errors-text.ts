@@ -1,0 +1,493 @@
+import type { ErrorCode } from './errors';
+
+/**
+ * What the reader sees for each error code, in Korean (the handout's language, the default) and
+ * English. Texts are functions of the error's public params, so a sub-reason (which part of a
+ * Cloud ID is wrong, which feature needs a licence) reads as one sentence in each language.
+ */
+export type TextLocale = 'ko' | 'en';
+
+export type ErrorTextParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+type Text = (params: ErrorTextParams) => string;
+
+interface LocalisedText {
+  message: Text;
+  hint: Text;
+}
+
+type ErrorTexts = Record<ErrorCode, Record<TextLocale, LocalisedText>>;
+
+function param(params: ErrorTextParams, name: string): string | undefined {
+  const value = params[name];
+  return value === undefined || value === '' ? undefined : String(value);
+}
+
+/** Picks a sub-reason's text, falling back to `other` for an unknown or missing reason. */
+function byReason(texts: Record<string, Text> & { other: Text }): Text {
+  return (params) => {
+    const reason = param(params, 'reason');
+    const text = (reason !== undefined ? texts[reason] : undefined) ?? texts.other;
+    return text(params);
+  };
+}
+
+function fixed(text: string): Text {
+  return () => text;
+}
+
+const FEATURE_EN: Record<string, string> = { watcher: 'Watcher (alerting)', ml: 'Machine learning' };
+const FEATURE_KO: Record<string, string> = { watcher: 'Watcher(알림)', ml: '머신러닝' };
+
+function seconds(params: ErrorTextParams, name: string): string | undefined {
+  const raw = params[name];
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
+  return name.endsWith('Ms') ? String(Math.max(1, Math.round(raw / 1000))) : String(Math.max(1, Math.round(raw)));
+}
+
+export const ERROR_TEXTS: ErrorTexts = {
+  invalid_cloud_id: {
+    en: {
+      message: byReason({
+        empty: fixed('The Cloud ID is empty.'),
+        looks_like_url: fixed('This is a URL, not a Cloud ID.'),
+        no_colon: fixed("The Cloud ID is not valid: it has no ':' between the deployment name and the encoded part."),
+        not_base64: fixed("The Cloud ID is not valid: the part after the last ':' is not base64."),
+        wrong_parts: (p) =>
+          `The Cloud ID is not valid: it decodes to ${param(p, 'partCount') ?? 'too few'} '$'-separated parts where at least 3 are needed (host, Elasticsearch id, Kibana id).`,
+        empty_uuid: fixed('The Cloud ID is not valid: its Elasticsearch id is empty.'),
+        bad_uuid: fixed('The Cloud ID is not valid: its Elasticsearch or Kibana id contains characters that are not allowed.'),
+        bad_host: fixed('The Cloud ID is not valid: the host name in it is not valid.'),
+        bad_port: fixed('The Cloud ID is not valid: the port in it is not a valid port number.'),
+        other: fixed('The Cloud ID is not valid.'),
+      }),
+      hint: byReason({
+        looks_like_url: fixed('Paste it into the URL field instead, or copy the Cloud ID from the deployment page.'),
+        other: fixed(
+          'Copy the Cloud ID again from the deployment page of the Elastic Cloud console; it looks like my-deployment:dXMtY2VudHJhbDEu… (a name, a colon, then a long code).',
+        ),
+      }),
+    },
+    ko: {
+      message: byReason({
+        empty: fixed('Cloud ID가 비어 있습니다.'),
+        looks_like_url: fixed('Cloud ID가 아니라 URL입니다.'),
+        no_colon: fixed("Cloud ID가 올바르지 않습니다: 배포 이름과 인코딩된 부분 사이에 ':'가 없습니다."),
+        not_base64: fixed("Cloud ID가 올바르지 않습니다: 마지막 ':' 뒤의 부분이 base64가 아닙니다."),
+        wrong_parts: (p) =>
+          `Cloud ID가 올바르지 않습니다: 디코딩하면 '$'로 나뉜 부분이 ${param(p, 'partCount') ?? '너무 적은 수'}개인데, 3개 이상(호스트, Elasticsearch ID, Kibana ID)이어야 합니다.`,
+        empty_uuid: fixed('Cloud ID가 올바르지 않습니다: Elasticsearch ID가 비어 있습니다.'),
+        bad_uuid: fixed('Cloud ID가 올바르지 않습니다: Elasticsearch 또는 Kibana ID에 허용되지 않는 문자가 있습니다.'),
+        bad_host: fixed('Cloud ID가 올바르지 않습니다: 안에 든 호스트 이름이 올바르지 않습니다.'),
+        bad_port: fixed('Cloud ID가 올바르지 않습니다: 안에 든 포트 번호가 올바르지 않습니다.'),
+        other: fixed('Cloud ID가 올바르지 않습니다.'),
+      }),
+      hint: byReason({
+        looks_like_url: fixed('URL 칸에 붙여 넣거나, 배포 페이지에서 Cloud ID를 복사하세요.'),
+        other: fixed(
+          'Elastic Cloud 콘솔의 배포 페이지에서 Cloud ID를 다시 복사하세요. my-deployment:dXMtY2VudHJhbDEu… 처럼 이름, 콜론, 긴 코드로 되어 있습니다.',
+        ),
+      }),
+    },
+  },
+  invalid_url: {
+    en: {
+      message: byReason({
+        empty: fixed('The URL is empty.'),
+        scheme: fixed('The URL is not valid: only http:// and https:// addresses are supported.'),
+        credentials: fixed('The URL contains a user name or password; enter them in their own fields instead.'),
+        path: fixed('The URL is not valid: enter only the address of Elasticsearch, without a path, query or #fragment.'),
+        kibana: fixed('This looks like a Kibana address, not the Elasticsearch endpoint.'),
+        other: fixed('The URL is not valid.'),
+      }),
+      hint: fixed(
+        'Enter the Elasticsearch endpoint, such as https://my-deployment.es.us-central1.gcp.cloud.es.io:443 (Elastic Cloud: "Copy endpoint" next to Elasticsearch on the deployment page), or use the Cloud ID.',
+      ),
+    },
+    ko: {
+      message: byReason({
+        empty: fixed('URL이 비어 있습니다.'),
+        scheme: fixed('URL이 올바르지 않습니다: http:// 또는 https:// 주소만 사용할 수 있습니다.'),
+        credentials: fixed('URL에 사용자 이름이나 비밀번호가 들어 있습니다. 각각의 입력 칸에 따로 입력하세요.'),
+        path: fixed('URL이 올바르지 않습니다: 경로, 쿼리, #부분 없이 Elasticsearch 주소만 입력하세요.'),
+        kibana: fixed('Elasticsearch 엔드포인트가 아니라 Kibana 주소로 보입니다.'),
+        other: fixed('URL이 올바르지 않습니다.'),
+      }),
+      hint: fixed(
+        'https://my-deployment.es.us-central1.gcp.cloud.es.io:443 처럼 Elasticsearch 엔드포인트를 입력하세요(Elastic Cloud 배포 페이지에서 Elasticsearch 옆의 "Copy endpoint"). 또는 Cloud ID를 사용하세요.',
+      ),
+    },
+  },
+  endpoint_not_allowed: {
+    en: {
+      message: (p) => {
+        const host = param(p, 'host');
+        const subject = host === undefined ? 'This cluster address' : `The cluster address ${host}`;
+        return byReason({
+          private_address: fixed(`${subject} is not allowed: it points to a private, loopback or link-local network address.`),
+          scheme: fixed(`${subject} is not allowed: Elastic Cloud endpoints are reached over https://.`),
+          port: fixed(`${subject} is not allowed: Elastic Cloud endpoints use port 443 or 9243.`),
+          other: fixed(`${subject} is not allowed: only Elastic Cloud and hosts the workshop operator allows are accepted.`),
+        })(p);
+      },
+      hint: fixed(
+        "Use your Elastic Cloud deployment's Cloud ID or endpoint, or the practice cluster. For a self-managed cluster, ask the workshop operator to add it to ALLOWED_CLUSTER_HOSTS.",
+      ),
+    },
+    ko: {
+      message: (p) => {
+        const host = param(p, 'host');
+        const subject = host === undefined ? '이 클러스터 주소는' : `클러스터 주소 ${host}는`;
+        return byReason({
+          private_address: fixed(`${subject} 사용할 수 없습니다: 사설, 루프백 또는 링크 로컬 네트워크 주소를 가리킵니다.`),
+          scheme: fixed(`${subject} 사용할 수 없습니다: Elastic Cloud 엔드포인트는 https://로 접속합니다.`),
+          port: fixed(`${subject} 사용할 수 없습니다: Elastic Cloud 엔드포인트는 443 또는 9243 포트를 씁니다.`),
+          other: fixed(`${subject} 사용할 수 없습니다: Elastic Cloud와 워크숍 운영자가 허용한 호스트만 접속할 수 있습니다.`),
+        })(p);
+      },
+      hint: fixed(
+        'Elastic Cloud 배포의 Cloud ID나 엔드포인트를 사용하거나 연습용 클러스터를 사용하세요. 직접 운영하는 클러스터라면 워크숍 운영자에게 ALLOWED_CLUSTER_HOSTS에 추가해 달라고 요청하세요.',
+      ),
+    },
+  },
+  dns_failed: {
+    en: {
+      message: (p) => {
+        const host = param(p, 'host');
+        return host === undefined
+          ? "The cluster's name could not be found (DNS lookup failed)."
+          : `The cluster's name ${host} could not be found (DNS lookup failed).`;
+      },
+      hint: fixed(
+        'Check the spelling, or copy the Cloud ID or endpoint again from the deployment page. A deleted deployment no longer has a name; if the network is down, try again in a moment.',
+      ),
+    },
+    ko: {
+      message: (p) => {
+        const host = param(p, 'host');
+        return host === undefined
+          ? '클러스터 이름을 찾을 수 없습니다(DNS 조회 실패).'
+          : `클러스터 이름 ${host}을(를) 찾을 수 없습니다(DNS 조회 실패).`;
+      },
+      hint: fixed(
+        '철자를 확인하거나 배포 페이지에서 Cloud ID나 엔드포인트를 다시 복사하세요. 삭제된 배포는 이름이 없어집니다. 네트워크 문제라면 잠시 후 다시 시도하세요.',
+      ),
+    },
+  },
+  tls_failed: {
+    en: {
+      message: byReason({
+        self_signed: fixed('The secure (TLS) connection failed: the cluster presents a self-signed certificate.'),
+        expired: fixed("The secure (TLS) connection failed: the cluster's certificate has expired."),
+        hostname_mismatch: fixed("The secure (TLS) connection failed: the cluster's certificate is for another name."),
+        untrusted: fixed("The secure (TLS) connection failed: the cluster's certificate is not signed by a trusted authority."),
+        protocol: fixed('The secure (TLS) connection failed: the server did not answer with TLS.'),
+        other: fixed('The secure (TLS) connection to the cluster failed.'),
+      }),
+      hint: byReason({
+        protocol: fixed('Check whether the address should start with http:// or https://, and the port.'),
+        other: fixed(
+          'Elastic Cloud certificates are trusted, so copy its endpoint again. A self-managed cluster with its own certificate authority needs a trusted certificate, or the operator can publish it under a trusted name.',
+        ),
+      }),
+    },
+    ko: {
+      message: byReason({
+        self_signed: fixed('보안(TLS) 연결에 실패했습니다: 클러스터가 자체 서명 인증서를 사용합니다.'),
+        expired: fixed('보안(TLS) 연결에 실패했습니다: 클러스터의 인증서가 만료되었습니다.'),
+        hostname_mismatch: fixed('보안(TLS) 연결에 실패했습니다: 클러스터의 인증서가 다른 이름용입니다.'),
+        untrusted: fixed('보안(TLS) 연결에 실패했습니다: 클러스터의 인증서를 신뢰할 수 있는 기관이 서명하지 않았습니다.'),
+        protocol: fixed('보안(TLS) 연결에 실패했습니다: 서버가 TLS로 응답하지 않았습니다.'),
+        other: fixed('클러스터와의 보안(TLS) 연결에 실패했습니다.'),
+      }),
+      hint: byReason({
+        protocol: fixed('주소가 http://로 시작해야 하는지 https://로 시작해야 하는지, 그리고 포트를 확인하세요.'),
+        other: fixed(
+          'Elastic Cloud 인증서는 신뢰할 수 있으므로 엔드포인트를 다시 복사해 보세요. 자체 인증 기관을 쓰는 직접 운영 클러스터는 신뢰할 수 있는 인증서가 필요합니다.',
+        ),
+      }),
+    },
+  },
+  timeout: {
+    en: {
+      message: (p) => {
+        const s = seconds(p, 'timeoutMs');
+        return s === undefined ? 'The cluster did not answer in time.' : `The cluster did not answer within ${s} s.`;
+      },
+      hint: fixed(
+        'The deployment may be starting, overloaded or asleep. Wait a moment and try again, and check its health in the Elastic Cloud console.',
+      ),
+    },
+    ko: {
+      message: (p) => {
+        const s = seconds(p, 'timeoutMs');
+        return s === undefined ? '클러스터가 제때 응답하지 않았습니다.' : `클러스터가 ${s}초 안에 응답하지 않았습니다.`;
+      },
+      hint: fixed(
+        '배포가 시작 중이거나 과부하 상태일 수 있습니다. 잠시 후 다시 시도하고, Elastic Cloud 콘솔에서 배포 상태를 확인하세요.',
+      ),
+    },
+  },
+  unauthorized: {
+    en: {
+      message: (p) =>
+        param(p, 'authKind') === 'api_key'
+          ? 'The cluster refused the API key (it may have expired or been invalidated).'
+          : 'The cluster refused the user name or password.',
+      hint: (p) =>
+        param(p, 'authKind') === 'api_key'
+          ? "Create a new API key in Kibana (Stack Management > API keys) and paste its encoded value, or use the elastic user's password."
+          : "Copy the elastic user's password again from the deployment page (Elastic Cloud: Reset password), or use an API key.",
+    },
+    ko: {
+      message: (p) =>
+        param(p, 'authKind') === 'api_key'
+          ? '클러스터가 API 키를 거부했습니다(만료되었거나 무효화되었을 수 있습니다).'
+          : '클러스터가 사용자 이름 또는 비밀번호를 거부했습니다.',
+      hint: (p) =>
+        param(p, 'authKind') === 'api_key'
+          ? 'Kibana(Stack Management > API keys)에서 새 API 키를 만들어 encoded 값을 붙여 넣거나, elastic 사용자의 비밀번호를 사용하세요.'
+          : '배포 페이지에서 elastic 사용자의 비밀번호를 다시 복사하세요(Elastic Cloud: Reset password). 또는 API 키를 사용하세요.',
+    },
+  },
+  forbidden: {
+    en: {
+      message: (p) => {
+        const privileges = param(p, 'privileges');
+        return privileges === undefined
+          ? 'The cluster refused this action: your user lacks a privilege for it.'
+          : `The cluster refused this action: your user lacks a privilege for it (one of: ${privileges}).`;
+      },
+      hint: fixed(
+        'Connect as the elastic user, or give your user a role with the missing privilege (Kibana: Stack Management > Roles).',
+      ),
+    },
+    ko: {
+      message: (p) => {
+        const privileges = param(p, 'privileges');
+        return privileges === undefined
+          ? '클러스터가 이 작업을 거부했습니다: 사용자에게 필요한 권한이 없습니다.'
+          : `클러스터가 이 작업을 거부했습니다: 사용자에게 필요한 권한이 없습니다(다음 중 하나: ${privileges}).`;
+      },
+      hint: fixed('elastic 사용자로 연결하거나, 부족한 권한이 있는 역할을 사용자에게 주세요(Kibana: Stack Management > Roles).'),
+    },
+  },
+  licence_required: {
+    en: {
+      message: (p) => {
+        const feature = FEATURE_EN[param(p, 'feature') ?? ''] ?? 'This feature';
+        const licence = param(p, 'licence');
+        const needs = param(p, 'feature') === 'watcher' ? 'a Gold, Platinum, Enterprise or trial licence' : 'a Platinum, Enterprise or trial licence';
+        return licence === undefined ? `${feature} needs ${needs}.` : `${feature} needs ${needs}; the cluster has a ${licence} licence.`;
+      },
+      hint: fixed(
+        'Start the free 30-day trial in Kibana: Stack Management > License management > Start a 30-day trial. New Elastic Cloud trial deployments already include it.',
+      ),
+    },
+    ko: {
+      message: (p) => {
+        const feature = FEATURE_KO[param(p, 'feature') ?? ''] ?? '이 기능';
+        const licence = param(p, 'licence');
+        const needs = param(p, 'feature') === 'watcher' ? 'Gold, Platinum, Enterprise 또는 평가판(trial) 라이선스' : 'Platinum, Enterprise 또는 평가판(trial) 라이선스';
+        return licence === undefined
+          ? `${feature}에는 ${needs}가 필요합니다.`
+          : `${feature}에는 ${needs}가 필요합니다. 클러스터의 라이선스는 ${licence}입니다.`;
+      },
+      hint: fixed(
+        'Kibana의 Stack Management > License management에서 30일 무료 평가판을 시작하세요(Start a 30-day trial). 새 Elastic Cloud 평가판 배포에는 이미 포함되어 있습니다.',
+      ),
+    },
+  },
+  no_ml_node: {
+    en: {
+      message: fixed('The cluster has no machine learning node, so machine learning jobs cannot run.'),
+      hint: fixed(
+        "In the Elastic Cloud console, open the deployment, choose Edit (Manage) and enable Machine Learning (add ML capacity), save, and wait until it is running.",
+      ),
+    },
+    ko: {
+      message: fixed('클러스터에 머신러닝 노드가 없어 머신러닝 작업을 실행할 수 없습니다.'),
+      hint: fixed(
+        'Elastic Cloud 콘솔에서 배포를 열고 Edit(Manage)에서 Machine Learning을 켜고(ML 용량 추가) 저장한 뒤, 실행 중이 될 때까지 기다리세요.',
+      ),
+    },
+  },
+  index_missing: {
+    en: {
+      message: (p) => {
+        const index = param(p, 'index');
+        return index === undefined ? 'The index does not exist yet.' : `The index ${index} does not exist yet.`;
+      },
+      hint: fixed('No data has arrived yet. Is Metricbeat or Filebeat set up and running? Finish the previous step, then wait a few seconds.'),
+    },
+    ko: {
+      message: (p) => {
+        const index = param(p, 'index');
+        return index === undefined ? '인덱스가 아직 없습니다.' : `인덱스 ${index}이(가) 아직 없습니다.`;
+      },
+      hint: fixed('아직 데이터가 들어오지 않았습니다. Metricbeat나 Filebeat를 설정하고 실행했나요? 앞 단계를 마친 뒤 몇 초 기다리세요.'),
+    },
+  },
+  cluster_unavailable: {
+    en: {
+      message: byReason({
+        red: fixed('The cluster health is red: some data is not available.'),
+        unreachable: fixed('The cluster could not be reached (the connection was refused or dropped).'),
+        unknown_deployment: fixed('Elastic Cloud does not know this deployment address (deleted or renamed?).'),
+        disk_full: fixed('The cluster refuses writes because its disk is (nearly) full.'),
+        other: fixed('The cluster is not available right now.'),
+      }),
+      hint: byReason({
+        unknown_deployment: fixed('Copy the Cloud ID or endpoint again from the deployment page in the Elastic Cloud console.'),
+        disk_full: fixed('Delete old indices or add capacity to the deployment in the Elastic Cloud console.'),
+        other: fixed(
+          "Check the deployment's health in the Elastic Cloud console; it may be restarting or changing its configuration. The panel retries by itself.",
+        ),
+      }),
+    },
+    ko: {
+      message: byReason({
+        red: fixed('클러스터 상태가 빨간색(red)입니다: 일부 데이터를 사용할 수 없습니다.'),
+        unreachable: fixed('클러스터에 접속할 수 없습니다(연결이 거부되었거나 끊어졌습니다).'),
+        unknown_deployment: fixed('Elastic Cloud가 이 배포 주소를 알지 못합니다(삭제되었거나 이름이 바뀌었나요?).'),
+        disk_full: fixed('디스크가 (거의) 가득 차서 클러스터가 쓰기를 거부합니다.'),
+        other: fixed('지금은 클러스터를 사용할 수 없습니다.'),
+      }),
+      hint: byReason({
+        unknown_deployment: fixed('Elastic Cloud 콘솔의 배포 페이지에서 Cloud ID나 엔드포인트를 다시 복사하세요.'),
+        disk_full: fixed('오래된 인덱스를 지우거나 Elastic Cloud 콘솔에서 배포의 용량을 늘리세요.'),
+        other: fixed('Elastic Cloud 콘솔에서 배포 상태를 확인하세요. 재시작 중이거나 설정을 바꾸는 중일 수 있습니다. 패널은 스스로 다시 시도합니다.'),
+      }),
+    },
+  },
+  rate_limited: {
+    en: {
+      message: byReason({
+        circuit_breaker: fixed('The cluster is short of memory for this request and asked to slow down.'),
+        connect_attempts: fixed('Too many connection attempts.'),
+        other: fixed('Too many requests: the cluster asked to slow down.'),
+      }),
+      hint: (p) => {
+        const s = seconds(p, 'retryAfterSeconds');
+        return s === undefined ? 'Wait a moment and try again; a shorter time range also helps.' : `Wait ${s} s and try again.`;
+      },
+    },
+    ko: {
+      message: byReason({
+        circuit_breaker: fixed('클러스터의 메모리가 부족하여 요청을 줄여 달라고 했습니다.'),
+        connect_attempts: fixed('연결 시도가 너무 많습니다.'),
+        other: fixed('요청이 너무 많습니다: 클러스터가 요청을 줄여 달라고 했습니다.'),
+      }),
+      hint: (p) => {
+        const s = seconds(p, 'retryAfterSeconds');
+        return s === undefined ? '잠시 후 다시 시도하세요. 시간 범위를 줄이는 것도 도움이 됩니다.' : `${s}초 후에 다시 시도하세요.`;
+      },
+    },
+  },
+  not_connected: {
+    en: {
+      message: fixed('No cluster is connected yet.'),
+      hint: fixed('Connect your cluster in chapter 1 (Cloud ID or URL, with a password or an API key), or use the practice cluster.'),
+    },
+    ko: {
+      message: fixed('아직 연결된 클러스터가 없습니다.'),
+      hint: fixed('1장에서 클러스터를 연결하세요(Cloud ID 또는 URL, 비밀번호 또는 API 키). 또는 연습용 클러스터를 사용하세요.'),
+    },
+  },
+  not_signed_in: {
+    en: {
+      message: fixed('You are not signed in.'),
+      hint: fixed("Join the workshop with the instructor's code and your name, or continue on your own."),
+    },
+    ko: {
+      message: fixed('로그인하지 않았습니다.'),
+      hint: fixed('강사가 알려 준 워크숍 코드와 이름으로 참가하거나, 혼자 진행하기를 선택하세요.'),
+    },
+  },
+  version_too_old: {
+    en: {
+      message: (p) =>
+        `The cluster runs Elasticsearch ${param(p, 'version') ?? '(an old version)'}; this guide needs ${param(p, 'minimum') ?? '7.6'} or newer.`,
+      hint: fixed('Create a deployment with a current version (or upgrade this one) in the Elastic Cloud console, or use the practice cluster.'),
+    },
+    ko: {
+      message: (p) =>
+        `클러스터의 Elasticsearch 버전은 ${param(p, 'version') ?? '(오래된 버전)'}입니다. 이 가이드는 ${param(p, 'minimum') ?? '7.6'} 이상이 필요합니다.`,
+      hint: fixed('Elastic Cloud 콘솔에서 최신 버전으로 배포를 만들거나 업그레이드하세요. 또는 연습용 클러스터를 사용하세요.'),
+    },
+  },
+  version_unsupported: {
+    en: {
+      message: byReason({
+        too_new: (p) => `Elasticsearch ${param(p, 'version') ?? ''} is newer than this guide supports (7.6 to 9.x).`,
+        oss: fixed('This is the OSS distribution of Elasticsearch, which lacks the security, Watcher and machine learning features the workshop uses.'),
+        other: (p) => `The Elasticsearch version ${param(p, 'version') ?? ''} is not supported.`,
+      }),
+      hint: fixed('Use an Elastic Cloud deployment (7.17, 8.x or 9.x) or the practice cluster.'),
+    },
+    ko: {
+      message: byReason({
+        too_new: (p) => `Elasticsearch ${param(p, 'version') ?? ''}은(는) 이 가이드가 지원하는 버전(7.6~9.x)보다 새 버전입니다.`,
+        oss: fixed('OSS 배포판 Elasticsearch입니다. 워크숍에서 쓰는 보안, Watcher, 머신러닝 기능이 없습니다.'),
+        other: (p) => `Elasticsearch 버전 ${param(p, 'version') ?? ''}은(는) 지원하지 않습니다.`,
+      }),
+      hint: fixed('Elastic Cloud 배포(7.17, 8.x, 9.x)나 연습용 클러스터를 사용하세요.'),
+    },
+  },
+  not_elasticsearch: {
+    en: {
+      message: byReason({
+        kibana: fixed('This address is Kibana, not Elasticsearch.'),
+        opensearch: fixed('This server is OpenSearch, not Elasticsearch.'),
+        other: fixed('The server at this address does not answer like Elasticsearch.'),
+      }),
+      hint: fixed(
+        'Use the Elasticsearch endpoint (Elastic Cloud: "Copy endpoint" next to Elasticsearch) or the Cloud ID. A proxy in between may also strip the headers Elasticsearch sends.',
+      ),
+    },
+    ko: {
+      message: byReason({
+        kibana: fixed('이 주소는 Elasticsearch가 아니라 Kibana입니다.'),
+        opensearch: fixed('이 서버는 Elasticsearch가 아니라 OpenSearch입니다.'),
+        other: fixed('이 주소의 서버는 Elasticsearch처럼 응답하지 않습니다.'),
+      }),
+      hint: fixed(
+        'Elasticsearch 엔드포인트(Elastic Cloud: Elasticsearch 옆의 "Copy endpoint")나 Cloud ID를 사용하세요. 중간의 프록시가 Elasticsearch의 헤더를 지우는 경우도 있습니다.',
+      ),
+    },
+  },
+  invalid_request: {
+    en: {
+      message: (p) => {
+        const field = param(p, 'field');
+        const reason = param(p, 'reason');
+        if (field !== undefined) return `The value of ${field} is not valid${reason === undefined ? '.' : `: ${reason}`}`;
+        return reason === undefined ? 'The request is not valid.' : `The request is not valid: ${reason}`;
+      },
+      hint: fixed('Check the values and try again.'),
+    },
+    ko: {
+      message: (p) => {
+        const field = param(p, 'field');
+        const reason = param(p, 'reason');
+        if (field !== undefined) return `${field} 값이 올바르지 않습니다${reason === undefined ? '.' : `: ${reason}`}`;
+        return reason === undefined ? '요청이 올바르지 않습니다.' : `요청이 올바르지 않습니다: ${reason}`;
+      },
+      hint: fixed('값을 확인하고 다시 시도하세요.'),
+    },
+  },
+  not_found: {
+    en: { message: fixed('Not found.'), hint: fixed('Check the address, or go back to the start page.') },
+    ko: { message: fixed('찾을 수 없습니다.'), hint: fixed('주소를 확인하거나 시작 페이지로 돌아가세요.') },
+  },
+  internal: {
+    en: {
+      message: fixed("Something went wrong on the guide's server."),
+      hint: fixed('Try again. If it keeps happening, tell the instructor; the server log has the details.'),
+    },
+    ko: {
+      message: fixed('가이드 서버에서 문제가 생겼습니다.'),
+      hint: fixed('다시 시도하세요. 계속되면 강사에게 알려 주세요. 자세한 내용은 서버 로그에 있습니다.'),
+    },
+  },
+};
