@@ -17,7 +17,9 @@ export class EsError extends Error {
     readonly reason: string,
     /** Extra fields ES puts on the error object (e.g. `index`, `resource.type`, `line`, `col`). */
     readonly extra: Record<string, unknown> = {},
-    readonly causedBy?: { type: string; reason: string },
+    readonly causedBy?: { type: string; reason: string; [k: string]: unknown },
+    /** When ES reports a different `root_cause` than the error itself (e.g. search_phase_execution_exception). */
+    readonly rootCause?: { type: string; reason: string; [k: string]: unknown }[],
   ) {
     super(reason);
     this.name = 'EsError';
@@ -86,6 +88,7 @@ export interface BulkAction {
 export interface BulkItemResult {
   [op: string]: {
     _index: string;
+    _type?: '_doc';
     _id: string;
     _version?: number;
     result?: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
@@ -140,11 +143,19 @@ export interface Engine {
   createDataStream(name: string): { acknowledged: true };
   getDataStream(name?: string): { data_streams: DataStreamInfo[] };
   deleteDataStream(name: string): { acknowledged: true };
+  /** `_component_template` (what composable templates' `composed_of` refers to). */
+  putComponentTemplate?(name: string, body: Record<string, unknown>): { acknowledged: true };
+  getComponentTemplate?(name?: string): { component_templates: { name: string; component_template: Record<string, unknown> }[] };
+  deleteComponentTemplate?(name: string): { acknowledged: true };
+  /** `POST /_aliases` actions (`add`, `remove`, `remove_index`) and `GET [/<target>]/_alias[/<name>]`. */
+  updateAliases?(actions: Record<string, unknown>[]): { acknowledged: true };
+  getAliases?(target?: string, name?: string): Record<string, { aliases: Record<string, Record<string, unknown>> }>;
 
   // Documents
-  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _id: string; _version: number; result: 'created' | 'updated'; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
-  get(index: string, id: string): { _index: string; _id: string; found: boolean; _version?: number; _seq_no?: number; _primary_term?: number; _source?: Record<string, unknown> };
-  delete(index: string, id: string): { _index: string; _id: string; result: 'deleted' | 'not_found'; _version: number };
+  /** Flavor 7 answers also carry `_type: "_doc"` (as 7.17 does). */
+  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; _version: number; result: 'created' | 'updated'; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
+  get(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; found: boolean; _version?: number; _seq_no?: number; _primary_term?: number; _source?: Record<string, unknown> };
+  delete(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; result: 'deleted' | 'not_found'; _version: number; _seq_no?: number; _primary_term?: number; _shards?: { total: number; successful: number; failed: number } };
   bulk(actions: BulkAction[], opts?: { defaultIndex?: string; refresh?: boolean }): { took: number; errors: boolean; items: BulkItemResult[] };
   refresh(target?: string): { _shards: { total: number; successful: number; failed: number } };
   /** Removes documents older than `olderThanMs` (by `@timestamp`) from indices matching `pattern`; returns how many went. */

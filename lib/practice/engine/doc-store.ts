@@ -1,0 +1,652 @@
+/**
+ * One index's documents, stored compactly. Documents with the same structure (keys, nesting, value
+ * kinds: a "shape") share one key tree, and their leaf values live in per-shape columns: a column
+ * that has held one value for every row so far is kept as that single value (host names, agent
+ * fields, `event.dataset`), numbers go in Float64Array chunks, and ISO timestamps are kept as epoch
+ * numbers. `_source` is rebuilt from shape + row on demand, byte-for-byte the same JSON.
+ *
+ * The per-document metadata is held in parallel typed arrays ordered by (`@timestamp`, seq_no), so a
+ * time range narrows to a slice by binary search. Writes out of time order go to an unsorted tail
+ * that is merged in before the next read.
+ */
+
+const enum Kind {
+  Num = 0,
+  Str = 1,
+  Bool = 2,
+  Null = 3,
+  /** A string that `new Date(n).toISOString()` reproduces exactly. */
+  IsoMs = 4,
+  /** The same without milliseconds (`2026-01-01T00:00:00Z`). */
+  IsoS = 5,
+}
+
+const KIND_CODE = ['n', 's', 'b', 'z', 'd', 'e'];
+
+export interface Leaf {
+  path: string;
+  kind: Kind;
+  col: number;
+}
+
+type Node = { t: 0; keys: string[]; kids: Node[] } | { t: 1; items: Node[] } | { t: 2; leaf: number };
+
+const CHUNK = 1024;
+
+class Column {
+  constant = true;
+  cv: number | string = 0;
+  chunks: Float64Array[] | null = null;
+  strs: string[] | null = null;
+
+  constructor(readonly isStr: boolean) {}
+
+  get(row: number): number | string {
+    if (this.constant) return this.cv;
+    if (this.isStr) return (this.strs as string[])[row] as string;
+    const chunks = this.chunks as Float64Array[];
+    return (chunks[row >> 10] as Float64Array)[row & (CHUNK - 1)] as number;
+  }
+
+  /** Appends the value for row `row` (rows are appended in order). */
+  push(row: number, v: number | string): void {
+    if (this.constant) {
+      if (row === 0) {
+        this.cv = v;
+        return;
+      }
+      if (v === this.cv) return;
+      this.materialize(row);
+    }
+    if (this.isStr) {
+      (this.strs as string[]).push(v as string);
+      return;
+    }
+    const chunks = this.chunks as Float64Array[];
+    const ci = row >> 10;
+    const off = row & (CHUNK - 1);
+    let chunk = chunks[ci];
+    if (!chunk) {
+      chunk = new Float64Array(ci === 0 ? 16 : CHUNK);
+      chunks[ci] = chunk;
+    } else if (off >= chunk.length) {
+      const bigger = new Float64Array(Math.min(CHUNK, chunk.length * 2));
+      bigger.set(chunk);
+      chunk = bigger;
+      chunks[ci] = chunk;
+    }
+    chunk[off] = v as number;
+  }
+
+  private materialize(rows: number): void {
+    this.constant = false;
+    if (this.isStr) {
+      this.strs = new Array<string>(rows).fill(this.cv as string);
+      return;
+    }
+    this.chunks = [];
+    for (let r = 0; r < rows; r += CHUNK) {
+      const len = Math.min(CHUNK, rows - r);
+      const size = r === 0 ? Math.min(CHUNK, Math.max(16, nextPow2(len + 1))) : CHUNK;
+      const c = new Float64Array(size);
+      c.fill(this.cv as number, 0, len);
+      this.chunks.push(c);
+    }
+  }
+
+  bytes(): number {
+    if (this.constant) return 16;
+    if (this.isStr) return 16 + (this.strs as string[]).length * 8;
+    return 16 + (this.chunks as Float64Array[]).reduce((n, c) => n + c.byteLength + 64, 0);
+  }
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** A document's structure key and leaf values, computed once per write. */
+export interface Prepared {
+  key: string;
+  vals: (number | string)[];
+  shape?: Shape;
+}
+
+export class Shape {
+  rows = 0;
+  /** Mapping version this shape's fields were last checked against (ingest fast path). */
+  mappedVersion = -1;
+  /** Leaves whose values must be validated per document against their mapped type. */
+  checks: { leaf: number; def: unknown }[] = [];
+  /** Approximate `_source` JSON size of this shape's documents. */
+  bytesEstimate = 0;
+  readonly byPath = new Map<string, number[]>();
+  /** Leaf indices per path prefix, computed when an object field is read. */
+  private prefixCache = new Map<string, number[]>();
+
+  constructor(
+    readonly id: number,
+    readonly root: Node,
+    readonly leaves: Leaf[],
+    readonly cols: Column[],
+  ) {
+    leaves.forEach((leaf, i) => {
+      const list = this.byPath.get(leaf.path);
+      if (list) list.push(i);
+      else this.byPath.set(leaf.path, [i]);
+    });
+  }
+
+  leavesUnder(prefix: string): number[] {
+    let hit = this.prefixCache.get(prefix);
+    if (!hit) {
+      const p = `${prefix}.`;
+      hit = [];
+      this.leaves.forEach((leaf, i) => {
+        if (leaf.path === prefix || leaf.path.startsWith(p)) hit?.push(i);
+      });
+      this.prefixCache.set(prefix, hit);
+    }
+    return hit;
+  }
+
+  /** The raw JSON value of leaf `i` in `row`. */
+  leafValue(i: number, row: number): unknown {
+    const leaf = this.leaves[i] as Leaf;
+    switch (leaf.kind) {
+      case Kind.Null:
+        return null;
+      case Kind.Num:
+        return (this.cols[leaf.col] as Column).get(row);
+      case Kind.Str:
+        return (this.cols[leaf.col] as Column).get(row);
+      case Kind.Bool:
+        return (this.cols[leaf.col] as Column).get(row) === 1;
+      case Kind.IsoMs:
+        return new Date((this.cols[leaf.col] as Column).get(row) as number).toISOString();
+      case Kind.IsoS: {
+        const iso = new Date((this.cols[leaf.col] as Column).get(row) as number).toISOString();
+        return `${iso.slice(0, 19)}Z`;
+      }
+    }
+  }
+
+  /** Leaf `i` as a number when it is stored as one (numbers, booleans, ISO dates as epoch ms). */
+  leafNumber(i: number, row: number): number | undefined {
+    const leaf = this.leaves[i] as Leaf;
+    if (leaf.kind === Kind.Str || leaf.kind === Kind.Null) return undefined;
+    return (this.cols[leaf.col] as Column).get(row) as number;
+  }
+
+  leafIsDate(i: number): boolean {
+    const k = (this.leaves[i] as Leaf).kind;
+    return k === Kind.IsoMs || k === Kind.IsoS;
+  }
+
+  leafIsConstant(i: number): boolean {
+    const leaf = this.leaves[i] as Leaf;
+    return leaf.kind === Kind.Null || (this.cols[leaf.col] as Column).constant;
+  }
+
+  build(row: number): Record<string, unknown> {
+    return this.buildNode(this.root, row) as Record<string, unknown>;
+  }
+
+  private buildNode(node: Node, row: number): unknown {
+    if (node.t === 2) return this.leafValue(node.leaf, row);
+    if (node.t === 1) return node.items.map((n) => this.buildNode(n, row));
+    const obj: Record<string, unknown> = {};
+    for (let i = 0; i < node.keys.length; i += 1) {
+      const k = node.keys[i] as string;
+      const v = this.buildNode(node.kids[i] as Node, row);
+      if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else obj[k] = v;
+    }
+    return obj;
+  }
+
+  bytes(): number {
+    return 200 + this.leaves.length * 80 + this.cols.reduce((n, c) => n + c.bytes(), 0);
+  }
+}
+
+const MAX_SHAPES = 2000;
+const MAX_LEAVES = 4000;
+const INTERN_LIMIT = 50_000;
+const RAW = 0;
+
+/** Values from `doc` at the flattened path `path` (objects and arrays walked, dotted keys honoured). */
+export function valuesAtPath(doc: unknown, path: string): unknown[] {
+  const out: unknown[] = [];
+  collect(doc, path, '', out);
+  return out;
+}
+
+function collect(node: unknown, path: string, prefix: string, out: unknown[]): void {
+  if (Array.isArray(node)) {
+    for (const el of node) collect(el, path, prefix, out);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    const full = prefix === '' ? k : `${prefix}.${k}`;
+    if (full === path) pushLeaves(v, out);
+    else if (path.startsWith(full) && path.charCodeAt(full.length) === 46) collect(v, path, full, out);
+  }
+}
+
+function pushLeaves(v: unknown, out: unknown[]): void {
+  if (Array.isArray(v)) {
+    for (const el of v) pushLeaves(el, out);
+    return;
+  }
+  out.push(v);
+}
+
+/** Paths of every leaf in `doc` (for documents kept raw). */
+export function leafPaths(doc: unknown, prefix = '', out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(doc)) {
+    for (const el of doc) leafPaths(el, prefix, out);
+    return out;
+  }
+  if (doc !== null && typeof doc === 'object') {
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) leafPaths(v, prefix === '' ? k : `${prefix}.${k}`, out);
+    return out;
+  }
+  out.add(prefix);
+  return out;
+}
+
+export class DocStore {
+  readonly shapes: (Shape | null)[] = [null];
+  private readonly shapeByKey = new Map<string, Shape>();
+  readonly raw: (Record<string, unknown> | undefined)[] = [];
+  private intern = new Map<string, string>();
+
+  /** Number of slots in the metadata arrays (including deleted ones). */
+  n = 0;
+  /** Slots [0, sortedLen) are ordered by (ts, seq); the rest were appended out of order. */
+  private sortedLen = 0;
+  deleted = 0;
+  /** Bumped whenever columns are rebuilt, so cached readers start afresh. */
+  generation = 0;
+  ts: Float64Array = new Float64Array(64);
+  seq: Float64Array = new Float64Array(64);
+  idn: Float64Array = new Float64Array(64);
+  ver: Uint32Array = new Uint32Array(64);
+  shp: Uint32Array = new Uint32Array(64);
+  row: Uint32Array = new Uint32Array(64);
+  /** Rows no longer referenced, per shape, to know when to compact. */
+  private deadRows = new Map<number, number>();
+  /** Approximate bytes of the `_source` JSON of live documents. */
+  sourceBytes = 0;
+  private sourceBytesByPos: number[] = [];
+
+  get live(): number {
+    return this.n - this.deleted;
+  }
+
+  shapeOf(pos: number): Shape | null {
+    return this.shapes[this.shp[pos] as number] ?? null;
+  }
+
+  /** Computes a document's shape key and values; `shape` is set when the shape is already known. */
+  prepare(source: Record<string, unknown>): Prepared | undefined {
+    const vals: (number | string)[] = [];
+    let key: string;
+    try {
+      key = this.shapeKey(source, vals);
+    } catch {
+      return undefined;
+    }
+    const p: Prepared = { key, vals };
+    const shape = this.shapeByKey.get(key);
+    if (shape) p.shape = shape;
+    return p;
+  }
+
+  /** Leaf value `i` of a prepared document (as stored: numbers for numbers, booleans and ISO dates). */
+  static preparedValue(p: Prepared, shape: Shape, leaf: number): unknown {
+    const l = shape.leaves[leaf] as Leaf;
+    const v = p.vals[l.col];
+    if (l.kind === Kind.Bool) return v === 1;
+    return v;
+  }
+
+  /** Appends a document; returns its slot. */
+  append(source: Record<string, unknown>, ts: number, seq: number, idn: number, version: number, bytes: number, prepared?: Prepared): number {
+    const { shape, row } = this.encode(source, prepared);
+    if (this.n === this.ts.length) this.grow();
+    const pos = this.n;
+    this.ts[pos] = ts;
+    this.seq[pos] = seq;
+    this.idn[pos] = idn;
+    this.ver[pos] = version;
+    this.shp[pos] = shape;
+    this.row[pos] = row;
+    this.sourceBytesByPos[pos] = bytes;
+    this.sourceBytes += bytes;
+    this.n += 1;
+    if (this.sortedLen === pos && (pos === 0 || ts > (this.ts[pos - 1] as number) || (ts === this.ts[pos - 1] && seq > (this.seq[pos - 1] as number)))) {
+      this.sortedLen = this.n;
+    }
+    return pos;
+  }
+
+  /** Marks a slot deleted; the slot disappears at the next `tidy()`. */
+  remove(pos: number): void {
+    if (this.ver[pos] === 0) return;
+    this.ver[pos] = 0;
+    this.deleted += 1;
+    const s = this.shp[pos] as number;
+    this.deadRows.set(s, (this.deadRows.get(s) ?? 0) + 1);
+    if (s === RAW) this.raw[this.row[pos] as number] = undefined;
+    this.sourceBytes -= this.sourceBytesByPos[pos] ?? 0;
+  }
+
+  /** Slot of the live document with internal id number `idn`, or -1. */
+  find(idn: number): number {
+    const ids = this.idn;
+    const ver = this.ver;
+    for (let i = this.n - 1; i >= 0; i -= 1) if (ids[i] === idn && ver[i] !== 0) return i;
+    return -1;
+  }
+
+  source(pos: number): Record<string, unknown> {
+    const s = this.shp[pos] as number;
+    if (s === RAW) return structuredClone(this.raw[this.row[pos] as number] as Record<string, unknown>);
+    return (this.shapes[s] as Shape).build(this.row[pos] as number);
+  }
+
+  /** Merges the unsorted tail and drops deleted slots, so [0, n) is ordered and live. */
+  tidy(): void {
+    if (this.sortedLen === this.n && this.deleted === 0) return;
+    const order: number[] = [];
+    const tail: number[] = [];
+    for (let i = 0; i < this.sortedLen; i += 1) if (this.ver[i] !== 0) order.push(i);
+    for (let i = this.sortedLen; i < this.n; i += 1) if (this.ver[i] !== 0) tail.push(i);
+    const cmp = (a: number, b: number): number => (this.ts[a] as number) - (this.ts[b] as number) || (this.seq[a] as number) - (this.seq[b] as number);
+    tail.sort(cmp);
+    const merged: number[] = new Array<number>(order.length + tail.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < order.length && j < tail.length) merged[k++] = cmp(order[i] as number, tail[j] as number) <= 0 ? (order[i++] as number) : (tail[j++] as number);
+    while (i < order.length) merged[k++] = order[i++] as number;
+    while (j < tail.length) merged[k++] = tail[j++] as number;
+    this.permute(merged);
+    this.compactShapes();
+  }
+
+  private permute(order: number[]): void {
+    const n = order.length;
+    const cap = Math.max(64, Math.ceil(n * 1.25));
+    const ts = new Float64Array(cap);
+    const seq = new Float64Array(cap);
+    const idn = new Float64Array(cap);
+    const ver = new Uint32Array(cap);
+    const shp = new Uint32Array(cap);
+    const row = new Uint32Array(cap);
+    const bytes: number[] = new Array<number>(n);
+    for (let k = 0; k < n; k += 1) {
+      const p = order[k] as number;
+      ts[k] = this.ts[p] as number;
+      seq[k] = this.seq[p] as number;
+      idn[k] = this.idn[p] as number;
+      ver[k] = this.ver[p] as number;
+      shp[k] = this.shp[p] as number;
+      row[k] = this.row[p] as number;
+      bytes[k] = this.sourceBytesByPos[p] ?? 0;
+    }
+    this.ts = ts;
+    this.seq = seq;
+    this.idn = idn;
+    this.ver = ver;
+    this.shp = shp;
+    this.row = row;
+    this.sourceBytesByPos = bytes;
+    this.n = n;
+    this.sortedLen = n;
+    this.deleted = 0;
+  }
+
+  /** Rebuilds the columns of shapes that are mostly dead rows (after roll-off or overwrites). */
+  private compactShapes(): void {
+    for (const [s, dead] of this.deadRows) {
+      const shape = s === RAW ? null : this.shapes[s];
+      const rows = s === RAW ? this.raw.length : (shape?.rows ?? 0);
+      if (dead < 256 || dead * 2 < rows) continue;
+      const remap = new Map<number, number>();
+      for (let p = 0; p < this.n; p += 1) {
+        if (this.shp[p] !== s) continue;
+        const old = this.row[p] as number;
+        const fresh = remap.size;
+        remap.set(old, fresh);
+        this.row[p] = fresh;
+      }
+      if (s === RAW) {
+        const raw = this.raw.slice();
+        this.raw.length = 0;
+        for (const [old] of remap) this.raw.push(raw[old]);
+      } else if (shape) {
+        const cols = shape.cols.map((c) => {
+          const fresh = new Column(c.isStr);
+          let r = 0;
+          for (const [old] of remap) fresh.push(r++, c.get(old));
+          return fresh;
+        });
+        shape.cols.splice(0, shape.cols.length, ...cols);
+        shape.rows = remap.size;
+        if (remap.size === 0) this.dropShape(shape);
+      }
+      this.deadRows.delete(s);
+      this.generation += 1;
+    }
+  }
+
+  private dropShape(shape: Shape): void {
+    for (const [key, sh] of this.shapeByKey) {
+      if (sh === shape) {
+        this.shapeByKey.delete(key);
+        break;
+      }
+    }
+    this.shapes[shape.id] = null;
+  }
+
+  /** Slots [from, to) in time order whose ts lies in [lo, hi] (call `tidy()` first). */
+  range(lo: number, hi: number): [number, number] {
+    return [this.lowerBound(lo), this.upperBound(hi)];
+  }
+
+  private lowerBound(v: number): number {
+    let a = 0;
+    let b = this.n;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if ((this.ts[m] as number) < v) a = m + 1;
+      else b = m;
+    }
+    return a;
+  }
+
+  private upperBound(v: number): number {
+    let a = 0;
+    let b = this.n;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if ((this.ts[m] as number) <= v) a = m + 1;
+      else b = m;
+    }
+    return a;
+  }
+
+  /** Deletes documents with a finite ts below `cutoff`; returns their internal id numbers. */
+  removeOlderThan(cutoff: number): number[] {
+    this.tidy();
+    const start = this.lowerBound(-Number.MAX_VALUE);
+    const end = this.lowerBound(cutoff);
+    const gone: number[] = [];
+    for (let p = start; p < end; p += 1) {
+      gone.push(this.idn[p] as number);
+      this.remove(p);
+    }
+    if (gone.length > 0) this.tidy();
+    return gone;
+  }
+
+  private grow(): void {
+    const cap = Math.ceil(this.ts.length * 1.5);
+    const grow64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const grow32 = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.ts = grow64(this.ts);
+    this.seq = grow64(this.seq);
+    this.idn = grow64(this.idn);
+    this.ver = grow32(this.ver);
+    this.shp = grow32(this.shp);
+    this.row = grow32(this.row);
+  }
+
+  private internString(s: string): string {
+    if (s.length > 128) return s;
+    const hit = this.intern.get(s);
+    if (hit !== undefined) return hit;
+    if (this.intern.size >= INTERN_LIMIT) this.intern = new Map();
+    this.intern.set(s, s);
+    return s;
+  }
+
+  private encode(source: Record<string, unknown>, prepared?: Prepared): { shape: number; row: number } {
+    const p = prepared ?? this.prepare(source);
+    if (!p) return this.appendRaw(source);
+    const { key, vals } = p;
+    let shape = p.shape ?? this.shapeByKey.get(key);
+    if (!shape) {
+      if (this.shapeByKey.size >= MAX_SHAPES || vals.length > MAX_LEAVES) return this.appendRaw(source);
+      shape = this.createShape(source);
+      this.shapeByKey.set(key, shape);
+      p.shape = shape;
+    }
+    const row = shape.rows;
+    const cols = shape.cols;
+    for (let i = 0; i < cols.length; i += 1) (cols[i] as Column).push(row, vals[i] as number | string);
+    shape.rows += 1;
+    return { shape: shape.id, row };
+  }
+
+  private appendRaw(source: Record<string, unknown>): { shape: number; row: number } {
+    this.raw.push(structuredClone(source));
+    return { shape: RAW, row: this.raw.length - 1 };
+  }
+
+  /** The structure key of a value; pushes its leaf values (in column order) onto `vals`. */
+  private shapeKey(v: unknown, vals: (number | string)[]): string {
+    if (v === null) return 'z';
+    switch (typeof v) {
+      case 'number':
+        if (!Number.isFinite(v)) throw new Error('non-finite');
+        vals.push(v);
+        return 'n';
+      case 'boolean':
+        vals.push(v ? 1 : 0);
+        return 'b';
+      case 'string': {
+        const iso = isoKind(v);
+        if (iso !== undefined) {
+          vals.push(iso);
+          return v.length === 24 ? 'd' : 'e';
+        }
+        vals.push(this.internString(v));
+        return 's';
+      }
+      case 'object': {
+        if (Array.isArray(v)) {
+          let k = '[';
+          for (const el of v) k += this.shapeKey(el, vals);
+          return `${k}]`;
+        }
+        let k = '{';
+        for (const name in v) {
+          if (!Object.prototype.hasOwnProperty.call(v, name)) continue;
+          const child = (v as Record<string, unknown>)[name];
+          if (child === undefined) throw new Error('undefined value');
+          k += `\u0003${name.includes('\u0001') || name.includes('\u0003') ? JSON.stringify(name) : name}\u0001${this.shapeKey(child, vals)}`;
+        }
+        return `${k}}`;
+      }
+      default:
+        throw new Error('unsupported value');
+    }
+  }
+
+  private createShape(source: Record<string, unknown>): Shape {
+    const leaves: Leaf[] = [];
+    const cols: Column[] = [];
+    const build = (v: unknown, path: string): Node => {
+      if (Array.isArray(v)) return { t: 1, items: v.map((el) => build(el, path)) };
+      if (v !== null && typeof v === 'object') {
+        const keys: string[] = [];
+        const kids: Node[] = [];
+        for (const name in v) {
+          if (!Object.prototype.hasOwnProperty.call(v, name)) continue;
+          keys.push(name);
+          kids.push(build((v as Record<string, unknown>)[name], path === '' ? name : `${path}.${name}`));
+        }
+        return { t: 0, keys, kids };
+      }
+      let kind: Kind;
+      if (v === null) kind = Kind.Null;
+      else if (typeof v === 'number') kind = Kind.Num;
+      else if (typeof v === 'boolean') kind = Kind.Bool;
+      else if (isoKind(v as string) !== undefined) kind = (v as string).length === 24 ? Kind.IsoMs : Kind.IsoS;
+      else kind = Kind.Str;
+      let col = -1;
+      if (kind !== Kind.Null) {
+        col = cols.length;
+        cols.push(new Column(kind === Kind.Str));
+      }
+      leaves.push({ path, kind, col });
+      return { t: 2, leaf: leaves.length - 1 };
+    };
+    const root = build(source, '');
+    const id = this.shapes.length;
+    const shape = new Shape(id, root, leaves, cols);
+    this.shapes.push(shape);
+    return shape;
+  }
+
+  bytes(): number {
+    let total = this.ts.length * 36;
+    for (const s of this.shapes) if (s) total += s.bytes();
+    for (const r of this.raw) if (r) total += 600;
+    total += this.sourceBytesByPos.length * 8;
+    total += this.intern.size * 48;
+    return total;
+  }
+
+  /** Leaf kind code of every leaf of a shape (for diagnostics and tests). */
+  static kindCode(kind: number): string {
+    return KIND_CODE[kind] ?? '?';
+  }
+}
+
+/** Epoch millis when `s` is an ISO timestamp that toISOString reproduces (with or without millis). */
+function isoKind(s: string): number | undefined {
+  const len = s.length;
+  if ((len !== 24 && len !== 20) || s.charCodeAt(len - 1) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45) return undefined;
+  const ms = Date.parse(s);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 253402300799999) return undefined;
+  const iso = new Date(ms).toISOString();
+  if (len === 24) return iso === s ? ms : undefined;
+  return iso.endsWith('.000Z') && iso.slice(0, 19) === s.slice(0, 19) ? ms : undefined;
+}

@@ -1,0 +1,9 @@
+import type { CreateEngine } from './api';
+import { PracticeEngine } from './engine';
+
+export type { BulkAction, BulkItemResult, CreateEngine, DataStreamInfo, Engine, EngineOptions, Flavor, IndexInfo, Mappings, SearchParams } from './api';
+export { EsError } from './api';
+export { esErrorBody, esErrorEnvelope } from './errors';
+
+/** The practice cluster's storage and search engine: one instance per deployment. */
+export const createEngine: CreateEngine = (opts) => new PracticeEngine(opts);

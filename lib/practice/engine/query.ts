@@ -1,0 +1,1458 @@
+import { analyzeText } from './analysis';
+import { DEFAULT_DATE_FORMAT, DateParseError, parseZone, resolveDateMath, type Zone } from './dates';
+import { type ErrorBody, isPlainObject, locate, parsingException, queryShard, ShardFailure, tokenName } from './errors';
+import type { IndexState, Reader, Val } from './index-state';
+import { compareIp, ipMatcher, parseIp } from './ip';
+import type { FieldDef } from './mapping';
+import { type Occur, parseQueryString, parseSimpleFlags, parseSimpleQueryString, type QsNode, QsSyntaxError } from './query-string';
+import { globRegExp, hasWildcard, simpleMatch } from './wildcard';
+
+/**
+ * The query DSL: `parseQuery` validates a request's query JSON exactly where ES's parsers would
+ * reject it (same error types, reasons, line/col) and produces an index-independent tree;
+ * `bindQuery` turns that tree into a matcher for one index, using the index's mapping to decide
+ * keyword vs text vs numeric vs date semantics. A matcher returns the document's score, or -1.
+ */
+
+export type QueryNode =
+  | { t: 'bool'; must: QueryNode[]; filter: QueryNode[]; should: QueryNode[]; mustNot: QueryNode[]; msm?: string | number; boost: number }
+  | { t: 'term'; field: string; value: unknown; boost: number; ci: boolean }
+  | { t: 'terms'; field: string; values: unknown[]; boost: number }
+  | { t: 'range'; field: string; gt?: unknown; gte?: unknown; lt?: unknown; lte?: unknown; format?: string; timeZone?: string; boost: number }
+  | { t: 'exists'; field: string; boost: number }
+  | { t: 'ids'; values: string[]; boost: number }
+  | { t: 'all'; boost: number }
+  | { t: 'none' }
+  | { t: 'match'; field: string; query: unknown; operator: 'or' | 'and'; msm?: string | number; lenient: boolean; zeroTerms: 'none' | 'all'; fuzziness?: unknown; prefixLength: number; boost: number }
+  | { t: 'phrase'; field: string; query: unknown; slop: number; prefix: boolean; zeroTerms: 'none' | 'all'; boost: number }
+  | { t: 'multi'; fields: string[]; query: unknown; type: string; operator: 'or' | 'and'; msm?: string | number; lenient?: boolean; slop: number; tie: number; zeroTerms: 'none' | 'all'; fuzziness?: unknown; boost: number }
+  | { t: 'prefix'; field: string; value: string; ci: boolean; boost: number }
+  | { t: 'wildcard'; field: string; value: string; ci: boolean; boost: number }
+  | { t: 'regexp'; field: string; value: string; ci: boolean; boost: number }
+  | { t: 'fuzzy'; field: string; value: string; fuzziness: unknown; prefixLength: number; boost: number }
+  | { t: 'const'; filter: QueryNode; boost: number }
+  | { t: 'dismax'; queries: QueryNode[]; tie: number; boost: number }
+  | { t: 'boosting'; positive: QueryNode; negative: QueryNode; negativeBoost: number; boost: number }
+  | {
+      t: 'qs';
+      simple: boolean;
+      query: string;
+      fields?: string[];
+      defaultField?: string;
+      operator: 'or' | 'and';
+      lenient?: boolean;
+      analyzeWildcard: boolean;
+      flags?: Set<string>;
+      msm?: string | number;
+      boost: number;
+    };
+
+type Path = (string | number)[];
+
+/** Query types ES has that the practice cluster does not evaluate: an honest 400 instead of a wrong answer. */
+const KNOWN_UNSUPPORTED = new Set([
+  'nested',
+  'has_child',
+  'has_parent',
+  'parent_id',
+  'geo_bounding_box',
+  'geo_distance',
+  'geo_polygon',
+  'geo_shape',
+  'shape',
+  'more_like_this',
+  'script',
+  'script_score',
+  'function_score',
+  'percolate',
+  'rank_feature',
+  'distance_feature',
+  'pinned',
+  'wrapper',
+  'span_term',
+  'span_near',
+  'span_or',
+  'span_not',
+  'span_first',
+  'span_multi',
+  'span_containing',
+  'span_within',
+  'span_field_masking',
+  'field_masking_span',
+  'intervals',
+  'combined_fields',
+  'terms_set',
+  'knn',
+  'semantic',
+  'sparse_vector',
+  'text_expansion',
+  'rule',
+  'match_bool_prefix',
+]);
+
+const SUPPORTED = [
+  'bool',
+  'term',
+  'terms',
+  'range',
+  'exists',
+  'ids',
+  'match_all',
+  'match_none',
+  'match',
+  'match_phrase',
+  'match_phrase_prefix',
+  'multi_match',
+  'query_string',
+  'simple_query_string',
+  'prefix',
+  'wildcard',
+  'regexp',
+  'fuzzy',
+  'constant_score',
+  'dis_max',
+  'boosting',
+];
+
+export class QueryParser {
+  constructor(readonly root: unknown) {}
+
+  fail(reason: string, path: Path): never {
+    throw parsingException(reason, locate(this.root, path));
+  }
+
+  /** Parses `{ "<type>": {...} }` at `path` of the request body. */
+  parse(v: unknown, path: Path): QueryNode {
+    if (!isPlainObject(v)) this.fail('[_na] query malformed, must start with start_object', path);
+    const rec = v as Record<string, unknown>;
+    const keys = Object.keys(rec);
+    if (keys.length === 0) {
+      const loc = locate(this.root, path);
+      throw parsingException(`query malformed, empty clause found at [${loc.line}:${loc.col}]`, loc);
+    }
+    const name = keys[0] as string;
+    const body = rec[name];
+    const bodyPath = [...path, name];
+    if (!SUPPORTED.includes(name)) {
+      const loc = locate(this.root, bodyPath);
+      if (KNOWN_UNSUPPORTED.has(name)) {
+        throw parsingException(`[${name}] query is not supported by the practice cluster`, loc);
+      }
+      const reason = `unknown query [${name}]${didYouMean(name, [...SUPPORTED, ...KNOWN_UNSUPPORTED])}`;
+      const caused: ErrorBody = { type: 'named_object_not_found_exception', reason: `[${loc.line}:${loc.col}] unknown field [${name}]` };
+      throw parsingException(reason, loc, caused);
+    }
+    if (!isPlainObject(body)) this.fail(`[${name}] query malformed, no start_object after query name`, bodyPath);
+    if (keys.length > 1) this.fail(`[${name}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`, [...path, keys[1] as string]);
+    const b = body as Record<string, unknown>;
+    switch (name) {
+      case 'bool':
+        return this.bool(b, bodyPath);
+      case 'term':
+        return this.term(b, bodyPath);
+      case 'terms':
+        return this.terms(b, bodyPath);
+      case 'range':
+        return this.range(b, bodyPath);
+      case 'exists':
+        return this.exists(b, bodyPath);
+      case 'ids':
+        return this.ids(b, bodyPath);
+      case 'match_all':
+        this.onlyKeys('match_all', b, ['boost', '_name'], bodyPath);
+        return { t: 'all', boost: this.num(b.boost, 1, [...bodyPath, 'boost']) };
+      case 'match_none':
+        this.onlyKeys('match_none', b, ['boost', '_name'], bodyPath);
+        return { t: 'none' };
+      case 'match':
+        return this.match(b, bodyPath);
+      case 'match_phrase':
+      case 'match_phrase_prefix':
+        return this.phrase(name, b, bodyPath);
+      case 'multi_match':
+        return this.multiMatch(b, bodyPath);
+      case 'query_string':
+      case 'simple_query_string':
+        return this.queryString(name, b, bodyPath);
+      case 'prefix':
+      case 'wildcard':
+      case 'regexp':
+        return this.patternQuery(name, b, bodyPath);
+      case 'fuzzy':
+        return this.fuzzy(b, bodyPath);
+      case 'constant_score': {
+        this.onlyKeys('constant_score', b, ['filter', 'boost', '_name'], bodyPath);
+        if (b.filter === undefined) this.fail('[constant_score] requires a \'filter\' element', bodyPath);
+        return { t: 'const', filter: this.parse(b.filter, [...bodyPath, 'filter']), boost: this.num(b.boost, 1, [...bodyPath, 'boost']) };
+      }
+      case 'dis_max': {
+        this.onlyKeys('dis_max', b, ['queries', 'tie_breaker', 'boost', '_name'], bodyPath);
+        if (!Array.isArray(b.queries)) this.fail('[dis_max] requires \'queries\' field with at least one clause', bodyPath);
+        const qs = (b.queries as unknown[]).map((q, i) => this.parse(q, [...bodyPath, 'queries', i]));
+        return { t: 'dismax', queries: qs, tie: this.num(b.tie_breaker, 0, [...bodyPath, 'tie_breaker']), boost: this.num(b.boost, 1, [...bodyPath, 'boost']) };
+      }
+      case 'boosting': {
+        this.onlyKeys('boosting', b, ['positive', 'negative', 'negative_boost', 'boost', '_name'], bodyPath);
+        if (b.positive === undefined) this.fail('[boosting] query requires \'positive\' query', bodyPath);
+        if (b.negative === undefined) this.fail('[boosting] query requires \'negative\' query', bodyPath);
+        return {
+          t: 'boosting',
+          positive: this.parse(b.positive, [...bodyPath, 'positive']),
+          negative: this.parse(b.negative, [...bodyPath, 'negative']),
+          negativeBoost: this.num(b.negative_boost, 0, [...bodyPath, 'negative_boost']),
+          boost: this.num(b.boost, 1, [...bodyPath, 'boost']),
+        };
+      }
+    }
+    return this.fail(`unknown query [${name}]`, bodyPath);
+  }
+
+  private onlyKeys(query: string, b: Record<string, unknown>, allowed: string[], path: Path): void {
+    for (const k of Object.keys(b)) if (!allowed.includes(k)) this.fail(`[${query}] query does not support [${k}]`, [...path, k]);
+  }
+
+  private num(v: unknown, dflt: number, path: Path): number {
+    if (v === undefined) return dflt;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    return this.fail(`[${String(path[path.length - 1])}] failed to parse field value [${String(v)}]`, path);
+  }
+
+  private clauses(v: unknown, path: Path): QueryNode[] {
+    if (Array.isArray(v)) return v.map((q, i) => this.parse(q, [...path, i]));
+    if (isPlainObject(v)) return [this.parse(v, path)];
+    return this.fail(`[bool] query does not support [${String(path[path.length - 1])}]`, path);
+  }
+
+  private bool(b: Record<string, unknown>, path: Path): QueryNode {
+    const node: QueryNode = { t: 'bool', must: [], filter: [], should: [], mustNot: [], boost: 1 };
+    for (const [k, v] of Object.entries(b)) {
+      const p = [...path, k];
+      switch (k) {
+        case 'must':
+          node.must.push(...this.clauses(v, p));
+          break;
+        case 'filter':
+          node.filter.push(...this.clauses(v, p));
+          break;
+        case 'should':
+          node.should.push(...this.clauses(v, p));
+          break;
+        case 'must_not':
+        case 'mustNot':
+          node.mustNot.push(...this.clauses(v, p));
+          break;
+        case 'minimum_should_match':
+          if (typeof v !== 'string' && typeof v !== 'number') this.fail(`[bool] query does not support [${k}]`, p);
+          node.msm = v as string | number;
+          break;
+        case 'boost':
+          node.boost = this.num(v, 1, p);
+          break;
+        case '_name':
+        case 'adjust_pure_negative':
+          break;
+        default:
+          this.fail(`[bool] query does not support [${k}]`, p);
+      }
+    }
+    return node;
+  }
+
+  /** `{field: value}` or `{field: {value, ...opts}}`, as term-level queries take them. */
+  private single(query: string, b: Record<string, unknown>, path: Path, valueKeys: string[], options: string[]): { field: string; value: unknown; opts: Record<string, unknown>; path: Path } {
+    let field: string | undefined;
+    let value: unknown;
+    let opts: Record<string, unknown> = {};
+    let fieldPath: Path = path;
+    for (const [k, v] of Object.entries(b)) {
+      if (k === 'boost' || k === '_name') {
+        opts[k] = v;
+        continue;
+      }
+      if (field !== undefined) this.fail(`[${query}] query doesn't support multiple fields, found [${field}] and [${k}]`, [...path, k]);
+      field = k;
+      fieldPath = [...path, k];
+      if (isPlainObject(v)) {
+        for (const [ok, ov] of Object.entries(v)) {
+          if (valueKeys.includes(ok)) value = ov;
+          else if (options.includes(ok) || ok === 'boost' || ok === '_name') opts[ok] = ov;
+          else this.fail(`[${query}] query does not support [${ok}]`, [...fieldPath, ok]);
+        }
+        opts = { ...opts };
+      } else {
+        value = v;
+      }
+    }
+    if (field === undefined) this.fail(`[${query}] query requires a field`, path);
+    return { field: field as string, value, opts, path: fieldPath };
+  }
+
+  private term(b: Record<string, unknown>, path: Path): QueryNode {
+    const s = this.single('term', b, path, ['value'], ['case_insensitive']);
+    if (Array.isArray(s.value)) this.fail('[term] query does not support array of values', s.path);
+    if (s.value === undefined || s.value === null) this.fail('value cannot be null', s.path);
+    if (isPlainObject(s.value)) this.fail('[term] query does not support [value]', s.path);
+    return { t: 'term', field: s.field, value: s.value, boost: this.num(s.opts.boost, 1, s.path), ci: s.opts.case_insensitive === true };
+  }
+
+  private terms(b: Record<string, unknown>, path: Path): QueryNode {
+    let field: string | undefined;
+    let values: unknown[] = [];
+    let boost = 1;
+    for (const [k, v] of Object.entries(b)) {
+      if (k === 'boost') {
+        boost = this.num(v, 1, [...path, k]);
+        continue;
+      }
+      if (k === '_name') continue;
+      if (field !== undefined) this.fail(`[terms] query does not support multiple fields`, [...path, k]);
+      field = k;
+      if (isPlainObject(v)) this.fail('[terms] query does not support terms lookup in the practice cluster', [...path, k]);
+      if (!Array.isArray(v)) this.fail(`[terms] query does not support [${k}]`, [...path, k]);
+      values = v as unknown[];
+    }
+    if (field === undefined) this.fail('[terms] query requires a field with a list of values', path);
+    return { t: 'terms', field: field as string, values, boost };
+  }
+
+  private range(b: Record<string, unknown>, path: Path): QueryNode {
+    let field: string | undefined;
+    const node: QueryNode = { t: 'range', field: '', boost: 1 };
+    for (const [k, v] of Object.entries(b)) {
+      if (k === 'boost' || k === '_name') continue;
+      if (field !== undefined) this.fail(`[range] query doesn't support multiple fields, found [${field}] and [${k}]`, [...path, k]);
+      field = k;
+      if (!isPlainObject(v)) this.fail(`[range] query malformed, after field missing start object`, [...path, k]);
+      let includeLower = true;
+      let includeUpper = true;
+      let from: unknown;
+      let to: unknown;
+      for (const [ok, ov] of Object.entries(v as Record<string, unknown>)) {
+        const p = [...path, k, ok];
+        switch (ok) {
+          case 'gt':
+            node.gt = ov;
+            break;
+          case 'gte':
+            node.gte = ov;
+            break;
+          case 'lt':
+            node.lt = ov;
+            break;
+          case 'lte':
+            node.lte = ov;
+            break;
+          case 'from':
+            from = ov;
+            break;
+          case 'to':
+            to = ov;
+            break;
+          case 'include_lower':
+            includeLower = ov !== false;
+            break;
+          case 'include_upper':
+            includeUpper = ov !== false;
+            break;
+          case 'format':
+            if (typeof ov !== 'string') this.fail(`[range] query does not support [${ok}]`, p);
+            node.format = ov as string;
+            break;
+          case 'time_zone':
+            if (typeof ov !== 'string') this.fail(`[range] query does not support [${ok}]`, p);
+            node.timeZone = ov as string;
+            break;
+          case 'boost':
+            node.boost = this.num(ov, 1, p);
+            break;
+          case 'relation':
+          case '_name':
+            break;
+          default:
+            this.fail(`[range] query does not support [${ok}]`, p);
+        }
+      }
+      if (from !== undefined && from !== null) {
+        if (includeLower) node.gte = from;
+        else node.gt = from;
+      }
+      if (to !== undefined && to !== null) {
+        if (includeUpper) node.lte = to;
+        else node.lt = to;
+      }
+    }
+    if (field === undefined) this.fail('[range] query requires a field', path);
+    node.field = field as string;
+    return node;
+  }
+
+  private exists(b: Record<string, unknown>, path: Path): QueryNode {
+    this.onlyKeys('exists', b, ['field', 'boost', '_name'], path);
+    if (typeof b.field !== 'string') this.fail('[exists] must be provided with a [field]', path);
+    return { t: 'exists', field: b.field as string, boost: this.num(b.boost, 1, [...path, 'boost']) };
+  }
+
+  private ids(b: Record<string, unknown>, path: Path): QueryNode {
+    this.onlyKeys('ids', b, ['values', 'type', 'boost', '_name'], path);
+    if (b.values !== undefined && !Array.isArray(b.values)) this.fail('[ids] failed to parse field [values]', [...path, 'values']);
+    const values = ((b.values as unknown[] | undefined) ?? []).map((v) => String(v));
+    return { t: 'ids', values, boost: this.num(b.boost, 1, [...path, 'boost']) };
+  }
+
+  private operator(v: unknown, path: Path): 'or' | 'and' {
+    if (v === undefined) return 'or';
+    const s = String(v).toLowerCase();
+    if (s === 'or' || s === 'and') return s;
+    return this.fail(`Unknown operator [${String(v)}]`, path);
+  }
+
+  private zeroTerms(v: unknown, path: Path): 'none' | 'all' {
+    if (v === undefined) return 'none';
+    const s = String(v).toLowerCase();
+    if (s === 'none' || s === 'all') return s;
+    return this.fail(`Unsupported zero_terms_query value [${String(v)}]`, path);
+  }
+
+  private match(b: Record<string, unknown>, path: Path): QueryNode {
+    const s = this.single('match', b, path, ['query'], [
+      'operator',
+      'minimum_should_match',
+      'lenient',
+      'zero_terms_query',
+      'analyzer',
+      'fuzziness',
+      'prefix_length',
+      'max_expansions',
+      'fuzzy_transpositions',
+      'auto_generate_synonyms_phrase_query',
+      'cutoff_frequency',
+      'fuzzy_rewrite',
+    ]);
+    if (s.value === undefined) this.fail('No text specified for text query', s.path);
+    if (isPlainObject(s.value) || Array.isArray(s.value)) this.fail(`[match] unknown token [${tokenName(s.value)}] after [query]`, s.path);
+    const node: QueryNode = {
+      t: 'match',
+      field: s.field,
+      query: s.value,
+      operator: this.operator(s.opts.operator, s.path),
+      lenient: s.opts.lenient === true,
+      zeroTerms: this.zeroTerms(s.opts.zero_terms_query, s.path),
+      prefixLength: typeof s.opts.prefix_length === 'number' ? s.opts.prefix_length : 0,
+      boost: this.num(s.opts.boost, 1, s.path),
+    };
+    if (s.opts.minimum_should_match !== undefined) node.msm = s.opts.minimum_should_match as string | number;
+    if (s.opts.fuzziness !== undefined) node.fuzziness = s.opts.fuzziness;
+    return node;
+  }
+
+  private phrase(name: 'match_phrase' | 'match_phrase_prefix', b: Record<string, unknown>, path: Path): QueryNode {
+    const s = this.single(name, b, path, ['query'], ['slop', 'analyzer', 'zero_terms_query', 'max_expansions']);
+    if (s.value === undefined) this.fail('No text specified for text query', s.path);
+    return {
+      t: 'phrase',
+      field: s.field,
+      query: s.value,
+      slop: typeof s.opts.slop === 'number' ? s.opts.slop : 0,
+      prefix: name === 'match_phrase_prefix',
+      zeroTerms: this.zeroTerms(s.opts.zero_terms_query, s.path),
+      boost: this.num(s.opts.boost, 1, s.path),
+    };
+  }
+
+  private multiMatch(b: Record<string, unknown>, path: Path): QueryNode {
+    this.onlyKeys('multi_match', b, [
+      'query',
+      'fields',
+      'type',
+      'operator',
+      'minimum_should_match',
+      'lenient',
+      'slop',
+      'tie_breaker',
+      'zero_terms_query',
+      'analyzer',
+      'boost',
+      '_name',
+      'fuzziness',
+      'prefix_length',
+      'max_expansions',
+      'auto_generate_synonyms_phrase_query',
+      'fuzzy_transpositions',
+    ], path);
+    if (b.query === undefined) this.fail('[multi_match] requires query value', path);
+    const type = b.type === undefined ? 'best_fields' : String(b.type).toLowerCase();
+    if (!['best_fields', 'most_fields', 'cross_fields', 'phrase', 'phrase_prefix', 'bool_prefix'].includes(type)) {
+      this.fail(`No type found for value: ${String(b.type)}`, [...path, 'type']);
+    }
+    const fields = b.fields === undefined ? [] : Array.isArray(b.fields) ? b.fields.map(String) : [String(b.fields)];
+    const node: QueryNode = {
+      t: 'multi',
+      fields,
+      query: b.query,
+      type,
+      operator: this.operator(b.operator, [...path, 'operator']),
+      slop: typeof b.slop === 'number' ? b.slop : 0,
+      tie: typeof b.tie_breaker === 'number' ? b.tie_breaker : type === 'most_fields' ? 1 : 0,
+      zeroTerms: this.zeroTerms(b.zero_terms_query, [...path, 'zero_terms_query']),
+      boost: this.num(b.boost, 1, [...path, 'boost']),
+    };
+    if (b.lenient !== undefined) node.lenient = b.lenient === true;
+    if (b.minimum_should_match !== undefined) node.msm = b.minimum_should_match as string | number;
+    if (b.fuzziness !== undefined) node.fuzziness = b.fuzziness;
+    return node;
+  }
+
+  private queryString(name: 'query_string' | 'simple_query_string', b: Record<string, unknown>, path: Path): QueryNode {
+    const common = ['query', 'fields', 'default_operator', 'analyzer', 'lenient', 'minimum_should_match', 'boost', '_name', 'analyze_wildcard', 'quote_field_suffix', 'auto_generate_synonyms_phrase_query', 'fuzzy_max_expansions', 'fuzzy_prefix_length', 'fuzzy_transpositions'];
+    const extra =
+      name === 'query_string'
+        ? ['default_field', 'allow_leading_wildcard', 'enable_position_increments', 'fuzziness', 'max_determinized_states', 'phrase_slop', 'quote_analyzer', 'rewrite', 'time_zone', 'tie_breaker', 'type', 'escape', 'auto_generate_phrase_queries', 'split_on_whitespace', 'use_dis_max', 'fuzzy_rewrite']
+        : ['flags'];
+    this.onlyKeys(name, b, [...common, ...extra], path);
+    if (typeof b.query !== 'string') {
+      if (b.query === undefined) this.fail(`[${name}] must be provided with a [query]`, path);
+      this.fail(`[${name}] query does not support [query]`, [...path, 'query']);
+    }
+    const op = b.default_operator === undefined ? 'or' : String(b.default_operator).toLowerCase();
+    if (op !== 'or' && op !== 'and') this.fail(`Unknown operator [${String(b.default_operator)}]`, [...path, 'default_operator']);
+    const node: QueryNode = {
+      t: 'qs',
+      simple: name === 'simple_query_string',
+      query: b.query as string,
+      operator: op as 'or' | 'and',
+      analyzeWildcard: b.analyze_wildcard === true,
+      boost: this.num(b.boost, 1, [...path, 'boost']),
+    };
+    if (b.fields !== undefined) node.fields = Array.isArray(b.fields) ? b.fields.map(String) : [String(b.fields)];
+    if (typeof b.default_field === 'string') node.defaultField = b.default_field;
+    if (b.lenient !== undefined) node.lenient = b.lenient === true;
+    if (name === 'simple_query_string') node.flags = parseSimpleFlags(b.flags);
+    if (b.minimum_should_match !== undefined) node.msm = b.minimum_should_match as string | number;
+    return node;
+  }
+
+  private patternQuery(name: 'prefix' | 'wildcard' | 'regexp', b: Record<string, unknown>, path: Path): QueryNode {
+    const valueKeys = name === 'wildcard' ? ['value', 'wildcard'] : ['value'];
+    const opts = name === 'regexp' ? ['flags', 'max_determinized_states', 'rewrite', 'case_insensitive'] : ['rewrite', 'case_insensitive'];
+    const s = this.single(name, b, path, valueKeys, opts);
+    if (s.value === undefined || s.value === null) this.fail(`No value specified for ${name} query`, s.path);
+    const value = String(s.value);
+    const boost = this.num(s.opts.boost, 1, s.path);
+    const ci = s.opts.case_insensitive === true;
+    if (name === 'prefix') return { t: 'prefix', field: s.field, value, ci, boost };
+    if (name === 'wildcard') return { t: 'wildcard', field: s.field, value, ci, boost };
+    return { t: 'regexp', field: s.field, value, ci, boost };
+  }
+
+  private fuzzy(b: Record<string, unknown>, path: Path): QueryNode {
+    const s = this.single('fuzzy', b, path, ['value'], ['fuzziness', 'prefix_length', 'max_expansions', 'transpositions', 'rewrite']);
+    if (s.value === undefined) this.fail('No value specified for fuzzy query', s.path);
+    return { t: 'fuzzy', field: s.field, value: String(s.value), fuzziness: s.opts.fuzziness ?? 'AUTO', prefixLength: typeof s.opts.prefix_length === 'number' ? s.opts.prefix_length : 0, boost: this.num(s.opts.boost, 1, s.path) };
+  }
+}
+
+/** ES's "did you mean" suggestions (Levenshtein similarity above 0.7). */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const scored: { c: string; s: number }[] = [];
+  for (const c of candidates) {
+    const d = levenshtein(name, c);
+    const s = 1 - d / Math.max(name.length, c.length);
+    if (s > 0.7) scored.push({ c, s });
+  }
+  if (scored.length === 0) return '';
+  scored.sort((a, b) => b.s - a.s || (a.c < b.c ? -1 : 1));
+  if (scored.length === 1) return ` did you mean [${scored[0]?.c}]?`;
+  return ` did you mean any of [${scored.map((x) => x.c).join(', ')}]?`;
+}
+
+export function levenshtein(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, i) => i);
+  for (let i = 1; i <= m; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= n; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+    }
+    prev = cur;
+  }
+  return prev[n] as number;
+}
+
+// =============================================================================================
+// Binding to an index
+
+export type Matcher = (pos: number) => number;
+
+export interface Bound {
+  m: Matcher;
+  /** Matches every document (lets callers skip evaluation). */
+  all?: boolean;
+  /** Matches nothing. */
+  none?: boolean;
+  /** A time-field range every match lies in, for narrowing by binary search. */
+  ts?: { lo: number; hi: number };
+  /** Matches only through `ts` (a bare range on the time field): no per-document check needed. */
+  tsOnly?: boolean;
+  /** The score of every match, when it does not depend on the document (`all` and `tsOnly`). */
+  constScore?: number;
+}
+
+export interface BindCtx {
+  ix: IndexState;
+  now: number;
+  timeField: string;
+}
+
+const NONE: Bound = { m: () => -1, none: true };
+
+function allBound(score: number): Bound {
+  return { m: () => score, all: true, constScore: score };
+}
+
+/**
+ * A matcher that checks the time range itself. Needed where a clause is used outside the narrowed
+ * slice (should, must_not, dis_max), because `tsOnly` matchers rely on that narrowing.
+ */
+function strict(b: Bound, ctx: BindCtx): Matcher {
+  const ts = b.ts;
+  if (!ts) return b.m;
+  const store = ctx.ix.store;
+  const inner = b.m;
+  const lo = ts.lo;
+  const hi = ts.hi;
+  return (pos) => {
+    const t = store.ts[pos] as number;
+    if (t < lo || t > hi) return -1;
+    return inner(pos);
+  };
+}
+
+export function bindQuery(q: QueryNode, ctx: BindCtx): Bound {
+  switch (q.t) {
+    case 'all':
+      return allBound(q.boost);
+    case 'none':
+      return NONE;
+    case 'bool':
+      return bindBool(q, ctx);
+    case 'term':
+      return bindTermLike(ctx, q.field, [q.value], q.boost, q.ci, 'term');
+    case 'terms':
+      return bindTermLike(ctx, q.field, q.values, q.boost, false, 'terms');
+    case 'range':
+      return bindRange(q, ctx);
+    case 'exists':
+      return bindExists(q.field, q.boost, ctx);
+    case 'ids': {
+      const set = new Set(q.values);
+      if (set.size === 0) return NONE;
+      const ix = ctx.ix;
+      return { m: (pos) => (set.has(ix.idOf(pos)) ? q.boost : -1) };
+    }
+    case 'match':
+      return bindMatch(ctx, q.field, q.query, { operator: q.operator, msm: q.msm, lenient: q.lenient, zeroTerms: q.zeroTerms, fuzziness: q.fuzziness, boost: q.boost });
+    case 'phrase':
+      return bindPhrase(ctx, q.field, q.query, q.slop, q.prefix, q.zeroTerms, q.boost, false);
+    case 'multi':
+      return bindMulti(q, ctx);
+    case 'prefix':
+    case 'wildcard':
+    case 'regexp':
+      return bindPattern(ctx, q.field, q.t, q.value, q.ci, q.boost);
+    case 'fuzzy':
+      return bindFuzzy(ctx, q.field, q.value, q.fuzziness, q.boost);
+    case 'const': {
+      const inner = bindQuery(q.filter, ctx);
+      if (inner.none) return NONE;
+      const b = q.boost;
+      return { m: (pos) => (inner.m(pos) >= 0 ? b : -1), all: inner.all, ts: inner.ts, tsOnly: inner.tsOnly, constScore: inner.all || inner.tsOnly ? b : undefined };
+    }
+    case 'dismax': {
+      const subs = q.queries.map((s) => bindQuery(s, ctx)).filter((s) => !s.none);
+      if (subs.length === 0) return NONE;
+      return { m: disMax(subs.map((s) => strict(s, ctx)), q.tie, q.boost) };
+    }
+    case 'boosting': {
+      const pos = strict(bindQuery(q.positive, ctx), ctx);
+      const neg = strict(bindQuery(q.negative, ctx), ctx);
+      return { m: (p) => {
+        const s = pos(p);
+        if (s < 0) return -1;
+        return neg(p) >= 0 ? s * q.negativeBoost * q.boost : s * q.boost;
+      } };
+    }
+    case 'qs':
+      return bindQueryString(q, ctx);
+  }
+}
+
+function disMax(ms: Matcher[], tie: number, boost: number): Matcher {
+  return (pos) => {
+    let best = -1;
+    let sum = 0;
+    for (const m of ms) {
+      const s = m(pos);
+      if (s < 0) continue;
+      sum += s;
+      if (s > best) best = s;
+    }
+    if (best < 0) return -1;
+    return (best + tie * (sum - best)) * boost;
+  };
+}
+
+function bindBool(q: Extract<QueryNode, { t: 'bool' }>, ctx: BindCtx): Bound {
+  const must = q.must.map((c) => bindQuery(c, ctx));
+  const filter = q.filter.map((c) => bindQuery(c, ctx));
+  const should = q.should.map((c) => bindQuery(c, ctx));
+  const mustNot = q.mustNot.map((c) => bindQuery(c, ctx));
+  if (must.some((b) => b.none) || filter.some((b) => b.none)) return NONE;
+  if (mustNot.some((b) => b.all)) return NONE;
+  const required = must.length + filter.length;
+  const msm = minimumShouldMatch(q.msm, should.length, required === 0 ? (should.length > 0 ? 1 : 0) : 0);
+  if (msm > should.length) return NONE;
+  const liveShould = should.filter((b) => !b.none);
+  if (msm > liveShould.length) return NONE;
+  let ts: { lo: number; hi: number } | undefined;
+  for (const b of [...must, ...filter]) {
+    if (!b.ts) continue;
+    ts = ts ? { lo: Math.max(ts.lo, b.ts.lo), hi: Math.min(ts.hi, b.ts.hi) } : b.ts;
+  }
+  if (ts && ts.lo > ts.hi) return NONE;
+  // Clauses that only restate the time range are already enforced by narrowing to `ts`.
+  const mustM = must.filter((b) => !b.all && !b.tsOnly).map((b) => b.m);
+  const mustAllScore = must.filter((b) => b.all || b.tsOnly).reduce((s, b) => s + (b.constScore ?? 0), 0);
+  const filterM = filter.filter((b) => !b.all && !b.tsOnly).map((b) => b.m);
+  const notM = mustNot.filter((b) => !b.none).map((b) => strict(b, ctx));
+  const shouldM = liveShould.map((b) => strict(b, ctx));
+  const boost = q.boost;
+  const empty = required === 0 && should.length === 0 && mustNot.length === 0;
+  if (empty) return allBound(boost);
+  if (mustM.length === 0 && filterM.length === 0 && notM.length === 0 && shouldM.length === 0) {
+    return { m: () => mustAllScore * boost, all: !ts, ts, tsOnly: !!ts, constScore: mustAllScore * boost };
+  }
+  const needShould = msm;
+  const m: Matcher = (pos) => {
+    for (let i = 0; i < filterM.length; i += 1) if ((filterM[i] as Matcher)(pos) < 0) return -1;
+    let score = mustAllScore;
+    for (let i = 0; i < mustM.length; i += 1) {
+      const s = (mustM[i] as Matcher)(pos);
+      if (s < 0) return -1;
+      score += s;
+    }
+    for (let i = 0; i < notM.length; i += 1) if ((notM[i] as Matcher)(pos) >= 0) return -1;
+    if (shouldM.length > 0) {
+      let count = 0;
+      for (let i = 0; i < shouldM.length; i += 1) {
+        const s = (shouldM[i] as Matcher)(pos);
+        if (s >= 0) {
+          count += 1;
+          score += s;
+        }
+      }
+      if (count < needShould) return -1;
+    }
+    return score * boost;
+  };
+  return { m, ts };
+}
+
+/** `minimum_should_match`: integers, negatives, percentages and `N<M%` combinations. */
+export function minimumShouldMatch(spec: string | number | undefined, optional: number, dflt: number): number {
+  if (spec === undefined || spec === null) return dflt;
+  const s = String(spec).trim();
+  let result: number;
+  if (s.includes('<')) {
+    result = optional;
+    for (const part of s.split(/\s+/)) {
+      const [cond, val] = part.split('<');
+      if (optional > Number(cond)) result = minimumShouldMatch(val, optional, dflt);
+    }
+    return result;
+  }
+  if (s.endsWith('%')) {
+    const pct = Number(s.slice(0, -1));
+    const calc = Math.floor((optional * Math.abs(pct)) / 100);
+    result = pct < 0 ? optional - calc : calc;
+  } else {
+    const n = Number.parseInt(s, 10);
+    result = n < 0 ? optional + n : n;
+  }
+  return Math.max(0, result);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Term-level queries
+
+function fieldDef(ctx: BindCtx, field: string): FieldDef | undefined {
+  return ctx.ix.mapping.field(field);
+}
+
+function failParse(field: string, value: unknown, cause: ErrorBody): never {
+  throw queryShard(`failed to create query: ${cause.reason}`, cause);
+  void field;
+  void value;
+}
+
+/** Converts a query value to the field's indexed form, throwing ES's shard error when it cannot. */
+function queryValue(def: FieldDef, v: unknown, ctx: BindCtx, lenient: boolean, roundUp = false): Val | undefined {
+  switch (def.family) {
+    case 'keyword':
+    case 'text':
+      return typeof v === 'string' ? v : String(v);
+    case 'numeric': {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) {
+        if (lenient) return undefined;
+        failParse(def.name, v, { type: 'number_format_exception', reason: `For input string: "${String(v)}"` });
+      }
+      if (def.integer && !Number.isInteger(n)) return undefined;
+      return convertForField(def, n);
+    }
+    case 'date':
+      try {
+        return resolveDateMath(v, { now: ctx.now, format: def.format, roundUp });
+      } catch (e) {
+        if (lenient) return undefined;
+        if (e instanceof DateParseError) {
+          failParse(def.name, v, { type: 'parse_exception', reason: `failed to parse date field [${String(v)}] with format [${def.format}]: [${e.message}]` });
+        }
+        throw e;
+      }
+    case 'boolean':
+      if (v === true || v === 'true') return 1;
+      if (v === false || v === 'false' || v === '') return 0;
+      if (lenient) return undefined;
+      return failParse(def.name, v, { type: 'illegal_argument_exception', reason: `Can't parse boolean value [${String(v)}], expected [true] or [false]` });
+    case 'ip':
+      return typeof v === 'string' ? v : String(v);
+    default:
+      return typeof v === 'string' || typeof v === 'number' ? v : String(v);
+  }
+}
+
+function convertForField(def: FieldDef, n: number): number {
+  switch (def.type) {
+    case 'float':
+    case 'half_float':
+      return Math.fround(n);
+    case 'scaled_float': {
+      const f = def.scalingFactor ?? 1;
+      return Math.round(n * f) / f;
+    }
+    default:
+      return n;
+  }
+}
+
+function tokensOf(values: readonly Val[]): string[] {
+  if (values.length === 1) return analyzeText(String(values[0]));
+  const out: string[] = [];
+  for (const v of values) out.push(...analyzeText(String(v)));
+  return out;
+}
+
+function bindTermLike(ctx: BindCtx, field: string, rawValues: unknown[], boost: number, ci: boolean, kind: 'term' | 'terms'): Bound {
+  if (field === '_id') {
+    const set = new Set(rawValues.map(String));
+    return { m: (pos) => (set.has(ctx.ix.idOf(pos)) ? boost : -1) };
+  }
+  if (field === '_index') {
+    const hit = rawValues.some((v) => simpleMatch(String(v), ctx.ix.name) || String(v) === ctx.ix.dataStream);
+    return hit ? allBound(boost) : NONE;
+  }
+  const def = fieldDef(ctx, field);
+  if (!def || def.family === 'object') return NONE;
+  const reader = ctx.ix.reader(def.name);
+  if (def.family === 'ip') {
+    const matchers = rawValues.map((v) => {
+      const m = ipMatcher(String(v));
+      if (!m) failParse(def.name, v, { type: 'illegal_argument_exception', reason: `'${String(v)}' is not an IP string literal.` });
+      return m as (s: string) => boolean;
+    });
+    return { m: (pos) => (reader.values(pos).some((v) => matchers.some((mm) => mm(v as string))) ? boost : -1) };
+  }
+  if (def.family === 'date' && kind === 'term') {
+    const lo = queryValue(def, rawValues[0], ctx, false, false) as number;
+    const hi = queryValue(def, rawValues[0], ctx, false, true) as number;
+    return rangeMatcher(reader, lo, true, hi, true, boost, ctx, def);
+  }
+  const values = rawValues.map((v) => queryValue(def, v, ctx, false)).filter((v): v is Val => v !== undefined);
+  if (values.length === 0) return NONE;
+  if (def.family === 'text') {
+    const set = new Set(values.map(String));
+    return {
+      m: (pos) => {
+        const vals = reader.values(pos);
+        if (vals.length === 0) return -1;
+        const toks = tokensOf(vals);
+        let tf = 0;
+        for (const t of toks) if (set.has(t)) tf += 1;
+        return tf > 0 ? tfScore(tf) * boost : -1;
+      },
+    };
+  }
+  if (ci && (def.family === 'keyword' || def.family === 'other')) {
+    const set = new Set(values.map((v) => String(v).toLowerCase()));
+    return { m: (pos) => (reader.values(pos).some((v) => set.has(String(v).toLowerCase())) ? boost : -1) };
+  }
+  if (values.length === 1) {
+    const target = values[0] as Val;
+    return {
+      m: (pos) => {
+        const vals = reader.values(pos);
+        for (let i = 0; i < vals.length; i += 1) if (vals[i] === target) return boost;
+        return -1;
+      },
+    };
+  }
+  const set = new Set<Val>(values);
+  return {
+    m: (pos) => {
+      const vals = reader.values(pos);
+      for (let i = 0; i < vals.length; i += 1) if (set.has(vals[i] as Val)) return boost;
+      return -1;
+    },
+  };
+}
+
+function tfScore(tf: number): number {
+  return (tf * 2.2) / (tf + 1.2);
+}
+
+function rangeMatcher(reader: Reader, lo: number, incLo: boolean, hi: number, incHi: boolean, boost: number, ctx: BindCtx, def: FieldDef): Bound {
+  const m: Matcher = (pos) => {
+    const vals = reader.values(pos);
+    for (let i = 0; i < vals.length; i += 1) {
+      const v = vals[i] as number;
+      if ((incLo ? v >= lo : v > lo) && (incHi ? v <= hi : v < hi)) return boost;
+    }
+    return -1;
+  };
+  if (def.name === ctx.timeField && def.family === 'date' && ctx.ix.timeOrdered) {
+    const tsLo = incLo ? lo : lo + 1;
+    const tsHi = incHi ? hi : hi - 1;
+    return { m, ts: { lo: tsLo, hi: tsHi }, tsOnly: true, constScore: boost };
+  }
+  return { m };
+}
+
+function bindRange(q: Extract<QueryNode, { t: 'range' }>, ctx: BindCtx): Bound {
+  const def = fieldDef(ctx, q.field);
+  if (!def || def.family === 'object') return NONE;
+  const reader = ctx.ix.reader(def.name);
+  if (def.family === 'date' || (q.format !== undefined && def.family !== 'keyword')) {
+    let zone: Zone | undefined;
+    if (q.timeZone !== undefined) {
+      try {
+        zone = parseZone(q.timeZone);
+      } catch (e) {
+        throw queryShard(`failed to create query: ${(e as Error).message}`, { type: 'illegal_argument_exception', reason: (e as Error).message });
+      }
+    }
+    const format = q.format ?? def.format ?? DEFAULT_DATE_FORMAT;
+    const resolve = (v: unknown, roundUp: boolean): number | undefined => {
+      if (v === undefined || v === null) return undefined;
+      if (def.family !== 'date') return queryValue(def, v, ctx, false) as number;
+      try {
+        return resolveDateMath(v, { now: ctx.now, format, roundUp, zone });
+      } catch (e) {
+        if (e instanceof DateParseError) {
+          throw queryShard(`failed to create query: ${e.message}`, { type: 'parse_exception', reason: e.message });
+        }
+        throw e;
+      }
+    };
+    const gt = resolve(q.gt, true);
+    const gte = resolve(q.gte, false);
+    const lt = resolve(q.lt, false);
+    const lte = resolve(q.lte, true);
+    return numericRange(reader, gt, gte, lt, lte, q.boost, ctx, def);
+  }
+  if (def.family === 'numeric' || def.family === 'boolean') {
+    const conv = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : (queryValue({ ...def, integer: false }, v, ctx, false) as number));
+    return numericRange(reader, conv(q.gt), conv(q.gte), conv(q.lt), conv(q.lte), q.boost, ctx, def);
+  }
+  if (def.family === 'ip') {
+    const p = (v: unknown) => {
+      if (v === undefined || v === null) return undefined;
+      const ip = parseIp(String(v));
+      if (!ip) failParse(def.name, v, { type: 'illegal_argument_exception', reason: `'${String(v)}' is not an IP string literal.` });
+      return ip;
+    };
+    const gt = p(q.gt);
+    const gte = p(q.gte);
+    const lt = p(q.lt);
+    const lte = p(q.lte);
+    return {
+      m: (pos) => {
+        for (const v of reader.values(pos)) {
+          const ip = parseIp(v as string);
+          if (!ip) continue;
+          if (gt && compareIp(ip, gt) <= 0) continue;
+          if (gte && compareIp(ip, gte) < 0) continue;
+          if (lt && compareIp(ip, lt) >= 0) continue;
+          if (lte && compareIp(ip, lte) > 0) continue;
+          return q.boost;
+        }
+        return -1;
+      },
+    };
+  }
+  const s = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const gt = s(q.gt);
+  const gte = s(q.gte);
+  const lt = s(q.lt);
+  const lte = s(q.lte);
+  const inRange = (v: string) => !((gt !== undefined && v <= gt) || (gte !== undefined && v < gte) || (lt !== undefined && v >= lt) || (lte !== undefined && v > lte));
+  return {
+    m: (pos) => {
+      const vals = reader.values(pos);
+      const list = def.family === 'text' ? tokensOf(vals) : (vals as string[]);
+      return list.some((v) => inRange(String(v))) ? q.boost : -1;
+    },
+  };
+}
+
+function numericRange(reader: Reader, gt: number | undefined, gte: number | undefined, lt: number | undefined, lte: number | undefined, boost: number, ctx: BindCtx, def: FieldDef): Bound {
+  let lo = -Infinity;
+  let incLo = true;
+  let hi = Infinity;
+  let incHi = true;
+  if (gte !== undefined) lo = gte;
+  if (gt !== undefined && (gt >= lo || gte === undefined)) {
+    lo = gt;
+    incLo = false;
+  }
+  if (lte !== undefined) hi = lte;
+  if (lt !== undefined && (lt <= hi || lte === undefined)) {
+    hi = lt;
+    incHi = false;
+  }
+  return rangeMatcher(reader, lo, incLo, hi, incHi, boost, ctx, def);
+}
+
+function bindExists(field: string, boost: number, ctx: BindCtx): Bound {
+  if (field === '_id' || field === '_index' || field === '_source') return allBound(boost);
+  const defs = hasWildcard(field) ? ctx.ix.mapping.matchFields(field) : [ctx.ix.mapping.field(field)].filter((d): d is FieldDef => d !== undefined);
+  if (defs.length === 0) return NONE;
+  const readers = defs.map((d) => ctx.ix.reader(d.name));
+  if (readers.length === 1) {
+    const r = readers[0] as Reader;
+    return { m: (pos) => (r.values(pos).length > 0 ? boost : -1) };
+  }
+  return { m: (pos) => (readers.some((r) => r.values(pos).length > 0) ? boost : -1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Full-text queries
+
+interface MatchOpts {
+  operator: 'or' | 'and';
+  msm?: string | number;
+  lenient: boolean;
+  zeroTerms: 'none' | 'all';
+  fuzziness?: unknown;
+  boost: number;
+}
+
+function fuzzyDistance(fuzziness: unknown, term: string): number {
+  if (fuzziness === undefined || fuzziness === null) return 0;
+  const s = String(fuzziness).toUpperCase();
+  if (s.startsWith('AUTO')) {
+    const m = /^AUTO:(\d+),(\d+)$/.exec(s);
+    const low = m ? Number(m[1]) : 3;
+    const high = m ? Number(m[2]) : 6;
+    return term.length < low ? 0 : term.length < high ? 1 : 2;
+  }
+  const n = Number(s);
+  return Number.isFinite(n) ? Math.min(2, Math.floor(n)) : 0;
+}
+
+function bindMatch(ctx: BindCtx, field: string, query: unknown, o: MatchOpts): Bound {
+  const def = fieldDef(ctx, field);
+  if (!def || def.family === 'object') return NONE;
+  if (def.family !== 'text') {
+    if (def.family === 'keyword' || def.family === 'other') return bindTermLike(ctx, def.name, [query], o.boost, false, 'term');
+    try {
+      const v = queryValue(def, query, ctx, o.lenient);
+      if (v === undefined) return NONE;
+      return bindTermLike(ctx, def.name, [query], o.boost, false, 'term');
+    } catch (e) {
+      if (o.lenient && e instanceof ShardFailure) return NONE;
+      throw e;
+    }
+  }
+  const terms = analyzeText(String(query));
+  if (terms.length === 0) return o.zeroTerms === 'all' ? allBound(o.boost) : NONE;
+  const unique = [...new Set(terms)];
+  const need = o.operator === 'and' ? unique.length : Math.max(1, minimumShouldMatch(o.msm, unique.length, 1));
+  if (need > unique.length) return NONE;
+  const reader = ctx.ix.reader(def.name);
+  const fuzzy = unique.map((t) => fuzzyDistance(o.fuzziness, t));
+  const anyFuzzy = fuzzy.some((d) => d > 0);
+  return {
+    m: (pos) => {
+      const vals = reader.values(pos);
+      if (vals.length === 0) return -1;
+      const toks = tokensOf(vals);
+      let matched = 0;
+      let score = 0;
+      for (let i = 0; i < unique.length; i += 1) {
+        const t = unique[i] as string;
+        let tf = 0;
+        const d = fuzzy[i] as number;
+        for (const tok of toks) if (tok === t || (anyFuzzy && d > 0 && Math.abs(tok.length - t.length) <= d && levenshtein(tok, t) <= d)) tf += 1;
+        if (tf > 0) {
+          matched += 1;
+          score += tfScore(tf);
+        }
+      }
+      return matched >= need ? score * o.boost : -1;
+    },
+  };
+}
+
+function bindPhrase(ctx: BindCtx, field: string, query: unknown, slop: number, prefix: boolean, zeroTerms: 'none' | 'all', boost: number, lenient: boolean): Bound {
+  const def = fieldDef(ctx, field);
+  if (!def || def.family === 'object') return NONE;
+  if (def.family !== 'text') {
+    if (prefix && def.family === 'keyword') return bindPattern(ctx, def.name, 'prefix', String(query), false, boost);
+    try {
+      return bindTermLike(ctx, def.name, [query], boost, false, 'term');
+    } catch (e) {
+      if (lenient && e instanceof ShardFailure) return NONE;
+      throw e;
+    }
+  }
+  const terms = analyzeText(String(query));
+  if (terms.length === 0) return zeroTerms === 'all' ? allBound(boost) : NONE;
+  const reader = ctx.ix.reader(def.name);
+  return {
+    m: (pos) => {
+      const vals = reader.values(pos);
+      // Each value of a multi-valued field is its own run of positions (position_increment_gap).
+      for (const v of vals) {
+        const toks = analyzeText(String(v));
+        if (phraseAt(toks, terms, slop, prefix)) return boost * terms.length;
+      }
+      return -1;
+    },
+  };
+}
+
+function phraseAt(toks: string[], terms: string[], slop: number, prefix: boolean): boolean {
+  const last = terms.length - 1;
+  const eq = (tok: string, i: number) => (prefix && i === last ? tok.startsWith(terms[i] as string) : tok === terms[i]);
+  for (let start = 0; start < toks.length; start += 1) {
+    if (!eq(toks[start] as string, 0)) continue;
+    let p = start;
+    let used = 0;
+    let ok = true;
+    for (let i = 1; i <= last; i += 1) {
+      let found = -1;
+      for (let q = p + 1; q <= p + 1 + (slop - used) && q < toks.length; q += 1) {
+        if (eq(toks[q] as string, i)) {
+          found = q;
+          break;
+        }
+      }
+      if (found < 0) {
+        ok = false;
+        break;
+      }
+      used += found - p - 1;
+      p = found;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+function parseFieldBoost(spec: string): { name: string; boost: number } {
+  const caret = spec.lastIndexOf('^');
+  if (caret <= 0) return { name: spec, boost: 1 };
+  const b = Number(spec.slice(caret + 1));
+  return Number.isFinite(b) ? { name: spec.slice(0, caret), boost: b } : { name: spec, boost: 1 };
+}
+
+/** Expands field patterns (`*`, `host.*^2`) to mapped fields; `*` alone means every queryable field. */
+function expandFields(ctx: BindCtx, specs: string[]): { def: FieldDef; boost: number }[] {
+  const out = new Map<string, { def: FieldDef; boost: number }>();
+  for (const spec of specs) {
+    const { name, boost } = parseFieldBoost(spec);
+    if (hasWildcard(name)) {
+      for (const def of ctx.ix.mapping.matchFields(name)) {
+        if (!queryable(def)) continue;
+        if (!out.has(def.name)) out.set(def.name, { def, boost });
+      }
+    } else {
+      const def = ctx.ix.mapping.field(name);
+      if (def && def.family !== 'object') out.set(def.name, { def, boost });
+    }
+  }
+  return [...out.values()];
+}
+
+function queryable(def: FieldDef): boolean {
+  return def.family !== 'object' && def.family !== 'geo' && def.family !== 'other' && def.type !== 'alias' && def.searchable;
+}
+
+function defaultFields(ctx: BindCtx): string[] {
+  const setting = ctx.ix.settings['index.query.default_field'];
+  if (setting === undefined) return ['*'];
+  try {
+    const parsed: unknown = JSON.parse(setting);
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // a plain field name
+  }
+  return [setting];
+}
+
+function bindMulti(q: Extract<QueryNode, { t: 'multi' }>, ctx: BindCtx): Bound {
+  const specs = q.fields.length > 0 ? q.fields : defaultFields(ctx);
+  const allFields = specs.length === 1 && specs[0] === '*';
+  const lenient = q.lenient ?? allFields;
+  const fields = expandFields(ctx, specs);
+  const subs: Bound[] = [];
+  for (const { def, boost } of fields) {
+    let b: Bound;
+    try {
+      if (q.type === 'phrase' || q.type === 'phrase_prefix') b = bindPhrase(ctx, def.name, q.query, q.slop, q.type === 'phrase_prefix', q.zeroTerms, boost * q.boost, lenient);
+      else if (q.type === 'cross_fields' && q.operator === 'and') {
+        b = bindMatch(ctx, def.name, q.query, { operator: 'or', lenient, zeroTerms: q.zeroTerms, boost: boost * q.boost, fuzziness: q.fuzziness });
+      } else b = bindMatch(ctx, def.name, q.query, { operator: q.operator, msm: q.msm, lenient, zeroTerms: q.zeroTerms, fuzziness: q.fuzziness, boost: boost * q.boost });
+    } catch (e) {
+      if (lenient && e instanceof ShardFailure) continue;
+      throw e;
+    }
+    if (!b.none) subs.push(b);
+  }
+  if (subs.length === 0) return NONE;
+  if (q.type === 'cross_fields' && q.operator === 'and') {
+    // Every term must appear in at least one of the fields.
+    const terms = [...new Set(analyzeText(String(q.query)))];
+    const perTerm = terms.map((t) => {
+      const ms = fields
+        .map(({ def }) => {
+          try {
+            return bindMatch(ctx, def.name, t, { operator: 'or', lenient: true, zeroTerms: 'none', boost: 1 });
+          } catch {
+            return NONE;
+          }
+        })
+        .filter((b) => !b.none)
+        .map((b) => b.m);
+      return disMax(ms, 0, 1);
+    });
+    const anyField = disMax(subs.map((s) => s.m), q.tie, 1);
+    return { m: (pos) => (perTerm.every((m) => m(pos) >= 0) ? anyField(pos) : -1) };
+  }
+  if (subs.some((s) => s.all)) return allBound(q.boost);
+  return { m: disMax(subs.map((s) => s.m), q.tie, 1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pattern queries
+
+function luceneRegex(pattern: string, ci: boolean): RegExp {
+  // Lucene regexps are anchored and have no `^`/`$`; `@` is "any string", `<n-m>` numeric ranges are rare.
+  let re = '';
+  for (let i = 0; i < pattern.length; i += 1) {
+    const ch = pattern[i] as string;
+    if (ch === '\\' && i + 1 < pattern.length) {
+      re += `\\${pattern[i + 1]}`;
+      i += 1;
+    } else if (ch === '@') re += '[\\s\\S]*';
+    else if (ch === '^' || ch === '$') re += `\\${ch}`;
+    else if (ch === '"') {
+      const end = pattern.indexOf('"', i + 1);
+      const lit = end < 0 ? pattern.slice(i + 1) : pattern.slice(i + 1, end);
+      re += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      i = end < 0 ? pattern.length : end;
+    } else re += ch;
+  }
+  try {
+    return new RegExp(`^(?:${re})$`, ci ? 'iu' : 'u');
+  } catch (e) {
+    throw queryShard(`failed to create query: ${(e as Error).message}`, { type: 'illegal_argument_exception', reason: (e as Error).message });
+  }
+}
+
+function bindPattern(ctx: BindCtx, field: string, kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean, boost: number): Bound {
+  if (field === '_id') {
+    const test = patternTest(kind, value, ci);
+    return { m: (pos) => (test(ctx.ix.idOf(pos)) ? boost : -1) };
+  }
+  if (field === '_index') return patternTest(kind, value, ci)(ctx.ix.name) ? allBound(boost) : NONE;
+  const def = fieldDef(ctx, field);
+  if (!def || def.family === 'object') return NONE;
+  if (def.family === 'numeric' || def.family === 'date' || def.family === 'boolean' || def.family === 'ip') {
+    throw queryShard(`failed to create query: Can only use ${kind === 'regexp' ? 'regexp' : kind} queries on keyword and text fields - not on [${def.name}] which is of type [${def.type}]`, {
+      type: 'illegal_argument_exception',
+      reason: `Can only use ${kind} queries on keyword and text fields - not on [${def.name}] which is of type [${def.type}]`,
+    });
+  }
+  // Text fields' multi-term queries see normalized (lowercased) terms.
+  const test = patternTest(kind, def.family === 'text' && kind === 'wildcard' ? value.toLowerCase() : value, ci);
+  const reader = ctx.ix.reader(def.name);
+  if (def.family === 'text') {
+    return { m: (pos) => (tokensOf(reader.values(pos)).some((t) => test(t)) ? boost : -1) };
+  }
+  return { m: (pos) => (reader.values(pos).some((v) => test(String(v))) ? boost : -1) };
+}
+
+function patternTest(kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean): (s: string) => boolean {
+  if (kind === 'prefix') {
+    if (ci) {
+      const lower = value.toLowerCase();
+      return (s) => s.toLowerCase().startsWith(lower);
+    }
+    return (s) => s.startsWith(value);
+  }
+  const re = kind === 'wildcard' ? globRegExp(value, true, ci) : luceneRegex(value, ci);
+  return (s) => re.test(s);
+}
+
+function bindFuzzy(ctx: BindCtx, field: string, value: string, fuzziness: unknown, boost: number): Bound {
+  const def = fieldDef(ctx, field);
+  if (!def || (def.family !== 'text' && def.family !== 'keyword')) return NONE;
+  const d = fuzzyDistance(fuzziness, value);
+  const reader = ctx.ix.reader(def.name);
+  const near = (t: string) => Math.abs(t.length - value.length) <= d && levenshtein(t, value) <= d;
+  if (def.family === 'text') return { m: (pos) => (tokensOf(reader.values(pos)).some(near) ? boost : -1) };
+  return { m: (pos) => (reader.values(pos).some((v) => near(String(v))) ? boost : -1) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// query_string / simple_query_string
+
+function bindQueryString(q: Extract<QueryNode, { t: 'qs' }>, ctx: BindCtx): Bound {
+  let tree: QsNode | undefined;
+  try {
+    tree = q.simple ? parseSimpleQueryString(q.query, q.operator, q.flags) : parseQueryString(q.query, q.operator);
+  } catch (e) {
+    if (e instanceof QsSyntaxError) {
+      throw queryShard(`Failed to parse query [${q.query}]`, { type: 'parse_exception', reason: e.message });
+    }
+    throw e;
+  }
+  if (!tree) return NONE;
+  const specs = q.fields ?? (q.defaultField !== undefined ? [q.defaultField] : defaultFields(ctx));
+  const allFields = specs.length === 1 && specs[0] === '*';
+  const lenient = q.lenient ?? allFields;
+  const b = bindQs(tree, ctx, specs, lenient, q);
+  if (!b.none && b.m && q.boost !== 1) {
+    const inner = b.m;
+    return { ...b, m: (pos) => {
+      const s = inner(pos);
+      return s < 0 ? -1 : s * q.boost;
+    } };
+  }
+  return b;
+}
+
+function bindQs(node: QsNode, ctx: BindCtx, defaults: string[], lenient: boolean, q: Extract<QueryNode, { t: 'qs' }>): Bound {
+  switch (node.k) {
+    case 'all':
+      return allBound(node.boost);
+    case 'exists':
+      return bindExists(node.field, node.boost, ctx);
+    case 'bool': {
+      const musts: Bound[] = [];
+      const shoulds: Bound[] = [];
+      const nots: Bound[] = [];
+      for (const c of node.clauses) {
+        const b = bindQs(c.q, ctx, defaults, lenient, q);
+        (c.occur === 'must' ? musts : c.occur === 'should' ? shoulds : nots).push(b);
+      }
+      const occurs: Occur[] = node.clauses.map((c) => c.occur);
+      const pureNegative = !occurs.includes('must') && !occurs.includes('should');
+      if (pureNegative) musts.push(allBound(0));
+      const msm = musts.length > 0 ? 0 : shoulds.length > 0 ? 1 : 0;
+      if (musts.some((b) => b.none)) return NONE;
+      const liveShould = shoulds.filter((b) => !b.none);
+      if (msm > liveShould.length) return NONE;
+      const mm = musts.map((b) => b.m);
+      const sm = liveShould.map((b) => b.m);
+      const nm = nots.filter((b) => !b.none).map((b) => b.m);
+      const boost = node.boost;
+      return {
+        m: (pos) => {
+          let score = 0;
+          for (const m of mm) {
+            const s = m(pos);
+            if (s < 0) return -1;
+            score += s;
+          }
+          for (const m of nm) if (m(pos) >= 0) return -1;
+          let count = 0;
+          for (const m of sm) {
+            const s = m(pos);
+            if (s >= 0) {
+              count += 1;
+              score += s;
+            }
+          }
+          if (count < msm) return -1;
+          return score * boost;
+        },
+      };
+    }
+    case 'range':
+    case 'term': {
+      const specs = node.field !== undefined ? [node.field] : defaults;
+      const fields = expandFields(ctx, specs);
+      const subs: Matcher[] = [];
+      for (const { def, boost } of fields) {
+        let b: Bound;
+        try {
+          b = bindQsLeaf(node, def, ctx, boost * node.boost, q, lenient);
+        } catch (e) {
+          if (lenient && e instanceof ShardFailure) continue;
+          throw e;
+        }
+        if (b.all) return b;
+        if (!b.none) subs.push(b.m);
+      }
+      if (subs.length === 0) return NONE;
+      return { m: disMax(subs, 0, 1) };
+    }
+  }
+}
+
+function bindQsLeaf(node: Extract<QsNode, { k: 'term' | 'range' }>, def: FieldDef, ctx: BindCtx, boost: number, q: Extract<QueryNode, { t: 'qs' }>, lenient: boolean): Bound {
+  if (node.k === 'range') {
+    const range: QueryNode = { t: 'range', field: def.name, boost };
+    if (node.lo !== undefined) {
+      if (node.incLo) range.gte = node.lo;
+      else range.gt = node.lo;
+    }
+    if (node.hi !== undefined) {
+      if (node.incHi) range.lte = node.hi;
+      else range.lt = node.hi;
+    }
+    return bindRange(range, ctx);
+  }
+  if (node.regex) return bindPattern(ctx, def.name, 'regexp', node.text, false, boost);
+  if (node.wildcard) {
+    if (def.family !== 'text' && def.family !== 'keyword') {
+      if (lenient) return NONE;
+      return bindPattern(ctx, def.name, 'wildcard', node.text, false, boost);
+    }
+    const text = def.family === 'text' || q.analyzeWildcard ? node.text.toLowerCase() : node.text;
+    if (/^[^*?]*\*$/.test(text) && !text.includes('\\')) return bindPattern(ctx, def.name, 'prefix', text.slice(0, -1), false, boost);
+    return bindPattern(ctx, def.name, 'wildcard', text, false, boost);
+  }
+  if (node.fuzzy !== undefined && def.family === 'text') return bindFuzzy(ctx, def.name, node.text.toLowerCase(), node.fuzzy, boost);
+  if (node.phrase) return bindPhrase(ctx, def.name, node.text, node.slop ?? 0, false, 'none', boost, lenient);
+  if (def.family === 'text') {
+    // A bare term that analyzes into several tokens becomes a boolean of them (default operator).
+    return bindMatch(ctx, def.name, node.text, { operator: q.operator, lenient, zeroTerms: 'none', boost });
+  }
+  return bindMatch(ctx, def.name, node.text, { operator: 'or', lenient, zeroTerms: 'none', boost });
+}

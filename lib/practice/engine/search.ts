@@ -1,0 +1,478 @@
+import { type AggDef, type DocSet, evalAggs, parseAggs, type Seg } from './aggs';
+import type { Flavor, SearchParams } from './api';
+import { EsError } from './api';
+import { illegalArgument, isPlainObject, locate, parsingException, searchPhaseError, ShardFailure, type ShardFailureReport, tokenName } from './errors';
+import {
+  fieldValues,
+  type FieldRequest,
+  filterSource,
+  FULL_SOURCE,
+  makeSortPlan,
+  parseFieldRequests,
+  parseSort,
+  parseSortParam,
+  parseSourceFilter,
+  type SortPlan,
+  type SortSpec,
+  type SortVal,
+  type SourceFilter,
+  sourceFilterFromParams,
+} from './hits';
+import { type IndexState, TIME_FIELD } from './index-state';
+import { bindQuery, type Bound, type QueryNode, QueryParser } from './query';
+
+/**
+ * `_search` and `_count` over concrete indices: body validation, query evaluation narrowed by the
+ * time field, sorting with `search_after`, hit rendering, totals and aggregations, and ES's
+ * `search_phase_execution_exception` when every index fails.
+ */
+
+export interface SearchEnv {
+  flavor: Flavor;
+  now: number;
+  indices: IndexState[];
+  nodeId: string;
+  maxBuckets: number;
+}
+
+const TOP_LEVEL = new Set([
+  'query',
+  'aggs',
+  'aggregations',
+  'size',
+  'from',
+  'sort',
+  '_source',
+  'track_total_hits',
+  'search_after',
+  'fields',
+  'docvalue_fields',
+  'stored_fields',
+  'version',
+  'seq_no_primary_term',
+  'track_scores',
+  'timeout',
+  'terminate_after',
+  'min_score',
+  'post_filter',
+  'explain',
+  'profile',
+  'indices_boost',
+  'stats',
+  'ext',
+]);
+
+const UNSUPPORTED = new Set(['highlight', 'suggest', 'collapse', 'pit', 'script_fields', 'rescore', 'slice', 'knn', 'runtime_mappings', 'retriever', 'rank', 'point_in_time']);
+
+interface ParsedSearch {
+  query?: QueryNode;
+  postFilter?: QueryNode;
+  aggs: AggDef[];
+  size: number;
+  from: number;
+  sort?: SortSpec[];
+  source: SourceFilter;
+  trackTotalHits: boolean | number;
+  totalAsInt: boolean;
+  searchAfter?: unknown[];
+  fields: FieldRequest[];
+  version: boolean;
+  seqNo: boolean;
+  trackScores: boolean;
+  terminateAfter?: number;
+  minScore?: number;
+  storedNone: boolean;
+}
+
+function intField(body: Record<string, unknown>, key: string, root: unknown): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  throw parsingException(`[${key}] failed to parse field [${key}]`, locate(root, [key]));
+}
+
+export function parseSearchBody(body: Record<string, unknown> | undefined, params: SearchParams, flavor: Flavor): ParsedSearch {
+  const b = body ?? {};
+  if (!isPlainObject(b)) throw parsingException('request body or source parameter is required', { line: 1, col: 1 });
+  for (const [k, v] of Object.entries(b)) {
+    if (UNSUPPORTED.has(k)) throw illegalArgument(`[${k}] is not supported by the practice cluster`);
+    if (!TOP_LEVEL.has(k)) throw parsingException(`Unknown key for a ${tokenName(v)} in [${k}].`, locate(b, [k]));
+  }
+  const qp = new QueryParser(b);
+  const parsed: ParsedSearch = {
+    aggs: [],
+    size: 10,
+    from: 0,
+    source: FULL_SOURCE,
+    trackTotalHits: 10000,
+    totalAsInt: params.restTotalHitsAsInt === true,
+    fields: [],
+    version: b.version === true,
+    seqNo: b.seq_no_primary_term === true,
+    trackScores: b.track_scores === true,
+    storedNone: b.stored_fields === '_none_',
+  };
+  if (b.query !== undefined) parsed.query = qp.parse(b.query, ['query']);
+  else if (params.q !== undefined) parsed.query = { t: 'qs', simple: false, query: params.q, operator: 'or', analyzeWildcard: false, boost: 1 };
+  if (b.post_filter !== undefined) parsed.postFilter = qp.parse(b.post_filter, ['post_filter']);
+  const aggsRaw = b.aggs ?? b.aggregations;
+  if (b.aggs !== undefined && b.aggregations !== undefined) throw parsingException('Found two aggregation definitions under [aggregations]', locate(b, ['aggregations']));
+  if (aggsRaw !== undefined) parsed.aggs = parseAggs(aggsRaw, b, [b.aggs !== undefined ? 'aggs' : 'aggregations'], flavor);
+  const size = intField(b, 'size', b) ?? params.size;
+  const from = intField(b, 'from', b) ?? params.from;
+  if (size !== undefined) {
+    if (size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${size}]`);
+    parsed.size = size;
+  }
+  if (from !== undefined) {
+    if (from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${from}]`);
+    parsed.from = from;
+  }
+  if (b.sort !== undefined) parsed.sort = parseSort(b.sort, b, ['sort']);
+  else if (params.sort) parsed.sort = parseSortParam(params.sort);
+  const paramSource = sourceFilterFromParams(params._source, params._sourceIncludes, params._sourceExcludes);
+  parsed.source = paramSource ?? parseSourceFilter(b._source, b, ['_source']);
+  if (parsed.storedNone) parsed.source = { enabled: false, includes: [], excludes: [] };
+  const tth = b.track_total_hits ?? params.trackTotalHits;
+  if (tth !== undefined) {
+    if (typeof tth === 'boolean') parsed.trackTotalHits = tth;
+    else if (typeof tth === 'number' && Number.isInteger(tth)) {
+      if (tth < -1) throw illegalArgument(`[track_total_hits] parameter must be positive or equals to -1, got ${tth}`);
+      parsed.trackTotalHits = tth === -1 ? true : tth;
+    } else throw parsingException(`[track_total_hits] failed to parse field [track_total_hits]`, locate(b, ['track_total_hits']));
+  }
+  if (parsed.totalAsInt) {
+    if (tth === undefined) parsed.trackTotalHits = true;
+    else if (typeof parsed.trackTotalHits === 'number') {
+      throw illegalArgument(`[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got ${parsed.trackTotalHits}`);
+    }
+  }
+  if (b.search_after !== undefined) {
+    if (!Array.isArray(b.search_after)) throw parsingException('[search_after] must be an array', locate(b, ['search_after']));
+    parsed.searchAfter = b.search_after;
+    if (parsed.from > 0) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;');
+  }
+  parsed.fields = [...parseFieldRequests(b.fields, false, b, ['fields']), ...parseFieldRequests(b.docvalue_fields, true, b, ['docvalue_fields'])];
+  const ta = intField(b, 'terminate_after', b);
+  if (ta !== undefined && ta > 0) parsed.terminateAfter = ta;
+  if (typeof b.min_score === 'number') parsed.minScore = b.min_score;
+  return parsed;
+}
+
+interface Candidate {
+  ord: number;
+  ix: IndexState;
+  pos: number;
+  score: number;
+  keys?: SortVal[];
+}
+
+function failureReport(e: ShardFailure, ix: IndexState, nodeId: string): ShardFailureReport {
+  const reason = { ...e.body };
+  if (reason.type === 'query_shard_exception' || reason.type === 'illegal_argument_exception' || reason.type === 'parse_exception') {
+    reason.index_uuid = ix.uuid;
+    reason.index = ix.name;
+  }
+  return { shard: 0, index: ix.name, node: nodeId, reason };
+}
+
+interface Matched {
+  segs: Seg[];
+  failures: ShardFailureReport[];
+  terminatedEarly: boolean;
+}
+
+/** Evaluates a query on each index, narrowed by the time range where the query has one. */
+function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined): Matched {
+  const segs: Seg[] = [];
+  const failures: ShardFailureReport[] = [];
+  let terminatedEarly = false;
+  for (const ix of env.indices) {
+    try {
+      ix.store.tidy();
+      const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+      const pos: number[] = [];
+      const scores: number[] = [];
+      if (!bound.none) {
+        let from = 0;
+        let to = ix.store.n;
+        if (bound.ts) [from, to] = ix.store.range(bound.ts.lo, bound.ts.hi);
+        const limit = terminateAfter ?? Infinity;
+        if (bound.all || bound.tsOnly) {
+          const s = bound.constScore ?? 1;
+          for (let p = from; p < to && pos.length < limit; p += 1) {
+            if (minScore !== undefined && s < minScore) break;
+            pos.push(p);
+            scores.push(s);
+          }
+        } else {
+          const m = bound.m;
+          for (let p = from; p < to; p += 1) {
+            const s = m(p);
+            if (s < 0 || (minScore !== undefined && s < minScore)) continue;
+            pos.push(p);
+            scores.push(s);
+            if (pos.length >= limit) break;
+          }
+        }
+        if (terminateAfter !== undefined && pos.length >= terminateAfter) terminatedEarly = true;
+      }
+      segs.push({ ix, pos, scores });
+    } catch (e) {
+      if (e instanceof ShardFailure) failures.push(failureReport(e, ix, env.nodeId));
+      else throw e;
+    }
+  }
+  return { segs, failures, terminatedEarly };
+}
+
+function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidate, b: Candidate) => number): void {
+  if (best.length >= k && cmp(c, best[best.length - 1] as Candidate) >= 0) return;
+  let lo = 0;
+  let hi = best.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(best[mid] as Candidate, c) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  best.splice(lo, 0, c);
+  if (best.length > k) best.pop();
+}
+
+export interface HitOptions {
+  source: SourceFilter;
+  fields: FieldRequest[];
+  version: boolean;
+  seqNo: boolean;
+  withScore: boolean;
+  plan?: SortPlan;
+  storedNone?: boolean;
+}
+
+export function renderHit(c: Candidate, o: HitOptions, flavor: Flavor): Record<string, unknown> {
+  const ix = c.ix;
+  const hit: Record<string, unknown> = { _index: ix.name };
+  if (flavor === '7') hit._type = '_doc';
+  hit._id = ix.idOf(c.pos);
+  if (o.version) hit._version = ix.store.ver[c.pos];
+  if (o.seqNo) {
+    hit._seq_no = ix.store.seq[c.pos];
+    hit._primary_term = 1;
+  }
+  hit._score = o.withScore ? c.score : null;
+  if (o.source.enabled && !o.storedNone) hit._source = filterSource(ix.source(c.pos), o.source);
+  if (o.fields.length > 0) {
+    const f = fieldValues(ix, c.pos, o.fields);
+    if (f) hit.fields = f;
+  }
+  if (o.plan && c.keys) hit.sort = c.keys.map((k, i) => (o.plan as SortPlan).render(i, k, ix));
+  return hit;
+}
+
+/**
+ * Top `from + size` candidates in ES order (sort keys, then score, then index and doc order).
+ * `count` is every candidate: `search_after` only moves the page, it does not change the total.
+ */
+function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefined, after: unknown[] | undefined, k: number, now: number): { top: Candidate[]; count: number } {
+  let count = 0;
+  for (const seg of segs) count += seg.pos.length;
+  if (k === 0) return { top: [], count };
+  const ordOf = new Map(indices.map((ix, i) => [ix, i]));
+  const tie = (a: Candidate, b: Candidate) => a.ord - b.ord || (a.ix.store.seq[a.pos] as number) - (b.ix.store.seq[b.pos] as number);
+  const cmp = plan ? (a: Candidate, b: Candidate) => plan.compare(a.keys as SortVal[], b.keys as SortVal[]) || tie(a, b) : (a: Candidate, b: Candidate) => b.score - a.score || tie(a, b);
+  const best: Candidate[] = [];
+  // Descending time sorts meet the best candidates last in time order: walk those backwards.
+  const first = plan?.specs[0];
+  const reverse = first?.kind === 'field' && first.field === TIME_FIELD && first.order === 'desc';
+  for (const seg of segs) {
+    const ord = ordOf.get(seg.ix) ?? 0;
+    const fns = plan?.keyFns(seg.ix);
+    const afterKeys = plan && after ? plan.afterKeys(after, seg.ix, now) : undefined;
+    const scores = seg.scores ?? [];
+    const n = seg.pos.length;
+    for (let j = 0; j < n; j += 1) {
+      const i = reverse ? n - 1 - j : j;
+      const pos = seg.pos[i] as number;
+      const score = scores[i] ?? 1;
+      const c: Candidate = { ord, ix: seg.ix, pos, score };
+      if (fns) {
+        const keys: SortVal[] = new Array<SortVal>(fns.length);
+        for (let f = 0; f < fns.length; f += 1) keys[f] = (fns[f] as (p: number, s: number) => SortVal)(pos, score);
+        c.keys = keys;
+        if (afterKeys && (plan as SortPlan).compare(keys, afterKeys) <= 0) continue;
+      }
+      insertTop(best, c, k, cmp);
+    }
+  }
+  return { top: best, count };
+}
+
+function totalHits(count: number, track: boolean | number, asInt: boolean): unknown {
+  if (asInt) return track === false ? -1 : count;
+  if (track === false) return undefined;
+  if (track === true) return { value: count, relation: 'eq' };
+  return count > track ? { value: track, relation: 'gte' } : { value: count, relation: 'eq' };
+}
+
+export function executeSearch(env: SearchEnv, body: Record<string, unknown> | undefined, params: SearchParams): Record<string, unknown> {
+  const started = Date.now();
+  const req = parseSearchBody(body, params, env.flavor);
+  const shards = env.indices.length;
+  if (shards === 0) {
+    return {
+      took: 0,
+      timed_out: false,
+      _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
+      hits: { total: req.totalAsInt ? 0 : { value: 0, relation: 'eq' }, max_score: 0, hits: [] },
+    };
+  }
+  for (const ix of env.indices) {
+    if (req.from + req.size > ix.maxResultWindow) {
+      const reason = `Result window is too large, from + size must be less than or equal to: [${ix.maxResultWindow}] but was [${req.from + req.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`;
+      throw searchPhaseError([{ shard: 0, index: ix.name, node: env.nodeId, reason: { type: 'illegal_argument_exception', reason } }], 400);
+    }
+  }
+  const matched = matchAll(env, req.query, req.minScore, req.terminateAfter);
+  const failures = [...matched.failures];
+  let plan: SortPlan | undefined;
+  const sortedByScoreOnly = !req.sort || (req.sort.length === 1 && req.sort[0]?.kind === 'score' && req.sort[0].order === 'desc');
+  if (req.sort) plan = makeSortPlan(req.sort, env.flavor);
+  if (req.searchAfter !== undefined) {
+    const specs = req.sort ?? [{ kind: 'score', field: '_score', order: 'desc', missing: '_last' } as SortSpec];
+    if (req.searchAfter.length !== specs.length) {
+      const reason = `search_after has ${req.searchAfter.length} value(s) but sort has ${specs.length}.`;
+      throw searchPhaseError(env.indices.map((ix) => ({ shard: 0, index: ix.name, node: env.nodeId, reason: { type: 'illegal_argument_exception', reason } })), 400);
+    }
+    plan ??= makeSortPlan(specs, env.flavor);
+  }
+  // Per-index sort preparation can fail (unmapped field, text field): those indices fail like shards.
+  let segs = matched.segs;
+  if (plan) {
+    const ok: Seg[] = [];
+    for (const seg of segs) {
+      try {
+        plan.keyFns(seg.ix);
+        if (req.searchAfter) plan.afterKeys(req.searchAfter, seg.ix, env.now);
+        ok.push(seg);
+      } catch (e) {
+        if (e instanceof ShardFailure) failures.push(failureReport(e, seg.ix, env.nodeId));
+        else throw e;
+      }
+    }
+    segs = ok;
+  }
+  let aggregations: Record<string, unknown> | undefined;
+  if (req.aggs.length > 0) {
+    try {
+      aggregations = evalAggs(req.aggs, segs, aggCtx(env, segs));
+    } catch (e) {
+      if (e instanceof ShardFailure) {
+        for (const seg of segs) failures.push(failureReport(e, seg.ix, env.nodeId));
+        segs = [];
+      } else throw e;
+    }
+  }
+  if (failures.length >= shards) throw searchPhaseError(failures, failures[0]?.reason.type === 'too_many_buckets_exception' ? 400 : 400);
+  let hitSegs = segs;
+  if (req.postFilter) {
+    hitSegs = segs.map((seg) => {
+      const b = bindQuery(req.postFilter as QueryNode, { ix: seg.ix, now: env.now, timeField: TIME_FIELD });
+      if (b.all) return seg;
+      const keep: number[] = [];
+      const scores: number[] = [];
+      seg.pos.forEach((p, i) => {
+        const t = seg.ix.store.ts[p] as number;
+        if (b.ts && (t < b.ts.lo || t > b.ts.hi)) return;
+        if (b.none || b.m(p) < 0) return;
+        keep.push(p);
+        scores.push(seg.scores?.[i] ?? 1);
+      });
+      return { ix: seg.ix, pos: keep, scores };
+    });
+  }
+  const k = req.from + req.size;
+  const { top, count } = selectTop(hitSegs, env.indices, plan, req.searchAfter, k, env.now);
+  const withScore = sortedByScoreOnly || req.trackScores || (plan?.tracksScore ?? false);
+  let maxScore: number | null = null;
+  if (withScore && (sortedByScoreOnly || req.trackScores)) {
+    for (const seg of hitSegs) for (const s of seg.scores ?? []) if (maxScore === null || s > maxScore) maxScore = s;
+  }
+  if (req.size === 0 && !req.trackScores) maxScore = sortedByScoreOnly && maxScore !== null ? maxScore : null;
+  if (top.length === 0) maxScore = null;
+  const hitOpts: HitOptions = { source: req.source, fields: req.fields, version: req.version, seqNo: req.seqNo, withScore, storedNone: req.storedNone };
+  if (req.sort) hitOpts.plan = plan;
+  const hits = top.slice(req.from).map((c) => renderHit(c, hitOpts, env.flavor));
+  const total = totalHits(count, req.trackTotalHits, req.totalAsInt);
+  const hitsObj: Record<string, unknown> = {};
+  if (total !== undefined) hitsObj.total = total;
+  hitsObj.max_score = maxScore;
+  hitsObj.hits = hits;
+  const response: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: false };
+  if (matched.terminatedEarly) response.terminated_early = true;
+  const shardsObj: Record<string, unknown> = { total: shards, successful: shards - failures.length, skipped: 0, failed: failures.length };
+  if (failures.length > 0) shardsObj.failures = failures;
+  response._shards = shardsObj;
+  response.hits = hitsObj;
+  if (aggregations !== undefined) response.aggregations = aggregations;
+  return response;
+}
+
+function aggCtx(env: SearchEnv, segs: Seg[]) {
+  let all: DocSet | undefined;
+  return {
+    now: env.now,
+    flavor: env.flavor,
+    buckets: { n: 0 },
+    maxBuckets: env.maxBuckets,
+    allDocs: (): DocSet => {
+      all ??= segs.map((s) => {
+        const pos: number[] = [];
+        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0) pos.push(p);
+        return { ix: s.ix, pos };
+      });
+      return all;
+    },
+    topHits: (docs: DocSet, def: AggDef): Record<string, unknown> => {
+      const size = typeof def.p.size === 'number' ? def.p.size : 3;
+      const from = typeof def.p.from === 'number' ? def.p.from : 0;
+      const plan = def.sort ? makeSortPlan(def.sort, env.flavor) : undefined;
+      const { top, count } = selectTop(docs, env.indices, plan, undefined, from + size, env.now);
+      const byScore = !def.sort || (def.sort.length === 1 && def.sort[0]?.kind === 'score');
+      const withScore = byScore || def.p.track_scores === true || (plan?.tracksScore ?? false);
+      const opts: HitOptions = {
+        source: parseSourceFilter(def.p._source, def.p, ['_source']),
+        fields: [...parseFieldRequests(def.p.fields, false, def.p, ['fields']), ...parseFieldRequests(def.p.docvalue_fields, true, def.p, ['docvalue_fields'])],
+        version: def.p.version === true,
+        seqNo: def.p.seq_no_primary_term === true,
+        withScore,
+      };
+      if (plan) opts.plan = plan;
+      let maxScore: number | null = null;
+      if (withScore) for (const seg of docs) for (const s of seg.scores ?? []) if (maxScore === null || s > maxScore) maxScore = s;
+      if (withScore && maxScore === null && count > 0) maxScore = 1;
+      return { hits: { total: { value: count, relation: 'eq' }, max_score: count > 0 ? maxScore : null, hits: top.slice(from).map((c) => renderHit(c, opts, env.flavor)) } };
+    },
+  };
+}
+
+export function executeCount(env: SearchEnv, body: Record<string, unknown> | undefined, params: SearchParams): number {
+  const b = body ?? {};
+  if (!isPlainObject(b)) throw parsingException('request body is required', { line: 1, col: 1 });
+  for (const [k] of Object.entries(b)) {
+    if (k !== 'query') throw parsingException(`request does not support [${k}]`, locate(b, [k]));
+  }
+  let query: QueryNode | undefined;
+  if (b.query !== undefined) query = new QueryParser(b).parse(b.query, ['query']);
+  else if (params.q !== undefined) query = { t: 'qs', simple: false, query: params.q, operator: 'or', analyzeWildcard: false, boost: 1 };
+  if (!query) {
+    let n = 0;
+    for (const ix of env.indices) n += ix.docsCount();
+    return n;
+  }
+  const matched = matchAll(env, query, undefined, undefined);
+  if (matched.failures.length >= env.indices.length && env.indices.length > 0) throw searchPhaseError(matched.failures, 400);
+  let n = 0;
+  for (const s of matched.segs) n += s.pos.length;
+  return n;
+}
