@@ -85,7 +85,8 @@ test('a copy button copies exactly its command', async ({ page, context }) => {
   const chapter = new ChapterPage(page);
   await chapter.open('en', 'metricbeat');
   const command = chapter.commands().first();
-  const code = (await command.locator('pre').innerText()).trim();
+  // The code element alone: EUI adds screen-reader text around it inside <pre>.
+  const code = (await command.locator('pre code').innerText()).trim();
   expect(code.length).toBeGreaterThan(0);
   await command.getByTestId('copy-button').click();
   await expect(command.getByTestId('copy-button')).toContainText('Copied');
@@ -97,11 +98,13 @@ test('the theme toggle switches to dark and is remembered', async ({ page, conso
   await page.goto('/en');
   const shell = page.getByTestId('app-shell');
   await expect(shell).toHaveAttribute('data-color-mode', 'light');
-  const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  // EUI's global styles paint the page background on <html>.
+  const pageBackground = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const lightBackground = await pageBackground();
   await page.getByTestId('theme-toggle').click();
   await expect(shell).toHaveAttribute('data-color-mode', 'dark');
   await expect
-    .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .poll(pageBackground)
     .not.toBe(lightBackground);
   await page.reload();
   await expect(shell).toHaveAttribute('data-color-mode', 'dark');
@@ -117,7 +120,8 @@ test('server HTML carries the styles and icons its markup uses (no flash of unst
   const html = await response.text();
   const styled = new Set<string>();
   for (const match of html.matchAll(/<style data-emotion="eui(?:-global)? ([^"]+)"/g)) {
-    for (const name of (match[1] ?? '').split(' ')) styled.add(name);
+    // Emotion names are `<hash>-<labels>`; class names are `eui-<hash>-<labels>`.
+    for (const name of (match[1] ?? '').split(' ')) styled.add(name.split('-')[0] ?? name);
   }
   const used = new Set<string>();
   for (const match of html.matchAll(/class="([^"]*)"/g)) {
