@@ -1,0 +1,458 @@
+import type { Clock } from '../clock';
+import type { BulkAction, Engine, Flavor } from '../engine/api';
+import { EsError } from '../engine/api';
+import { beatTemplate, beatWriteTarget, filebeatPipelines, type Beat } from './beats-assets';
+import { beatEnvelope, createHostIdentity, randomPublicIpv4, seededUuid, type BeatRun, type HostIdentity } from './identity';
+import { LoadModel } from './load-model';
+import { fetchDurationNs, METRICBEAT_PERIOD_MS, metricEventsAt, metricsetPeriod, type MetricContext } from './metricbeat-events';
+import { hashString, SeededRandom } from './noise';
+import {
+  adminLoginLines,
+  backgroundLines,
+  beatCommandLines,
+  formatLogLine,
+  LOG_PATHS,
+  parseAuthLine,
+  parseSyslogLine,
+  sshAttemptLines,
+  type LogLine,
+} from './system-logs';
+
+/**
+ * The simulated lab VM of one practice deployment: Metricbeat and Filebeat with the handout's
+ * lifecycle (setup, start, stop), the `dd` CPU load and SSH login attempts as triggers.
+ *
+ * Decisions, so they are not rediscovered:
+ * - `*-start` without `*-setup` works, as with real Beats: a Beat loads its index template (and
+ *   Filebeat its module pipelines) when it connects, unless told not to. Only `setup` sets the
+ *   `setup` flag, which stands for "the attendee ran the setup command".
+ * - The host writes its logs whether or not Filebeat runs (a real auth.log does). Filebeat keeps a
+ *   registry cursor: its first start ships the whole retained file (the VM's log begins an hour
+ *   before the deployment was created, so charts are not empty), a later start ships the backlog
+ *   written while it was stopped, as a real Filebeat does.
+ * - Metricbeat's first start backfills the last hour; a restart leaves the gap a stopped Beat
+ *   leaves.
+ * - Documents are written already parsed (as the module pipelines would leave them), with op_type
+ *   create, to the data stream (8.x) or the day's index (7.x). The pipelines are installed so they
+ *   can be seen, not executed.
+ * - Nothing here owns a timer: `tick()` catches up to the clock, driven by the shared scheduler or
+ *   by a test with a ManualClock.
+ */
+
+export const HOST_ACTIONS = [
+  'metricbeat-setup',
+  'metricbeat-start',
+  'metricbeat-stop',
+  'filebeat-setup',
+  'filebeat-start',
+  'filebeat-stop',
+  'cpu-load',
+  'ssh-attempt',
+] as const;
+export type HostAction = (typeof HOST_ACTIONS)[number];
+
+export function isHostAction(value: string): value is HostAction {
+  return (HOST_ACTIONS as readonly string[]).includes(value);
+}
+
+/** Raised for bad action bodies; the control API turns it into a 400. */
+export class HostActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HostActionError';
+  }
+}
+
+/** How much host data a deployment keeps: at least 24 h (the sweep every 10 minutes drops what is older than this). */
+export const RETENTION_MS = 24 * 3_600_000 + 15 * 60_000;
+const ROLL_OFF_EVERY_MS = 10 * 60_000;
+const BACKFILL_MS = 3_600_000;
+const BULK_CHUNK = 4_000;
+const MAX_LOG_LINES = 20_000;
+
+interface BeatState {
+  setup: boolean;
+  running: boolean;
+  startedAt: number | null;
+  lastEventAt: number | null;
+  events: number;
+  run: BeatRun | null;
+  everStarted: boolean;
+}
+
+interface StoredLine {
+  seq: number;
+  line: LogLine;
+  offset: number;
+}
+
+export interface HostStateJson {
+  hostname: string;
+  os: string;
+  cores: number;
+  memoryTotal: number;
+  time: string;
+  metricbeat: BeatStateJson;
+  filebeat: BeatStateJson & { pendingLines: number };
+  cpuLoad: { cores: number; until: string | null };
+  sshAttempts: number;
+  lastError: string | null;
+}
+
+interface BeatStateJson {
+  setup: boolean;
+  running: boolean;
+  startedAt: string | null;
+  lastEventAt: string | null;
+  events: number;
+  writeTarget: string;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export class PracticeHost {
+  readonly identity: HostIdentity;
+  private readonly load: LoadModel;
+  private readonly random: SeededRandom;
+  private readonly metricbeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
+  private readonly filebeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
+  /** Next 10-second slot Metricbeat will collect. */
+  private nextSlot = 0;
+  private readonly logs: StoredLine[] = [];
+  private nextSeq = 0;
+  private readonly offsets = { auth: 48_213, syslog: 1_204_877 };
+  private loggedUntil: number;
+  /** Filebeat's registry: the last line sequence number shipped. */
+  private shippedSeq = -1;
+  private lastRollOff = 0;
+  private sshAttempts = 0;
+  private lastError: string | null = null;
+
+  constructor(
+    readonly deploymentId: string,
+    readonly flavor: Flavor,
+    private readonly engine: Engine,
+    private readonly clock: Clock,
+    createdAt = clock.now(),
+  ) {
+    this.identity = createHostIdentity(deploymentId, createdAt);
+    this.load = new LoadModel(this.identity.cores);
+    this.random = new SeededRandom(hashString(`${deploymentId}:events`));
+    this.loggedUntil = createdAt - BACKFILL_MS;
+    this.appendLogs(adminLoginLines(this.identity, Math.floor((createdAt - 10 * 60_000) / 1000) * 1000));
+  }
+
+  /** Whether the scheduler needs to call `tick` at all (idle hosts cost nothing). */
+  get active(): boolean {
+    return this.metricbeat.running || this.filebeat.running;
+  }
+
+  state(): HostStateJson {
+    const now = this.clock.now();
+    const load = this.load.current(now);
+    return {
+      hostname: this.identity.hostname,
+      os: 'Ubuntu 22.04.4 LTS',
+      cores: this.identity.cores,
+      memoryTotal: this.identity.memoryTotal,
+      time: new Date(now).toISOString(),
+      metricbeat: this.beatJson('metricbeat', this.metricbeat, now),
+      filebeat: { ...this.beatJson('filebeat', this.filebeat, now), pendingLines: this.pendingLines() },
+      cpuLoad: load ? { cores: Math.min(this.identity.cores, this.load.busyCores(now)), until: iso(load.end) } : { cores: 0, until: null },
+      sshAttempts: this.sshAttempts,
+      lastError: this.lastError,
+    };
+  }
+
+  private beatJson(beat: Beat, state: BeatState, now: number): BeatStateJson {
+    return {
+      setup: state.setup,
+      running: state.running,
+      startedAt: iso(state.startedAt),
+      lastEventAt: iso(state.lastEventAt),
+      events: state.events,
+      writeTarget: beatWriteTarget(beat, this.flavor, now),
+    };
+  }
+
+  act(action: HostAction, body: Record<string, unknown> = {}): HostStateJson {
+    const now = this.clock.now();
+    this.tick();
+    switch (action) {
+      case 'metricbeat-setup':
+        this.installTemplate('metricbeat');
+        this.metricbeat.setup = true;
+        this.appendLogs(beatCommandLines(this.identity, now, 'metricbeat', 'setup'));
+        break;
+      case 'filebeat-setup':
+        this.installTemplate('filebeat');
+        this.installPipelines();
+        this.filebeat.setup = true;
+        this.appendLogs(beatCommandLines(this.identity, now, 'filebeat', 'setup'));
+        break;
+      case 'metricbeat-start':
+        if (!this.metricbeat.running) {
+          this.installTemplate('metricbeat', true);
+          this.startBeat(this.metricbeat, now);
+          this.nextSlot = this.metricbeat.everStarted ? Math.ceil(now / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS : Math.floor((now - BACKFILL_MS) / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS;
+          this.metricbeat.everStarted = true;
+          this.appendLogs(beatCommandLines(this.identity, now, 'metricbeat', 'start'));
+        }
+        break;
+      case 'filebeat-start':
+        if (!this.filebeat.running) {
+          this.installTemplate('filebeat', true);
+          this.installPipelines(true);
+          this.appendLogs(beatCommandLines(this.identity, now, 'filebeat', 'start'));
+          this.startBeat(this.filebeat, now);
+          this.filebeat.everStarted = true;
+        }
+        break;
+      case 'metricbeat-stop':
+        if (this.metricbeat.running) {
+          this.metricbeat.running = false;
+          this.appendLogs(beatCommandLines(this.identity, now, 'metricbeat', 'stop'));
+        }
+        break;
+      case 'filebeat-stop':
+        if (this.filebeat.running) {
+          // Filebeat flushes what it has read before it exits; the lines of its own stop come after.
+          this.shipLogs(now, this.nextSeq - 1);
+          this.filebeat.running = false;
+          this.appendLogs(beatCommandLines(this.identity, now, 'filebeat', 'stop'));
+        }
+        break;
+      case 'cpu-load': {
+        const minutes = optionalNumber(body, 'minutes', 3, 0.1, 120);
+        const cores = Math.round(optionalNumber(body, 'cores', 1, 1, 64));
+        this.load.add({ start: now, end: now + minutes * 60_000, cores });
+        break;
+      }
+      case 'ssh-attempt': {
+        const user = optionalString(body, 'user', 'hAx0R');
+        if (!/^[A-Za-z0-9._-]{1,32}$/.test(user)) throw new HostActionError('user must be 1-32 characters of letters, digits, ".", "_" or "-"');
+        const sourceIp = optionalString(body, 'sourceIp', '') || randomPublicIpv4(this.random);
+        if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(sourceIp) || sourceIp.split('.').some((p) => Number(p) > 255)) {
+          throw new HostActionError('sourceIp must be an IPv4 address');
+        }
+        const count = Math.round(optionalNumber(body, 'count', 1, 1, 50));
+        this.appendLogs(sshAttemptLines({ user, sourceIp, count }, Math.floor(now / 1000) * 1000, this.random));
+        this.sshAttempts += count;
+        break;
+      }
+    }
+    this.tick();
+    return this.state();
+  }
+
+  /** Catches up with the clock: collects due metric slots, writes the VM's own log lines, ships them. */
+  tick(): void {
+    const now = this.clock.now();
+    this.catchUpLogs(now);
+    if (this.metricbeat.running) this.collectMetrics(now);
+    if (this.filebeat.running) this.shipLogs(now, this.nextSeq - 1);
+    if (now - this.lastRollOff >= ROLL_OFF_EVERY_MS) {
+      this.lastRollOff = now;
+      this.rollOff(now);
+    }
+  }
+
+  private startBeat(state: BeatState, now: number): void {
+    state.running = true;
+    state.startedAt = now;
+    const random = new SeededRandom(hashString(`${this.deploymentId}:${now}:${state === this.metricbeat ? 'm' : 'f'}`));
+    const persistent = new SeededRandom(hashString(`${this.deploymentId}:${state === this.metricbeat ? 'metricbeat' : 'filebeat'}`));
+    state.run = { id: seededUuid(persistent), ephemeralId: seededUuid(random) };
+  }
+
+  /** `onlyIfMissing`: a Beat's start-up loads its template and pipelines only when absent; `setup` overwrites. */
+  private installTemplate(beat: Beat, onlyIfMissing = false): void {
+    const template = beatTemplate(beat, this.flavor);
+    try {
+      if (onlyIfMissing && this.templateExists(template.kind, template.name)) return;
+      if (template.kind === 'index_template') this.engine.putIndexTemplate(template.name, template.body);
+      else this.engine.putLegacyTemplate(template.name, template.body);
+    } catch (error) {
+      this.recordError(error);
+    }
+  }
+
+  private templateExists(kind: 'index_template' | 'legacy', name: string): boolean {
+    try {
+      if (kind === 'index_template') return this.engine.getIndexTemplate(name).index_templates.length > 0;
+      return Object.keys(this.engine.getLegacyTemplate(name)).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  private installPipelines(onlyIfMissing = false): void {
+    for (const pipeline of filebeatPipelines(this.flavor)) {
+      try {
+        if (onlyIfMissing && this.pipelineExists(pipeline.id)) continue;
+        this.engine.putPipeline(pipeline.id, pipeline.body);
+      } catch (error) {
+        this.recordError(error);
+      }
+    }
+  }
+
+  private pipelineExists(id: string): boolean {
+    try {
+      return Object.keys(this.engine.getPipeline(id)).length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  private collectMetrics(now: number): void {
+    const run = this.metricbeat.run;
+    if (!run) return;
+    const envelope = beatEnvelope(this.identity, this.flavor, 'metricbeat', run);
+    const ctx: MetricContext = { identity: this.identity, flavor: this.flavor, load: this.load };
+    let batch: BulkAction[] = [];
+    while (this.nextSlot + this.identity.phaseMs <= now) {
+      const slot = this.nextSlot;
+      const events = metricEventsAt(ctx, slot);
+      events.forEach((event, i) => {
+        const t = slot + this.identity.phaseMs + i * 3;
+        const { host: eventHost, system, ...rest } = event.doc;
+        const doc: Record<string, unknown> = {
+          '@timestamp': new Date(t).toISOString(),
+          agent: envelope.agent,
+          ecs: envelope.ecs,
+          host: eventHost ? { ...envelope.host, ...(eventHost as Record<string, unknown>) } : envelope.host,
+          event: { dataset: `system.${event.metricset}`, module: 'system', duration: fetchDurationNs(this.identity.seed, slot, i) },
+          metricset: { name: event.metricset, period: metricsetPeriod(event.metricset) },
+          service: { type: 'system' },
+          ...rest,
+          system,
+        };
+        batch.push({ op: 'create', index: beatWriteTarget('metricbeat', this.flavor, t), source: doc });
+        this.metricbeat.lastEventAt = t;
+      });
+      this.nextSlot += METRICBEAT_PERIOD_MS;
+      if (batch.length >= BULK_CHUNK) {
+        this.write(batch, this.metricbeat);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) this.write(batch, this.metricbeat);
+  }
+
+  private appendLogs(lines: LogLine[]): void {
+    for (const line of lines) {
+      const raw = formatLogLine(line, this.identity.hostname);
+      this.logs.push({ seq: this.nextSeq, line, offset: this.offsets[line.file] });
+      this.nextSeq += 1;
+      this.offsets[line.file] += Buffer.byteLength(raw) + 1;
+    }
+    if (this.logs.length > MAX_LOG_LINES) this.logs.splice(0, this.logs.length - MAX_LOG_LINES);
+  }
+
+  private catchUpLogs(now: number): void {
+    if (now <= this.loggedUntil) return;
+    this.appendLogs(backgroundLines(this.identity, this.loggedUntil, now));
+    this.loggedUntil = now;
+  }
+
+  private pendingLines(): number {
+    const firstSeq = this.logs[0]?.seq ?? this.nextSeq;
+    return this.nextSeq - Math.max(firstSeq, this.shippedSeq + 1);
+  }
+
+  private shipLogs(now: number, upToSeq: number): void {
+    const run = this.filebeat.run;
+    if (!run) return;
+    const envelope = beatEnvelope(this.identity, this.flavor, 'filebeat', run);
+    const year = new Date(now).getUTCFullYear();
+    let batch: BulkAction[] = [];
+    // Lines are kept in sequence order, so the first unshipped one is found by arithmetic.
+    const firstSeq = this.logs[0]?.seq ?? this.nextSeq;
+    for (let i = Math.max(0, this.shippedSeq + 1 - firstSeq); i < this.logs.length; i += 1) {
+      const stored = this.logs[i] as StoredLine;
+      if (stored.seq > upToSeq) break;
+      const { line } = stored;
+      const raw = formatLogLine(line, this.identity.hostname);
+      const parsed = line.file === 'auth' ? parseAuthLine(raw, this.flavor, now, year) : parseSyslogLine(raw, this.flavor, now, year);
+      const { host: parsedHost, event: parsedEvent, ...rest } = parsed;
+      const doc: Record<string, unknown> = {
+        agent: envelope.agent,
+        ecs: envelope.ecs,
+        host: { ...envelope.host, ...(parsedHost as Record<string, unknown> | undefined) },
+        input: { type: 'log' },
+        log: { file: { path: LOG_PATHS[line.file] }, offset: stored.offset },
+        fileset: { name: line.file },
+        service: { type: 'system' },
+        event: { module: 'system', dataset: `system.${line.file}`, timezone: '+00:00', ...(parsedEvent as Record<string, unknown> | undefined) },
+        ...rest,
+      };
+      batch.push({ op: 'create', index: beatWriteTarget('filebeat', this.flavor, line.t), source: doc });
+      this.filebeat.lastEventAt = line.t;
+      this.shippedSeq = stored.seq;
+      if (batch.length >= BULK_CHUNK) {
+        this.write(batch, this.filebeat);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) this.write(batch, this.filebeat);
+  }
+
+  private write(actions: BulkAction[], state: BeatState): void {
+    try {
+      const result = this.engine.bulk(actions);
+      let failed = 0;
+      for (const item of result.items) {
+        const outcome = Object.values(item)[0];
+        if (outcome?.error) {
+          failed += 1;
+          this.lastError ??= `${outcome.error.type}: ${outcome.error.reason}`;
+        }
+      }
+      state.events += actions.length - failed;
+    } catch (error) {
+      this.recordError(error);
+    }
+  }
+
+  private rollOff(now: number): void {
+    const cutoff = now - RETENTION_MS;
+    for (const beat of ['metricbeat', 'filebeat'] as const) {
+      try {
+        this.engine.rollOff(`${beat}-*`, cutoff);
+        // 7.x writes one index a day: drop days that have rolled off entirely.
+        if (this.flavor === '7') {
+          for (const index of this.engine.catIndices(`${beat}-*`)) {
+            const m = /-(\d{4})\.(\d{2})\.(\d{2})$/.exec(index.name);
+            if (m && Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + 86_400_000 <= cutoff && index.docsCount === 0) {
+              this.engine.deleteIndex(index.name);
+            }
+          }
+        }
+      } catch (error) {
+        this.recordError(error);
+      }
+    }
+  }
+
+  private recordError(error: unknown): void {
+    this.lastError = error instanceof EsError ? `${error.type}: ${error.reason}` : error instanceof Error ? error.message : String(error);
+  }
+}
+
+function optionalNumber(body: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
+  const value = body[key];
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+    throw new HostActionError(`${key} must be a number between ${min} and ${max}`);
+  }
+  return n;
+}
+
+function optionalString(body: Record<string, unknown>, key: string, fallback: string): string {
+  const value = body[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string') throw new HostActionError(`${key} must be a string`);
+  return value;
+}

@@ -1,0 +1,168 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock';
+import { licenseBody } from '../cluster-info';
+import { DeploymentLimitError, type Deployment, type DeploymentRegistry } from '../deployments';
+import { EsError, type Flavor } from '../engine/api';
+import { FaultConfigError, parseFaultConfig } from '../faults';
+import { HOST_ACTIONS, HostActionError, isHostAction } from '../host/practice-host';
+import { parseAuthorization } from '../security';
+import { parseJsonObject } from './http-utils';
+import { Router } from './router';
+
+/**
+ * The practice cluster's control API (DESIGN.md, "Stable contracts"), under `/_practice`.
+ * Creating a deployment is open (the server only listens on loopback); everything under
+ * `/_practice/deployments/{id}` needs that deployment's own `elastic` credentials, so no tenant can
+ * drive another. Faults never apply here.
+ */
+
+export interface ControlContext {
+  method: string;
+  params: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  body: Buffer | null;
+  registry: DeploymentRegistry;
+  clock: Clock;
+  baseUrl: string;
+}
+
+export interface ControlReply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+type ControlHandler = (ctx: ControlContext) => ControlReply;
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly reason: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(reason);
+  }
+}
+
+function objectBody(ctx: ControlContext): Record<string, unknown> {
+  try {
+    return parseJsonObject(ctx.body) ?? {};
+  } catch (error) {
+    if (error instanceof EsError) throw new ControlError(400, 'parse_exception', `the body is not valid JSON: ${error.reason}`);
+    throw error;
+  }
+}
+
+/** The deployment named in the path, if the request carries its `elastic` credentials. */
+function authorised(ctx: ControlContext): Deployment {
+  const deployment = ctx.registry.get(ctx.params.id ?? '');
+  const credentials = parseAuthorization(ctx.headers.authorization);
+  const challenge = { 'WWW-Authenticate': 'Basic realm="practice" charset="UTF-8"' };
+  if (!credentials) throw new ControlError(401, 'security_exception', 'missing authentication credentials: use the deployment\'s username and password (basic auth)', challenge);
+  if (credentials.kind !== 'basic') throw new ControlError(401, 'security_exception', 'the control API takes the deployment\'s username and password (basic auth)', challenge);
+  const owner = ctx.registry.findByPassword(credentials.password);
+  if (!owner || credentials.username !== owner.username) throw new ControlError(401, 'security_exception', `unable to authenticate user [${credentials.username}]`, challenge);
+  if (!deployment) throw new ControlError(404, 'resource_not_found_exception', `no practice deployment [${ctx.params.id}]`);
+  if (owner !== deployment) throw new ControlError(403, 'security_exception', `these credentials belong to another deployment, not to [${deployment.id}]`);
+  return deployment;
+}
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
+
+function createDeployment(ctx: ControlContext): ControlReply {
+  const body = objectBody(ctx);
+  const flavor = body.flavor === undefined ? '8' : String(body.flavor);
+  if (flavor !== '8' && flavor !== '7') throw new ControlError(400, 'illegal_argument_exception', `flavor must be "8" or "7", got ${JSON.stringify(body.flavor)}`);
+  if (body.name !== undefined && (typeof body.name !== 'string' || !NAME.test(body.name))) {
+    throw new ControlError(400, 'illegal_argument_exception', 'name must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  let deployment: Deployment;
+  try {
+    deployment = ctx.registry.create({ flavor: flavor as Flavor, name: body.name as string | undefined });
+  } catch (error) {
+    if (error instanceof DeploymentLimitError) throw new ControlError(429, 'too_many_deployments', error.message);
+    throw error;
+  }
+  return {
+    status: 201,
+    body: { id: deployment.id, url: ctx.baseUrl, username: deployment.username, password: deployment.password, version: deployment.info.version },
+  };
+}
+
+function getDeployment(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  return { body: { ...d.summary(ctx.baseUrl), host: d.host.state() } };
+}
+
+function deleteDeployment(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  ctx.registry.delete(d.id);
+  return { body: { acknowledged: true } };
+}
+
+function putLicense(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  const { type } = objectBody(ctx);
+  if (type !== 'basic' && type !== 'trial') throw new ControlError(400, 'illegal_argument_exception', 'type must be "basic" or "trial"');
+  d.setLicense(type, ctx.clock.now());
+  // Going back to basic makes the trial available again, so `POST _license/start_trial` can be practised.
+  if (type === 'basic') d.license.trialUsed = false;
+  return { body: licenseBody(d, ctx.clock.now()) };
+}
+
+function putFaults(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  try {
+    d.faults = parseFaultConfig(objectBody(ctx));
+  } catch (error) {
+    if (error instanceof FaultConfigError) throw new ControlError(400, 'illegal_argument_exception', error.message);
+    throw error;
+  }
+  d.requestCount = 0;
+  return { body: { faults: d.faults } };
+}
+
+function getFaults(ctx: ControlContext): ControlReply {
+  return { body: { faults: authorised(ctx).faults } };
+}
+
+function deleteFaults(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  d.faults = {};
+  d.requestCount = 0;
+  return { body: { faults: d.faults } };
+}
+
+function getHost(ctx: ControlContext): ControlReply {
+  return { body: authorised(ctx).host.state() };
+}
+
+function hostAction(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  const action = ctx.params.action ?? '';
+  if (!isHostAction(action)) {
+    throw new ControlError(400, 'illegal_argument_exception', `unknown host action [${action}]; the actions are: ${HOST_ACTIONS.join(', ')}`);
+  }
+  try {
+    return { body: d.host.act(action, objectBody(ctx)) };
+  } catch (error) {
+    if (error instanceof HostActionError) throw new ControlError(400, 'illegal_argument_exception', error.message);
+    throw error;
+  }
+}
+
+export function controlRouter(): Router<ControlHandler> {
+  const r = new Router<ControlHandler>();
+  r.add(['GET', 'HEAD'], '/_practice/ping', () => ({ body: { ok: true, product: 'elastic-logging-lab practice cluster' } }));
+  r.add('POST', '/_practice/deployments', createDeployment);
+  r.add('GET', '/_practice/deployments/{id}', getDeployment);
+  r.add('DELETE', '/_practice/deployments/{id}', deleteDeployment);
+  r.add('PUT', '/_practice/deployments/{id}/license', putLicense);
+  r.add('GET', '/_practice/deployments/{id}/faults', getFaults);
+  r.add('PUT', '/_practice/deployments/{id}/faults', putFaults);
+  r.add('DELETE', '/_practice/deployments/{id}/faults', deleteFaults);
+  r.add('GET', '/_practice/deployments/{id}/host', getHost);
+  r.add('POST', '/_practice/deployments/{id}/host/{action}', hostAction);
+  return r;
+}

@@ -1,0 +1,283 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../clock';
+import { DeploymentRegistry, type Deployment } from '../deployments';
+import type { Engine, Flavor } from '../engine/api';
+import { EsError } from '../engine/api';
+import { createEngine } from '../engine/index';
+import { decideFault } from '../faults';
+import { HostScheduler } from '../host/scheduler';
+import { authenticationError, parseAuthorization, Permissions, secretMatches, type Principal } from '../security';
+import type { EsContext, EsHandler } from './context';
+import { ControlError, controlRouter, type ControlContext } from './control-api';
+import { addTypedRoutes, esRouter } from './es-routes';
+import { errorBody, filterPath, jsonContentType, negotiate, PayloadTooLarge, prettyJson, readBody, type Negotiation } from './http-utils';
+import type { Router } from './router';
+
+/**
+ * The practice cluster: one node:http server on loopback speaking the Elasticsearch REST API for
+ * many deployments, plus the control API under `/_practice`.
+ *
+ * Tenancy: a request's credentials pick its deployment (see deployments.ts). The `url` a deployment
+ * is given is the server's own URL; Basic `elastic:<password>` or `ApiKey <id:key>` decides whose
+ * indices, licence, faults and host the request sees.
+ */
+
+export interface PracticeClusterOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  clock?: Clock;
+  /** Loopback only; the option exists for IPv6 loopback. */
+  host?: '127.0.0.1' | '::1';
+  /** The shared host scheduler's timer; tests that drive a ManualClock turn it off. */
+  scheduler?: boolean;
+  maxDeployments?: number;
+  engineFactory?: (flavor: Flavor, now: () => number) => Engine;
+  log?: (message: string) => void;
+}
+
+export interface PracticeCluster {
+  url: string;
+  port: number;
+  deployments: DeploymentRegistry;
+  scheduler: HostScheduler;
+  close(): Promise<void>;
+}
+
+const PRODUCT_HEADER = { 'X-elastic-product': 'Elasticsearch' };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function authenticate(registry: DeploymentRegistry, header: string | undefined, uri: string, now: number): { deployment: Deployment; principal: Principal } {
+  const credentials = parseAuthorization(header);
+  if (!credentials || credentials.kind === 'malformed') throw authenticationError(`missing authentication credentials for REST request [${uri}]`);
+  if (credentials.kind === 'basic') {
+    const deployment = registry.findByPassword(credentials.password);
+    if (!deployment || credentials.username !== deployment.username) {
+      throw authenticationError(`unable to authenticate user [${credentials.username}] for REST request [${uri}]`);
+    }
+    return { deployment, principal: { kind: 'user', username: deployment.username } };
+  }
+  const generic = 'unable to authenticate with provided credentials and anonymous access is not allowed for this request';
+  if (credentials.kind === 'bearer') throw authenticationError(generic, { additional_unsuccessful_credentials: 'oauth2 token: token malformed' });
+  const deployment = registry.findByApiKeyId(credentials.id);
+  const key = deployment?.apiKeys.get(credentials.id);
+  if (!deployment || !key) throw authenticationError(generic, { additional_unsuccessful_credentials: `API key: unable to find apikey with id ${credentials.id}` });
+  if (!secretMatches(key, credentials.secret)) throw authenticationError(generic, { additional_unsuccessful_credentials: `API key: invalid credentials for API key [${key.id}]` });
+  if (key.invalidated) throw authenticationError(generic, { additional_unsuccessful_credentials: `API key: api key [${key.id}] has been invalidated` });
+  if (key.expiration !== null && key.expiration <= now) throw authenticationError(generic, { additional_unsuccessful_credentials: 'API key: api key is expired' });
+  return { deployment, principal: { kind: 'api_key', username: key.username, key } };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, payload: string | null, head: boolean): void {
+  const body = payload === null ? null : Buffer.from(payload);
+  res.writeHead(status, { ...headers, 'content-length': String(body?.length ?? 0) });
+  res.end(head || body === null ? undefined : body);
+}
+
+function renderJson(value: unknown, query: URLSearchParams): string {
+  const filter = query.get('filter_path');
+  const shaped = filter ? filterPath(value, filter) : value;
+  const pretty = query.has('pretty') && query.get('pretty') !== 'false';
+  return pretty ? `${prettyJson(shaped)}\n` : JSON.stringify(shaped);
+}
+
+/** Errors the engine lets through as its own shard-failure type still get an ES envelope. */
+function asEsError(error: unknown): EsError | null {
+  if (error instanceof EsError) return error;
+  const e = error as { status?: unknown; body?: { type?: unknown; reason?: unknown } } | null;
+  if (e && typeof e.status === 'number' && e.body && typeof e.body.type === 'string' && typeof e.body.reason === 'string') {
+    return new EsError(e.status, 'search_phase_execution_exception', 'all shards failed', { phase: 'query', grouped: true, failed_shards: [] }, e.body as { type: string; reason: string }, [e.body as { type: string; reason: string }]);
+  }
+  return null;
+}
+
+export async function startPracticeCluster(options: PracticeClusterOptions): Promise<PracticeCluster> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => {});
+  const scheduler = new HostScheduler(1_000, (error) => log(`practice host tick failed: ${error instanceof Error ? error.stack : String(error)}`));
+  const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, scheduler, maxDeployments: options.maxDeployments });
+  const routers: Record<Flavor, Router<EsHandler>> = { '8': esRouter(), '7': addTypedRoutes(esRouter()) };
+  const control = controlRouter();
+  const host = options.host ?? '127.0.0.1';
+  let baseUrl = '';
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const head = req.method === 'HEAD';
+    const json = { 'content-type': 'application/json' };
+    const match = control.match(req.method ?? 'GET', path);
+    if (match.kind === 'not_found') {
+      send(res, 404, json, JSON.stringify({ error: { type: 'resource_not_found_exception', reason: `no control API at [${req.method} ${path}]` }, status: 404 }), head);
+      return;
+    }
+    if (match.kind === 'method_not_allowed') {
+      send(res, 405, { ...json, Allow: match.allowed.join(',') }, JSON.stringify({ error: `Incorrect HTTP method for uri [${path}] and method [${req.method}], allowed: [${match.allowed.join(', ')}]`, status: 405 }), head);
+      return;
+    }
+    const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
+    try {
+      const reply = match.handler(ctx);
+      send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
+    } catch (error) {
+      if (error instanceof ControlError) {
+        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason }, status: error.status }), head);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async function handleEs(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const head = method === 'HEAD';
+    const uri = req.url ?? '/';
+    const query = url.searchParams;
+    let negotiation: Negotiation = { compatibleWith: null };
+    let headers: Record<string, string | string[]> = { ...PRODUCT_HEADER, 'content-type': 'application/json' };
+
+    const fail = (error: EsError) => {
+      if (error.status === 401) headers['WWW-Authenticate'] = ['Basic realm="security" charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
+      send(res, error.status, headers, renderJson(errorBody(error), query), head);
+    };
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof PayloadTooLarge) {
+        send(res, 413, headers, null, head);
+        return;
+      }
+      throw error;
+    }
+
+    let deployment: Deployment;
+    let principal: Principal;
+    try {
+      ({ deployment, principal } = authenticate(registry, req.headers.authorization, uri, clock.now()));
+    } catch (error) {
+      const e = asEsError(error);
+      if (!e) throw error;
+      fail(e);
+      return;
+    }
+
+    try {
+      negotiation = negotiate(deployment.flavor, deployment.info.compatibleWith, req.headers.accept, req.headers['content-type'], body.length > 0);
+      headers = { ...PRODUCT_HEADER, 'content-type': jsonContentType(negotiation) };
+    } catch (error) {
+      const e = asEsError(error);
+      if (!e) throw error;
+      fail(e);
+      return;
+    }
+
+    deployment.requestCount += 1;
+    deployment.lastUsedAt = clock.now();
+    const fault = decideFault(deployment.faults, deployment.requestCount, uri, deployment.nodeName);
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.error) {
+      fail(fault.error);
+      return;
+    }
+
+    const match = routers[deployment.flavor].match(method, url.pathname);
+    if (match.kind === 'not_found') {
+      send(res, 400, headers, renderJson({ error: `no handler found for uri [${uri}] and method [${method}]` }, query), head);
+      return;
+    }
+    if (match.kind === 'method_not_allowed') {
+      const allowed = match.allowed.join(', ');
+      send(res, 405, { ...headers, Allow: match.allowed.join(',') }, renderJson({ error: `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${allowed}]`, status: 405 }, query), head);
+      return;
+    }
+    const ctx: EsContext = {
+      method,
+      uri,
+      path: url.pathname,
+      params: match.params,
+      query,
+      headers: req.headers,
+      body,
+      deployment,
+      principal,
+      permissions: Permissions.of(principal),
+      registry,
+      now: clock.now(),
+    };
+    try {
+      const reply = await match.handler(ctx);
+      const status = reply.status ?? 200;
+      const extra = reply.headers ?? {};
+      if (reply.text !== undefined) {
+        send(res, status, { ...PRODUCT_HEADER, 'content-type': 'text/plain; charset=UTF-8', ...extra }, reply.text, head);
+      } else {
+        send(res, status, { ...headers, ...extra }, reply.body === undefined ? null : renderJson(reply.body, query), head);
+      }
+    } catch (error) {
+      const e = asEsError(error);
+      if (!e) throw error;
+      fail(e);
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      send(res, 400, { ...PRODUCT_HEADER, 'content-type': 'application/json' }, JSON.stringify({ error: 'invalid request URI', status: 400 }), false);
+      return;
+    }
+    const isControl = url.pathname === '/_practice' || url.pathname.startsWith('/_practice/');
+    const work = isControl ? handleControl(req, res, url.pathname) : handleEs(req, res, url);
+    work.catch((error: unknown) => {
+      log(`practice cluster: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      const own = { type: 'exception', reason };
+      send(res, 500, { ...PRODUCT_HEADER, 'content-type': 'application/json' }, JSON.stringify({ error: { root_cause: [own], ...own }, status: 500 }), req.method === 'HEAD');
+    });
+  });
+  // Elasticsearch never closes idle keep-alive connections; closing them here would race clients
+  // (pooled sockets reused just as the server drops them) and show up as ECONNRESET.
+  server.keepAliveTimeout = 0;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port, host);
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${host === '::1' ? '[::1]' : host}:${port}`;
+  if (options.scheduler !== false) scheduler.start();
+
+  return {
+    url: baseUrl,
+    port,
+    deployments: registry,
+    scheduler,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        scheduler.stop();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
