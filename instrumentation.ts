@@ -1,8 +1,9 @@
-/** Next.js start-up hook: the embedded practice cluster starts beside the guide (lib/practice/start-with-app.ts). */
+/** Next.js start-up hook: the database and secrets are prepared, and the practice cluster starts beside the guide. */
 export async function register(): Promise<void> {
-  // The import sits inside the runtime check so the Edge build drops it (it needs node:http).
+  // The imports sit inside the runtime check so the Edge build drops them (they need Node.js).
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { startWithApp } = await import('./lib/practice/start-with-app');
-    await startWithApp();
+    const { prepareApp } = await import('./lib/server/start');
+    await Promise.all([startWithApp(), prepareApp()]);
   }
 }

@@ -5,6 +5,7 @@ import { Command, Config, Output } from '@/components/guide/code-blocks';
 import { MdxLink } from '@/components/guide/mdx-link';
 import { Panel } from '@/components/guide/panel';
 import { Platform, Platforms } from '@/components/guide/platforms';
+import { PracticeAction } from '@/components/guide/practice-action';
 import { Beside, Step } from '@/components/guide/step';
 
 /** The tags chapter MDX may use; content/ never imports components itself. */
@@ -18,6 +19,7 @@ const guideComponents = {
   Platform,
   Checkpoint,
   Panel,
+  PracticeAction,
   Expect,
   Erratum,
   VersionNote,

@@ -35,7 +35,8 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // The built app, as `npm start` serves it; the readiness route answers once Next is up.
-    command: `npm run build && npx next start -H 127.0.0.1 -p ${port}`,
+    // A fresh data folder per run; the server log is kept in it for the security test's grep.
+    command: `rm -rf .e2e-data && mkdir -p .e2e-data && npm run build && npx next start -H 127.0.0.1 -p ${port} 2>&1 | tee .e2e-data/server.log`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
@@ -43,6 +44,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       PRACTICE_CLUSTER_PORT: process.env.PRACTICE_CLUSTER_PORT ?? '9251',
+      DATA_DIR: '.e2e-data',
+      INSTRUCTOR_PASSWORD: 'e2e-instructor-password',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** The workshop's five chapters, in handout order. Navigation and routes come from this list only. */
 export const chapters = [
   { number: 1, slug: 'cluster', file: '01-cluster' },
@@ -43,11 +41,10 @@ export const panelKinds = [
 ] as const;
 export type PanelKind = (typeof panelKinds)[number];
 
-/** Frontmatter every chapter MDX file must carry, checked when the chapter loads. */
-export const chapterFrontmatterSchema = z.object({
-  title: z.string().min(1),
-  summary: z.string().min(1),
-  duration: z.number().int().positive(),
-  checkpoints: z.array(z.enum(allCheckpointIds as [CheckpointId, ...CheckpointId[]])),
-});
-export type ChapterFrontmatter = z.infer<typeof chapterFrontmatterSchema>;
+/** The chapter a checkpoint belongs to (client-safe: this module has no dependencies). */
+export function chapterOfCheckpoint(id: CheckpointId): Chapter['number'] {
+  for (const [chapter, ids] of Object.entries(checkpointIds)) {
+    if ((ids as readonly string[]).includes(id)) return Number(chapter) as Chapter['number'];
+  }
+  throw new Error(`unknown checkpoint ${id}`);
+}

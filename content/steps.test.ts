@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { chapterFrontmatterSchema } from '@/lib/content/frontmatter';
 import { outlineFromMdx } from '@/lib/content/outline';
-import { chapters, chapterFrontmatterSchema, checkpointIds } from './chapters';
+import { chapters, checkpointIds } from './chapters';
 
 const handoutPath = path.resolve(__dirname, '../../shared/seed/workshop-handout-ko.txt');
 

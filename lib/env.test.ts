@@ -22,3 +22,15 @@ describe('parseServerEnv', () => {
     expect(() => parseServerEnv({ DATABASE_URL: 'mysql://db/lab' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('sign-in and credential settings', () => {
+  it('treats empty values as unset and checks the secrets', () => {
+    const env = parseServerEnv({ AUTH_SECRET: '', INSTRUCTOR_PASSWORD: '' });
+    expect(env.AUTH_SECRET).toBeUndefined();
+    expect(env.INSTRUCTOR_PASSWORD).toBeUndefined();
+    expect(() => parseServerEnv({ AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET/);
+    expect(() => parseServerEnv({ INSTRUCTOR_PASSWORD: 'abc' })).toThrow(/INSTRUCTOR_PASSWORD/);
+    expect(() => parseServerEnv({ NEXTAUTH_URL: 'nope' })).toThrow(/NEXTAUTH_URL/);
+    expect(parseServerEnv({ ALLOWED_CLUSTER_HOSTS: 'es.internal:9200,10.1.0.0/16' }).ALLOWED_CLUSTER_HOSTS).toBe('es.internal:9200,10.1.0.0/16');
+  });
+});

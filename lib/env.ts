@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** An optional variable where an empty value counts as unset (as `KEY=` in a .env file). */
+function optionalString<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
 /**
  * The app's configuration, parsed once from the environment. Nothing else reads process.env, so
  * a bad value fails at start-up with a message that names the variable.
@@ -23,6 +28,20 @@ const serverEnvSchema = z.object({
   ),
   /** The app's data folder: the embedded database (pglite/) and generated secrets live here. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Signs session cookies. Required with DATABASE_URL in production; generated into DATA_DIR otherwise. */
+  AUTH_SECRET: optionalString(z.string().min(32, 'must be at least 32 characters (try `openssl rand -base64 32`)')),
+  /** AES-256-GCM key for stored cluster credentials: 32 bytes as hex or base64. Generated into DATA_DIR when unset. */
+  CREDENTIALS_KEY: optionalString(z.string().min(32)),
+  /** Enables the instructor sign-in; unset means nobody can sign in as instructor. */
+  INSTRUCTOR_PASSWORD: optionalString(z.string().min(8, 'must be at least 8 characters')),
+  /** Extra cluster hosts attendees may connect to (comma separated: host, *.domain, host:port, CIDR). */
+  ALLOWED_CLUSTER_HOSTS: optionalString(z.string()),
+  /** The guide's public URL, when it differs from the address it is served on (behind a proxy). */
+  NEXTAUTH_URL: optionalString(z.string().url()),
+  GITHUB_ID: optionalString(z.string()),
+  GITHUB_SECRET: optionalString(z.string()),
+  GOOGLE_ID: optionalString(z.string()),
+  GOOGLE_SECRET: optionalString(z.string()),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -404,6 +404,16 @@ export const ERROR_TEXTS: ErrorTexts = {
       hint: fixed('강사가 알려 준 워크숍 코드와 이름으로 참가하거나, 혼자 진행하기를 선택하세요.'),
     },
   },
+  role_required: {
+    en: {
+      message: (p) => (param(p, 'role') === 'instructor' ? 'Only the instructor can open this.' : 'Your sign-in does not allow this.'),
+      hint: fixed('Sign in with the role this page needs (the instructor signs in with the instructor password).'),
+    },
+    ko: {
+      message: (p) => (param(p, 'role') === 'instructor' ? '강사만 열 수 있습니다.' : '현재 로그인으로는 할 수 없는 작업입니다.'),
+      hint: fixed('이 페이지에 맞는 역할로 로그인하세요. (강사는 강사 비밀번호로 로그인합니다.)'),
+    },
+  },
   version_too_old: {
     en: {
       message: (p) =>

@@ -5,8 +5,10 @@ import { NextIntlClientProvider } from 'next-intl';
 import { getMessages, getTranslations, setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { EuiRoot } from '@/components/providers/eui-root';
+import { ParticipantProvider } from '@/components/providers/participant';
 import { AppShell } from '@/components/shell/app-shell';
 import { isLocale, locales } from '@/i18n/routing';
+import { currentParticipant } from '@/lib/auth/session';
 import { loadAllFrontmatter } from '@/lib/content/load';
 import { parseColorMode, THEME_COOKIE } from '@/lib/theme';
 import '../globals.css';
@@ -25,7 +27,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
   const { locale } = params;
   if (!isLocale(locale)) notFound();
   setRequestLocale(locale);
-  const [messages, chapterMeta] = await Promise.all([getMessages(), loadAllFrontmatter(locale)]);
+  const [messages, chapterMeta, participant] = await Promise.all([getMessages(), loadAllFrontmatter(locale), currentParticipant()]);
   const colorMode = parseColorMode(cookies().get(THEME_COOKIE)?.value);
   const nav = chapterMeta.map(({ chapter, frontmatter }) => ({
     number: chapter.number,
@@ -37,9 +39,11 @@ export default async function LocaleLayout({ children, params }: { children: Rea
     <html lang={locale} data-color-mode={colorMode}>
       <body>
         <NextIntlClientProvider messages={messages} locale={locale}>
-          <EuiRoot initialColorMode={colorMode}>
-            <AppShell chapters={nav}>{children}</AppShell>
-          </EuiRoot>
+          <ParticipantProvider participant={participant}>
+            <EuiRoot initialColorMode={colorMode}>
+              <AppShell chapters={nav}>{children}</AppShell>
+            </EuiRoot>
+          </ParticipantProvider>
         </NextIntlClientProvider>
       </body>
     </html>

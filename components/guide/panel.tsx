@@ -1,16 +1,38 @@
 'use client';
 
-import { EuiBadge, EuiPanel, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
+import { EuiPanel, EuiSkeletonText, EuiSpacer, EuiText, EuiTitle, EuiBadge } from '@elastic/eui';
+import dynamic from 'next/dynamic';
 import { useTranslations } from 'next-intl';
+import type { ComponentType } from 'react';
 import type { PanelKind } from '@/content/chapters';
+
+function PanelLoading({ kind }: { kind: PanelKind }) {
+  const t = useTranslations('panel');
+  return (
+    <EuiPanel hasBorder paddingSize="m" data-testid={`panel-${kind}`} data-panel-state="loading">
+      <EuiTitle size="xs">
+        <h4>{t(`names.${kind}`)}</h4>
+      </EuiTitle>
+      <EuiSpacer size="s" />
+      <EuiSkeletonText lines={3} />
+    </EuiPanel>
+  );
+}
+
+// Live panels load after the page (forms, charts, streams): the chapter's first load stays small.
+const livePanels: Partial<Record<PanelKind, ComponentType>> = {
+  'cluster-status': dynamic(() => import('@/components/panels/cluster-status-panel'), { ssr: false, loading: () => <PanelLoading kind="cluster-status" /> }),
+};
 
 export interface PanelProps {
   kind: PanelKind;
 }
 
-/** The live panel slot beside a step. Each kind is wired to the cluster by its own issue. */
+/** The live panel beside a step; kinds whose issue has not landed yet say where to look meanwhile. */
 export function Panel({ kind }: PanelProps) {
   const t = useTranslations('panel');
+  const Live = livePanels[kind];
+  if (Live) return <Live />;
   return (
     <EuiPanel hasBorder paddingSize="m" data-testid={`panel-${kind}`} data-panel-state="placeholder">
       <EuiBadge color="hollow">{t('live')}</EuiBadge>

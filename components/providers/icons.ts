@@ -4,6 +4,7 @@ import { icon as checkCircleFill } from '@elastic/eui/es/components/icon/assets/
 import { icon as chevronSingleDown } from '@elastic/eui/es/components/icon/assets/chevron_single_down';
 import { icon as chevronSingleLeft } from '@elastic/eui/es/components/icon/assets/chevron_single_left';
 import { icon as chevronSingleRight } from '@elastic/eui/es/components/icon/assets/chevron_single_right';
+import { icon as chevronSingleUp } from '@elastic/eui/es/components/icon/assets/chevron_single_up';
 import { icon as clock } from '@elastic/eui/es/components/icon/assets/clock';
 import { icon as cluster } from '@elastic/eui/es/components/icon/assets/cluster';
 import { icon as commandLine } from '@elastic/eui/es/components/icon/assets/command_line';
@@ -15,16 +16,20 @@ import { icon as empty } from '@elastic/eui/es/components/icon/assets/empty';
 import { icon as error } from '@elastic/eui/es/components/icon/assets/error';
 import { icon as external } from '@elastic/eui/es/components/icon/assets/external';
 import { icon as eye } from '@elastic/eui/es/components/icon/assets/eye';
+import { icon as eyeSlash } from '@elastic/eui/es/components/icon/assets/eye_slash';
 import { icon as fullScreen } from '@elastic/eui/es/components/icon/assets/full_screen';
 import { icon as fullScreenExit } from '@elastic/eui/es/components/icon/assets/full_screen_exit';
 import { icon as globe } from '@elastic/eui/es/components/icon/assets/globe';
 import { icon as info } from '@elastic/eui/es/components/icon/assets/info';
 import { icon as link } from '@elastic/eui/es/components/icon/assets/link';
 import { icon as logoElastic } from '@elastic/eui/es/components/icon/assets/logo_elastic';
+import { icon as logoGithub } from '@elastic/eui/es/components/icon/assets/logo_github';
+import { icon as logoGoogleG } from '@elastic/eui/es/components/icon/assets/logo_google_g';
 import { icon as menu } from '@elastic/eui/es/components/icon/assets/menu';
 import { icon as moon } from '@elastic/eui/es/components/icon/assets/moon';
 import { icon as pencil } from '@elastic/eui/es/components/icon/assets/pencil';
 import { icon as sun } from '@elastic/eui/es/components/icon/assets/sun';
+import { icon as user } from '@elastic/eui/es/components/icon/assets/user';
 import { icon as warning } from '@elastic/eui/es/components/icon/assets/warning';
 import { icon as wrench } from '@elastic/eui/es/components/icon/assets/wrench';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
@@ -36,6 +41,11 @@ import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
  * use internally (code block copy/full screen, side nav chevrons, callout defaults).
  */
 appendIconComponentCache({
+  eyeSlash,
+  user,
+  logoGithub,
+  logoGoogleG,
+  chevronSingleUp,
   apps,
   alert: warning,
   check,

@@ -18,6 +18,7 @@ import { useState, type ReactNode } from 'react';
 import { useColorMode } from '@/components/providers/eui-root';
 import { Link, usePathname } from '@/i18n/navigation';
 import { LanguageSwitch } from './language-switch';
+import { SessionMenu } from './session-menu';
 
 export interface ChapterNavItem {
   number: number;
@@ -90,6 +91,9 @@ export function AppShell({ chapters, children }: AppShellProps) {
           </EuiHeaderSectionItem>
         </EuiHeaderSection>
         <EuiHeaderSection side="right">
+          <EuiHeaderSectionItem>
+            <SessionMenu />
+          </EuiHeaderSectionItem>
           <EuiHeaderSectionItem>
             <LanguageSwitch />
           </EuiHeaderSectionItem>

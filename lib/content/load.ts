@@ -2,8 +2,9 @@ import 'server-only';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MDXContent } from 'mdx/types';
-import { chapterFrontmatterSchema, chapters, type Chapter, type ChapterFrontmatter } from '@/content/chapters';
+import { chapters, type Chapter } from '@/content/chapters';
 import type { Locale } from '@/i18n/routing';
+import { chapterFrontmatterSchema, type ChapterFrontmatter } from './frontmatter';
 import { outlineFromMdx, type ChapterOutline } from './outline';
 
 export interface LoadedChapter {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, gte, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import { events, type EventType, type JsonValue, type StoredEvent } from '../schema';
 import type { Database } from '../types';
 
@@ -92,4 +92,21 @@ export async function listEventsSince(
 /** One participant's latest events, newest first (the board's drill-in). */
 export async function listParticipantEvents(db: Database, participantId: string, limit = 50): Promise<StoredEvent[]> {
   return db.select().from(events).where(eq(events.participantId, participantId)).orderBy(desc(events.id)).limit(limit);
+}
+
+/** When the participant first opened a chapter (the first `chapter_changed` event naming it). */
+export async function firstChapterVisit(db: Database, participantId: string, chapter: number): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: events.at })
+    .from(events)
+    .where(
+      and(
+        eq(events.participantId, participantId),
+        eq(events.type, 'chapter_changed'),
+        sql`(${events.detail} ->> 'chapter')::int = ${chapter}`,
+      ),
+    )
+    .orderBy(asc(events.id))
+    .limit(1);
+  return row?.at ?? null;
 }

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { setRequestLocale } from 'next-intl/server';
 import { ChapterBody } from '@/components/guide/chapter-body';
 import { ChapterFrame } from '@/components/guide/chapter-header';
+import { ChapterVisit } from '@/components/guide/chapter-visit';
 import { chapterBySlug, chapterByNumber, chapters } from '@/content/chapters';
 import { isLocale, locales, type Locale } from '@/i18n/routing';
 import { loadChapter } from '@/lib/content/load';
@@ -47,6 +48,7 @@ export default async function ChapterPage({ params }: ChapterPageProps) {
       previous={previous}
       next={next}
     >
+      <ChapterVisit chapter={chapter.number} />
       <ChapterBody>
         <Content />
       </ChapterBody>

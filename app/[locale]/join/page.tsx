@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { getTranslations, setRequestLocale } from 'next-intl/server';
+import { JoinForm } from '@/components/auth/join-form';
+import { isLocale } from '@/i18n/routing';
+import { availableProviders } from '@/lib/auth/options';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: { locale: string } }): Promise<Metadata> {
+  if (!isLocale(params.locale)) return {};
+  const t = await getTranslations({ locale: params.locale, namespace: 'join' });
+  return { title: t('title') };
+}
+
+export default function JoinPage({ params, searchParams }: { params: { locale: string }; searchParams: { callbackUrl?: string; code?: string } }) {
+  if (!isLocale(params.locale)) notFound();
+  setRequestLocale(params.locale);
+  // Only a path on this site may be the place to return to (no open redirect).
+  const callbackUrl = searchParams.callbackUrl?.startsWith('/') && !searchParams.callbackUrl.startsWith('//') ? searchParams.callbackUrl : `/${params.locale}/chapters/cluster`;
+  return <JoinForm providers={availableProviders()} callbackUrl={callbackUrl} initialCode={searchParams.code ?? ''} />;
+}

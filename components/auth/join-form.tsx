@@ -1,0 +1,120 @@
+'use client';
+
+import {
+  EuiButton,
+  EuiCallOut,
+  EuiFieldPassword,
+  EuiFieldText,
+  EuiForm,
+  EuiFormRow,
+  EuiPageTemplate,
+  EuiSpacer,
+  EuiTab,
+  EuiTabs,
+  EuiText,
+} from '@elastic/eui';
+import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
+import { useState, type FormEvent } from 'react';
+
+type Mode = 'attendee' | 'self-paced' | 'instructor';
+
+export interface JoinFormProps {
+  providers: { instructor: boolean; github: boolean; google: boolean };
+  callbackUrl: string;
+  initialCode: string;
+}
+
+const KNOWN_ERRORS = new Set(['invalid_name', 'invalid_code', 'workshop_not_found', 'workshop_closed', 'instructor_disabled', 'wrong_password', 'rate_limited']);
+
+export function JoinForm({ providers, callbackUrl, initialCode }: JoinFormProps) {
+  const t = useTranslations('join');
+  const [mode, setMode] = useState<Mode>('attendee');
+  const [code, setCode] = useState(initialCode);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const fields = mode === 'attendee' ? { code, name } : mode === 'self-paced' ? { name } : { password };
+    const result = await signIn(mode, { ...fields, redirect: false });
+    if (!result || result.error) {
+      setBusy(false);
+      setError(result?.error && KNOWN_ERRORS.has(result.error) ? result.error : 'unknown');
+      return;
+    }
+    // A full navigation, so the server layout renders with the new session.
+    window.location.assign(callbackUrl);
+  }
+
+  const tabs: { id: Mode; label: string }[] = [
+    { id: 'attendee', label: t('tabs.attendee') },
+    { id: 'self-paced', label: t('tabs.selfPaced') },
+    ...(providers.instructor ? [{ id: 'instructor' as const, label: t('tabs.instructor') }] : []),
+  ];
+
+  return (
+    <EuiPageTemplate.Section restrictWidth={560} data-testid="join-page">
+      <EuiText>
+        <h1>{t('title')}</h1>
+        <p>{t('lead')}</p>
+      </EuiText>
+      <EuiSpacer size="m" />
+      <EuiTabs>
+        {tabs.map((tab) => (
+          <EuiTab key={tab.id} isSelected={mode === tab.id} onClick={() => { setMode(tab.id); setError(null); }} data-testid={`join-tab-${tab.id}`}>
+            {tab.label}
+          </EuiTab>
+        ))}
+      </EuiTabs>
+      <EuiSpacer size="m" />
+      <EuiForm component="form" onSubmit={submit} data-testid={`join-form-${mode}`}>
+        {mode === 'attendee' && (
+          <EuiFormRow label={t('code')} helpText={t('codeHelp')}>
+            <EuiFieldText value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} data-testid="join-code" autoComplete="off" autoCapitalize="characters" required />
+          </EuiFormRow>
+        )}
+        {mode !== 'instructor' && (
+          <EuiFormRow label={t('name')} helpText={t('nameHelp')}>
+            <EuiFieldText value={name} onChange={(e) => setName(e.target.value)} data-testid="join-name" autoComplete="nickname" maxLength={40} required />
+          </EuiFormRow>
+        )}
+        {mode === 'instructor' && (
+          <EuiFormRow label={t('password')}>
+            <EuiFieldPassword type="dual" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="join-password" autoComplete="current-password" required />
+          </EuiFormRow>
+        )}
+        {error && (
+          <>
+            <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="join-error" data-code={error} role="alert">
+              <p>{t(`errors.${error}`)}</p>
+            </EuiCallOut>
+            <EuiSpacer size="s" />
+          </>
+        )}
+        <EuiButton type="submit" fill isLoading={busy} data-testid="join-submit">
+          {mode === 'attendee' ? t('submitJoin') : mode === 'self-paced' ? t('submitSelfPaced') : t('submitInstructor')}
+        </EuiButton>
+      </EuiForm>
+      {(providers.github || providers.google) && (
+        <>
+          <EuiSpacer size="l" />
+          {providers.github && (
+            <EuiButton onClick={() => void signIn('github', { callbackUrl })} iconType="logoGithub">
+              {t('oauth', { provider: 'GitHub' })}
+            </EuiButton>
+          )}{' '}
+          {providers.google && (
+            <EuiButton onClick={() => void signIn('google', { callbackUrl })} iconType="logoGoogleG">
+              {t('oauth', { provider: 'Google' })}
+            </EuiButton>
+          )}
+        </>
+      )}
+    </EuiPageTemplate.Section>
+  );
+}

@@ -1,0 +1,89 @@
+import { request as playwrightRequest } from '@playwright/test';
+import { createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
+import { expect, test } from './support/fixtures';
+
+const chapterOneCheckpoints = ['cluster-connected', 'ml-node', 'licence-ok', 'sample-data'];
+
+test.describe('chapter 1: join, connect, live status and checkpoints', () => {
+  test('an attendee joins, uses the practice cluster and sees the status and green checkpoints, kept across a reload', async ({
+    page,
+    baseURL,
+    consoleProblems,
+  }) => {
+    const instructor = await playwrightRequest.newContext({ baseURL });
+    await signInViaApi(instructor, 'instructor', { password: INSTRUCTOR_PASSWORD });
+    const workshop = await createWorkshop(instructor, 'E2E workshop');
+    await instructor.dispose();
+
+    await page.goto('/ko/join');
+    await page.getByTestId('join-code').fill(workshop.code.toLowerCase());
+    await page.getByTestId('join-name').fill('지민');
+    await page.getByTestId('join-submit').click();
+    await expect(page).toHaveURL(/\/ko\/chapters\/cluster$/);
+    await expect(page.getByTestId('session-name')).toHaveText('지민');
+
+    const panel = page.getByTestId('panel-cluster-status');
+    await panel.scrollIntoViewIfNeeded();
+    await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
+    await panel.getByTestId('use-practice').click();
+    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+    await expect(panel.getByTestId('cluster-version')).toHaveText(/^8\.\d+\.\d+$/);
+    await expect(panel.getByTestId('cluster-health')).toHaveAttribute('data-health', 'green');
+    await expect(panel.getByTestId('cluster-ml')).toHaveAttribute('data-ml', 'true');
+    await expect(panel.getByTestId('cluster-licence')).toContainText('trial');
+
+    for (const id of ['cluster-connected', 'ml-node', 'licence-ok']) {
+      await expect(page.getByTestId(`checkpoint-${id}`)).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
+    }
+    await expect(page.getByTestId('checkpoint-sample-data')).toHaveAttribute('data-state', 'pending');
+    await page.getByTestId('practice-action-sample-data').getByRole('button').click();
+    await expect(page.getByTestId('checkpoint-sample-data')).toHaveAttribute('data-state', 'done', { timeout: 15_000 });
+    await expect(page.getByTestId('checkpoint-sample-data-detail')).toContainText('kibana_sample_data_logs');
+
+    await page.reload();
+    await expect(page.getByTestId('panel-cluster-status')).toHaveAttribute('data-panel-state', 'connected');
+    for (const id of chapterOneCheckpoints) await expect(page.getByTestId(`checkpoint-${id}`)).toHaveAttribute('data-state', 'done');
+    expect(consoleProblems).toEqual([]);
+  });
+
+  test('a wrong password shows `unauthorized` with its hint, and the form keeps what was typed', async ({ page }) => {
+    await page.goto('/en/join');
+    await page.getByTestId('join-tab-self-paced').click();
+    await page.getByTestId('join-name').fill('Sam');
+    await page.getByTestId('join-submit').click();
+    await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
+
+    const panel = page.getByTestId('panel-cluster-status');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.getByRole('button', { name: 'URL' }).click();
+    await panel.getByTestId('connect-url').fill(PRACTICE_URL);
+    await panel.getByTestId('connect-password').fill('not-the-password');
+    await panel.getByTestId('connect-submit').click();
+    const error = panel.getByTestId('connect-error');
+    await expect(error).toHaveAttribute('data-code', 'unauthorized');
+    await expect(error).toContainText('password');
+    await expect(panel.getByTestId('connect-url')).toHaveValue(PRACTICE_URL);
+    await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
+  });
+
+  test('a malformed Cloud ID says what is wrong', async ({ page }) => {
+    await page.goto('/en/join');
+    await page.getByTestId('join-tab-self-paced').click();
+    await page.getByTestId('join-name').fill('Kim');
+    await page.getByTestId('join-submit').click();
+    const panel = page.getByTestId('panel-cluster-status');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.getByTestId('connect-cloud-id').fill('elastic_workshop:not-base64!!');
+    await panel.getByTestId('connect-password').fill('whatever');
+    await panel.getByTestId('connect-submit').click();
+    await expect(panel.getByTestId('connect-error')).toHaveAttribute('data-code', 'invalid_cloud_id');
+  });
+
+  test('joining with an unknown code says so', async ({ page }) => {
+    await page.goto('/en/join');
+    await page.getByTestId('join-code').fill('ZZZZZZ');
+    await page.getByTestId('join-name').fill('Lee');
+    await page.getByTestId('join-submit').click();
+    await expect(page.getByTestId('join-error')).toHaveAttribute('data-code', 'workshop_not_found');
+  });
+});

@@ -1,0 +1,60 @@
+import 'server-only';
+import { LRUCache } from 'lru-cache';
+import { getServerSession } from 'next-auth';
+import { getParticipant, touchParticipant, type ParticipantRole } from '../db';
+import { AppError } from '../errors';
+import { appContext, type AppContext } from '../server/context';
+import { authOptions } from './options';
+import type { SessionParticipant } from './sign-in';
+
+export interface Caller {
+  participant: SessionParticipant;
+  ctx: AppContext;
+}
+
+/**
+ * Whether a participant still exists and was not removed by the instructor. Panels poll every 5 s,
+ * so the answer is remembered briefly rather than read from the database on every request.
+ */
+const activeParticipants = new LRUCache<string, boolean>({ max: 20_000, ttl: 5_000 });
+
+async function isActive(ctx: AppContext, id: string): Promise<boolean> {
+  const known = activeParticipants.get(id);
+  if (known !== undefined) return known;
+  const row = await getParticipant(ctx.db, id);
+  const active = row !== undefined && row.removedAt === null;
+  activeParticipants.set(id, active);
+  if (active) void touchParticipant(ctx.db, id).catch(() => undefined);
+  return active;
+}
+
+/** Forgets the remembered answer (after the instructor removes an attendee). */
+export function forgetParticipant(id: string): void {
+  activeParticipants.delete(id);
+}
+
+/**
+ * Who is asking, for every route: a signed-in, not removed participant, in one of `roles` if
+ * given. No session is 401 `not_signed_in`; the wrong role is 403 `role_required`.
+ */
+export async function requireCaller(roles?: readonly ParticipantRole[]): Promise<Caller> {
+  const session = await getServerSession(authOptions());
+  const participant = session?.participant;
+  if (!participant) throw new AppError('not_signed_in');
+  const ctx = await appContext();
+  if (!(await isActive(ctx, participant.id))) throw new AppError('not_signed_in', { detail: `participant ${participant.id} removed or unknown` });
+  if (roles && !roles.includes(participant.role)) {
+    throw new AppError('role_required', { params: { role: roles[0] ?? 'instructor' }, detail: `${participant.role} asked for a ${roles.join('/')} route` });
+  }
+  return { participant, ctx };
+}
+
+/** The session's participant for server pages (null when signed out); never throws. */
+export async function currentParticipant(): Promise<SessionParticipant | null> {
+  try {
+    const session = await getServerSession(authOptions());
+    return session?.participant ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,116 @@
+import 'server-only';
+import type { CheckpointId } from '@/content/chapters';
+import { microCache } from '../cluster/coalesce';
+import { translateClusterError } from '../cluster/errors';
+import { connectionKey, participantCluster } from '../connections/service';
+import { appendEvent, firstChapterVisit, getConnectionSummary, getResults, recordResult, type CheckpointResult } from '../db';
+import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
+import type { AppContext } from '../server/context';
+import { chapterCheckpointIds, checkpointDefinition, type CheckpointVerdict } from './registry';
+
+/** `GET /api/checkpoints?chapter=N` item (DESIGN.md), plus the code that explains a pending or error state. */
+export interface CheckpointDto {
+  id: CheckpointId;
+  state: 'pending' | 'done' | 'error';
+  detail: string | null;
+  code: string | null;
+  /** The code explained in the reader's language (what to do next), so the page needs no error texts. */
+  note: { message: string; hint: string } | null;
+  at: string | null;
+}
+
+export interface VerifyTarget {
+  participantId: string;
+  workshopId: string | null;
+}
+
+/** How long one verification answers for: every tab and the background verifier share it. */
+const VERDICT_TTL_MS = 3_000;
+
+function dto(id: CheckpointId, result: CheckpointResult | undefined, fallback?: CheckpointVerdict): CheckpointDto {
+  if (result && (result.state === 'done' || !fallback)) {
+    return {
+      id,
+      state: result.state,
+      detail: result.detail,
+      code: result.errorCode,
+      note: null,
+      at: (result.state === 'done' ? (result.firstDoneAt ?? result.updatedAt) : result.updatedAt).toISOString(),
+    };
+  }
+  return { id, state: fallback?.state ?? 'pending', detail: fallback?.detail ?? null, code: fallback?.code ?? null, note: null, at: null };
+}
+
+function changed(result: CheckpointResult | undefined, verdict: CheckpointVerdict): boolean {
+  return !result || result.state !== verdict.state || (result.detail ?? null) !== (verdict.detail ?? null) || (result.errorCode ?? null) !== (verdict.code ?? null);
+}
+
+async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number): Promise<CheckpointDto[]> {
+  const ids = chapterCheckpointIds(chapter);
+  const stored = new Map((await getResults(ctx.db, target.participantId, [...ids])).map((row) => [row.checkpointId as CheckpointId, row]));
+  const open = ids.filter((id) => stored.get(id)?.state !== 'done');
+  if (open.length === 0) return ids.map((id) => dto(id, stored.get(id)));
+
+  const connection = await getConnectionSummary(ctx.db, target.participantId);
+  if (!connection) return ids.map((id) => dto(id, stored.get(id), { state: 'pending', code: 'not_connected' }));
+
+  let cluster: Awaited<ReturnType<typeof participantCluster>> | null = null;
+  let openError: CheckpointVerdict | null = null;
+  try {
+    cluster = await participantCluster(ctx, target.participantId);
+  } catch (error) {
+    openError = { state: 'error', code: toAppError(translateClusterError(error)).code };
+  }
+
+  const verdicts = await Promise.all(
+    open.map(async (id): Promise<[CheckpointId, CheckpointVerdict]> => {
+      const definition = checkpointDefinition(id);
+      if (!definition) return [id, { state: 'pending' }];
+      if (openError || !cluster) return [id, openError ?? { state: 'pending' }];
+      const client = cluster.client;
+      const verdict = await microCache(connectionKey(connection.id, 'checkpoint:', id), VERDICT_TTL_MS, async () => {
+        try {
+          return await definition.verify({
+            client,
+            reachedChapterAt: async (n) => (await firstChapterVisit(ctx.db, target.participantId, n))?.getTime() ?? null,
+          });
+        } catch (error) {
+          return { state: 'error', code: translateClusterError(error).code } satisfies CheckpointVerdict;
+        }
+      });
+      return [id, verdict];
+    }),
+  );
+
+  for (const [id, verdict] of verdicts) {
+    const before = stored.get(id);
+    // Only real changes are written: 500 attendees polling must not mean 500 writes every 5 s.
+    if (!checkpointDefinition(id) || !changed(before, verdict)) continue;
+    const outcome = await recordResult(ctx.db, {
+      participantId: target.participantId,
+      checkpointId: id,
+      state: verdict.state,
+      detail: verdict.detail ?? null,
+      errorCode: verdict.code ?? null,
+    });
+    stored.set(id, outcome.result);
+    if (outcome.becameDone) {
+      await appendEvent(ctx.db, { type: 'checkpoint_done', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, detail: verdict.detail ?? null });
+    } else if (verdict.state === 'error' && before?.errorCode !== verdict.code) {
+      await appendEvent(ctx.db, { type: 'checkpoint_error', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, code: verdict.code ?? null });
+    }
+  }
+
+  const verdictById = new Map(verdicts);
+  return ids.map((id) => dto(id, stored.get(id), checkpointDefinition(id) ? undefined : verdictById.get(id)));
+}
+
+/**
+ * Verifies a chapter's open checkpoints for one participant and returns every checkpoint's state.
+ * Done results come from storage (monotone); open ones are asked of the cluster at most once per
+ * window per connection, whoever asks (tabs, the board's background verifier).
+ */
+export async function verifyChapter(ctx: AppContext, target: VerifyTarget, chapter: number, locale: ErrorLocale = 'ko'): Promise<CheckpointDto[]> {
+  const items = await microCache(`verify:${target.participantId}:${chapter}`, 1_000, () => verifyOnce(ctx, target, chapter), { cacheErrors: false });
+  return items.map((item) => (item.code && item.state !== 'done' && isErrorCode(item.code) ? { ...item, note: describeError(item.code, locale) } : item));
+}

@@ -1,0 +1,84 @@
+import 'server-only';
+import { z } from 'zod';
+import { AppError } from '../errors';
+
+/**
+ * The app's side of the practice cluster's control API (DESIGN.md "Stable contracts"). It goes over
+ * HTTP like any other client, so the practice cluster could run in another process.
+ */
+export const PRACTICE_HOST_ACTIONS = [
+  'metricbeat-setup',
+  'metricbeat-start',
+  'metricbeat-stop',
+  'filebeat-setup',
+  'filebeat-start',
+  'filebeat-stop',
+  'cpu-load',
+  'ssh-attempt',
+] as const;
+export type PracticeHostAction = (typeof PRACTICE_HOST_ACTIONS)[number];
+
+export const practiceFlavorSchema = z.enum(['8', '7']);
+export type PracticeFlavor = z.infer<typeof practiceFlavorSchema>;
+
+const deploymentSchema = z.object({
+  id: z.string(),
+  url: z.string().url(),
+  username: z.string(),
+  password: z.string(),
+  version: z.string(),
+});
+export type PracticeDeployment = z.infer<typeof deploymentSchema>;
+
+export const hostActionBodySchema = z
+  .object({
+    minutes: z.number().min(0.1).max(30).optional(),
+    cores: z.number().int().min(1).max(64).optional(),
+    user: z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/).optional(),
+    sourceIp: z.string().ip().optional(),
+    count: z.number().int().min(1).max(50).optional(),
+  })
+  .strict();
+export type HostActionBody = z.infer<typeof hostActionBodySchema>;
+
+async function call(url: string, init: RequestInit & { timeoutMs?: number }): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 5_000) });
+  } catch (error) {
+    throw new AppError('cluster_unavailable', { params: { reason: 'practice' }, detail: `practice cluster unreachable: ${String(error)}`, cause: error });
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new AppError(response.status === 401 ? 'unauthorized' : 'cluster_unavailable', {
+      params: { reason: 'practice' },
+      detail: `practice control API ${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}`,
+    });
+  }
+  return body;
+}
+
+export async function createPracticeDeployment(practiceUrl: string, flavor: PracticeFlavor, name: string): Promise<PracticeDeployment> {
+  const body = await call(`${practiceUrl}/_practice/deployments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ flavor, name }),
+  });
+  return deploymentSchema.parse(body);
+}
+
+/** Drives the deployment's simulated host with that deployment's own credentials. */
+export async function runPracticeHostAction(
+  practiceUrl: string,
+  deployment: { id: string; username: string; password: string },
+  action: PracticeHostAction,
+  body: HostActionBody = {},
+): Promise<Record<string, unknown>> {
+  const auth = Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64');
+  const result = await call(`${practiceUrl}/_practice/deployments/${encodeURIComponent(deployment.id)}/host/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
+    body: JSON.stringify(body),
+  });
+  return (result ?? {}) as Record<string, unknown>;
+}

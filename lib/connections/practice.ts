@@ -1,0 +1,54 @@
+import 'server-only';
+import { invalidateCoalesced } from '../cluster/coalesce';
+import { translateClusterError } from '../cluster/errors';
+import { getConnection, type ClusterConnection } from '../db';
+import { AppError } from '../errors';
+import { generateSampleWebLogs, SAMPLE_WEB_LOGS_INDEX, sampleWebLogsMappings } from '../sample-data/web-logs';
+import type { AppContext } from '../server/context';
+import { runPracticeHostAction, type HostActionBody, type PracticeHostAction } from './practice-control';
+import { connectionKey, participantAuth, participantCluster } from './service';
+
+async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
+  const connection = await getConnection(ctx.db, participantId);
+  if (!connection) throw new AppError('not_connected');
+  if (connection.kind !== 'practice' || !connection.practiceDeploymentId) {
+    throw new AppError('invalid_request', { params: { reason: 'not_practice' }, detail: 'practice host action on a real cluster' });
+  }
+  return connection as ClusterConnection & { practiceDeploymentId: string };
+}
+
+/** `POST /api/practice/host/{action}`: what the attendee would type on their host, done on the practice host. */
+export async function practiceHostAction(ctx: AppContext, participantId: string, action: PracticeHostAction, body: HostActionBody): Promise<Record<string, unknown>> {
+  if (!ctx.practiceUrl) throw new AppError('cluster_unavailable', { params: { reason: 'practice_disabled' } });
+  const connection = await practiceConnection(ctx, participantId);
+  const auth = await participantAuth(ctx, connection);
+  if (auth.kind !== 'basic') throw new AppError('invalid_request', { params: { reason: 'not_practice' } });
+  const state = await runPracticeHostAction(ctx.practiceUrl, { id: connection.practiceDeploymentId, username: auth.username, password: auth.password }, action, body);
+  // Panels and checkpoints should see the host's new state on their next poll, not a cached one.
+  invalidateCoalesced(connectionKey(connection.id));
+  return state;
+}
+
+/** Kibana's "Try our sample data" for the practice cluster: the sample web logs, through the normal client. */
+export async function loadPracticeSampleData(ctx: AppContext, participantId: string): Promise<{ index: string; documents: number }> {
+  const connection = await practiceConnection(ctx, participantId);
+  const { client } = await participantCluster(ctx, participantId);
+  let loaded = 0;
+  try {
+    const exists = await client.indicesExists(SAMPLE_WEB_LOGS_INDEX);
+    if (!exists) {
+      await client.request({ method: 'PUT', path: `/${SAMPLE_WEB_LOGS_INDEX}`, body: { mappings: sampleWebLogsMappings } });
+    }
+    const docs = generateSampleWebLogs(Date.now());
+    loaded = docs.length;
+    const response = await client.bulk(
+      docs.flatMap((doc, i) => [{ index: { _index: SAMPLE_WEB_LOGS_INDEX, _id: `sample-${i}` } }, doc]),
+      { refresh: true, timeoutMs: 30_000 },
+    );
+    if (response.errors) throw new AppError('internal', { detail: 'sample data bulk had item errors' });
+  } catch (error) {
+    throw translateClusterError(error);
+  }
+  invalidateCoalesced(connectionKey(connection.id));
+  return { index: SAMPLE_WEB_LOGS_INDEX, documents: loaded };
+}

@@ -1,0 +1,56 @@
+import 'server-only';
+import { NextResponse } from 'next/server';
+import type { z } from 'zod';
+import { AppError, errorStatus, normaliseLocale, toAppError, toErrorBody, type ErrorLocale } from '../errors';
+
+/** The reader's language for error messages: the guide's fetcher sends it as Accept-Language. */
+export function requestLocale(request: Request): ErrorLocale {
+  const header = request.headers.get('accept-language') ?? '';
+  const first = header.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  return normaliseLocale(first);
+}
+
+export function errorResponse(error: unknown, request: Request): NextResponse {
+  const appError = toAppError(error);
+  const status = errorStatus(appError);
+  const where = `${request.method} ${new URL(request.url).pathname}`;
+  // The log gets the code and a redacted detail, never a request body (it may hold a password).
+  if (status >= 500) console.error(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  else if (!(error instanceof AppError)) console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const retryAfter = appError.params.retryAfterSeconds;
+  if (appError.code === 'rate_limited' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  return NextResponse.json(toErrorBody(appError, requestLocale(request)), { status, headers });
+}
+
+export function json<T>(body: T, init: { status?: number } = {}): NextResponse {
+  return NextResponse.json(body, { status: init.status ?? 200, headers: { 'cache-control': 'no-store' } });
+}
+
+/** Runs a route handler, turning any thrown error into the error body of DESIGN.md. */
+export function handle<Args extends unknown[]>(fn: (request: Request, ...args: Args) => Promise<Response>) {
+  return async (request: Request, ...args: Args): Promise<Response> => {
+    try {
+      return await fn(request, ...args);
+    } catch (error) {
+      return errorResponse(error, request);
+    }
+  };
+}
+
+/** Parses a JSON body with a zod schema; malformed JSON and invalid fields are `invalid_request`. */
+export async function readBody<S extends z.ZodTypeAny>(request: Request, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  const text = await request.text();
+  try {
+    raw = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_request', { params: { reason: 'json' }, detail: 'request body is not JSON' });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('invalid_request', { params: { field: issue?.path.join('.') || 'body', reason: issue?.message ?? 'invalid' } });
+  }
+  return parsed.data;
+}
