@@ -34,3 +34,23 @@ describe('sign-in and credential settings', () => {
     expect(parseServerEnv({ ALLOWED_CLUSTER_HOSTS: 'es.internal:9200,10.1.0.0/16' }).ALLOWED_CLUSTER_HOSTS).toBe('es.internal:9200,10.1.0.0/16');
   });
 });
+
+describe('class board settings', () => {
+  it('defaults to a check every 15 s and stuck after 10 minutes', () => {
+    expect(parseServerEnv({})).toMatchObject({
+      BOARD_VERIFY_INTERVAL_MS: 15_000,
+      BOARD_VERIFY_CONCURRENCY: 8,
+      BOARD_VERIFY_PER_CLUSTER: 2,
+      BOARD_VERIFY_MAX_BACKOFF_MS: 300_000,
+      BOARD_STUCK_MINUTES: 10,
+      BOARD_STUCK_REPEATS: 3,
+    });
+  });
+
+  it('takes other values and refuses nonsense', () => {
+    expect(parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: '0', BOARD_STUCK_MINUTES: '5' })).toMatchObject({ BOARD_VERIFY_INTERVAL_MS: 0, BOARD_STUCK_MINUTES: 5 });
+    expect(() => parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: '-1' })).toThrow(/BOARD_VERIFY_INTERVAL_MS/);
+    expect(() => parseServerEnv({ BOARD_VERIFY_CONCURRENCY: '0' })).toThrow(/BOARD_VERIFY_CONCURRENCY/);
+    expect(() => parseServerEnv({ BOARD_STUCK_REPEATS: '1' })).toThrow(/BOARD_STUCK_REPEATS/);
+  });
+});

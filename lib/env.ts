@@ -38,6 +38,18 @@ const serverEnvSchema = z.object({
   ALLOWED_CLUSTER_HOSTS: optionalString(z.string()),
   /** The guide's public URL, when it differs from the address it is served on (behind a proxy). */
   NEXTAUTH_URL: optionalString(z.string().url()),
+  /** How often the class board's background verifier checks every attendee's open checkpoints; 0 turns it off. */
+  BOARD_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Verifications the background verifier runs at once in this app instance. */
+  BOARD_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Verifications it runs at once against one cluster (a class sharing one cloud cluster is not flooded). */
+  BOARD_VERIFY_PER_CLUSTER: z.coerce.number().int().min(1).max(64).default(2),
+  /** Upper bound of the back-off after a cluster keeps failing (doubling from the interval). */
+  BOARD_VERIFY_MAX_BACKOFF_MS: z.coerce.number().int().min(1_000).default(300_000),
+  /** An attendee is stuck when a checkpoint is still open this many minutes after half the class passed it. */
+  BOARD_STUCK_MINUTES: z.coerce.number().min(1).max(240).default(10),
+  /** ...or when the same error came back this many times in a row. */
+  BOARD_STUCK_REPEATS: z.coerce.number().int().min(2).max(100).default(3),
   GITHUB_ID: optionalString(z.string()),
   GITHUB_SECRET: optionalString(z.string()),
   GOOGLE_ID: optionalString(z.string()),

@@ -22,14 +22,17 @@ type Mode = 'attendee' | 'self-paced' | 'instructor';
 export interface JoinFormProps {
   providers: { instructor: boolean; github: boolean; google: boolean };
   callbackUrl: string;
+  /** Where the instructor goes after signing in (their workshops). */
+  instructorCallbackUrl: string;
   initialCode: string;
+  initialMode?: Mode;
 }
 
 const KNOWN_ERRORS = new Set(['invalid_name', 'invalid_code', 'workshop_not_found', 'workshop_closed', 'instructor_disabled', 'wrong_password', 'rate_limited']);
 
-export function JoinForm({ providers, callbackUrl, initialCode }: JoinFormProps) {
+export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initialCode, initialMode = 'attendee' }: JoinFormProps) {
   const t = useTranslations('join');
-  const [mode, setMode] = useState<Mode>('attendee');
+  const [mode, setMode] = useState<Mode>(initialMode);
   const [code, setCode] = useState(initialCode);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -48,7 +51,7 @@ export function JoinForm({ providers, callbackUrl, initialCode }: JoinFormProps)
       return;
     }
     // A full navigation, so the server layout renders with the new session.
-    window.location.assign(callbackUrl);
+    window.location.assign(mode === 'instructor' ? instructorCallbackUrl : callbackUrl);
   }
 
   const tabs: { id: Mode; label: string }[] = [

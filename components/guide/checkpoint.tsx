@@ -7,6 +7,7 @@ import { useParticipant } from '@/components/providers/participant';
 import { chapterOfCheckpoint, type CheckpointId } from '@/content/chapters';
 import type { CheckpointDto } from '@/lib/checkpoints/verifier';
 import { localeFetcher, type ApiError } from '@/lib/client/api';
+import { usePresenter, type PresenterCounts } from './presenter-context';
 
 export type CheckpointState = 'pending' | 'done' | 'error';
 
@@ -20,11 +21,41 @@ const badgeIcon: Record<CheckpointState, string> = { pending: 'clock', done: 'ch
 /** Chapters whose checks run on the server today; the others say where to check meanwhile. */
 const VERIFIED_CHAPTERS = new Set([1, 2, 3]);
 
-/**
- * A self-checking checkpoint. Every checkpoint of a chapter reads the same SWR key, so a page with
- * four checkpoints makes one request per 5 s, and the server answers from stored results once done.
- */
+/** A self-checking checkpoint; in presenter mode, the class's completion count instead. */
 export function Checkpoint({ id }: CheckpointProps) {
+  const presenter = usePresenter();
+  return presenter ? <ClassCount id={id} counts={presenter.counts} /> : <OwnCheckpoint id={id} />;
+}
+
+/** "18/24 done" for the projector, from the counts presenter mode polls once for the whole page. */
+function ClassCount({ id, counts }: { id: CheckpointId; counts: PresenterCounts | null }) {
+  const t = useTranslations();
+  const done = counts?.done[id] ?? 0;
+  const total = counts?.attendees ?? 0;
+  const state: CheckpointState = total > 0 && done === total ? 'done' : 'pending';
+  return (
+    <EuiPanel hasBorder paddingSize="m" data-testid={`checkpoint-${id}`} data-state={state} className="guide-checkpoint" role="status">
+      <EuiFlexGroup gutterSize="m" alignItems="center" responsive={false}>
+        <EuiFlexItem grow={false}>
+          <EuiBadge color={done > 0 ? 'success' : 'hollow'} data-testid={`presenter-count-${id}`} data-done={done} data-total={total}>
+            {counts ? t('presenter.count', { done, total }) : '…'}
+          </EuiBadge>
+        </EuiFlexItem>
+        <EuiFlexItem>
+          <EuiText size="m">
+            <strong>{t(`checkpoint.names.${id}`)}</strong>
+          </EuiText>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </EuiPanel>
+  );
+}
+
+/**
+ * The participant's own checkpoint. Every checkpoint of a chapter reads the same SWR key, so a page
+ * with four checkpoints makes one request per 5 s, and the server answers from stored results once done.
+ */
+function OwnCheckpoint({ id }: CheckpointProps) {
   const t = useTranslations('checkpoint');
   const locale = useLocale();
   const format = useFormatter();

@@ -16,6 +16,7 @@ import {
 import { useTranslations } from 'next-intl';
 import { useState, type ReactNode } from 'react';
 import { useColorMode } from '@/components/providers/eui-root';
+import { useParticipant } from '@/components/providers/participant';
 import { Link, usePathname } from '@/i18n/navigation';
 import { LanguageSwitch } from './language-switch';
 import { SessionMenu } from './session-menu';
@@ -31,9 +32,12 @@ export interface AppShellProps {
   children: ReactNode;
 }
 
+const PRESENTER_PATH = /^\/instructor\/[^/]+\/present\//;
+
 export function AppShell({ chapters, children }: AppShellProps) {
   const t = useTranslations();
   const pathname = usePathname();
+  const participant = useParticipant();
   const { colorMode, toggleColorMode } = useColorMode();
   const [navOpenOnMobile, setNavOpenOnMobile] = useState(false);
 
@@ -49,6 +53,21 @@ export function AppShell({ chapters, children }: AppShellProps) {
         </Link>
       ),
     },
+    ...(participant?.role === 'instructor'
+      ? [
+          {
+            id: 'instructor',
+            name: t('nav.instructor'),
+            href: '/instructor',
+            isSelected: pathname.startsWith('/instructor'),
+            renderItem: ({ className, children: label }: { className?: string; children: ReactNode }) => (
+              <Link href="/instructor" className={className} data-testid="nav-instructor">
+                {label}
+              </Link>
+            ),
+          },
+        ]
+      : []),
     ...chapters.map((chapter) => {
       const href = `/chapters/${chapter.slug}`;
       return {
@@ -71,6 +90,17 @@ export function AppShell({ chapters, children }: AppShellProps) {
   ];
 
   const themeLabel = colorMode === 'dark' ? t('theme.toLight') : t('theme.toDark');
+
+  // Presenter mode fills the projector: no header, no side bar.
+  if (PRESENTER_PATH.test(pathname)) {
+    return (
+      <div data-color-mode={colorMode} data-testid="app-shell">
+        <main id="main-content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    );
+  }
 
   return (
     <div data-color-mode={colorMode} data-testid="app-shell">

@@ -27,7 +27,7 @@ export function apiGet<T>(url: string, locale: string): Promise<T> {
   return fetch(url, { headers: { 'accept-language': locale, accept: 'application/json' }, cache: 'no-store' }).then((r) => parse<T>(r));
 }
 
-export function apiSend<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, locale: string, body?: unknown): Promise<T> {
+export function apiSend<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, locale: string, body?: unknown): Promise<T> {
   return fetch(url, {
     method,
     headers: { 'accept-language': locale, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

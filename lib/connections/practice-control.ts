@@ -37,6 +37,8 @@ export const hostActionBodySchema = z
     user: z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/).optional(),
     sourceIp: z.string().ip().optional(),
     count: z.number().int().min(1).max(50).optional(),
+    /** A Beat's first start ships this much history (default an hour); load tests ask for less. */
+    backfillMinutes: z.number().min(0).max(60).optional(),
   })
   .strict();
 export type HostActionBody = z.infer<typeof hostActionBodySchema>;

@@ -7,6 +7,7 @@ export { generateJoinCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, normalizeJoinCo
 export * from './repositories/api-keys';
 export * from './repositories/board';
 export * from './repositories/checkpoint-results';
+export * from './repositories/class-board';
 export * from './repositories/connections';
 export * from './repositories/events';
 export * from './repositories/participants';

@@ -13,10 +13,20 @@ export async function generateMetadata({ params }: { params: { locale: string } 
   return { title: t('title') };
 }
 
-export default function JoinPage({ params, searchParams }: { params: { locale: string }; searchParams: { callbackUrl?: string; code?: string } }) {
+export default function JoinPage({ params, searchParams }: { params: { locale: string }; searchParams: { callbackUrl?: string; code?: string; as?: string } }) {
   if (!isLocale(params.locale)) notFound();
   setRequestLocale(params.locale);
   // Only a path on this site may be the place to return to (no open redirect).
-  const callbackUrl = searchParams.callbackUrl?.startsWith('/') && !searchParams.callbackUrl.startsWith('//') ? searchParams.callbackUrl : `/${params.locale}/chapters/cluster`;
-  return <JoinForm providers={availableProviders()} callbackUrl={callbackUrl} initialCode={searchParams.code ?? ''} />;
+  const asked = searchParams.callbackUrl?.startsWith('/') && !searchParams.callbackUrl.startsWith('//') ? searchParams.callbackUrl : undefined;
+  const providers = availableProviders();
+  return (
+    <JoinForm
+      providers={providers}
+      callbackUrl={asked ?? `/${params.locale}/chapters/cluster`}
+      // Instructors land on their workshops, unless they were sent here from a page to return to.
+      instructorCallbackUrl={asked ?? `/${params.locale}/instructor`}
+      initialCode={searchParams.code ?? ''}
+      initialMode={searchParams.as === 'instructor' && providers.instructor ? 'instructor' : 'attendee'}
+    />
+  );
 }

@@ -153,6 +153,19 @@ describe('practice host metrics over time', () => {
     expect(new Set(docsOf(written, 'system.network').map((d) => get(d, 'system.network.name')))).toEqual(new Set(['lo', 'eth0']));
   });
 
+  it('ships less history on a first start told `backfillMinutes` (load tests), and refuses a bad value', () => {
+    const { host, written } = setup('8');
+    host.act('metricbeat-start', { backfillMinutes: 5 });
+    const cpu = docsOf(written, 'system.cpu');
+    expect(cpu.length).toBe(30);
+    expect(T0 - Date.parse(get(cpu[0], '@timestamp') as string)).toBeLessThan(5 * 60_000 + 10_000);
+    host.act('filebeat-start', { backfillMinutes: 0 });
+    const shipped = written.filter((action) => String(action.index).startsWith('filebeat'));
+    expect(shipped.every((action) => Date.parse(get(action.source, '@timestamp') as string) >= T0 - 1_000)).toBe(true);
+    expect(() => setup('8').host.act('metricbeat-start', { backfillMinutes: 61 })).toThrow(/backfillMinutes/);
+    expect(() => setup('8').host.act('filebeat-start', { backfillMinutes: -1 })).toThrow(/backfillMinutes/);
+  });
+
   it('rolls data older than the retention (at least 24 h) off every 10 minutes', () => {
     const { host, clock, rolledOff } = setup('8');
     host.act('metricbeat-start');

@@ -31,7 +31,7 @@ import {
  *   before the deployment was created, so charts are not empty), a later start ships the backlog
  *   written while it was stopped, as a real Filebeat does.
  * - Metricbeat's first start backfills the last hour; a restart leaves the gap a stopped Beat
- *   leaves.
+ *   leaves. `backfillMinutes` in a start's body ships less history (load tests only).
  * - Documents are written already parsed (as the module pipelines would leave them), with op_type
  *   create, to the data stream (8.x) or the day's index (7.x). The pipelines are installed so they
  *   can be seen, not executed.
@@ -194,13 +194,16 @@ export class PracticeHost {
         if (!this.metricbeat.running) {
           this.installTemplate('metricbeat', true);
           this.startBeat(this.metricbeat, now);
-          this.nextSlot = this.metricbeat.everStarted ? Math.ceil(now / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS : Math.floor((now - BACKFILL_MS) / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS;
+          this.nextSlot = this.metricbeat.everStarted
+            ? Math.ceil(now / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS
+            : Math.floor((now - backfillMs(body)) / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS;
           this.metricbeat.everStarted = true;
           this.appendLogs(beatCommandLines(this.identity, now, 'metricbeat', 'start'));
         }
         break;
       case 'filebeat-start':
         if (!this.filebeat.running) {
+          if (!this.filebeat.everStarted) this.skipLinesBefore(now - backfillMs(body));
           this.installTemplate('filebeat', true);
           this.installPipelines(true);
           this.appendLogs(beatCommandLines(this.identity, now, 'filebeat', 'start'));
@@ -356,6 +359,12 @@ export class PracticeHost {
     this.loggedUntil = now;
   }
 
+  /** A first start told to ship less history: the registry starts at the first line not older than `cutoff`. */
+  private skipLinesBefore(cutoff: number): void {
+    const first = this.logs.find((stored) => stored.line.t >= cutoff);
+    this.shippedSeq = Math.max(this.shippedSeq, (first?.seq ?? this.nextSeq) - 1);
+  }
+
   private pendingLines(): number {
     const firstSeq = this.logs[0]?.seq ?? this.nextSeq;
     return this.nextSeq - Math.max(firstSeq, this.shippedSeq + 1);
@@ -438,6 +447,15 @@ export class PracticeHost {
   private recordError(error: unknown): void {
     this.lastError = error instanceof EsError ? `${error.type}: ${error.reason}` : error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * How much history a Beat's first start ships: an hour, as the handout's VM has, unless the body
+ * asks for less (`backfillMinutes`, 0-60). Load tests with hundreds of deployments use that; the
+ * guide never does.
+ */
+function backfillMs(body: Record<string, unknown>): number {
+  return optionalNumber(body, 'backfillMinutes', BACKFILL_MS / 60_000, 0, BACKFILL_MS / 60_000) * 60_000;
 }
 
 function optionalNumber(body: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {

@@ -1,0 +1,5 @@
+import { InstructorLoading } from '@/components/instructor/status';
+
+export default function Loading() {
+  return <InstructorLoading />;
+}

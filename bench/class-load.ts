@@ -1,0 +1,472 @@
+// Benchmark (not a test): `npm run bench:class -- --attendees 50 --duration 120`.
+//
+// One app instance (`next start` on loopback, the built app: run `npm run build` first) with its
+// practice cluster, a fresh data folder, then:
+// 1. the instructor signs in (next-auth credentials over HTTP) and creates a workshop;
+// 2. N attendees join with its code, each creates and connects a practice deployment through the
+//    app (`POST /api/practice`), visits chapters 1..c (c = 1, 2 or 3, spread evenly) and starts
+//    the practice host's Metricbeat and Filebeat (setup + start) through the app;
+// 3. for `--duration` seconds every attendee's client polls what its chapter page polls, every 5 s
+//    like SWR (the cluster status, and the chapter's checkpoints until they are all done), and
+//    one board polls the progress endpoint every 3 s (the board page's interval);
+// 4. meanwhile a few attendees on chapter 3 make an SSH attempt on their practice host, and the
+//    bench measures how long until the board shows their `ssh-attempt-seen` done: for attendees
+//    whose page polls, and for "idle" ones (tab closed) whom only the background verifier checks.
+// It prints p50/p99/max latency per route, errors, the board's delays, and the app's CPU and memory.
+//
+// Flags: --attendees N (50) --duration S (120) --port P (3190) --practice-port P (9290)
+//        --poll-ms 5000 --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
+//        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
+//        (in-app: the practice cluster in the app's process, as `npm start` runs it)
+//        --keep-polling (checkpoints keep polling after all are done; the page stops)
+// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+interface Options {
+  attendees: number;
+  durationS: number;
+  port: number;
+  practicePort: number;
+  pollMs: number;
+  boardMs: number;
+  backfillMinutes: number;
+  setupConcurrency: number;
+  idle: number;
+  practice: 'in-app' | 'separate';
+  keepPolling: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string, fallback: string): string => {
+    const i = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+    if (i < 0) return fallback;
+    const arg = argv[i]!;
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[i + 1] ?? fallback);
+  };
+  const number = (name: string, fallback: number) => {
+    const n = Number(value(name, String(fallback)));
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number`);
+    return n;
+  };
+  const practice = value('practice', 'in-app');
+  if (practice !== 'in-app' && practice !== 'separate') throw new Error('--practice must be in-app or separate');
+  return {
+    attendees: number('attendees', 50),
+    durationS: number('duration', 120),
+    port: number('port', 3190),
+    practicePort: number('practice-port', 9290),
+    pollMs: number('poll-ms', 5_000),
+    boardMs: number('board-ms', 3_000),
+    backfillMinutes: number('backfill-minutes', 60),
+    setupConcurrency: Math.max(1, number('setup-concurrency', 8)),
+    idle: number('idle', 2),
+    practice,
+    keepPolling: argv.includes('--keep-polling'),
+  };
+}
+
+// ---------------------------------------------------------------- HTTP with a cookie jar
+
+class Session {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async request(method: string, url: string, body?: unknown, form?: Record<string, string>): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': 'en' };
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let payload: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(form).toString();
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(`${this.base}${url}`, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const eq = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+    return response;
+  }
+
+  async json<T>(method: string, url: string, body?: unknown, expect = [200, 201]): Promise<T> {
+    const response = await this.request(method, url, body);
+    const text = await response.text();
+    if (!expect.includes(response.status)) throw new Error(`${method} ${url} -> ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** next-auth's credentials sign-in, as the join page does it. */
+  async signIn(provider: 'attendee' | 'instructor', fields: Record<string, string>): Promise<{ id: string }> {
+    const { csrfToken } = await this.json<{ csrfToken: string }>('GET', '/api/auth/csrf');
+    const response = await this.request('POST', `/api/auth/callback/${provider}`, undefined, { ...fields, csrfToken, json: 'true' });
+    await response.text();
+    const session = await this.json<{ participant?: { id: string } }>('GET', '/api/auth/session');
+    if (!session.participant) throw new Error(`${provider} sign-in failed (${response.status})`);
+    return session.participant;
+  }
+}
+
+// ---------------------------------------------------------------- measurements
+
+class Stats {
+  private readonly routes = new Map<string, { latencies: number[]; errors: number; statuses: Map<string, number> }>();
+  recording = false;
+
+  private entry(route: string) {
+    let entry = this.routes.get(route);
+    if (!entry) this.routes.set(route, (entry = { latencies: [], errors: 0, statuses: new Map() }));
+    return entry;
+  }
+
+  async time<T>(route: string, run: () => Promise<Response>, read: (response: Response) => Promise<T>): Promise<T | null> {
+    const started = performance.now();
+    let status = 'network';
+    try {
+      const response = await run();
+      status = String(response.status);
+      const value = await read(response);
+      const ms = performance.now() - started;
+      if (this.recording) {
+        const entry = this.entry(route);
+        entry.latencies.push(ms);
+        if (!response.ok) entry.errors += 1;
+        entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
+      }
+      return response.ok ? value : null;
+    } catch (error) {
+      if (this.recording) {
+        const entry = this.entry(route);
+        entry.errors += 1;
+        entry.latencies.push(performance.now() - started);
+        const key = `${status}:${(error as Error).name}`;
+        entry.statuses.set(key, (entry.statuses.get(key) ?? 0) + 1);
+      }
+      return null;
+    }
+  }
+
+  report(): { total: number; errors: number; p99: number } {
+    const rows: string[][] = [['route', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'statuses']];
+    const all: number[] = [];
+    let errors = 0;
+    for (const [route, entry] of [...this.routes].sort()) {
+      const sorted = [...entry.latencies].sort((a, b) => a - b);
+      all.push(...sorted);
+      errors += entry.errors;
+      rows.push([route, String(sorted.length), fmt(pct(sorted, 50)), fmt(pct(sorted, 99)), fmt(sorted[sorted.length - 1] ?? NaN), String(entry.errors), [...entry.statuses].map(([s, n]) => `${s}×${n}`).join(' ')]);
+    }
+    all.sort((a, b) => a - b);
+    rows.push(['all', String(all.length), fmt(pct(all, 50)), fmt(pct(all, 99)), fmt(all[all.length - 1] ?? NaN), String(errors), '']);
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+    for (const row of rows) console.log(row.map((cell, i) => (i === 0 || i === 6 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+    return { total: all.length, errors, p99: pct(all, 99) };
+  }
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function fmt(ms: number): string {
+  return Number.isFinite(ms) ? ms.toFixed(1) : '-';
+}
+
+/** CPU seconds and resident memory of a process and its children, from /proc (Linux). */
+function processTree(rootPid: number): { cpuS: number; rssBytes: number } {
+  const tick = 100;
+  const stats = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick, rss: Number(fields[21]) * 4096 }];
+      } catch {
+        return [];
+      }
+    });
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats) if (!tree.has(stat.pid) && tree.has(stat.ppid)) (tree.add(stat.pid), (grew = true));
+  }
+  const mine = stats.filter((stat) => tree.has(stat.pid));
+  return { cpuS: mine.reduce((sum, s) => sum + s.cpu, 0), rssBytes: mine.reduce((sum, s) => sum + s.rss, 0) };
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+// ---------------------------------------------------------------- processes
+
+function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`[bench] ${name} exited early (${code ?? signal}); see ${logFile}`);
+  });
+  return child;
+}
+
+let stopping = false;
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid, 'SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function inBatches<T>(items: T[], concurrency: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await run(items[index]!, index);
+      }
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- the class
+
+interface Attendee {
+  index: number;
+  name: string;
+  session: Session;
+  id: string;
+  chapter: 1 | 2 | 3;
+  /** No page open: only the background verifier checks this attendee. */
+  idle: boolean;
+  chapterDone: boolean;
+}
+
+interface ProgressBody {
+  attendees: { id: string; checkpoints: Record<string, { state: string }> }[];
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'class-load-'));
+  const base = `http://127.0.0.1:${options.port}`;
+  const password = 'bench-instructor-password';
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BOARD_') || ['PATH', 'HOME', 'TMPDIR'].includes(key))),
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATA_DIR: dataDir,
+    PRACTICE_CLUSTER_PORT: String(options.practicePort),
+    INSTRUCTOR_PASSWORD: password,
+  };
+  console.log(`[bench] ${options.attendees} attendees, ${options.durationS} s, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`);
+
+  let practice: ChildProcess | undefined;
+  let app: ChildProcess | undefined;
+  const finish = async () => {
+    stopping = true;
+    await stopProcess(app);
+    await stopProcess(practice);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void finish().then(() => process.exit(130)));
+
+  try {
+    if (options.practice === 'separate') {
+      practice = startProcess('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
+    }
+    app = startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(options.port)], env, path.join(dataDir, 'app.log'));
+    await waitFor(`${base}/api/health`, 60_000);
+    await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
+    const appPid = app.pid!;
+
+    // ----- set-up: instructor, workshop, attendees with practice clusters and running Beats
+    const setupStarted = performance.now();
+    const instructor = new Session(base);
+    await instructor.signIn('instructor', { password });
+    const workshop = await instructor.json<{ id: string; code: string }>('POST', '/api/workshops', { name: `Class load ${options.attendees}`, clusterMode: 'practice' });
+
+    const attendees: Attendee[] = [];
+    const beatBody = options.backfillMinutes < 60 ? { backfillMinutes: options.backfillMinutes } : {};
+    await inBatches(
+      Array.from({ length: options.attendees }, (_, i) => i),
+      options.setupConcurrency,
+      async (i) => {
+        const session = new Session(base);
+        const name = `Attendee ${String(i + 1).padStart(3, '0')}`;
+        const { id } = await session.signIn('attendee', { code: workshop.code, name });
+        const chapter = ((i % 3) + 1) as 1 | 2 | 3;
+        for (let c = 1; c <= chapter; c += 1) await session.json('POST', '/api/progress', { chapter: c });
+        await session.json('POST', '/api/practice', { flavor: '8' });
+        for (const action of ['metricbeat-setup', 'filebeat-setup', 'metricbeat-start', 'filebeat-start']) {
+          await session.json('POST', `/api/practice/host/${action}`, action.endsWith('-start') ? beatBody : {});
+        }
+        attendees.push({ index: i, name, session, id, chapter, idle: false, chapterDone: false });
+        if ((i + 1) % 50 === 0) console.log(`[bench] ${i + 1} attendees set up (${((performance.now() - setupStarted) / 1000).toFixed(0)} s)`);
+      },
+    );
+    attendees.sort((a, b) => a.index - b.index);
+    // The last attendees on chapter 3 keep no page open: only the background verifier sees them.
+    for (const attendee of attendees.filter((a) => a.chapter === 3).slice(-options.idle)) attendee.idle = true;
+    const setupS = (performance.now() - setupStarted) / 1000;
+    const afterSetup = processTree(appPid);
+    console.log(`[bench] set-up done in ${setupS.toFixed(0)} s; app ${mib(afterSetup.rssBytes)} resident, ${afterSetup.cpuS.toFixed(0)} CPU s so far`);
+
+    // ----- the class at work
+    const stats = new Stats();
+    let running = true;
+    let latest: { at: number; body: ProgressBody } | null = null;
+    const waiters: { attendeeId: string; since: number; resolve: (ms: number) => void }[] = [];
+
+    const attendeeLoop = async (attendee: Attendee) => {
+      await sleep(Math.random() * options.pollMs);
+      while (running) {
+        const polls: Promise<unknown>[] = [
+          stats.time('GET /api/panels/cluster-status', () => attendee.session.request('GET', '/api/panels/cluster-status'), (r) => r.text()),
+        ];
+        if (!attendee.chapterDone || options.keepPolling) {
+          polls.push(
+            stats
+              .time(`GET /api/checkpoints`, () => attendee.session.request('GET', `/api/checkpoints?chapter=${attendee.chapter}`), (r) => r.json() as Promise<{ state: string }[]>)
+              .then((items) => {
+                // Like the page: once every checkpoint of the chapter is done, it stops asking.
+                if (items && items.every((item) => item.state === 'done')) attendee.chapterDone = true;
+              }),
+          );
+        }
+        await Promise.all(polls);
+        await sleep(options.pollMs);
+      }
+    };
+
+    const boardLoop = async () => {
+      while (running) {
+        const body = await stats.time(`GET /api/workshops/:id/progress`, () => instructor.request('GET', `/api/workshops/${workshop.id}/progress`), (r) => r.json() as Promise<ProgressBody>);
+        if (body) {
+          const at = performance.now();
+          latest = { at, body };
+          for (const waiter of [...waiters]) {
+            const row = body.attendees.find((a) => a.id === waiter.attendeeId);
+            if (row?.checkpoints['ssh-attempt-seen']?.state === 'done') {
+              waiters.splice(waiters.indexOf(waiter), 1);
+              waiter.resolve(at - waiter.since);
+            }
+          }
+        }
+        await sleep(options.boardMs);
+      }
+    };
+
+    const triggered = new Set<string>();
+    const boardDelays: { name: string; idle: boolean; ms: number | null }[] = [];
+    /** An SSH attempt on the attendee's practice host; resolves with how long until the board shows it. */
+    const trigger = async (idle: boolean) => {
+      const candidates = attendees.filter((a) => a.chapter === 3 && a.idle === idle && !triggered.has(a.id));
+      const attendee = candidates.find((a) => latest?.body.attendees.find((row) => row.id === a.id)?.checkpoints['ssh-attempt-seen']?.state !== 'done');
+      if (!attendee) return;
+      triggered.add(attendee.id);
+      await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
+      const since = performance.now();
+      const ms = await Promise.race([
+        new Promise<number>((resolve) => waiters.push({ attendeeId: attendee.id, since, resolve })),
+        sleep(90_000).then(() => null),
+      ]);
+      boardDelays.push({ name: attendee.name, idle, ms });
+    };
+
+    const cpuBefore = processTree(appPid);
+    const loadStarted = performance.now();
+    stats.recording = true;
+    const loops = [...attendees.filter((a) => !a.idle).map(attendeeLoop), boardLoop()];
+    const rssSamples: number[] = [];
+    const sampler = setInterval(() => rssSamples.push(processTree(appPid).rssBytes), 5_000);
+    const triggers = (async () => {
+      const duration = options.durationS * 1000;
+      for (const [fraction, idle] of [[0.2, false], [0.35, true], [0.5, false], [0.65, true], [0.8, false]] as const) {
+        const wait = loadStarted + fraction * duration - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (!running) return;
+        void trigger(idle);
+      }
+    })();
+    await sleep(options.durationS * 1000);
+    running = false;
+    clearInterval(sampler);
+    const loadS = (performance.now() - loadStarted) / 1000;
+    const cpuAfter = processTree(appPid);
+    await Promise.all(loops);
+    stats.recording = false;
+    await triggers;
+    // Give a late trigger the rest of its board polls.
+    const lateDeadline = performance.now() + 20_000;
+    while (waiters.length > 0 && performance.now() < lateDeadline) {
+      await stats.time('late board poll', () => instructor.request('GET', `/api/workshops/${workshop.id}/progress`), (r) => r.json() as Promise<ProgressBody>).then((body) => {
+        if (!body) return;
+        for (const waiter of [...waiters]) {
+          if (body.attendees.find((a) => a.id === waiter.attendeeId)?.checkpoints['ssh-attempt-seen']?.state === 'done') {
+            waiters.splice(waiters.indexOf(waiter), 1);
+            waiter.resolve(performance.now() - waiter.since);
+          }
+        }
+      });
+      await sleep(options.boardMs);
+    }
+    await sleep(100);
+
+    // ----- report
+    console.log(`\n[bench] ${options.attendees} attendees (${attendees.filter((a) => a.idle).length} without a page open), ${loadS.toFixed(0)} s of load, polls every ${options.pollMs / 1000} s, board every ${options.boardMs / 1000} s`);
+    const { errors, p99 } = stats.report();
+    console.log('\nBoard shows an SSH attempt made on the attendee’s practice host after:');
+    for (const delay of boardDelays) console.log(`  ${delay.name.padEnd(14)} ${delay.idle ? 'no page open (background verifier)' : 'page open (own polling)          '}  ${delay.ms === null ? 'not within 90 s' : `${(delay.ms / 1000).toFixed(1)} s`}`);
+    const appCpu = cpuAfter.cpuS - cpuBefore.cpuS;
+    console.log(`\nApp process (with ${options.practice === 'in-app' ? 'the practice cluster inside' : 'the practice cluster in its own process'}): ${((appCpu / loadS) * 100).toFixed(0)}% CPU on average over the load (${os.cpus().length} cores), resident ${mib(Math.max(...rssSamples, afterSetup.rssBytes))} at most`);
+    if (practice?.pid) {
+      const p = processTree(practice.pid);
+      console.log(`Practice cluster process: ${p.cpuS.toFixed(0)} CPU s in all, resident ${mib(p.rssBytes)}`);
+    }
+    console.log(`Set-up (sign-in, practice deployment, Beats with ${options.backfillMinutes} min backfill): ${setupS.toFixed(0)} s`);
+    const worstBoard = Math.max(...boardDelays.map((d) => d.ms ?? Infinity));
+    console.log(
+      `\nGoals (500 attendees on 2 cores): p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} · board ${Number.isFinite(worstBoard) ? `${(worstBoard / 1000).toFixed(1)} s` : 'missed'} ${worstBoard <= 15_000 ? '≤' : '>'} 15 s`,
+    );
+    const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
+    const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || line.includes('[board]') && line.includes('failed'));
+    if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
+  } finally {
+    await finish();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('[bench] failed:', error);
+    process.exit(1);
+  },
+);
