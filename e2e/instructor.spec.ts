@@ -15,7 +15,8 @@ async function attendeeJoins(browser: Browser, code: string, name: string): Prom
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(/\/ko\/chapters\/cluster$/);
   const panel = page.getByTestId('panel-cluster-status');
-  await panel.scrollIntoViewIfNeeded();
+  // The live panel replaces its loading placeholder (same test id) once its code has loaded.
+  await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
   await panel.getByTestId('use-practice').click();
   await expect(panel).toHaveAttribute('data-panel-state', 'connected');
   return page;
@@ -121,6 +122,8 @@ test.describe('the instructor’s class board', () => {
     await expect(page.getByTestId('presenter-count-cluster-connected')).toHaveText('2/2 done');
     await expect(page.getByTestId('presenter-count-sample-data')).toHaveText('1/2 done');
     await expect(page.getByTestId('checkpoint-cluster-connected')).toHaveAttribute('data-state', 'done');
+    // No connect form (or the instructor's own cluster) on the projector.
+    await expect(page.getByTestId('panel-cluster-status')).toHaveAttribute('data-panel-state', 'presenter');
     await page.getByTestId('presenter-next').click();
     await expect(page).toHaveURL(/\/present\/metricbeat$/);
     await expect(page.getByTestId('presenter-count-metricbeat-data')).toHaveText('0/2 done');

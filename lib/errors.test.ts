@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError, describeError, ERROR_CODES, ERROR_SPECS, errorStatus, toAppError, toErrorBody } from './errors';
 
 describe('AppError codes', () => {
@@ -100,5 +100,19 @@ describe('toErrorBody', () => {
   it('redacts secrets from log details', () => {
     const error = new AppError('internal', { detail: 'request failed: Authorization: Basic ZWxhc3RpYzpzZWNyZXQ= {"password":"hunter2"}' });
     expect(error.detail).not.toMatch(/ZWxhc3RpYzpzZWNyZXQ|hunter2/);
+  });
+});
+
+describe('AppError across copies of this module', () => {
+  it('is recognised when made by another copy (Next bundles the start-up hook apart from the routes)', async () => {
+    vi.resetModules();
+    const other = await import('./errors');
+    const foreign = new other.AppError('endpoint_not_allowed', { params: { host: '127.0.0.1', reason: 'private_address' } });
+    expect(other.AppError).not.toBe(AppError);
+    expect(foreign instanceof AppError).toBe(true);
+    expect(toAppError(foreign)).toBe(foreign);
+    expect(toErrorBody(foreign, 'en').error.code).toBe('endpoint_not_allowed');
+    expect(new Error('plain') instanceof AppError).toBe(false);
+    expect((null as unknown) instanceof AppError).toBe(false);
   });
 });

@@ -85,7 +85,15 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks app errors across copies of this module. Next.js bundles the start-up hook
+ * (instrumentation.ts) apart from the routes, so an error made by an object the start-up created
+ * (the endpoint policy, the background verifier's calls) is an instance of the other copy's class.
+ */
+const APP_ERROR = Symbol.for('elastic-logging-lab.AppError');
+
 export class AppError extends Error {
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly params: ErrorParams;
@@ -99,6 +107,11 @@ export class AppError extends Error {
     this.status = ERROR_SPECS[code].status;
     this.params = params;
     this.detail = options.detail === undefined ? undefined : redactString(options.detail);
+  }
+
+  /** `instanceof AppError` holds for an AppError made by any copy of this module. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
   }
 
   /** The params the reader may see. */

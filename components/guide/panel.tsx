@@ -5,6 +5,7 @@ import dynamic from 'next/dynamic';
 import { useTranslations } from 'next-intl';
 import type { ComponentType } from 'react';
 import type { PanelKind } from '@/content/chapters';
+import { usePresenter } from './presenter-context';
 
 function PanelLoading({ kind }: { kind: PanelKind }) {
   const t = useTranslations('panel');
@@ -31,10 +32,12 @@ export interface PanelProps {
 /** The live panel beside a step; kinds whose issue has not landed yet say where to look meanwhile. */
 export function Panel({ kind }: PanelProps) {
   const t = useTranslations('panel');
+  // On the projector, a panel would show the instructor's own cluster (or a form for its password).
+  const presenting = usePresenter() !== null;
   const Live = livePanels[kind];
-  if (Live) return <Live />;
+  if (Live && !presenting) return <Live />;
   return (
-    <EuiPanel hasBorder paddingSize="m" data-testid={`panel-${kind}`} data-panel-state="placeholder">
+    <EuiPanel hasBorder paddingSize="m" data-testid={`panel-${kind}`} data-panel-state={presenting ? 'presenter' : 'placeholder'}>
       <EuiBadge color="hollow">{t('live')}</EuiBadge>
       <EuiSpacer size="xs" />
       <EuiTitle size="xs">
@@ -42,7 +45,7 @@ export function Panel({ kind }: PanelProps) {
       </EuiTitle>
       <EuiSpacer size="s" />
       <EuiText size="s" color="subdued">
-        <p>{t('comingSoon')}</p>
+        <p>{presenting ? t('presenter') : t('comingSoon')}</p>
       </EuiText>
     </EuiPanel>
   );

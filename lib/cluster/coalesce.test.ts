@@ -89,3 +89,14 @@ describe('coalesceKey', () => {
     expect(coalesceKey('c1', 'p', { a: 1 })).not.toBe(coalesceKey('c2', 'p', { a: 1 }));
   });
 });
+
+describe('the shared coalescer', () => {
+  it('is one per process, even across copies of this module (routes and the start-up hook)', async () => {
+    vi.resetModules();
+    const other = await import('./coalesce');
+    let calls = 0;
+    const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 20));
+    const [a, b] = await Promise.all([singleFlight('cross-copy', slow), other.singleFlight('cross-copy', slow)]);
+    expect([a, b, calls]).toEqual([1, 1, 1]);
+  });
+});

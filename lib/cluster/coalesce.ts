@@ -73,7 +73,10 @@ export class Coalescer {
   }
 }
 
-const shared = new Coalescer();
+// On globalThis: Next.js bundles the start-up hook (the class board's background verifier) apart
+// from the routes, and both must share one single-flight, or a checkpoint could be checked twice at once.
+const store = globalThis as typeof globalThis & { __elasticLabCoalescer?: Coalescer };
+const shared = (store.__elasticLabCoalescer ??= new Coalescer());
 
 export function singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return shared.singleFlight(key, fn);
