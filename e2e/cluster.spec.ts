@@ -23,6 +23,8 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await expect(page.getByTestId('session-name')).toHaveText('지민');
 
     const panel = page.getByTestId('panel-cluster-status');
+    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
+    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
     await panel.scrollIntoViewIfNeeded();
     await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
     await panel.getByTestId('use-practice').click();
@@ -54,6 +56,8 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
 
     const panel = page.getByTestId('panel-cluster-status');
+    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
+    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
     await panel.scrollIntoViewIfNeeded();
     await panel.getByRole('button', { name: 'URL' }).click();
     await panel.getByTestId('connect-url').fill(PRACTICE_URL);
@@ -72,6 +76,8 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await page.getByTestId('join-name').fill('Kim');
     await page.getByTestId('join-submit').click();
     const panel = page.getByTestId('panel-cluster-status');
+    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
+    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
     await panel.scrollIntoViewIfNeeded();
     await panel.getByTestId('connect-cloud-id').fill('elastic_workshop:not-base64!!');
     await panel.getByTestId('connect-password').fill('whatever');

@@ -39,6 +39,8 @@ test.describe('security', () => {
     await page.getByTestId('join-name').fill('Secret keeper');
     await page.getByTestId('join-submit').click();
     const panel = page.getByTestId('panel-cluster-status');
+    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
+    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
     await panel.scrollIntoViewIfNeeded();
     await panel.getByRole('button', { name: 'URL' }).click();
     await panel.getByTestId('connect-url').fill(deployment.url);
