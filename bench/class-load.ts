@@ -19,6 +19,7 @@
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
 //        (in-app: the practice cluster in the app's process, as `npm start` runs it)
 //        --keep-polling (checkpoints keep polling after all are done; the page stops)
+//        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
 // Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
@@ -40,6 +41,7 @@ interface Options {
   idle: number;
   practice: 'in-app' | 'separate';
   keepPolling: boolean;
+  profile: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -68,6 +70,7 @@ function parseOptions(argv: string[]): Options {
     idle: number('idle', 2),
     practice,
     keepPolling: argv.includes('--keep-polling'),
+    profile: argv.includes('--profile'),
   };
 }
 
@@ -160,8 +163,10 @@ class Stats {
     let errors = 0;
     for (const [route, entry] of [...this.routes].sort()) {
       const sorted = [...entry.latencies].sort((a, b) => a - b);
-      all.push(...sorted);
-      errors += entry.errors;
+      if (!route.startsWith('probe:')) {
+        all.push(...sorted);
+        errors += entry.errors;
+      }
       rows.push([route, String(sorted.length), fmt(pct(sorted, 50)), fmt(pct(sorted, 99)), fmt(sorted[sorted.length - 1] ?? NaN), String(entry.errors), [...entry.statuses].map(([s, n]) => `${s}×${n}`).join(' ')]);
     }
     all.sort((a, b) => a - b);
@@ -301,7 +306,12 @@ async function main(): Promise<void> {
       practice = startProcess('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
       await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     }
-    app = startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(options.port)], env, path.join(dataDir, 'app.log'));
+    const profileDir = path.join(dataDir, 'profile');
+    // --cpu-prof is refused in NODE_OPTIONS, so a profiled app runs Next's CLI under node directly.
+    const nextArgs = ['start', '-H', '127.0.0.1', '-p', String(options.port)];
+    app = options.profile
+      ? startProcess('app', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs], env, path.join(dataDir, 'app.log'))
+      : startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), nextArgs, env, path.join(dataDir, 'app.log'));
     await waitFor(`${base}/api/health`, 60_000);
     await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     const appPid = app.pid!;
@@ -400,10 +410,27 @@ async function main(): Promise<void> {
       boardDelays.push({ name: attendee.name, idle, ms });
     };
 
+    // Two probes tell the app's own delays from the practice cluster's: the app's health route (no
+    // session, no database) shows its event loop lag; a bare GET / on a practice deployment shows the
+    // practice cluster's.
+    const probeDeployment = (await (
+      await fetch(`http://127.0.0.1:${options.practicePort}/_practice/deployments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"flavor":"8"}' })
+    ).json()) as { username: string; password: string };
+    const probeAuth = `Basic ${Buffer.from(`${probeDeployment.username}:${probeDeployment.password}`).toString('base64')}`;
+    const probeLoop = async () => {
+      while (running) {
+        await Promise.all([
+          stats.time('probe: app GET /api/health', () => fetch(`${base}/api/health`), (r) => r.text()),
+          stats.time('probe: practice cluster GET /', () => fetch(`http://127.0.0.1:${options.practicePort}/`, { headers: { authorization: probeAuth } }), (r) => r.text()),
+        ]);
+        await sleep(1_000);
+      }
+    };
+
     const cpuBefore = processTree(appPid);
     const loadStarted = performance.now();
     stats.recording = true;
-    const loops = [...attendees.filter((a) => !a.idle).map(attendeeLoop), boardLoop()];
+    const loops = [...attendees.filter((a) => !a.idle).map(attendeeLoop), boardLoop(), probeLoop()];
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(processTree(appPid).rssBytes), 5_000);
     const triggers = (async () => {
@@ -458,8 +485,103 @@ async function main(): Promise<void> {
     const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
     const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || line.includes('[board]') && line.includes('failed'));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
+    if (options.profile) {
+      stopping = true;
+      await stopProcess(app);
+      printProfile(profileDir);
+    }
   } finally {
     await finish();
+  }
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Where the app's CPU went: self time by area (from module paths) and the busiest functions. */
+function printProfile(dir: string): void {
+  const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')) : [];
+  if (files.length === 0) return void console.log('\n(no CPU profile was written)');
+  const self = new Map<number, number>();
+  const nodes = new Map<number, ProfileNode>();
+  let totalUs = 0;
+  /** Stretches of the main thread without a break (no idle sample): the event loop was blocked. */
+  const stretches: { us: number; samples: number[] }[] = [];
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    const offset = nodes.size * 1_000_000;
+    for (const node of profile.nodes) nodes.set(node.id + offset, node);
+    let current: { us: number; samples: number[] } | null = null;
+    profile.samples.forEach((id, i) => {
+      const delta = profile.timeDeltas[i + 1] ?? 0;
+      self.set(id + offset, (self.get(id + offset) ?? 0) + delta);
+      totalUs += delta;
+      const idle = nodes.get(id + offset)?.callFrame.functionName === '(idle)';
+      if (idle) {
+        if (current && current.us > 100_000) stretches.push(current);
+        current = null;
+      } else {
+        current ??= { us: 0, samples: [] };
+        current.us += delta;
+        current.samples.push(id + offset);
+      }
+    });
+  }
+  const area = (url: string, name: string): string => {
+    if (name === '(idle)') return 'idle';
+    if (name === '(garbage collector)') return 'garbage collection';
+    if (name === '(program)') return 'V8/native (program)';
+    if (/^(hkdf|pbkdf2)$/.test(name)) return 'sessions (next-auth JWT)';
+    if (/^(fstat|expandFileStorage|writeSync|readSync|fsync)/.test(name)) return 'database (PGlite)';
+    const rules: [RegExp, string][] = [
+      [/pglite|postgres|^wasm:/i, 'database (PGlite)'],
+      [/drizzle-orm/, 'drizzle (SQL building, row mapping)'],
+      [/lib\/practice\/engine/, 'practice cluster: query engine'],
+      [/lib\/practice\/host/, 'practice cluster: simulated hosts'],
+      [/lib\/practice/, 'practice cluster: server'],
+      [/@elastic\/elasticsearch|@elastic\/transport|es7|es8|undici/, 'Elasticsearch client + HTTP'],
+      [/jose|next-auth|openid/, 'sessions (next-auth JWT)'],
+      [/next\/dist\/compiled\/react|react-dom|react-server/, 'React rendering'],
+      [/next\/dist/, 'Next.js server'],
+      [/node:|^internal|^node:/, 'Node.js core (http, zlib, streams)'],
+      [/\.next\/server/, 'app code (server bundle)'],
+    ];
+    return rules.find(([pattern]) => pattern.test(url))?.[1] ?? (url ? 'other' : 'native/builtin');
+  };
+  const byArea = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (const [id, us] of self) {
+    const node = nodes.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = area(url, functionName);
+    byArea.set(key, (byArea.get(key) ?? 0) + us);
+    if (key !== 'idle') {
+      const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^.*\.next\//, '.next/')}:${lineNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    }
+  }
+  const busy = totalUs - (byArea.get('idle') ?? 0);
+  console.log(`\nApp CPU profile: ${(busy / 1e6).toFixed(1)} s busy of ${(totalUs / 1e6).toFixed(1)} s on the main thread`);
+  for (const [key, us] of [...byArea].filter(([key]) => key !== 'idle').sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${key.padEnd(40)} ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(1)} s`);
+  }
+  console.log('Busiest functions (self time):');
+  for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${fn.slice(0, 150)}`);
+  stretches.sort((a, b) => b.us - a.us);
+  const blocked = stretches.reduce((sum, stretch) => sum + stretch.us, 0);
+  console.log(`Event loop blocked for more than 100 ms at a time: ${stretches.length} times, ${(blocked / 1e6).toFixed(1)} s in all; the longest:`);
+  for (const stretch of stretches.slice(0, 5)) {
+    const areas = new Map<string, number>();
+    for (const id of stretch.samples) {
+      const frame = nodes.get(id)?.callFrame;
+      if (frame) areas.set(area(frame.url, frame.functionName), (areas.get(area(frame.url, frame.functionName)) ?? 0) + 1);
+    }
+    const top = [...areas].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([key, n]) => `${key} ${((n / stretch.samples.length) * 100).toFixed(0)}%`);
+    console.log(`  ${(stretch.us / 1000).toFixed(0).padStart(6)} ms: ${top.join(', ')}`);
   }
 }
 

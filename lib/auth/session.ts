@@ -7,6 +7,8 @@ import { appContext, type AppContext } from '../server/context';
 import { authOptions } from './options';
 import type { SessionParticipant } from './sign-in';
 
+const TOUCH_EVERY_MS = 30_000;
+
 export interface Caller {
   participant: SessionParticipant;
   ctx: AppContext;
@@ -14,18 +16,31 @@ export interface Caller {
 
 /**
  * Whether a participant still exists and was not removed by the instructor. Panels poll every 5 s,
- * so the answer is remembered briefly rather than read from the database on every request.
+ * so the answer is remembered briefly rather than read from the database on every request, and the
+ * requests a page sends together (a panel and its checkpoints) share one read.
  */
 const activeParticipants = new LRUCache<string, boolean>({ max: 20_000, ttl: 5_000 });
+const pendingChecks = new Map<string, Promise<boolean>>();
+/** When this process last marked each participant as seen; the database keeps it to 30 s anyway. */
+const lastTouched = new LRUCache<string, number>({ max: 20_000, ttl: TOUCH_EVERY_MS });
 
 async function isActive(ctx: AppContext, id: string): Promise<boolean> {
   const known = activeParticipants.get(id);
   if (known !== undefined) return known;
-  const row = await getParticipant(ctx.db, id);
-  const active = row !== undefined && row.removedAt === null;
-  activeParticipants.set(id, active);
-  if (active) void touchParticipant(ctx.db, id).catch(() => undefined);
-  return active;
+  const pending = pendingChecks.get(id);
+  if (pending) return pending;
+  const check = (async () => {
+    const row = await getParticipant(ctx.db, id);
+    const active = row !== undefined && row.removedAt === null;
+    activeParticipants.set(id, active);
+    if (active && !lastTouched.has(id)) {
+      lastTouched.set(id, Date.now());
+      void touchParticipant(ctx.db, id, TOUCH_EVERY_MS).catch(() => undefined);
+    }
+    return active;
+  })().finally(() => pendingChecks.delete(id));
+  pendingChecks.set(id, check);
+  return check;
 }
 
 /** Forgets the remembered answer (after the instructor removes an attendee). */

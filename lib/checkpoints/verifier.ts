@@ -1,9 +1,10 @@
 import 'server-only';
+import { LRUCache } from 'lru-cache';
 import type { CheckpointId } from '@/content/chapters';
 import { microCache } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
 import { connectionKey, participantCluster } from '../connections/service';
-import { appendEvent, firstChapterVisit, getConnectionSummary, getResults, recordResult, type CheckpointResult } from '../db';
+import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult } from '../db';
 import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
 import { chapterCheckpointIds, checkpointDefinition, type CheckpointVerdict } from './registry';
@@ -26,6 +27,18 @@ export interface VerifyTarget {
 
 /** How long one verification answers for: every tab and the background verifier share it. */
 const VERDICT_TTL_MS = 3_000;
+
+/** A first visit never changes once made, so it is read from the database once per process. */
+const firstVisits = new LRUCache<string, number>({ max: 50_000 });
+
+async function reachedChapterAt(ctx: AppContext, participantId: string, chapter: number): Promise<number | null> {
+  const key = `${participantId}:${chapter}`;
+  const known = firstVisits.get(key);
+  if (known !== undefined) return known;
+  const at = (await firstChapterVisit(ctx.db, participantId, chapter))?.getTime() ?? null;
+  if (at !== null) firstVisits.set(key, at);
+  return at;
+}
 
 function dto(id: CheckpointId, result: CheckpointResult | undefined, fallback?: CheckpointVerdict): CheckpointDto {
   if (result && (result.state === 'done' || !fallback)) {
@@ -51,13 +64,14 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
   const open = ids.filter((id) => stored.get(id)?.state !== 'done');
   if (open.length === 0) return ids.map((id) => dto(id, stored.get(id)));
 
-  const connection = await getConnectionSummary(ctx.db, target.participantId);
+  // The full row stays here on the server: it is handed to the client cache, never returned.
+  const connection = await getConnection(ctx.db, target.participantId);
   if (!connection) return ids.map((id) => dto(id, stored.get(id), { state: 'pending', code: 'not_connected' }));
 
   let cluster: Awaited<ReturnType<typeof participantCluster>> | null = null;
   let openError: CheckpointVerdict | null = null;
   try {
-    cluster = await participantCluster(ctx, target.participantId);
+    cluster = await participantCluster(ctx, target.participantId, connection);
   } catch (error) {
     openError = { state: 'error', code: toAppError(translateClusterError(error)).code };
   }
@@ -70,10 +84,7 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
       const client = cluster.client;
       const verdict = await microCache(connectionKey(connection.id, 'checkpoint:', id), VERDICT_TTL_MS, async () => {
         try {
-          return await definition.verify({
-            client,
-            reachedChapterAt: async (n) => (await firstChapterVisit(ctx.db, target.participantId, n))?.getTime() ?? null,
-          });
+          return await definition.verify({ client, reachedChapterAt: (n) => reachedChapterAt(ctx, target.participantId, n) });
         } catch (error) {
           return { state: 'error', code: translateClusterError(error).code } satisfies CheckpointVerdict;
         }

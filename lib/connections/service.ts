@@ -1,4 +1,5 @@
 import 'server-only';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { ClusterClient } from '../cluster/adapter';
 import { openClusterAuth, sealClusterAuth, type ClusterAuth } from '../cluster/auth';
@@ -174,15 +175,34 @@ export async function participantAuth(ctx: AppContext, connection: ClusterConnec
   }
 }
 
-/** The participant's cached client; `not_connected` when they have no cluster yet. */
-export async function participantCluster(ctx: AppContext, participantId: string): Promise<ParticipantCluster> {
-  const connection = await getConnection(ctx.db, participantId);
+/**
+ * The participant's cached client; `not_connected` when they have no cluster yet. A caller that
+ * has just read the connection passes it, saving a query on every poll.
+ */
+export async function participantCluster(ctx: AppContext, participantId: string, known?: ClusterConnection): Promise<ParticipantCluster> {
+  const connection = known ?? (await getConnection(ctx.db, participantId));
   if (!connection) throw new AppError('not_connected');
   const client = await ctx.clients.getOrCreate({ connectionId: connection.id, credentialsVersion: connection.credentialsVersion }, async () => {
     const auth = await participantAuth(ctx, connection);
     return openStoredCluster({ url: connection.endpoint, kibanaUrl: connection.kibanaUrl }, auth, { policy: ctx.policy });
   });
   return { connection, client };
+}
+
+/**
+ * What was last stored of each connection's status. Every poll probes the cluster; storing each
+ * answer would be a database write per attendee every 5 s, so a status is written when it changed
+ * or when the stored one is a minute old (the board's "last answered" is that fresh).
+ */
+const recordedStatus = new LRUCache<string, { json: string; at: number }>({ max: 20_000 });
+const STATUS_REFRESH_MS = 60_000;
+
+async function recordStatusIfNew(ctx: AppContext, participantId: string, connectionId: string, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
+  const json = JSON.stringify(snapshot);
+  const last = recordedStatus.get(connectionId);
+  if (last && last.json === json && Date.now() - last.at < STATUS_REFRESH_MS) return;
+  await recordConnectionStatus(ctx.db, participantId, snapshot, { connectionId });
+  recordedStatus.set(connectionId, { json, at: Date.now() });
 }
 
 /** Key prefix of everything coalesced for one connection (panels, checkpoints). */
@@ -195,16 +215,17 @@ export function connectionKey(connectionId: string, ...parts: string[]): string 
  * tabs ask (single-flight + micro-cache); a failure keeps the connection and says why.
  */
 export async function clusterPanel(ctx: AppContext, participantId: string): Promise<ClusterPanelDto> {
-  const summary = await getConnectionSummary(ctx.db, participantId);
+  // The full row (server-side only): the view below leaves the credentials out.
+  const summary = await getConnection(ctx.db, participantId);
   if (!summary) return { connection: null, status: null, error: null };
   const view = viewOf(summary);
   try {
     const status = await microCache(connectionKey(summary.id, 'status'), 2_000, () =>
       singleFlight(connectionKey(summary.id, 'status-probe'), async () => {
-        const { client } = await participantCluster(ctx, participantId);
+        const { client } = await participantCluster(ctx, participantId, summary);
         try {
           const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl });
-          await recordConnectionStatus(ctx.db, participantId, snapshotOf(probed), { connectionId: summary.id });
+          await recordStatusIfNew(ctx, participantId, summary.id, snapshotOf(probed));
           return probed;
         } catch (error) {
           throw translateClusterError(error);
