@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { chapterFrontmatterSchema } from '@/lib/content/frontmatter';
 import { outlineFromMdx } from '@/lib/content/outline';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { chapters, checkpointIds } from './chapters';
 
-const handoutPath = path.resolve(__dirname, '../../shared/seed/workshop-handout-ko.txt');
+const handoutPath = sharedFile('seed', 'workshop-handout-ko.txt');
 
 /** Section headings of chapter 1 that the handout numbers like steps but are not steps. */
 const sectionHeadings = ['1. Elastic Cloud 계정 생성', '2. Elasticsearch Service(ESS) 생성'];
