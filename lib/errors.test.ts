@@ -102,3 +102,18 @@ describe('toErrorBody', () => {
     expect(error.detail).not.toMatch(/ZWxhc3RpYzpzZWNyZXQ|hunter2/);
   });
 });
+
+describe('AppError across module copies', () => {
+  it('is recognised when thrown by another copy of the module (start-up hook and routes are bundled apart)', async () => {
+    const { vi } = await import('vitest');
+    vi.resetModules();
+    const other = await import('./errors');
+    vi.resetModules();
+    const mine = await import('./errors');
+    expect(other.AppError).not.toBe(mine.AppError);
+    const thrown = new other.AppError('endpoint_not_allowed', { params: { host: '127.0.0.1' } });
+    expect(thrown instanceof mine.AppError).toBe(true);
+    expect(mine.toAppError(thrown).code).toBe('endpoint_not_allowed');
+    expect(new Error('plain') instanceof mine.AppError).toBe(false);
+  });
+});

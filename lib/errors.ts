@@ -85,7 +85,19 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks AppErrors across copies of this module. Next bundles the start-up hook (which builds the
+ * shared endpoint policy and clients) apart from the routes, so an error thrown by one copy must
+ * still be an AppError to another; a plain `instanceof` would see two unrelated classes.
+ */
+const APP_ERROR = Symbol.for('elastic-logging-lab.AppError');
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly params: ErrorParams;
