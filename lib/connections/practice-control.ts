@@ -6,17 +6,10 @@ import { AppError } from '../errors';
  * The app's side of the practice cluster's control API (DESIGN.md "Stable contracts"). It goes over
  * HTTP like any other client, so the practice cluster could run in another process.
  */
-export const PRACTICE_HOST_ACTIONS = [
-  'metricbeat-setup',
-  'metricbeat-start',
-  'metricbeat-stop',
-  'filebeat-setup',
-  'filebeat-start',
-  'filebeat-stop',
-  'cpu-load',
-  'ssh-attempt',
-] as const;
-export type PracticeHostAction = (typeof PRACTICE_HOST_ACTIONS)[number];
+import type { HostAction } from '../practice/host/actions';
+
+export { HOST_ACTIONS as PRACTICE_HOST_ACTIONS } from '../practice/host/actions';
+export type PracticeHostAction = HostAction;
 
 export const practiceFlavorSchema = z.enum(['8', '7']);
 export type PracticeFlavor = z.infer<typeof practiceFlavorSchema>;
