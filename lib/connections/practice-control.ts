@@ -1,13 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import type { HostAction } from '../practice/host/actions';
 
 /**
  * The app's side of the practice cluster's control API (DESIGN.md "Stable contracts"). It goes over
  * HTTP like any other client, so the practice cluster could run in another process.
  */
-import type { HostAction } from '../practice/host/actions';
-
 export { HOST_ACTIONS as PRACTICE_HOST_ACTIONS } from '../practice/host/actions';
 export type PracticeHostAction = HostAction;
 
