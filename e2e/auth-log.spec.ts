@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { createPracticeDeployment, PRACTICE_URL, signInViaApi } from './support/api';
 import { expect, test } from './support/fixtures';
@@ -69,6 +70,10 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
     await expect(page.getByTestId('checkpoint-ssh-attempt-seen-detail')).toContainText(`hAx0R ← ${sourceIp}`);
     await expect(panel.locator(`[data-testid="auth-log-summary-row"][data-user="hAx0R"][data-source-ip="${sourceIp}"]`)).toBeVisible({ timeout: 10_000 });
 
+    // The live panel, highlighted rows and all, holds no serious accessibility problem.
+    const axe = await new AxeBuilder({ page }).include('[data-testid="panel-auth-log"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
     // The filter box: a syntax error is shown at its position and the stream keeps its filter.
     const filter = panel.getByTestId('auth-log-filter');
     await filter.fill('user.name: ');
@@ -88,7 +93,8 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
 
     // A practice cluster has no Kibana: the panel says where the link would come from.
     await expect(panel.getByTestId('auth-log-kibana')).toHaveCount(0);
-    expect(consoleProblems).toEqual([]);
+    // The browser logs the filter check's 400 itself; that answer is the expected one.
+    expect(consoleProblems.filter((problem) => !/status of 400 \(Bad Request\)/.test(problem))).toEqual([]);
   });
 
   test('1 000 events in a burst: the list stays windowed and the page responsive (7.x documents)', async ({ page, consoleProblems }) => {
@@ -131,7 +137,7 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
     await panel.getByTestId('auth-log-filter').fill('user.name: root');
     await expect(panel.getByTestId('auth-log-filter')).toHaveValue('user.name: root');
     const held = Number(await count.getAttribute('data-count'));
-    const list = panel.getByTestId('auth-log-list').locator('> div');
+    const list = panel.getByTestId('auth-log-scroller');
     await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     const lastShown = () => rows.last().evaluate((element) => Math.round(parseFloat((element as HTMLElement).style.top) / parseFloat((element as HTMLElement).style.height)));
     await expect.poll(lastShown).toBe(held - 1);

@@ -29,7 +29,7 @@ import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
 import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
 import { useFormatter, useTranslations } from 'next-intl';
-import { memo, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
+import { forwardRef, memo, useState, type CSSProperties, type FormEvent, type HTMLAttributes, type ReactNode } from 'react';
 import { FixedSizeList, type ListChildComponentProps } from 'react-window';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
@@ -113,6 +113,16 @@ const StreamRow = memo(function StreamRow({ index, style, data }: ListChildCompo
   );
 });
 
+/** The list's scrolling box: reachable with the keyboard, so the stream can be scrolled without a mouse. */
+const ListScroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function ListScroller(props, ref) {
+  return <div ref={ref} tabIndex={0} data-testid="auth-log-scroller" {...props} />;
+});
+
+/** The rows' direct parent, so each `listitem` is owned by the `list`. */
+const ListRows = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function ListRows(props, ref) {
+  return <div ref={ref} role="list" {...props} />;
+});
+
 /** The filter text with the character a syntax error points at marked. */
 function FilterMarker({ text, position }: { text: string; position: number }) {
   const at = Math.max(0, Math.min(position, text.length));
@@ -150,9 +160,11 @@ function FilterBox({ applied, onApply }: { applied: string; onApply: (text: stri
   const position = error?.error.params.position;
 
   return (
-    <form onSubmit={onSubmit} data-testid="auth-log-filter-form">
+    // noValidate: EUI marks an invalid field with setCustomValidity, which would block the next submit.
+    <form onSubmit={onSubmit} noValidate data-testid="auth-log-filter-form">
       <EuiFormRow
         label={t('filterLabel')}
+        helpText={<code>{t('dataset')} …</code>}
         fullWidth
         isInvalid={error !== null}
         error={
@@ -183,7 +195,6 @@ function FilterBox({ applied, onApply }: { applied: string; onApply: (text: stri
             <EuiFieldText
               compressed
               fullWidth
-              prepend={<code style={{ fontSize: 11, padding: '0 6px', alignSelf: 'center' }}>{t('dataset')}</code>}
               placeholder={t('filterPlaceholder')}
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
@@ -399,8 +410,10 @@ function Stream({ scope }: { scope: string }) {
   } else {
     state = paused ? 'paused' : 'live';
     body = (
-      <div role="list" aria-label={t('listLabel')} aria-live="off" data-testid="auth-log-list" style={{ border: `1px solid ${euiTheme.border.color}` }}>
+      <div role="group" aria-label={t('listLabel')} aria-live="off" data-testid="auth-log-list" style={{ border: `1px solid ${euiTheme.border.color}` }}>
         <FixedSizeList<RowData>
+          outerElementType={ListScroller}
+          innerElementType={ListRows}
           height={LIST_HEIGHT}
           width="100%"
           itemCount={events.length}
@@ -451,22 +464,19 @@ function Stream({ scope }: { scope: string }) {
       <EuiSpacer size="s" />
       {body}
       <EuiSpacer size="s" />
-      <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} wrap justifyContent="spaceBetween">
-        <EuiFlexItem>
-          <ModuleStatus enabled />
-        </EuiFlexItem>
-        <EuiFlexItem grow={false}>
-          {kibana ? (
-            <EuiLink href={kibana.url} target="_blank" external data-testid="auth-log-kibana" data-app={kibana.app}>
-              {kibana.app === 'logs' ? t('openLogs') : t('openDiscover')}
-            </EuiLink>
-          ) : (
-            <EuiText size="xs" color="subdued">
-              <span>{t('noKibana')}</span>
-            </EuiText>
-          )}
-        </EuiFlexItem>
-      </EuiFlexGroup>
+      <ModuleStatus enabled />
+      <EuiSpacer size="xs" />
+      {kibana ? (
+        <EuiText size="xs">
+          <EuiLink href={kibana.url} target="_blank" external data-testid="auth-log-kibana" data-app={kibana.app}>
+            {kibana.app === 'logs' ? t('openLogs') : t('openDiscover')}
+          </EuiLink>
+        </EuiText>
+      ) : (
+        <EuiText size="xs" color="subdued">
+          <span>{t('noKibana')}</span>
+        </EuiText>
+      )}
       <EuiHorizontalRule margin="s" />
       <Summary paused={paused} />
     </PanelFrame>

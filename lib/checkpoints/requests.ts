@@ -48,7 +48,7 @@ export function buildRecentAuthRequest(): SearchRequest {
  * Syslog timestamps have whole seconds and the host's clock is not the guide's: an attempt made
  * right after the attendee opened chapter 3 can carry a time a little before it.
  */
-export const SSH_ATTEMPT_GRACE_MS = 60_000;
+export const SSH_ATTEMPT_GRACE_MS = 30_000;
 
 /** Enough recent candidates to find one that names both the user and the source IP. */
 const SSH_ATTEMPT_CANDIDATES = 20;
