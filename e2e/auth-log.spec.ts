@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { createPracticeDeployment, PRACTICE_URL, signInViaApi } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, settledPanel, test } from './support/fixtures';
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -28,16 +28,13 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
 
   test('practice cluster: filebeat setup and start, the stream, an SSH attempt highlighted and its checkpoint green', async ({ page, consoleProblems }) => {
     await joinSelfPaced(page, 'Robin');
-    const cluster = page.getByTestId('panel-cluster-status');
-    // The lazily loaded panel replaces its placeholder: wait for it before clicking inside.
-    await expect(cluster).toHaveAttribute('data-panel-state', 'disconnected', { timeout: 15_000 });
+    const cluster = await settledPanel(page, 'cluster-status', 'disconnected');
     await cluster.getByTestId('use-practice').click();
     await expect(cluster).toHaveAttribute('data-panel-state', 'connected');
 
     await page.goto('/en/chapters/filebeat');
-    const panel = page.getByTestId('panel-auth-log');
     // Nothing shipped yet: the empty state says which step comes next.
-    await expect(panel).toHaveAttribute('data-panel-state', 'empty', { timeout: 15_000 });
+    const panel = await settledPanel(page, 'auth-log', 'empty');
     await expect(panel.getByTestId('auth-log-empty')).toContainText('step 6');
     await expect(panel.getByTestId('auth-log-module')).toHaveAttribute('data-installed', 'false');
 
@@ -107,8 +104,7 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
     await host('filebeat-start');
 
     await page.goto('/en/chapters/filebeat#step-14');
-    const panel = page.getByTestId('panel-auth-log');
-    await expect(panel).toHaveAttribute('data-panel-state', 'live', { timeout: 15_000 });
+    const panel = await settledPanel(page, 'auth-log', 'live');
     const count = panel.getByTestId('auth-log-count');
 
     // Paused, the stream holds still while a brute-force burst lands: 4 x 50 attempts by a user
