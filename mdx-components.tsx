@@ -8,8 +8,17 @@ import { Platform, Platforms } from '@/components/guide/platforms';
 import { PracticeAction } from '@/components/guide/practice-action';
 import { Beside, Step } from '@/components/guide/step';
 
+/**
+ * Placeholder until issue 5's `<BeatSetup beat>` (lib/beats) is merged, which replaces this entry:
+ * chapter 3 already places the tag, and MDX fails on a tag without a mapping.
+ */
+function BeatSetup(_props: { beat: 'metricbeat' | 'filebeat' }) {
+  return null;
+}
+
 /** The tags chapter MDX may use; content/ never imports components itself. */
 const guideComponents = {
+  BeatSetup,
   Step,
   Beside,
   Command,

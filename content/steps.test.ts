@@ -65,6 +65,7 @@ describe('chapter content', () => {
         expect(en.steps.map((s) => s.n)).toEqual(ko.steps.map((s) => s.n));
         expect(en.steps.map((s) => s.checkpoints)).toEqual(ko.steps.map((s) => s.checkpoints));
         expect(en.steps.map((s) => s.panels)).toEqual(ko.steps.map((s) => s.panels));
+        expect(en.steps.map((s) => s.actions)).toEqual(ko.steps.map((s) => s.actions));
         for (const step of [...ko.steps, ...en.steps]) expect(step.title.length).toBeGreaterThan(0);
       });
 
@@ -98,6 +99,18 @@ describe('chapter content', () => {
       expect(source).toContain('{{#ctx.payload.hits.hits}}');
       expect(source).toContain('{{/ctx.payload.hits.hits}}');
       expect(source).not.toContain('{{ctx.payload.hits.hits}}{{_id}}');
+    }
+  });
+
+  it('puts the practice host buttons beside the Filebeat and SSH steps', () => {
+    const actionsOf = (file: string) =>
+      Object.fromEntries(outlineFromMdx(read('ko', file)).steps.filter((s) => s.actions.length > 0).map((s) => [s.n, s.actions]));
+    expect(actionsOf('03-filebeat')).toEqual({ 6: ['filebeat-setup'], 8: ['filebeat-start'], 14: ['ssh-attempt'] });
+    expect(actionsOf('04-alerting')).toMatchObject({ 26: ['ssh-attempt@foo'] });
+    for (const locale of ['ko', 'en']) {
+      const steps = outlineFromMdx(read(locale, '03-filebeat')).steps;
+      expect(steps.find((s) => s.n === 14)?.panels).toEqual(['auth-log']);
+      expect(read(locale, '03-filebeat')).toContain('<BeatSetup beat="filebeat" />');
     }
   });
 

@@ -74,6 +74,7 @@ describe('toErrorBody', () => {
         code: 'index_missing',
         message: 'The index metricbeat-7.6.2 does not exist yet.',
         hint: expect.stringMatching(/Metricbeat or Filebeat/),
+        params: { index: 'metricbeat-7.6.2' },
       },
     });
   });

@@ -73,7 +73,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   version_too_old: { status: 422, publicParams: ['version', 'minimum'] },
   version_unsupported: { status: 422, publicParams: ['version', 'reason'] },
   not_elasticsearch: { status: 422, publicParams: ['reason'] },
-  invalid_request: { status: 400, publicParams: ['field', 'reason'] },
+  invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
   not_found: { status: 404, publicParams: [] },
   internal: { status: 500, publicParams: [] },
 };
@@ -158,14 +158,16 @@ export function describeError(
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; hint: string };
+  /** `params`: the public params, when there are any, for a UI that points at them (a filter's syntax error position). */
+  error: { code: ErrorCode; message: string; hint: string; params?: ErrorParams };
 }
 
 /** The response DTO of DESIGN.md; only public params reach it. */
 export function toErrorBody(error: unknown, locale: ErrorLocale | string): ErrorBody {
   const appError = toAppError(error);
-  const { message, hint } = describeError(appError.code, locale, appError.publicParams);
-  return { error: { code: appError.code, message, hint } };
+  const params = appError.publicParams;
+  const { message, hint } = describeError(appError.code, locale, params);
+  return { error: { code: appError.code, message, hint, ...(Object.keys(params).length > 0 ? { params } : {}) } };
 }
 
 export function errorStatus(error: unknown): number {

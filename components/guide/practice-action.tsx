@@ -21,13 +21,15 @@ export type PracticeActionName =
 
 export interface PracticeActionProps {
   action: PracticeActionName;
+  /** For `ssh-attempt`: the user name the step's command tries (the handout's hAx0R in chapter 3, foo in chapter 4). */
+  user?: string;
 }
 
 /**
  * "Run on the practice host": beside a command, does on the practice cluster what the attendee
  * would do on their own host. Shown only to participants connected to a practice cluster.
  */
-export function PracticeAction({ action }: PracticeActionProps) {
+export function PracticeAction({ action, user }: PracticeActionProps) {
   const t = useTranslations('practice');
   const locale = useLocale();
   const participant = useParticipant();
@@ -50,7 +52,7 @@ export function PracticeAction({ action }: PracticeActionProps) {
           setBusy(true);
           setError(null);
           try {
-            await apiSend('POST', url, locale, {});
+            await apiSend('POST', url, locale, action === 'ssh-attempt' && user ? { user } : {});
             setDone(true);
             // Whatever the action changed shows on the next poll of every panel and checkpoint.
             await mutate((key) => typeof key === 'string' && (key.startsWith('/api/checkpoints') || key.startsWith('/api/panels') || key === CLUSTER_KEY));
@@ -61,7 +63,7 @@ export function PracticeAction({ action }: PracticeActionProps) {
           }
         }}
       >
-        {busy ? t('running') : t(`actions.${action}`)}
+        {busy ? t('running') : action === 'ssh-attempt' && user ? t('actions.ssh-attempt-as', { user }) : t(`actions.${action}`)}
       </EuiButton>
       <EuiText size="xs" color="subdued">
         <span>{t('run')}</span>
