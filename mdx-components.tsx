@@ -1,4 +1,5 @@
 import type { MDXComponents } from 'mdx/types';
+import { BeatSetup } from '@/components/guide/beat-setup';
 import { Erratum, Expect, VersionNote } from '@/components/guide/callouts';
 import { Checkpoint } from '@/components/guide/checkpoint';
 import { Command, Config, Output } from '@/components/guide/code-blocks';
@@ -8,17 +9,8 @@ import { Platform, Platforms } from '@/components/guide/platforms';
 import { PracticeAction } from '@/components/guide/practice-action';
 import { Beside, Step } from '@/components/guide/step';
 
-/**
- * Placeholder until issue 5's `<BeatSetup beat>` (lib/beats) is merged, which replaces this entry:
- * chapter 3 already places the tag, and MDX fails on a tag without a mapping.
- */
-function BeatSetup(_props: { beat: 'metricbeat' | 'filebeat' }) {
-  return null;
-}
-
 /** The tags chapter MDX may use; content/ never imports components itself. */
 const guideComponents = {
-  BeatSetup,
   Step,
   Beside,
   Command,
@@ -29,6 +21,7 @@ const guideComponents = {
   Checkpoint,
   Panel,
   PracticeAction,
+  BeatSetup,
   Expect,
   Erratum,
   VersionNote,

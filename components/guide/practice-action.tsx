@@ -25,6 +25,11 @@ export interface PracticeActionProps {
   user?: string;
 }
 
+/** What the button sends beside the action: the guide's `dd` step loads every core, not the handout's one. */
+const ACTION_BODIES: Partial<Record<PracticeActionName, Record<string, unknown>>> = {
+  'cpu-load': { cores: 'all', minutes: 3 },
+};
+
 /**
  * "Run on the practice host": beside a command, does on the practice cluster what the attendee
  * would do on their own host. Shown only to participants connected to a practice cluster.
@@ -52,7 +57,7 @@ export function PracticeAction({ action, user }: PracticeActionProps) {
           setBusy(true);
           setError(null);
           try {
-            await apiSend('POST', url, locale, action === 'ssh-attempt' && user ? { user } : {});
+            await apiSend('POST', url, locale, action === 'ssh-attempt' && user ? { user } : (ACTION_BODIES[action] ?? {}));
             setDone(true);
             // Whatever the action changed shows on the next poll of every panel and checkpoint.
             await mutate((key) => typeof key === 'string' && (key.startsWith('/api/checkpoints') || key.startsWith('/api/panels') || key === CLUSTER_KEY));

@@ -10,6 +10,8 @@ export interface StepOutline {
   panels: string[];
   /** `<PracticeAction action>` buttons (with `@user` when the step names one). */
   actions: string[];
+  /** `<BeatSetup beat part>` boxes, as `beat:part`. */
+  setups: string[];
 }
 
 export interface ChapterOutline {
@@ -52,6 +54,13 @@ function collectActions(node: MdxNode, into: string[]): void {
   for (const child of node.children ?? []) collectActions(child, into);
 }
 
+function collectSetups(node: MdxNode, into: string[]): void {
+  if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'BeatSetup') {
+    into.push(`${attribute(node, 'beat') ?? ''}:${attribute(node, 'part') ?? 'all'}`);
+  }
+  for (const child of node.children ?? []) collectSetups(child, into);
+}
+
 /** Parses chapter MDX (with a real MDX parser, not regexes) into its steps, checkpoints and panels. */
 export function outlineFromMdx(source: string): ChapterOutline {
   const tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter).parse(source) as MdxNode;
@@ -61,10 +70,12 @@ export function outlineFromMdx(source: string): ChapterOutline {
       const checkpoints: string[] = [];
       const panels: string[] = [];
       const actions: string[] = [];
+      const setups: string[] = [];
       collect(node, 'Checkpoint', 'id', checkpoints);
       collect(node, 'Panel', 'kind', panels);
       collectActions(node, actions);
-      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels, actions });
+      collectSetups(node, setups);
+      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels, actions, setups });
       return;
     }
     for (const child of node.children ?? []) walk(child);
