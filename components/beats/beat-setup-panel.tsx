@@ -2,8 +2,8 @@
 
 import {
   EuiBadge,
-  EuiBasicTable,
   EuiButton,
+  EuiButtonEmpty,
   EuiButtonGroup,
   EuiCallOut,
   EuiCode,
@@ -132,37 +132,48 @@ function Privileges({ setup }: { setup: BeatSetupDto }) {
   );
 }
 
+/**
+ * The keys made for this Beat, newest first, each with a revoke button. A plain list rather than
+ * EuiBasicTable: the table's date formatting would pull moment into every chapter's first load.
+ */
 function KeyList({ keys, onRevoke, busyId }: { keys: BeatApiKeyView[]; onRevoke: (id: string) => void; busyId: string | null }) {
   const t = useTranslations('beats');
   const format = useFormatter();
   if (keys.length === 0) return null;
   return (
-    <EuiBasicTable<BeatApiKeyView>
-      tableCaption={t('keysCaption')}
-      items={keys}
-      compressed
-      data-testid="beat-api-keys"
-      rowProps={(item) => ({ 'data-testid': 'beat-api-key-row', 'data-key-id': item.id })}
-      columns={[
-        { field: 'name', name: t('keyName'), truncateText: true },
-        { field: 'createdAt', name: t('keyCreated'), render: (value: string) => format.dateTime(new Date(value), { dateStyle: 'short', timeStyle: 'short' }) },
-        {
-          name: t('keyActions'),
-          actions: [
-            {
-              name: t('revoke'),
-              description: t('revokeDescription'),
-              icon: 'trash',
-              type: 'icon',
-              color: 'danger',
-              enabled: (item) => busyId !== item.id,
-              onClick: (item) => onRevoke(item.id),
-              'data-test-subj': 'beat-api-key-revoke',
-            },
-          ],
-        },
-      ]}
-    />
+    <div data-testid="beat-api-keys">
+      <EuiTitle size="xxxs">
+        <h5>{t('keysCaption')}</h5>
+      </EuiTitle>
+      <ul className="guide-beat-keys">
+        {keys.map((item) => (
+          <li key={item.id} data-testid="beat-api-key-row" data-key-id={item.id}>
+            <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
+              <EuiFlexItem style={{ minWidth: 0 }}>
+                <EuiText size="xs">
+                  <span className="eui-textBreakAll">{item.name}</span>
+                  <br />
+                  <span>{t('keyCreatedAt', { time: format.dateTime(new Date(item.createdAt), { dateStyle: 'short', timeStyle: 'short' }) })}</span>
+                </EuiText>
+              </EuiFlexItem>
+              <EuiFlexItem grow={false}>
+                <EuiButtonEmpty
+                  size="xs"
+                  color="danger"
+                  iconType="trash"
+                  isLoading={busyId === item.id}
+                  onClick={() => onRevoke(item.id)}
+                  aria-label={t('revokeNamed', { name: item.name })}
+                  data-testid="beat-api-key-revoke"
+                >
+                  {t('revoke')}
+                </EuiButtonEmpty>
+              </EuiFlexItem>
+            </EuiFlexGroup>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -214,8 +225,8 @@ function ConfigPart({ setup, onChanged }: { setup: BeatSetupDto; onChanged: () =
         idSelected={`${baseId}-${choice}`}
         onChange={(id) => setChoice(id.endsWith('api_key') ? 'api_key' : 'password')}
         options={[
-          { id: `${baseId}-api_key`, label: t('choiceApiKey'), 'data-test-subj': 'beat-choice-api-key' },
-          { id: `${baseId}-password`, label: t('choicePassword'), 'data-test-subj': 'beat-choice-password' },
+          { id: `${baseId}-api_key`, label: t('choiceApiKey') },
+          { id: `${baseId}-password`, label: t('choicePassword') },
         ]}
       />
       <EuiSpacer size="s" />

@@ -8,8 +8,6 @@ import {
   EuiFlexItem,
   EuiHealth,
   EuiLink,
-  EuiListGroup,
-  EuiListGroupItem,
   EuiSkeletonRectangle,
   EuiSkeletonText,
   EuiSpacer,
@@ -51,35 +49,36 @@ function HostList({ hosts, selected, onSelect }: { hosts: HostSummary[]; selecte
   const t = useTranslations('hostMetrics');
   const format = useFormatter();
   const now = useNow({ updateInterval: 5_000 });
+  // Plain buttons rather than EuiListGroup: sharing that with the landing page's chunk would grow its first load.
   return (
-    <EuiListGroup maxWidth={false} aria-label={t('hosts')} data-testid="host-metrics-hosts">
-      {hosts.map((host) => (
-        <EuiListGroupItem
-          key={host.name}
-          isActive={host.name === selected}
-          onClick={() => onSelect(host.name)}
-          data-testid="host-metrics-host"
-          data-host={host.name}
-          data-stale={String(host.stale)}
-          label={
-            <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
-              <EuiFlexItem grow={false}>
-                <EuiHealth color={host.stale ? 'warning' : 'success'}>{host.name}</EuiHealth>
-              </EuiFlexItem>
-              <EuiFlexItem grow={false}>
-                <EuiText size="xs" color="subdued">
-                  <span>
-                    {host.stale
-                      ? t('stale', { ago: format.relativeTime(new Date(host.lastSeen), now) })
-                      : t('lastSeen', { ago: format.relativeTime(new Date(Math.min(host.lastSeen, now.getTime())), now) })}
-                  </span>
-                </EuiText>
-              </EuiFlexItem>
-            </EuiFlexGroup>
-          }
-        />
-      ))}
-    </EuiListGroup>
+    <ul className="guide-host-list" aria-label={t('hosts')} data-testid="host-metrics-hosts">
+      {hosts.map((host) => {
+        const active = host.name === selected;
+        const seen = new Date(Math.min(host.lastSeen, now.getTime()));
+        return (
+          <li key={host.name}>
+            <EuiButtonEmpty
+              size="xs"
+              flush="left"
+              color="text"
+              aria-pressed={active}
+              onClick={() => onSelect(host.name)}
+              data-testid="host-metrics-host"
+              data-host={host.name}
+              data-stale={String(host.stale)}
+              data-selected={String(active)}
+            >
+              <EuiHealth color={host.stale ? 'warning' : 'success'} textSize="xs">
+                {active ? <strong>{host.name}</strong> : host.name}
+              </EuiHealth>
+            </EuiButtonEmpty>
+            <EuiText size="xs" color="subdued" component="span">
+              {host.stale ? t('stale', { ago: format.relativeTime(seen, now) }) : t('lastSeen', { ago: format.relativeTime(seen, now) })}
+            </EuiText>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
