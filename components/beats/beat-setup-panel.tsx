@@ -25,7 +25,7 @@ import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import useSWR from 'swr';
 import type { BeatSetupPart } from '@/components/guide/beat-setup';
-import { Command, Config } from '@/components/guide/code-blocks';
+import { Command, Config, CopyableValue } from '@/components/guide/code-blocks';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import { beatTitle, INSTALL_PLATFORMS, type BeatName, type CpuArch } from '@/lib/beats/beats';
@@ -112,7 +112,7 @@ function Privileges({ setup }: { setup: BeatSetupDto }) {
   const explain = (privilege: string) => (t.has(`privileges.${privilege}`) ? t(`privileges.${privilege}`) : '');
   return (
     <EuiText size="xs" data-testid="beat-api-key-privileges">
-      <p>{t('privilegesLead', { beat: beatTitle(setup.beat), expiration: setup.apiKey.expiration })}</p>
+      <p>{t('privilegesLead', { beat: beatTitle(setup.beat), days: Number.parseInt(setup.apiKey.expiration, 10) })}</p>
       <ul>
         {role.cluster.map((privilege) => (
           <li key={privilege}>
@@ -249,7 +249,7 @@ function ConfigPart({ setup, onChanged }: { setup: BeatSetupDto; onChanged: () =
               <EuiCallOut size="s" color="success" iconType="key" title={t('createdTitle')} data-testid="beat-api-key-created" data-key-id={created.key.id}>
                 <p>{t('createdOnce', { name: created.key.name })}</p>
                 <div data-testid="beat-api-key-secret">
-                  <Command>{created.apiKey}</Command>
+                  <CopyableValue label={t('keyLabel')}>{created.apiKey}</CopyableValue>
                 </div>
               </EuiCallOut>
             </>

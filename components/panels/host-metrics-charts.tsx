@@ -5,12 +5,16 @@ import {
   Axis,
   Chart,
   DARK_THEME,
+  HorizontalAlignment,
+  LayoutDirection,
   LIGHT_THEME,
   LineSeries,
   niceTimeFormatter,
   Position,
   ScaleType,
   Settings,
+  VerticalAlignment,
+  type PartialTheme,
   type TickFormatter,
 } from '@elastic/charts';
 // The chart-only stylesheet: `theme_light.css` would also restyle the page's html and body fonts.
@@ -20,6 +24,10 @@ import { EuiFlexGroup, EuiFlexItem, EuiText, EuiTitle, useEuiTheme } from '@elas
 import { useLocale, useTranslations } from 'next-intl';
 import { useMemo, type ReactNode } from 'react';
 import type { HostMetrics, SeriesPoint } from '@/lib/queries/host-metrics';
+
+// The charts sit on the panel's own background, in either colour mode.
+const THEME_OVERRIDES: PartialTheme = { background: { color: 'transparent' } };
+const LEGEND_BELOW = { vAlign: VerticalAlignment.Bottom, hAlign: HorizontalAlignment.Left, direction: LayoutDirection.Horizontal, floating: false };
 
 export interface HostMetricsChartsProps {
   metrics: HostMetrics;
@@ -88,15 +96,17 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
   const settings = (label: string, legend = false) => (
     <Settings
       baseTheme={baseTheme}
+      theme={THEME_OVERRIDES}
       locale={locale}
       xDomain={xDomain}
       showLegend={legend}
-      legendPosition={Position.Bottom}
+      legendPosition={LEGEND_BELOW}
       ariaLabel={label}
       noResults={<EuiText size="xs" color="subdued">{t('noPoints')}</EuiText>}
     />
   );
-  const timeAxis = <Axis id="time" position={Position.Bottom} tickFormat={time} ticks={4} />;
+  // One row of times: the default two-layer time axis repeats the date under every chart.
+  const timeAxis = <Axis id="time" position={Position.Bottom} tickFormat={time} ticks={4} timeAxisLayerCount={0} />;
 
   return (
     <div className="host-metrics-charts">
@@ -117,7 +127,7 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
         </Chart>
       </ChartCard>
       <ChartCard id="load" title={t('charts.load')} value={shown(metrics.last.load1, formats.decimal)} pointCount={points(metrics.load1)} last={metrics.last.load1}>
-        <Chart size={{ height: 150 }}>
+        <Chart size={{ height: 140 }}>
           {settings(t('charts.load'), true)}
           {timeAxis}
           <Axis id="load-axis" position={Position.Left} tickFormat={formats.decimal} ticks={3} gridLine={{ visible: true }} />
@@ -127,7 +137,7 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
         </Chart>
       </ChartCard>
       <ChartCard id="network" title={t('charts.network')} value={`↓ ${shown(metrics.last.netIn, formats.bytes)} ↑ ${shown(metrics.last.netOut, formats.bytes)}`} pointCount={points(metrics.netIn)} last={metrics.last.netIn}>
-        <Chart size={{ height: 150 }}>
+        <Chart size={{ height: 140 }}>
           {settings(t('charts.network'), true)}
           {timeAxis}
           <Axis id="network-axis" position={Position.Left} tickFormat={formats.bytes} ticks={3} gridLine={{ visible: true }} />
