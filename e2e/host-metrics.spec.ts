@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { PRACTICE_URL } from './support/api';
-import { ChapterPage, expect, test } from './support/fixtures';
+import { ChapterPage, expect, settledPanel, test } from './support/fixtures';
 
 interface HostMetricsDto {
   hosts: { name: string; stale: boolean }[];
@@ -15,9 +15,7 @@ async function practiceLearner(page: Page, name: string) {
   await page.getByTestId('join-name').fill(name);
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
-  const panel = page.getByTestId('panel-cluster-status');
-  // The panel is swapped in after the page loads: wait for it before using it.
-  await expect(panel).toHaveAttribute('data-panel-state', 'disconnected', { timeout: 30_000 });
+  const panel = await settledPanel(page, 'cluster-status', 'disconnected');
   await panel.getByTestId('use-practice').click();
   await expect(panel).toHaveAttribute('data-panel-state', 'connected');
 }
@@ -40,10 +38,7 @@ test.describe('chapter 2: Metricbeat and the live host metrics panel', () => {
     const chapter = new ChapterPage(page);
     await chapter.open('en', 'metricbeat');
 
-    const panel = page.getByTestId('panel-host-metrics');
-    // The panel loads after the page (lazily), then makes its first read.
-    await expect(panel).toHaveAttribute('data-panel-state', 'empty', { timeout: 30_000 });
-    await panel.scrollIntoViewIfNeeded();
+    const panel = await settledPanel(page, 'host-metrics', 'empty');
     await expect(panel.getByTestId('host-metrics-empty')).toContainText('step 6');
     await expect(page.getByTestId('checkpoint-metricbeat-setup')).toHaveAttribute('data-state', 'pending');
 
@@ -82,9 +77,7 @@ test.describe('chapter 2: Metricbeat and the live host metrics panel', () => {
     await chapter.open('en', 'alerting');
     await page.getByTestId('practice-action-cpu-load').getByRole('button').click();
     await expect.poll(() => lastCpu(page), { timeout: 30_000, intervals: [2_000] }).toBeGreaterThan(0.8);
-    const alertingPanel = page.getByTestId('panel-host-metrics');
-    await expect(alertingPanel).toHaveAttribute('data-panel-state', 'live', { timeout: 30_000 });
-    await alertingPanel.scrollIntoViewIfNeeded();
+    const alertingPanel = await settledPanel(page, 'host-metrics', 'live');
     await expect.poll(async () => Number(await alertingPanel.getByTestId('host-metrics').getAttribute('data-last-cpu')), { timeout: 15_000 }).toBeGreaterThan(0.8);
 
     // The charts follow the colour mode.
