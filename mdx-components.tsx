@@ -1,4 +1,5 @@
 import type { MDXComponents } from 'mdx/types';
+import { BeatSetup } from '@/components/guide/beat-setup';
 import { Erratum, Expect, VersionNote } from '@/components/guide/callouts';
 import { Checkpoint } from '@/components/guide/checkpoint';
 import { Command, Config, Output } from '@/components/guide/code-blocks';
@@ -20,6 +21,7 @@ const guideComponents = {
   Checkpoint,
   Panel,
   PracticeAction,
+  BeatSetup,
   Expect,
   Erratum,
   VersionNote,

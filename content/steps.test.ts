@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { chapterFrontmatterSchema } from '@/lib/content/frontmatter';
 import { outlineFromMdx } from '@/lib/content/outline';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { chapters, checkpointIds } from './chapters';
 
-const handoutPath = path.resolve(__dirname, '../../shared/seed/workshop-handout-ko.txt');
+const handoutPath = sharedFile('seed', 'workshop-handout-ko.txt');
 
 /** Section headings of chapter 1 that the handout numbers like steps but are not steps. */
 const sectionHeadings = ['1. Elastic Cloud 계정 생성', '2. Elasticsearch Service(ESS) 생성'];
@@ -60,10 +61,12 @@ describe('chapter content', () => {
         expect(ko.steps.map((s) => s.n)).toEqual(Array.from({ length: expected ?? -1 }, (_, i) => i + 1));
       });
 
-      it('has the same steps, checkpoints and panels in Korean and English', () => {
+      it('has the same steps, checkpoints, panels and live helpers in Korean and English', () => {
         expect(en.steps.map((s) => s.n)).toEqual(ko.steps.map((s) => s.n));
         expect(en.steps.map((s) => s.checkpoints)).toEqual(ko.steps.map((s) => s.checkpoints));
         expect(en.steps.map((s) => s.panels)).toEqual(ko.steps.map((s) => s.panels));
+        expect(en.steps.map((s) => s.actions)).toEqual(ko.steps.map((s) => s.actions));
+        expect(en.steps.map((s) => s.setups)).toEqual(ko.steps.map((s) => s.setups));
         for (const step of [...ko.steps, ...en.steps]) expect(step.title.length).toBeGreaterThan(0);
       });
 
@@ -97,6 +100,32 @@ describe('chapter content', () => {
       expect(source).toContain('{{#ctx.payload.hits.hits}}');
       expect(source).toContain('{{/ctx.payload.hits.hits}}');
       expect(source).not.toContain('{{ctx.payload.hits.hits}}{{_id}}');
+    }
+  });
+
+  it('puts the practice host buttons beside the Filebeat and SSH steps', () => {
+    const actionsOf = (file: string) =>
+      Object.fromEntries(outlineFromMdx(read('ko', file)).steps.filter((s) => s.actions.length > 0).map((s) => [s.n, s.actions]));
+    expect(actionsOf('03-filebeat')).toEqual({ 6: ['filebeat-setup'], 8: ['filebeat-start'], 14: ['ssh-attempt'] });
+    expect(actionsOf('04-alerting')).toMatchObject({ 26: ['ssh-attempt@foo'] });
+    for (const locale of ['ko', 'en']) {
+      const steps = outlineFromMdx(read(locale, '03-filebeat')).steps;
+      expect(steps.find((s) => s.n === 14)?.panels).toEqual(['auth-log']);
+      expect(read(locale, '03-filebeat')).toContain('<BeatSetup beat="filebeat" />');
+    }
+  });
+
+  it('puts the chapter 2 set-up boxes and practice buttons beside their steps', () => {
+    for (const locale of ['ko', 'en']) {
+      const steps = outlineFromMdx(read(locale, '02-metricbeat')).steps;
+      const at = (n: number) => steps.find((s) => s.n === n);
+      expect(at(1)?.setups).toEqual(['metricbeat:install']);
+      expect(at(3)?.setups).toEqual(['metricbeat:config']);
+      expect(at(4)?.actions).toEqual(['metricbeat-setup']);
+      expect(at(6)?.actions).toEqual(['metricbeat-start']);
+      expect(at(7)?.panels).toEqual(['host-metrics']);
+      const dd = outlineFromMdx(read(locale, '04-alerting')).steps.find((s) => s.actions.includes('cpu-load'));
+      expect(dd?.panels).toEqual(['host-metrics']);
     }
   });
 

@@ -1,6 +1,6 @@
 import { request as playwrightRequest } from '@playwright/test';
 import { createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, settledPanel, test } from './support/fixtures';
 
 const chapterOneCheckpoints = ['cluster-connected', 'ml-node', 'licence-ok', 'sample-data'];
 
@@ -22,11 +22,7 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await expect(page).toHaveURL(/\/ko\/chapters\/cluster$/);
     await expect(page.getByTestId('session-name')).toHaveText('지민');
 
-    const panel = page.getByTestId('panel-cluster-status');
-    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
-    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
-    await panel.scrollIntoViewIfNeeded();
-    await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
     await panel.getByTestId('use-practice').click();
     await expect(panel).toHaveAttribute('data-panel-state', 'connected');
     await expect(panel.getByTestId('cluster-version')).toHaveText(/^8\.\d+\.\d+$/);
@@ -55,10 +51,7 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await page.getByTestId('join-submit').click();
     await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
 
-    const panel = page.getByTestId('panel-cluster-status');
-    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
-    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
-    await panel.scrollIntoViewIfNeeded();
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
     await panel.getByRole('button', { name: 'URL' }).click();
     await panel.getByTestId('connect-url').fill(PRACTICE_URL);
     await panel.getByTestId('connect-password').fill('not-the-password');
@@ -75,10 +68,7 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await page.getByTestId('join-tab-self-paced').click();
     await page.getByTestId('join-name').fill('Kim');
     await page.getByTestId('join-submit').click();
-    const panel = page.getByTestId('panel-cluster-status');
-    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
-    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
-    await panel.scrollIntoViewIfNeeded();
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
     await panel.getByTestId('connect-cloud-id').fill('elastic_workshop:not-base64!!');
     await panel.getByTestId('connect-password').fill('whatever');
     await panel.getByTestId('connect-submit').click();

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { createPracticeDeployment, signInViaApi } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, settledPanel, test } from './support/fixtures';
 
 /** Every file under a folder, for the "no secret in plain text" grep. */
 function filesUnder(dir: string): string[] {
@@ -38,10 +38,7 @@ test.describe('security', () => {
     await page.getByTestId('join-tab-self-paced').click();
     await page.getByTestId('join-name').fill('Secret keeper');
     await page.getByTestId('join-submit').click();
-    const panel = page.getByTestId('panel-cluster-status');
-    // The live panel replaces its loading placeholder (same test id): scroll to the live one.
-    await expect(panel).not.toHaveAttribute('data-panel-state', 'loading');
-    await panel.scrollIntoViewIfNeeded();
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
     await panel.getByRole('button', { name: 'URL' }).click();
     await panel.getByTestId('connect-url').fill(deployment.url);
     await panel.getByTestId('connect-password').fill(deployment.password);
@@ -81,6 +78,9 @@ test.describe('security', () => {
       ['POST', '/api/cluster'],
       ['DELETE', '/api/cluster'],
       ['GET', '/api/panels/cluster-status'],
+      ['GET', '/api/panels/auth-log?filter=user.name%3A'],
+      ['GET', '/api/panels/auth-log/summary?range=15m'],
+      ['GET', '/api/panels/auth-log/module'],
       ['GET', '/api/checkpoints?chapter=1'],
       ['POST', '/api/practice'],
       ['POST', '/api/practice/host/metricbeat-start'],

@@ -36,6 +36,64 @@ function fixed(text: string): Text {
   return () => text;
 }
 
+/** The filter box's syntax errors (lib/queries/filter-language.ts codes), worded per language. */
+const FILTER_SYNTAX: Record<TextLocale, Record<string, (token: string) => string>> = {
+  en: {
+    too_long: (t) => `the filter is longer than ${t} characters`,
+    not_without_operator: () => "put 'and' or 'or' before 'not'",
+    expected_condition_after: (t) => `a condition is missing after '${t}'`,
+    unmatched_close: () => "this ')' has no matching '('",
+    expected_field_before: (t) => `a field name is missing before '${t}'`,
+    quoted_field: () => 'a field name cannot be in quotes',
+    expected_value_after: (t) => `a value is missing after '${t}'`,
+    expected_value_for: (t) => `a value is missing for ${t}`,
+    empty_group: () => "there is no condition inside '( )'",
+    unclosed_group: () => "this '(' is never closed with ')'",
+    field_wildcard: () => 'a field name cannot contain *',
+    field_spaces: (t) => `the field name '${t}' contains spaces (join conditions with and / or)`,
+    nothing_to_escape: () => "there is nothing after '\\' to escape",
+    unclosed_quote: () => "this quoted value has no closing '\"'",
+    unexpected_open: () => "unexpected '(' (quote values that contain parentheses)",
+    unexpected_colon: () => "unexpected ':' (quote values that contain ':' or join conditions with and)",
+    nested_braces: () => 'nested field queries with { } are not supported',
+    unexpected: (t) => `unexpected '${t}'`,
+  },
+  ko: {
+    too_long: (t) => `필터가 ${t}자보다 깁니다`,
+    not_without_operator: () => "'not' 앞에 'and'나 'or'를 넣으세요",
+    expected_condition_after: (t) => `'${t}' 뒤에 조건이 없습니다`,
+    unmatched_close: () => "')'에 짝이 되는 '('가 없습니다",
+    expected_field_before: (t) => `'${t}' 앞에 필드 이름이 없습니다`,
+    quoted_field: () => '필드 이름은 따옴표로 감쌀 수 없습니다',
+    expected_value_after: (t) => `'${t}' 뒤에 값이 없습니다`,
+    expected_value_for: (t) => `${t}의 값이 없습니다`,
+    empty_group: () => "'( )' 안에 조건이 없습니다",
+    unclosed_group: () => "'('를 닫는 ')'가 없습니다",
+    field_wildcard: () => '필드 이름에는 *를 쓸 수 없습니다',
+    field_spaces: (t) => `필드 이름 '${t}'에 공백이 있습니다(조건은 and / or로 이으세요)`,
+    nothing_to_escape: () => "'\\' 뒤에 이스케이프할 문자가 없습니다",
+    unclosed_quote: () => "따옴표로 시작한 값을 닫는 '\"'가 없습니다",
+    unexpected_open: () => "예상하지 못한 '('입니다(괄호가 든 값은 따옴표로 감싸세요)",
+    unexpected_colon: () => "예상하지 못한 ':'입니다(':'가 든 값은 따옴표로 감싸고, 조건은 and로 이으세요)",
+    nested_braces: () => '{ }로 묶은 중첩 필드 조건은 지원하지 않습니다',
+    unexpected: (t) => `예상하지 못한 '${t}'입니다`,
+  },
+};
+
+function filterSyntaxMessage(params: ErrorTextParams, locale: TextLocale): string {
+  const texts = FILTER_SYNTAX[locale];
+  const syntax = param(params, 'syntax');
+  const detail = (syntax !== undefined ? texts[syntax] : undefined)?.(param(params, 'token') ?? '');
+  const position = params.position;
+  const column = typeof position === 'number' ? position + 1 : undefined;
+  if (locale === 'ko') {
+    const where = column === undefined ? '필터 문법이 올바르지 않습니다' : `필터의 ${column}번째 글자에서 문법이 올바르지 않습니다`;
+    return detail ? `${where}: ${detail}.` : `${where}.`;
+  }
+  const where = column === undefined ? 'The filter has a syntax error' : `The filter has a syntax error at character ${column}`;
+  return detail ? `${where}: ${detail}.` : `${where}.`;
+}
+
 const FEATURE_EN: Record<string, string> = { watcher: 'Watcher (alerting)', ml: 'Machine learning' };
 const FEATURE_KO: Record<string, string> = { watcher: 'Watcher(알림)', ml: '머신러닝' };
 
@@ -471,19 +529,27 @@ export const ERROR_TEXTS: ErrorTexts = {
       message: (p) => {
         const field = param(p, 'field');
         const reason = param(p, 'reason');
+        if (reason === 'filter_syntax') return filterSyntaxMessage(p, 'en');
         if (field !== undefined) return `The value of ${field} is not valid${reason === undefined ? '.' : `: ${reason}`}`;
         return reason === undefined ? 'The request is not valid.' : `The request is not valid: ${reason}`;
       },
-      hint: fixed('Check the values and try again.'),
+      hint: (p) =>
+        param(p, 'reason') === 'filter_syntax'
+          ? 'Write conditions as field: value, join them with and, or, not, and quote values that hold spaces, colons or parentheses, for example user.name: "hAx0R" and not process.name: sudo'
+          : 'Check the values and try again.',
     },
     ko: {
       message: (p) => {
         const field = param(p, 'field');
         const reason = param(p, 'reason');
+        if (reason === 'filter_syntax') return filterSyntaxMessage(p, 'ko');
         if (field !== undefined) return `${field} 값이 올바르지 않습니다${reason === undefined ? '.' : `: ${reason}`}`;
         return reason === undefined ? '요청이 올바르지 않습니다.' : `요청이 올바르지 않습니다: ${reason}`;
       },
-      hint: fixed('값을 확인하고 다시 시도하세요.'),
+      hint: (p) =>
+        param(p, 'reason') === 'filter_syntax'
+          ? '조건은 필드: 값 형식으로 쓰고 and, or, not으로 이으세요. 공백, 콜론, 괄호가 든 값은 따옴표로 감싸세요. 예: user.name: "hAx0R" and not process.name: sudo'
+          : '값을 확인하고 다시 시도하세요.',
     },
   },
   not_found: {

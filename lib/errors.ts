@@ -73,7 +73,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   version_too_old: { status: 422, publicParams: ['version', 'minimum'] },
   version_unsupported: { status: 422, publicParams: ['version', 'reason'] },
   not_elasticsearch: { status: 422, publicParams: ['reason'] },
-  invalid_request: { status: 400, publicParams: ['field', 'reason'] },
+  invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
   not_found: { status: 404, publicParams: [] },
   internal: { status: 500, publicParams: [] },
 };
@@ -86,13 +86,17 @@ export interface AppErrorOptions {
 }
 
 /**
- * Marks app errors across copies of this module. Next.js bundles the start-up hook
- * (instrumentation.ts) apart from the routes, so an error made by an object the start-up created
- * (the endpoint policy, the background verifier's calls) is an instance of the other copy's class.
+ * Marks AppErrors across copies of this module. Next bundles the start-up hook (which builds the
+ * shared endpoint policy and clients) apart from the routes, so an error thrown by one copy must
+ * still be an AppError to another; a plain `instanceof` would see two unrelated classes.
  */
 const APP_ERROR = Symbol.for('elastic-logging-lab.AppError');
 
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
   readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly status: number;
@@ -107,11 +111,6 @@ export class AppError extends Error {
     this.status = ERROR_SPECS[code].status;
     this.params = params;
     this.detail = options.detail === undefined ? undefined : redactString(options.detail);
-  }
-
-  /** `instanceof AppError` holds for an AppError made by any copy of this module. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
   }
 
   /** The params the reader may see. */
@@ -159,14 +158,16 @@ export function describeError(
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; hint: string };
+  /** `params`: the public params, when there are any, for a UI that points at them (a filter's syntax error position). */
+  error: { code: ErrorCode; message: string; hint: string; params?: ErrorParams };
 }
 
 /** The response DTO of DESIGN.md; only public params reach it. */
 export function toErrorBody(error: unknown, locale: ErrorLocale | string): ErrorBody {
   const appError = toAppError(error);
-  const { message, hint } = describeError(appError.code, locale, appError.publicParams);
-  return { error: { code: appError.code, message, hint } };
+  const params = appError.publicParams;
+  const { message, hint } = describeError(appError.code, locale, params);
+  return { error: { code: appError.code, message, hint, ...(Object.keys(params).length > 0 ? { params } : {}) } };
 }
 
 export function errorStatus(error: unknown): number {

@@ -91,6 +91,17 @@ export function Config({ file, language = 'yaml', children }: ConfigProps) {
   );
 }
 
+export interface CopyableValueProps {
+  label: string;
+  children: string;
+}
+
+/** A value to paste somewhere (an API key), with a copy button; not a command to run. */
+export function CopyableValue({ label, children }: CopyableValueProps) {
+  const t = useTranslations('config');
+  return <CopyableCode code={clean(children)} language="text" label={label} copyLabel={t('copyValue')} testId="value" />;
+}
+
 export interface OutputProps {
   children: string;
 }

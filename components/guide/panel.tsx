@@ -23,6 +23,8 @@ function PanelLoading({ kind }: { kind: PanelKind }) {
 // Live panels load after the page (forms, charts, streams): the chapter's first load stays small.
 const livePanels: Partial<Record<PanelKind, ComponentType>> = {
   'cluster-status': dynamic(() => import('@/components/panels/cluster-status-panel'), { ssr: false, loading: () => <PanelLoading kind="cluster-status" /> }),
+  'auth-log': dynamic(() => import('@/components/panels/auth-log-panel'), { ssr: false, loading: () => <PanelLoading kind="auth-log" /> }),
+  'host-metrics': dynamic(() => import('@/components/panels/host-metrics-panel'), { ssr: false, loading: () => <PanelLoading kind="host-metrics" /> }),
 };
 
 export interface PanelProps {

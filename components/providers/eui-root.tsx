@@ -3,7 +3,7 @@
 import { EuiProvider } from '@elastic/eui';
 import createCache, { type EmotionCache } from '@emotion/cache';
 import { useServerInsertedHTML } from 'next/navigation';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import './icons';
 import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
 
@@ -95,6 +95,11 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
     });
   }, []);
   const contextValue = useMemo(() => ({ colorMode, toggleColorMode }), [colorMode, toggleColorMode]);
+  // The server sets <html data-color-mode> from the cookie; a toggle updates it too, for styles of
+  // things rendered outside the app shell (chart tooltips portalled to <body>).
+  useEffect(() => {
+    document.documentElement.dataset.colorMode = colorMode;
+  }, [colorMode]);
 
   return (
     <ColorModeContext.Provider value={contextValue}>

@@ -49,3 +49,14 @@ export class ChapterPage {
     return this.page.getByTestId('command');
   }
 }
+
+/**
+ * A live panel once it has settled into `state`: panels load lazily and replace their skeleton, so
+ * a test waits for the state before scrolling to or clicking inside the panel.
+ */
+export async function settledPanel(page: Page, kind: string, state: string) {
+  const panel = page.getByTestId(`panel-${kind}`);
+  await expect(panel).toHaveAttribute('data-panel-state', state, { timeout: 20_000 });
+  await panel.scrollIntoViewIfNeeded();
+  return panel;
+}

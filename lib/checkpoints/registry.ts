@@ -2,6 +2,7 @@ import 'server-only';
 import { checkpointIds, type CheckpointId } from '@/content/chapters';
 import type { ClusterClient } from '../cluster/adapter';
 import type { ErrorCode } from '../errors';
+import { parseFilebeatModuleStatus } from '../queries/auth-log';
 import type { SearchRequest } from '../queries/common';
 import {
   buildRecentAuthRequest,
@@ -108,9 +109,9 @@ const definitions: CheckpointDefinition[] = [
     id: 'filebeat-setup',
     chapter: 3,
     async verify({ client, signal }) {
-      const pipelines = await client.getPipeline(FILEBEAT_AUTH_PIPELINE_PATTERN, { timeoutMs: TIMEOUT_MS, signal });
-      const id = Object.keys(pipelines ?? {})[0];
-      return id ? { state: 'done', detail: id } : { state: 'pending' };
+      const status = parseFilebeatModuleStatus(await client.getPipeline(FILEBEAT_AUTH_PIPELINE_PATTERN, { timeoutMs: TIMEOUT_MS, signal }));
+      const newest = status.pipelines[0];
+      return newest ? { state: 'done', detail: newest.id } : { state: 'pending' };
     },
   },
   {
@@ -125,8 +126,10 @@ const definitions: CheckpointDefinition[] = [
     id: 'ssh-attempt-seen',
     chapter: 3,
     async verify(ctx) {
-      // Only attempts made after the attendee reached chapter 3 count; earlier noise does not.
-      const since = (await ctx.reachedChapterAt(3)) ?? Date.now() - 15 * 60_000;
+      // Only attempts made after the attendee reached chapter 3 count: an internet-facing host
+      // collects strangers' attempts all day, and those earlier ones are not the attendee's step.
+      const since = await ctx.reachedChapterAt(3);
+      if (since === null) return { state: 'pending' };
       const attempt = parseSshAttempt(await search(ctx, buildSshAttemptRequest(since)));
       if (!attempt) return { state: 'pending' };
       return { state: 'done', detail: `${attempt.user ?? '?'} ← ${attempt.sourceIp ?? '?'}` };

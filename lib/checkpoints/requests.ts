@@ -1,4 +1,4 @@
-import { AUTH_DATASET, AUTH_LOG_FIELDS, AUTH_LOG_INDEX, parseAuthEvent } from '../queries/auth-log';
+import { AUTH_DATASET, AUTH_LOG_FIELDS, AUTH_LOG_INDEX, AUTH_PIPELINE_PATTERN, parseAuthEvent } from '../queries/auth-log';
 import { asString, getField, hitsOf, searchRequest, type SearchRequest } from '../queries/common';
 
 /**
@@ -8,7 +8,7 @@ import { asString, getField, hitsOf, searchRequest, type SearchRequest } from '.
  */
 export const SAMPLE_DATA_PATTERN = 'kibana_sample_data_*';
 export const METRICBEAT_PATTERN = 'metricbeat-*';
-export const FILEBEAT_AUTH_PIPELINE_PATTERN = 'filebeat-*-system-auth-pipeline';
+export const FILEBEAT_AUTH_PIPELINE_PATTERN = AUTH_PIPELINE_PATTERN;
 
 /** The newest Metricbeat document of the last 60 s: which host is reporting. */
 export function buildRecentMetricbeatRequest(): SearchRequest {
@@ -45,16 +45,29 @@ export function buildRecentAuthRequest(): SearchRequest {
 }
 
 /**
- * The newest failed or invalid-user SSH attempt since `sinceMs`. Parsed events carry
- * `system.auth.ssh.event`; the phrases catch the sshd lines the pipeline leaves unparsed.
+ * Syslog timestamps have whole seconds and the host's clock is not the guide's: an attempt made
+ * right after the attendee opened chapter 3 can carry a time a little before it.
+ */
+export const SSH_ATTEMPT_GRACE_MS = 30_000;
+
+/** Enough recent candidates to find one that names both the user and the source IP. */
+const SSH_ATTEMPT_CANDIDATES = 20;
+
+/**
+ * The newest failed or invalid-user SSH attempts since `sinceMs`. Parsed events carry
+ * `system.auth.ssh.event` (7.x and 8.x pipelines alike); the phrases catch the sshd lines the
+ * pipeline leaves unparsed (or that arrive before `filebeat setup` loaded it).
  */
 export function buildSshAttemptRequest(sinceMs: number): SearchRequest {
   return searchRequest(AUTH_LOG_INDEX, {
-    size: 1,
+    size: SSH_ATTEMPT_CANDIDATES,
     track_total_hits: false,
     query: {
       bool: {
-        filter: [{ term: { [AUTH_LOG_FIELDS.dataset]: AUTH_DATASET } }, { range: { '@timestamp': { gte: sinceMs, format: 'epoch_millis' } } }],
+        filter: [
+          { term: { [AUTH_LOG_FIELDS.dataset]: AUTH_DATASET } },
+          { range: { '@timestamp': { gte: sinceMs - SSH_ATTEMPT_GRACE_MS, format: 'epoch_millis' } } },
+        ],
         should: [
           { terms: { [AUTH_LOG_FIELDS.sshEvent]: ['Failed', 'Invalid'] } },
           { match_phrase: { message: 'Invalid user' } },
@@ -68,10 +81,23 @@ export function buildSshAttemptRequest(sinceMs: number): SearchRequest {
   });
 }
 
-export function parseSshAttempt(response: unknown): { user: string | null; sourceIp: string | null; outcome: string } | null {
-  const hit = hitsOf(response)[0];
-  if (!hit) return null;
-  const event = parseAuthEvent(hit);
-  if (!event.ssh || event.ssh.outcome === 'accepted') return null;
-  return { user: event.ssh.user?.trim() || null, sourceIp: event.ssh.sourceIp, outcome: event.ssh.outcome };
+export interface SeenSshAttempt {
+  user: string | null;
+  sourceIp: string | null;
+  outcome: 'failed' | 'invalid_user';
+}
+
+/**
+ * The newest failed or invalid-user attempt, preferring one whose line names both the user and the
+ * source IP: one `ssh hAx0R@host` writes several lines, and "input_userauth_request: invalid user
+ * hAx0R" has no IP.
+ */
+export function parseSshAttempt(response: unknown): SeenSshAttempt | null {
+  const attempts: SeenSshAttempt[] = [];
+  for (const hit of hitsOf(response)) {
+    const ssh = parseAuthEvent(hit).ssh;
+    if (!ssh || ssh.outcome === 'accepted') continue;
+    attempts.push({ user: ssh.user?.trim() || null, sourceIp: ssh.sourceIp, outcome: ssh.outcome });
+  }
+  return attempts.find((a) => a.user !== null && a.sourceIp !== null) ?? attempts[0] ?? null;
 }

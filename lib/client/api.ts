@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly hint: string,
+    /** The error's public params, e.g. the position of a filter's syntax error. */
+    readonly params: Readonly<Record<string, string | number | boolean>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -17,8 +19,8 @@ export class ApiError extends Error {
 async function parse<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; hint?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? response.statusText, error?.hint ?? '');
+    const error = (body as { error?: { code?: string; message?: string; hint?: string; params?: Record<string, string | number | boolean> } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? response.statusText, error?.hint ?? '', error?.params ?? {});
   }
   return body as T;
 }

@@ -1,22 +1,14 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import type { HostAction } from '../practice/host/actions';
 
 /**
  * The app's side of the practice cluster's control API (DESIGN.md "Stable contracts"). It goes over
  * HTTP like any other client, so the practice cluster could run in another process.
  */
-export const PRACTICE_HOST_ACTIONS = [
-  'metricbeat-setup',
-  'metricbeat-start',
-  'metricbeat-stop',
-  'filebeat-setup',
-  'filebeat-start',
-  'filebeat-stop',
-  'cpu-load',
-  'ssh-attempt',
-] as const;
-export type PracticeHostAction = (typeof PRACTICE_HOST_ACTIONS)[number];
+export { HOST_ACTIONS as PRACTICE_HOST_ACTIONS } from '../practice/host/actions';
+export type PracticeHostAction = HostAction;
 
 export const practiceFlavorSchema = z.enum(['8', '7']);
 export type PracticeFlavor = z.infer<typeof practiceFlavorSchema>;
@@ -33,7 +25,8 @@ export type PracticeDeployment = z.infer<typeof deploymentSchema>;
 export const hostActionBodySchema = z
   .object({
     minutes: z.number().min(0.1).max(30).optional(),
-    cores: z.number().int().min(1).max(64).optional(),
+    /** `all`: one busy loop per core of the practice host, as the guide's corrected `dd` step runs. */
+    cores: z.union([z.number().int().min(1).max(64), z.literal('all')]).optional(),
     user: z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/).optional(),
     sourceIp: z.string().ip().optional(),
     count: z.number().int().min(1).max(50).optional(),
@@ -69,6 +62,10 @@ export async function createPracticeDeployment(practiceUrl: string, flavor: Prac
   return deploymentSchema.parse(body);
 }
 
+function basicAuth(deployment: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}`;
+}
+
 /** Drives the deployment's simulated host with that deployment's own credentials. */
 export async function runPracticeHostAction(
   practiceUrl: string,
@@ -76,11 +73,18 @@ export async function runPracticeHostAction(
   action: PracticeHostAction,
   body: HostActionBody = {},
 ): Promise<Record<string, unknown>> {
-  const auth = Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64');
+  let cores = body.cores;
+  if (cores === 'all') {
+    const host = await call(`${practiceUrl}/_practice/deployments/${encodeURIComponent(deployment.id)}/host`, {
+      method: 'GET',
+      headers: { authorization: basicAuth(deployment) },
+    });
+    cores = z.object({ cores: z.number().int().min(1).max(64) }).parse(host).cores;
+  }
   const result = await call(`${practiceUrl}/_practice/deployments/${encodeURIComponent(deployment.id)}/host/${action}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
-    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', authorization: basicAuth(deployment) },
+    body: JSON.stringify({ ...body, cores }),
   });
   return (result ?? {}) as Record<string, unknown>;
 }

@@ -8,6 +8,10 @@ export interface StepOutline {
   title: string;
   checkpoints: string[];
   panels: string[];
+  /** `<PracticeAction action>` buttons (with `@user` when the step names one). */
+  actions: string[];
+  /** `<BeatSetup beat part>` boxes, as `beat:part`. */
+  setups: string[];
 }
 
 export interface ChapterOutline {
@@ -41,6 +45,22 @@ function collect(node: MdxNode, tag: string, attr: string, into: string[]): void
   for (const child of node.children ?? []) collect(child, tag, attr, into);
 }
 
+function collectActions(node: MdxNode, into: string[]): void {
+  if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'PracticeAction') {
+    const action = attribute(node, 'action');
+    const user = attribute(node, 'user');
+    if (action) into.push(user ? `${action}@${user}` : action);
+  }
+  for (const child of node.children ?? []) collectActions(child, into);
+}
+
+function collectSetups(node: MdxNode, into: string[]): void {
+  if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'BeatSetup') {
+    into.push(`${attribute(node, 'beat') ?? ''}:${attribute(node, 'part') ?? 'all'}`);
+  }
+  for (const child of node.children ?? []) collectSetups(child, into);
+}
+
 /** Parses chapter MDX (with a real MDX parser, not regexes) into its steps, checkpoints and panels. */
 export function outlineFromMdx(source: string): ChapterOutline {
   const tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter).parse(source) as MdxNode;
@@ -49,9 +69,13 @@ export function outlineFromMdx(source: string): ChapterOutline {
     if (node.type === 'mdxJsxFlowElement' && node.name === 'Step') {
       const checkpoints: string[] = [];
       const panels: string[] = [];
+      const actions: string[] = [];
+      const setups: string[] = [];
       collect(node, 'Checkpoint', 'id', checkpoints);
       collect(node, 'Panel', 'kind', panels);
-      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels });
+      collectActions(node, actions);
+      collectSetups(node, setups);
+      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels, actions, setups });
       return;
     }
     for (const child of node.children ?? []) walk(child);

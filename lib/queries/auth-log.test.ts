@@ -8,8 +8,11 @@ import {
   buildSshSummaryRequest,
   decodeAuthTailCursor,
   encodeAuthTailCursor,
+  kibanaLogsLink,
+  type KibanaLogsLink,
   parseAuthEvent,
   parseAuthTail,
+  parseFilebeatModuleStatus,
   parseSshSummary,
   type SshOutcome,
 } from './auth-log';
@@ -661,5 +664,53 @@ describe('SSH attempts summary', () => {
     expect(buildSshSummaryRequest().body.query).toMatchObject({
       bool: { filter: expect.arrayContaining([{ range: { '@timestamp': { gte: 'now-15m', lte: 'now' } } }]) },
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Module status and Kibana link
+// ---------------------------------------------------------------------------------------------
+
+describe('Filebeat system module status', () => {
+  it('reads the auth pipelines `filebeat setup` loaded, newest Filebeat first', () => {
+    const status = parseFilebeatModuleStatus({
+      'filebeat-7.6.2-system-auth-pipeline': { description: 'Pipeline for parsing system authorisation/secure logs' },
+      'filebeat-7.17.0-system-auth-pipeline': { processors: [] },
+      'filebeat-8.15.0-system-auth-pipeline': { processors: [] },
+    });
+    expect(status).toEqual({
+      installed: true,
+      pipelines: [
+        { id: 'filebeat-8.15.0-system-auth-pipeline', version: '8.15.0' },
+        { id: 'filebeat-7.17.0-system-auth-pipeline', version: '7.17.0' },
+        { id: 'filebeat-7.6.2-system-auth-pipeline', version: '7.6.2' },
+      ],
+    });
+    // ES answers 404 `{}` when the pattern matches nothing; the adapter turns 404 into null.
+    expect(parseFilebeatModuleStatus(null)).toEqual({ installed: false, pipelines: [] });
+    expect(parseFilebeatModuleStatus({})).toEqual({ installed: false, pipelines: [] });
+  });
+});
+
+describe('Open in Kibana (Logs)', () => {
+  const kibana = 'https://c6c2ca6d042249af0cc7d7a9e9625743.us-east-1.aws.found.io:443/';
+  const decoded = (url: string) => decodeURIComponent(url);
+
+  it.each<[string, { major: number; minor: number | null }, string, KibanaLogsLink['app']]>([
+    ['7.6 (hash routes)', { major: 7, minor: 6 }, "/app/logs#/stream?logFilter=(expression:'event.dataset: \"system.auth\"',kind:kuery)", 'logs'],
+    ['7.12', { major: 7, minor: 12 }, "/app/logs/stream?logFilter=(expression:'event.dataset: \"system.auth\"',kind:kuery)", 'logs'],
+    ['7.17', { major: 7, minor: 17 }, "/app/logs/stream?logFilter=(language:kuery,query:'event.dataset: \"system.auth\"')", 'logs'],
+    ['8.15', { major: 8, minor: 15 }, "/app/logs/stream?logFilter=(language:kuery,query:'event.dataset: \"system.auth\"')", 'logs'],
+    ['9.0 (no Logs stream)', { major: 9, minor: 0 }, "/app/discover#/?_a=(query:(language:kuery,query:'event.dataset: \"system.auth\"'))", 'discover'],
+  ])('%s', (_name, version, path, app) => {
+    const link = kibanaLogsLink(kibana, version);
+    expect(link.app).toBe(app);
+    expect(decoded(link.url)).toBe(`https://c6c2ca6d042249af0cc7d7a9e9625743.us-east-1.aws.found.io:443${path}`);
+  });
+
+  it('adds the filter and escapes it for Kibana’s URL state (rison)', () => {
+    const link = kibanaLogsLink(kibana, { major: 8, minor: 15 }, "user.name: hAx0R and message: \"it's!\"");
+    expect(decoded(link.url)).toContain(`query:'event.dataset: "system.auth" and (user.name: hAx0R and message: "it!'s!!")'`);
+    expect(link.url).not.toMatch(/ /);
   });
 });

@@ -613,6 +613,10 @@ function totalHits(response: unknown): number | undefined {
 // SSH attempts summary
 // ---------------------------------------------------------------------------------------------
 
+/** The ranges the panel offers for the summary. */
+export const SSH_SUMMARY_RANGES = ['15m', '1h', '24h'] as const satisfies readonly Duration[];
+export type SshSummaryRange = (typeof SSH_SUMMARY_RANGES)[number];
+
 export interface SshSummaryParams {
   /** How far back; defaults to the first page's 15 minutes. */
   range?: Duration;
@@ -713,4 +717,92 @@ function addCounts(into: SshAttemptCounts, add: SshAttemptCounts): void {
   into.invalidUser += add.invalidUser;
   into.accepted += add.accepted;
   into.total += add.total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filebeat system module status
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `filebeat setup` (and a Filebeat start that finds them missing) loads the module's ingest
+ * pipelines, one set per Filebeat version: `filebeat-7.6.2-system-auth-pipeline`,
+ * `filebeat-8.15.0-system-auth-pipeline`. Without the auth one, sshd lines arrive unparsed.
+ */
+export const AUTH_PIPELINE_PATTERN = 'filebeat-*-system-auth-pipeline';
+
+export interface AuthPipeline {
+  id: string;
+  /** The Filebeat version that installed it, read from the id. */
+  version: string | null;
+}
+
+export interface FilebeatModuleStatus {
+  /** The `system` module's auth pipeline is installed (the newest version first). */
+  installed: boolean;
+  pipelines: AuthPipeline[];
+}
+
+const PIPELINE_ID = /^filebeat-(\d+\.\d+\.\d+(?:-[\w.]+)?)-system-auth-pipeline$/;
+
+/** Reads `GET _ingest/pipeline/filebeat-*-system-auth-pipeline` (null or `{}` when none matched). */
+export function parseFilebeatModuleStatus(response: unknown): FilebeatModuleStatus {
+  const body = isObject(response) ? responseBody(response) : {};
+  const pipelines = Object.keys(body)
+    .filter((id) => isObject(body[id]))
+    .map((id) => ({ id, version: PIPELINE_ID.exec(id)?.[1] ?? null }))
+    .sort((a, b) => compareVersions(b.version, a.version) || a.id.localeCompare(b.id));
+  return { installed: pipelines.length > 0, pipelines };
+}
+
+function compareVersions(a: string | null, b: string | null): number {
+  const parts = (v: string | null) => (v ?? '').split(/[.-]/).map((p) => Number(p) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kibana link
+// ---------------------------------------------------------------------------------------------
+
+export interface KibanaLogsLink {
+  url: string;
+  /** Which Kibana app opens: the Logs stream (7.x, 8.x) or Discover (9.x removed the stream). */
+  app: 'logs' | 'discover';
+}
+
+/** Rison string literal, as Kibana's URL state reads it: `'` and `!` are escaped with `!`. */
+function risonString(text: string): string {
+  return `'${text.replace(/!/g, '!!').replace(/'/g, "!'")}'`;
+}
+
+/**
+ * The handout's "Logs > Stream live" with the panel's filter, for the attendee's own Kibana. The
+ * URL state changed over the years: hash routes before 7.10, `logFilter=(expression,kind)` until
+ * 7.15, `(language,query)` from 7.16; 9.0 removed the stream, so 9.x opens Discover instead.
+ */
+export function kibanaLogsLink(
+  kibanaUrl: string,
+  version: { major: number; minor: number | null },
+  filter?: string,
+): KibanaLogsLink {
+  const base = kibanaUrl.replace(/\/+$/, '');
+  const dataset = `${AUTH_LOG_FIELDS.dataset}: "${AUTH_DATASET}"`;
+  const refined = filter?.trim();
+  const kql = refined ? `${dataset} and (${refined})` : dataset;
+  const q = encodeURIComponent(risonString(kql));
+  const minor = version.minor ?? 0;
+  if (version.major >= 9) {
+    return { url: `${base}/app/discover#/?_a=(query:(language:kuery,query:${q}))`, app: 'discover' };
+  }
+  if (version.major === 7 && minor < 10) {
+    return { url: `${base}/app/logs#/stream?logFilter=(expression:${q},kind:kuery)`, app: 'logs' };
+  }
+  if (version.major === 7 && minor < 16) {
+    return { url: `${base}/app/logs/stream?logFilter=(expression:${q},kind:kuery)`, app: 'logs' };
+  }
+  return { url: `${base}/app/logs/stream?logFilter=(language:kuery,query:${q})`, app: 'logs' };
 }

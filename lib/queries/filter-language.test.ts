@@ -140,31 +140,31 @@ describe('filter language → query DSL', () => {
 });
 
 describe('filter syntax errors carry the position', () => {
-  it.each<[string, string, number]>([
-    ['user.name: ', "Expected a value after ':'", 11],
-    ['user.name:', "Expected a value after ':'", 10],
-    ['event.dataset:  ', "Expected a value after ':'", 16],
-    ['user.name: root and', "Expected a condition after 'and'", 19],
-    ['user.name: root or ', "Expected a condition after 'or'", 19],
-    ['not', "Expected a condition after 'not'", 3],
-    ['(user.name: root', "Expected ')' to close this '('", 0],
-    ['user.name: (root or admin', "Expected ')' to close this '('", 11],
-    ['user.name: root)', "Unexpected ')' without a matching '('", 15],
-    [')', "Unexpected ')' without a matching '('", 0],
-    ['()', "Expected a condition inside '( )'", 1],
-    [': root', "Expected a field name before ':'", 0],
-    ['message: "Failed password', `Missing closing '"' for the quoted value that starts`, 9],
-    ['user name: root', "Field name 'user name' cannot contain spaces (join conditions with 'and' or 'or')", 0],
-    ['user.*: root', 'Wildcards in field names are not supported', 0],
-    ['a: b c: d', "Unexpected ':' (quote values that contain ':' or join conditions with 'and')", 6],
-    ['message: pam_unix(sshd', "Unexpected '(' (quote values that contain '(' or ')')", 17],
-    ['source.port >= ', "Expected a value after '>='", 15],
-    ['>= 5', "Expected a field name before '>'", 0],
-    ['user.name: root not admin', "Expected 'and' or 'or' before 'not'", 16],
-    ['user: {x}', 'Nested field queries with { } are not supported', 6],
-    ['message: trailing\\', "Nothing to escape after '\\'", 17],
-    ['time: 10:30', "Unexpected ':' (quote values that contain ':' or join conditions with 'and')", 8],
-  ])('%j', (text, reason, position) => {
+  it.each<[string, string, number, string, string]>([
+    ['user.name: ', "Expected a value after ':'", 11, 'expected_value_after', ':'],
+    ['user.name:', "Expected a value after ':'", 10, 'expected_value_after', ':'],
+    ['event.dataset:  ', "Expected a value after ':'", 16, 'expected_value_after', ':'],
+    ['user.name: root and', "Expected a condition after 'and'", 19, 'expected_condition_after', 'and'],
+    ['user.name: root or ', "Expected a condition after 'or'", 19, 'expected_condition_after', 'or'],
+    ['not', "Expected a condition after 'not'", 3, 'expected_condition_after', 'not'],
+    ['(user.name: root', "Expected ')' to close this '('", 0, 'unclosed_group', ''],
+    ['user.name: (root or admin', "Expected ')' to close this '('", 11, 'unclosed_group', ''],
+    ['user.name: root)', "Unexpected ')' without a matching '('", 15, 'unmatched_close', ''],
+    [')', "Unexpected ')' without a matching '('", 0, 'unmatched_close', ''],
+    ['()', "Expected a condition inside '( )'", 1, 'empty_group', ''],
+    [': root', "Expected a field name before ':'", 0, 'expected_field_before', ':'],
+    ['message: "Failed password', `Missing closing '"' for the quoted value that starts`, 9, 'unclosed_quote', ''],
+    ['user name: root', "Field name 'user name' cannot contain spaces (join conditions with 'and' or 'or')", 0, 'field_spaces', 'user name'],
+    ['user.*: root', 'Wildcards in field names are not supported', 0, 'field_wildcard', ''],
+    ['a: b c: d', "Unexpected ':' (quote values that contain ':' or join conditions with 'and')", 6, 'unexpected_colon', ''],
+    ['message: pam_unix(sshd', "Unexpected '(' (quote values that contain '(' or ')')", 17, 'unexpected_open', ''],
+    ['source.port >= ', "Expected a value after '>='", 15, 'expected_value_after', '>='],
+    ['>= 5', "Expected a field name before '>'", 0, 'expected_field_before', '>'],
+    ['user.name: root not admin', "Expected 'and' or 'or' before 'not'", 16, 'not_without_operator', ''],
+    ['user: {x}', 'Nested field queries with { } are not supported', 6, 'nested_braces', '{'],
+    ['message: trailing\\', "Nothing to escape after '\\'", 17, 'nothing_to_escape', ''],
+    ['time: 10:30', "Unexpected ':' (quote values that contain ':' or join conditions with 'and')", 8, 'unexpected_colon', ''],
+  ])('%j', (text, reason, position, syntax, token) => {
     let error: unknown;
     try {
       parseFilter(text);
@@ -173,11 +173,12 @@ describe('filter syntax errors carry the position', () => {
     }
     expect(error).toBeInstanceOf(FilterSyntaxError);
     const e = error as FilterSyntaxError;
-    expect({ reason: e.reason, position: e.position }).toEqual({ reason, position });
+    expect({ reason: e.reason, position: e.position, syntax: e.syntax, token: e.token }).toEqual({ reason, position, syntax, token });
     expect(e.message).toBe(`${reason} at position ${position}`);
   });
 
   it('rejects a filter that is too long', () => {
     expect(() => parseFilter('a'.repeat(2001))).toThrow(FilterSyntaxError);
+    expect(() => parseFilter('a'.repeat(2001))).toThrow(expect.objectContaining({ syntax: 'too_long', token: '2000' }));
   });
 });

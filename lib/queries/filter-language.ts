@@ -33,16 +33,65 @@ export type FilterAst =
   | { type: 'exists'; field: string }
   | { type: 'range'; field: string; operator: RangeOperator; value: string };
 
+/** What is wrong, as a stable code: the UI words it in the reader's language (lib/errors-text.ts). */
+export type FilterSyntax =
+  | 'too_long'
+  | 'not_without_operator'
+  | 'expected_condition_after'
+  | 'unmatched_close'
+  | 'expected_field_before'
+  | 'quoted_field'
+  | 'expected_value_after'
+  | 'expected_value_for'
+  | 'empty_group'
+  | 'unclosed_group'
+  | 'field_wildcard'
+  | 'field_spaces'
+  | 'nothing_to_escape'
+  | 'unclosed_quote'
+  | 'unexpected_open'
+  | 'unexpected_colon'
+  | 'nested_braces'
+  | 'unexpected';
+
+/** English wording of each syntax code; `token` is the keyword, operator, field or character involved. */
+const REASONS: Record<FilterSyntax, (token: string) => string> = {
+  too_long: (t) => `The filter is longer than ${t} characters`,
+  not_without_operator: () => "Expected 'and' or 'or' before 'not'",
+  expected_condition_after: (t) => `Expected a condition after '${t}'`,
+  unmatched_close: () => "Unexpected ')' without a matching '('",
+  expected_field_before: (t) => `Expected a field name before '${t}'`,
+  quoted_field: () => 'A field name cannot be quoted',
+  expected_value_after: (t) => `Expected a value after '${t}'`,
+  expected_value_for: (t) => `Expected a value for '${t}'`,
+  empty_group: () => "Expected a condition inside '( )'",
+  unclosed_group: () => "Expected ')' to close this '('",
+  field_wildcard: () => 'Wildcards in field names are not supported',
+  field_spaces: (t) => `Field name '${t}' cannot contain spaces (join conditions with 'and' or 'or')`,
+  nothing_to_escape: () => "Nothing to escape after '\\'",
+  unclosed_quote: () => `Missing closing '"' for the quoted value that starts`,
+  unexpected_open: () => "Unexpected '(' (quote values that contain '(' or ')')",
+  unexpected_colon: () => "Unexpected ':' (quote values that contain ':' or join conditions with 'and')",
+  nested_braces: () => 'Nested field queries with { } are not supported',
+  unexpected: (t) => `Unexpected '${t}'`,
+};
+
 /** A syntax error in the filter text; `position` is the 0-based character offset of the problem. */
 export class FilterSyntaxError extends Error {
   readonly position: number;
-  /** The message without the position, for a UI that marks the position itself. */
+  readonly syntax: FilterSyntax;
+  /** The keyword, operator, field name or character the error is about ('' when none). */
+  readonly token: string;
+  /** The message without the position, in English (logs, tests); the UI words `syntax` itself. */
   readonly reason: string;
 
-  constructor(reason: string, position: number) {
+  constructor(syntax: FilterSyntax, position: number, token = '') {
+    const reason = REASONS[syntax](token);
     super(`${reason} at position ${position}`);
     this.name = 'FilterSyntaxError';
     this.position = position;
+    this.syntax = syntax;
+    this.token = token;
     this.reason = reason;
   }
 }
@@ -71,7 +120,7 @@ interface Literal {
 
 export function parseFilter(text: string): FilterAst {
   if (text.length > MAX_LENGTH) {
-    throw new FilterSyntaxError(`The filter is longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
+    throw new FilterSyntaxError('too_long', MAX_LENGTH, String(MAX_LENGTH));
   }
   return new Parser(text).parse();
 }
@@ -109,7 +158,7 @@ class Parser {
         clauses.push(this.requireOperand('and', () => this.parseNot(inValues, field)));
       } else if (this.keywordAhead('not')) {
         this.skipSpaces();
-        throw new FilterSyntaxError("Expected 'and' or 'or' before 'not'", this.pos);
+        throw new FilterSyntaxError('not_without_operator', this.pos);
       } else {
         return clauses.length === 1 ? clauses[0]! : { type: 'and', clauses };
       }
@@ -128,7 +177,7 @@ class Parser {
   private requireOperand(keyword: string, parse: () => FilterAst): FilterAst {
     this.skipSpaces();
     if (this.atEnd() || this.peek() === ')') {
-      throw new FilterSyntaxError(`Expected a condition after '${keyword}'`, this.pos);
+      throw new FilterSyntaxError('expected_condition_after', this.pos, keyword);
     }
     return parse();
   }
@@ -137,13 +186,13 @@ class Parser {
     this.skipSpaces();
     const c = this.peek();
     if (c === '(') return this.parseGroup(() => this.parseOr(false));
-    if (c === ')') throw new FilterSyntaxError("Unexpected ')' without a matching '('", this.pos);
-    if (c === ':') throw new FilterSyntaxError("Expected a field name before ':'", this.pos);
+    if (c === ')') throw new FilterSyntaxError('unmatched_close', this.pos);
+    if (c === ':') throw new FilterSyntaxError('expected_field_before', this.pos, ':');
     if (c === '"') {
       const start = this.pos;
       const phrase = this.readQuoted();
       this.skipSpaces();
-      if (this.peek() === ':') throw new FilterSyntaxError('A field name cannot be quoted', start);
+      if (this.peek() === ':') throw new FilterSyntaxError('quoted_field', start);
       return { type: 'match', field: null, value: phrase, phrase: true };
     }
 
@@ -155,7 +204,7 @@ class Parser {
       this.pos++;
       this.skipSpaces();
       if (this.atEnd() || this.peek() === ')') {
-        throw new FilterSyntaxError("Expected a value after ':'", this.pos);
+        throw new FilterSyntaxError('expected_value_after', this.pos, ':');
       }
       if (this.peek() === '(') return this.parseGroup(() => this.parseOr(true, field));
       return this.parseValueTerm(field);
@@ -166,7 +215,7 @@ class Parser {
       this.skipSpaces();
       const valueAt = this.pos;
       const value = this.peek() === '"' ? this.readQuoted() : this.readLiteral(true).text;
-      if (value === '') throw new FilterSyntaxError(`Expected a value after '${operator.symbol}'`, valueAt);
+      if (value === '') throw new FilterSyntaxError('expected_value_after', valueAt, operator.symbol);
       return { type: 'range', field, operator: operator.op, value };
     }
     this.pos = afterLiteral;
@@ -179,7 +228,7 @@ class Parser {
     const c = this.peek();
     if (c === '(') return this.parseGroup(() => this.parseOr(true, field));
     if (c === '"') return { type: 'match', field, value: this.readQuoted(), phrase: true };
-    if (this.atEnd() || c === ')') throw new FilterSyntaxError(`Expected a value for '${field}'`, this.pos);
+    if (this.atEnd() || c === ')') throw new FilterSyntaxError('expected_value_for', this.pos, field);
     const literal = this.readLiteral();
     if (literal.pattern === '*') return { type: 'exists', field };
     return this.valueNode(field, literal);
@@ -195,12 +244,12 @@ class Parser {
     const open = this.pos;
     this.pos++;
     this.skipSpaces();
-    if (this.peek() === ')') throw new FilterSyntaxError("Expected a condition inside '( )'", this.pos);
-    if (this.atEnd()) throw new FilterSyntaxError("Expected a condition after '('", this.pos);
+    if (this.peek() === ')') throw new FilterSyntaxError('empty_group', this.pos);
+    if (this.atEnd()) throw new FilterSyntaxError('expected_condition_after', this.pos, '(');
     const ast = inner();
     this.skipSpaces();
     if (this.peek() !== ')') {
-      if (this.atEnd()) throw new FilterSyntaxError("Expected ')' to close this '('", open);
+      if (this.atEnd()) throw new FilterSyntaxError('unclosed_group', open);
       this.unexpected();
     }
     this.pos++;
@@ -208,15 +257,12 @@ class Parser {
   }
 
   private fieldName(literal: Literal): string {
-    if (literal.text === '') throw new FilterSyntaxError("Expected a field name before ':'", literal.start);
+    if (literal.text === '') throw new FilterSyntaxError('expected_field_before', literal.start, ':');
     if (literal.pattern !== null) {
-      throw new FilterSyntaxError('Wildcards in field names are not supported', literal.start);
+      throw new FilterSyntaxError('field_wildcard', literal.start);
     }
     if (/\s/.test(literal.text)) {
-      throw new FilterSyntaxError(
-        `Field name '${literal.text}' cannot contain spaces (join conditions with 'and' or 'or')`,
-        literal.start,
-      );
+      throw new FilterSyntaxError('field_spaces', literal.start, literal.text);
     }
     return literal.text;
   }
@@ -251,7 +297,7 @@ class Parser {
       }
       if (c === '\\') {
         const next = this.text[this.pos + 1];
-        if (next === undefined) throw new FilterSyntaxError("Nothing to escape after '\\'", this.pos);
+        if (next === undefined) throw new FilterSyntaxError('nothing_to_escape', this.pos);
         text += pendingSpace + next;
         pattern += pendingSpace + escapeWildcard(next);
         pendingSpace = '';
@@ -292,7 +338,7 @@ class Parser {
       value += c;
       this.pos++;
     }
-    throw new FilterSyntaxError(`Missing closing '"' for the quoted value that starts`, start);
+    throw new FilterSyntaxError('unclosed_quote', start);
   }
 
   /**
@@ -314,14 +360,12 @@ class Parser {
 
   private unexpected(): never {
     const c = this.peek();
-    if (c === ')') throw new FilterSyntaxError("Unexpected ')' without a matching '('", this.pos);
-    if (c === '(') throw new FilterSyntaxError("Unexpected '(' (quote values that contain '(' or ')')", this.pos);
-    if (c === ':') {
-      throw new FilterSyntaxError("Unexpected ':' (quote values that contain ':' or join conditions with 'and')", this.pos);
-    }
-    if (c === '{' || c === '}') throw new FilterSyntaxError('Nested field queries with { } are not supported', this.pos);
-    if (c === '<' || c === '>') throw new FilterSyntaxError(`Expected a field name before '${c}'`, this.pos);
-    throw new FilterSyntaxError(`Unexpected '${c}'`, this.pos);
+    if (c === ')') throw new FilterSyntaxError('unmatched_close', this.pos);
+    if (c === '(') throw new FilterSyntaxError('unexpected_open', this.pos);
+    if (c === ':') throw new FilterSyntaxError('unexpected_colon', this.pos);
+    if (c === '{' || c === '}') throw new FilterSyntaxError('nested_braces', this.pos, c);
+    if (c === '<' || c === '>') throw new FilterSyntaxError('expected_field_before', this.pos, c);
+    throw new FilterSyntaxError('unexpected', this.pos, c);
   }
 
   private skipSpaces(): void {

@@ -54,3 +54,15 @@ export async function readBody<S extends z.ZodTypeAny>(request: Request, schema:
   }
   return parsed.data;
 }
+
+/** Parses the query string with a zod schema (each parameter's first value); invalid ones are `invalid_request`. */
+export function readQuery<S extends z.ZodTypeAny>(request: Request, schema: S): z.infer<S> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URL(request.url).searchParams) if (!(key in params)) params[key] = value;
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('invalid_request', { params: { field: issue?.path.join('.') || 'query', reason: issue?.message ?? 'invalid' } });
+  }
+  return parsed.data;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { createEngine } from './index';
 
 
@@ -12,7 +13,7 @@ type Json = any;
  * through `_bulk` and are found by term, range and aggregations on their own fields.
  */
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/metricbeat');
+const FIXTURES = sharedFile('fixtures', 'metricbeat');
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, unknown>;
 
 const cpu = load('system-cpu');

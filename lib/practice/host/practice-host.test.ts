@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { ManualClock } from '../clock';
 import type { BulkAction, Engine, Flavor } from '../engine/api';
 import { beatTemplate, filebeatPipelines } from './beats-assets';
 import { isPublicIpv4 } from './identity';
 import { PracticeHost, RETENTION_MS } from './practice-host';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/metricbeat');
+const FIXTURES = sharedFile('fixtures', 'metricbeat');
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 
 /** Records what the host writes; the real engine is exercised by the server tests. */

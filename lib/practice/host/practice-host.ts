@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { BulkAction, Engine, Flavor } from '../engine/api';
 import { EsError } from '../engine/api';
+import { type HostAction } from './actions';
 import { beatTemplate, beatWriteTarget, filebeatPipelines, type Beat } from './beats-assets';
 import { beatEnvelope, createHostIdentity, randomPublicIpv4, seededUuid, type BeatRun, type HostIdentity } from './identity';
 import { LoadModel } from './load-model';
@@ -39,21 +40,7 @@ import {
  *   by a test with a ManualClock.
  */
 
-export const HOST_ACTIONS = [
-  'metricbeat-setup',
-  'metricbeat-start',
-  'metricbeat-stop',
-  'filebeat-setup',
-  'filebeat-start',
-  'filebeat-stop',
-  'cpu-load',
-  'ssh-attempt',
-] as const;
-export type HostAction = (typeof HOST_ACTIONS)[number];
-
-export function isHostAction(value: string): value is HostAction {
-  return (HOST_ACTIONS as readonly string[]).includes(value);
-}
+export { HOST_ACTIONS, isHostAction, type HostAction } from './actions';
 
 /** Raised for bad action bodies; the control API turns it into a 400. */
 export class HostActionError extends Error {

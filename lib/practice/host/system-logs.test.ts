@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatLogLine, parseAuthLine, parseSyslogLine, syslogTimestamp } from './system-logs';
+import { SeededRandom } from './noise';
+import { formatLogLine, parseAuthLine, parseSyslogLine, sshAttemptLines, syslogTimestamp } from './system-logs';
 
 /**
  * Lines and expected fields from the Filebeat system module's own tests (elastic/beats,
@@ -109,5 +110,24 @@ describe('syslog', () => {
       related: { hosts: ['lab'] },
       event: { kind: 'event' },
     });
+  });
+});
+
+describe('sshAttemptLines timing', () => {
+  it('spaces a few attempts like a person retrying, and packs a brute-force burst into a few seconds', () => {
+    const end = Date.UTC(2026, 10, 24, 12, 0, 0);
+    const span = (count: number) => {
+      const lines = sshAttemptLines({ user: 'hAx0R', sourceIp: '203.0.113.7', count }, end, new SeededRandom(1));
+      const times = lines.map((l) => l.t);
+      return { lines, first: Math.min(...times), last: Math.max(...times) };
+    };
+    const three = span(3);
+    expect(three.last).toBe(end);
+    expect(end - three.first).toBe(8_000);
+    const burst = span(50);
+    expect(burst.lines).toHaveLength(300);
+    expect(burst.last).toBe(end);
+    expect(end - burst.first).toBeLessThanOrEqual(9_000);
+    expect(burst.lines.every((l) => l.t % 1000 === 0)).toBe(true);
   });
 });

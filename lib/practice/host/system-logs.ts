@@ -348,10 +348,13 @@ const EXISTING_USERS = new Set(['root', 'ubuntu']);
 /**
  * The lines one or more failed password logins write, ending at `end`. For a user that does not
  * exist sshd first logs "Invalid user" (and OpenSSH before 8.x the input_userauth_request line).
+ * A person retrying by hand leaves about 3 s between attempts; many attempts at once come from a
+ * brute-force tool firing in parallel, so a burst shares a few seconds (as a real one does, and as
+ * a live tail reading the last seconds expects) instead of reaching minutes into the past.
  */
 export function sshAttemptLines(attempt: SshAttempt, end: number, random: SeededRandom): LogLine[] {
   const out: LogLine[] = [];
-  const spacing = 3000;
+  const spacing = Math.min(3000, Math.floor(6000 / Math.max(1, attempt.count - 1)));
   const start = end - (attempt.count - 1) * spacing - 2000;
   for (let i = 0; i < attempt.count; i += 1) {
     const t0 = Math.floor((start + i * spacing) / 1000) * 1000;

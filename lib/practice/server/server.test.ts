@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Client as Client7 } from 'es7';
 import { Client as Client8, errors } from 'es8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { ManualClock } from '../clock';
 import { startPracticeCluster, type PracticeCluster } from './index';
 
@@ -289,7 +289,7 @@ describe('flavours and tenancy', () => {
       return out;
     };
     for (const fixture of ['system-cpu', 'system-memory', 'system-load']) {
-      const sample = JSON.parse(readFileSync(path.resolve(__dirname, `../../../../shared/fixtures/metricbeat/${fixture}.json`), 'utf8')) as { event: { dataset: string } };
+      const sample = JSON.parse(readFileSync(sharedFile('fixtures', 'metricbeat', `${fixture}.json`), 'utf8')) as { event: { dataset: string } };
       const found = await es.search<Record<string, unknown>>({ index: 'metricbeat-*', size: 1, sort: [{ '@timestamp': 'desc' }], query: { term: { 'event.dataset': sample.event.dataset } } });
       const stored = leaves(found.hits.hits[0]?._source);
       for (const [leaf, type] of leaves(sample)) expect(stored.get(leaf), `${fixture}: ${leaf}`).toBe(type);

@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { type Dsl, isObject } from '../common';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** `../shared/fixtures/` seen from the repository root (read-only, shared by every engineer). */
-export const SHARED_FIXTURES = path.resolve(here, '../../../../shared/fixtures');
+export const SHARED_FIXTURES = sharedFile('fixtures');
 export const LOCAL_FIXTURES = path.resolve(here, '../__fixtures__');
 
 export function sharedJson(file: string): Record<string, unknown> {

@@ -1,0 +1,11 @@
+import { requireCaller } from '@/lib/auth/session';
+import { parseBeatParam } from '@/lib/beats/params';
+import { createBeatApiKey } from '@/lib/beats/service';
+import { handle, json } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = handle(async (_request, { params }: { params: { beat: string } }) => {
+  const { participant, ctx } = await requireCaller();
+  return json(await createBeatApiKey(ctx, participant.id, parseBeatParam(params.beat)), { status: 201 });
+});

@@ -1,0 +1,12 @@
+import { requireCaller } from '@/lib/auth/session';
+import { authLogSummary, authLogSummaryQuerySchema } from '@/lib/panels/auth-log';
+import { handle, json, readQuery } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+/** `?range=15m|1h|24h`: SSH attempts per user and source IP, failed vs invalid user vs accepted. */
+export const GET = handle(async (request) => {
+  const { participant, ctx } = await requireCaller();
+  const { range } = readQuery(request, authLogSummaryQuerySchema);
+  return json(await authLogSummary(ctx, participant.id, range));
+});

@@ -1,0 +1,535 @@
+'use client';
+
+import {
+  EuiBadge,
+  EuiButton,
+  EuiButtonEmpty,
+  EuiButtonGroup,
+  EuiCallOut,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiFormRow,
+  EuiHealth,
+  EuiHorizontalRule,
+  EuiLink,
+  EuiSkeletonText,
+  EuiSpacer,
+  EuiTable,
+  EuiTableBody,
+  EuiTableHeader,
+  EuiTableHeaderCell,
+  EuiTableRow,
+  EuiTableRowCell,
+  EuiText,
+  EuiTitle,
+  useEuiTheme,
+} from '@elastic/eui';
+import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
+import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
+import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
+import { useFormatter, useTranslations } from 'next-intl';
+import { forwardRef, memo, useState, type CSSProperties, type FormEvent, type HTMLAttributes, type ReactNode } from 'react';
+import { FixedSizeList, type ListChildComponentProps } from 'react-window';
+import { useParticipant } from '@/components/providers/participant';
+import { Link } from '@/i18n/navigation';
+import type { ApiError } from '@/lib/client/api';
+import { MAX_HELD_EVENTS } from '@/lib/client/auth-log-events';
+import { useAuthLogStream, useAuthLogSummary, useFilebeatModule } from '@/lib/client/use-auth-log';
+import { useCluster } from '@/lib/client/use-cluster';
+import { SSH_SUMMARY_RANGES, type AuthEvent, type SshAttemptRow, type SshOutcome, type SshSummaryRange } from '@/lib/queries/auth-log';
+import { PanelFrame } from './panel-frame';
+
+// Registered here rather than in the app-wide icon list: only this lazily loaded panel uses them,
+// and they are in EUI's cache before the panel first renders, so they do not pop in either.
+appendIconComponentCache({ pause, play });
+
+const ROW_HEIGHT = 48;
+const LIST_HEIGHT = 336;
+const SUMMARY_ROWS = 5;
+
+const outcomeColor: Record<SshOutcome, 'danger' | 'warning' | 'success'> = {
+  failed: 'danger',
+  invalid_user: 'warning',
+  accepted: 'success',
+};
+
+interface RowData {
+  events: readonly AuthEvent[];
+  time: (iso: string) => string;
+  outcomeLabel: (outcome: SshOutcome) => string;
+  noUser: string;
+  unknownIp: string;
+  borders: Record<SshOutcome, string>;
+  subdued: string;
+}
+
+const ellipsis: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
+
+/** One line of the stream: when, where, which program; SSH attempts with their outcome, user and source IP. */
+const StreamRow = memo(function StreamRow({ index, style, data }: ListChildComponentProps<RowData>) {
+  const event = data.events[index];
+  if (!event) return null;
+  const ssh = event.ssh;
+  const process = event.process ? `${event.process}${event.pid === undefined ? '' : `[${event.pid}]`}` : '';
+  return (
+    <div
+      style={{
+        ...style,
+        boxSizing: 'border-box',
+        padding: '4px 8px',
+        borderLeft: `3px solid ${ssh ? data.borders[ssh.outcome] : 'transparent'}`,
+        borderBottom: `1px solid ${data.subdued}`,
+      }}
+      role="listitem"
+      data-testid="auth-log-row"
+      data-outcome={ssh?.outcome ?? ''}
+      data-user={ssh?.user ?? ''}
+      data-source-ip={ssh?.sourceIp ?? ''}
+      title={event.message}
+    >
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center', fontSize: 12, lineHeight: '18px' }}>
+        <time dateTime={event.time} style={{ fontVariantNumeric: 'tabular-nums', flex: 'none' }}>
+          {data.time(event.time)}
+        </time>
+        <span style={{ ...ellipsis, flex: '0 1 auto', fontWeight: 600 }}>{event.host ?? ''}</span>
+        <span style={{ ...ellipsis, flex: '1 1 auto' }}>{process}</span>
+        {ssh && (
+          <EuiBadge color={outcomeColor[ssh.outcome]} data-testid="auth-log-outcome">
+            {data.outcomeLabel(ssh.outcome)}
+          </EuiBadge>
+        )}
+      </div>
+      <div style={{ ...ellipsis, fontSize: 12, lineHeight: '20px', fontFamily: 'monospace' }}>
+        {ssh && (
+          <strong data-testid="auth-log-attempt">
+            {ssh.user ?? data.noUser} ← {ssh.sourceIp ?? data.unknownIp}
+            {'  '}
+          </strong>
+        )}
+        {event.message}
+      </div>
+    </div>
+  );
+});
+
+/** The list's scrolling box: reachable with the keyboard, so the stream can be scrolled without a mouse. */
+const ListScroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function ListScroller(props, ref) {
+  return <div ref={ref} tabIndex={0} data-testid="auth-log-scroller" {...props} />;
+});
+
+/** The rows' direct parent, so each `listitem` is owned by the `list`. */
+const ListRows = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function ListRows(props, ref) {
+  return <div ref={ref} role="list" {...props} />;
+});
+
+/** The filter text with the character a syntax error points at marked. */
+function FilterMarker({ text, position }: { text: string; position: number }) {
+  const at = Math.max(0, Math.min(position, text.length));
+  return (
+    <code data-testid="auth-log-filter-marker" data-position={position} style={{ whiteSpace: 'pre-wrap' }}>
+      {text.slice(0, at)}
+      <mark>{text.slice(at, at + 1) || ' '}</mark>
+      {text.slice(at + 1)}
+    </code>
+  );
+}
+
+function FilterBox({ applied, onApply }: { applied: string; onApply: (text: string) => Promise<void> }) {
+  const t = useTranslations('authLog');
+  const [draft, setDraft] = useState(applied);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ error: ApiError; text: string } | null>(null);
+
+  const apply = async (text: string) => {
+    setBusy(true);
+    try {
+      await onApply(text);
+      setError(null);
+    } catch (caught) {
+      // The server reads the trimmed text: the position points into that.
+      setError({ error: caught as ApiError, text: text.trim() });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void apply(draft);
+  };
+  const position = error?.error.params.position;
+
+  return (
+    // noValidate: EUI marks an invalid field with setCustomValidity, which would block the next submit.
+    <form onSubmit={onSubmit} noValidate data-testid="auth-log-filter-form">
+      <EuiFormRow
+        label={t('filterLabel')}
+        helpText={<code>{t('dataset')} …</code>}
+        fullWidth
+        isInvalid={error !== null}
+        error={
+          error
+            ? [
+                <span key="error" data-testid="auth-log-filter-error" data-code={error.error.code} data-position={typeof position === 'number' ? position : ''}>
+                  <strong>{t('filterFailed')}: </strong>
+                  {error.error.message}
+                  {typeof position === 'number' && (
+                    <>
+                      <br />
+                      <FilterMarker text={error.text} position={position} />
+                    </>
+                  )}
+                  {error.error.hint && (
+                    <>
+                      <br />
+                      {error.error.hint}
+                    </>
+                  )}
+                </span>,
+              ]
+            : undefined
+        }
+      >
+        <EuiFlexGroup gutterSize="s" responsive={false} alignItems="center">
+          <EuiFlexItem>
+            <EuiFieldText
+              compressed
+              fullWidth
+              placeholder={t('filterPlaceholder')}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              isInvalid={error !== null}
+              data-testid="auth-log-filter"
+              aria-label={t('filterLabel')}
+            />
+          </EuiFlexItem>
+          <EuiFlexItem grow={false}>
+            <EuiButton size="s" type="submit" isLoading={busy} data-testid="auth-log-filter-apply">
+              {t('apply')}
+            </EuiButton>
+          </EuiFlexItem>
+          {applied !== '' && (
+            <EuiFlexItem grow={false}>
+              <EuiButtonEmpty
+                size="s"
+                onClick={() => {
+                  setDraft('');
+                  void apply('');
+                }}
+              >
+                {t('clear')}
+              </EuiButtonEmpty>
+            </EuiFlexItem>
+          )}
+        </EuiFlexGroup>
+      </EuiFormRow>
+    </form>
+  );
+}
+
+function ApiErrorCallout({ title, error, testId }: { title: string; error: ApiError; testId: string }) {
+  return (
+    <EuiCallOut title={title} color="danger" iconType="error" size="s" data-testid={testId} data-code={error.code}>
+      <p>{error.message}</p>
+      {error.hint && <p>{error.hint}</p>}
+    </EuiCallOut>
+  );
+}
+
+const stepLink = (n: number) =>
+  function StepLink(chunks: ReactNode) {
+    return <EuiLink href={`#step-${n}`}>{chunks}</EuiLink>;
+  };
+
+function ModuleStatus({ enabled }: { enabled: boolean }) {
+  const t = useTranslations('authLog');
+  const { data, error } = useFilebeatModule(enabled);
+  if (error && !data) {
+    return (
+      <EuiText size="xs" color="danger" data-testid="auth-log-module" data-code={error.code}>
+        <p>
+          {t('moduleFailed')}: {error.message}
+        </p>
+      </EuiText>
+    );
+  }
+  if (!data) return null;
+  const newest = data.pipelines[0];
+  return (
+    <EuiText size="xs" color="subdued" data-testid="auth-log-module" data-installed={String(data.installed)}>
+      <p>
+        <EuiHealth color={data.installed ? 'success' : 'subdued'}>
+          {newest ? t('moduleInstalled', { id: newest.id }) : t.rich('moduleMissing', { setup: stepLink(6) })}
+        </EuiHealth>
+      </p>
+    </EuiText>
+  );
+}
+
+function EmptyStream({ filtered }: { filtered: boolean }) {
+  const t = useTranslations('authLog');
+  const { data } = useFilebeatModule(true);
+  const text = filtered
+    ? t('emptyFiltered')
+    : data && !data.installed
+      ? t.rich('emptyNoPipeline', { setup: stepLink(6), start: stepLink(8) })
+      : t.rich('emptyNoData', { start: stepLink(8) });
+  return (
+    <EuiText size="s" data-testid="auth-log-empty">
+      <p>{text}</p>
+    </EuiText>
+  );
+}
+
+function Summary({ paused }: { paused: boolean }) {
+  const t = useTranslations('authLog');
+  const [range, setRange] = useState<SshSummaryRange>('15m');
+  const { data, error } = useAuthLogSummary(true, range, paused);
+  // EuiTable's parts rather than EuiBasicTable: the latter's value formatting pulls moment.js into
+  // every page's first load (webpack keeps it for EUI's shared date predicates).
+  const numeric = (key: 'failed' | 'invalidUser' | 'accepted') => ({ key, name: t(key) });
+  const counts = [numeric('failed'), numeric('invalidUser'), numeric('accepted')];
+  return (
+    <div data-testid="auth-log-summary" data-total={data?.totals.total ?? ''}>
+      <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} justifyContent="spaceBetween" wrap>
+        <EuiFlexItem grow={false}>
+          <EuiTitle size="xxs">
+            <h5>{t('summaryTitle')}</h5>
+          </EuiTitle>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiButtonGroup
+            legend={t('summaryRange')}
+            buttonSize="compressed"
+            idSelected={range}
+            onChange={(id) => setRange(id as SshSummaryRange)}
+            options={SSH_SUMMARY_RANGES.map((id) => ({ id, label: t(`ranges.${id}`) }))}
+          />
+        </EuiFlexItem>
+      </EuiFlexGroup>
+      <EuiSpacer size="xs" />
+      {error && !data ? (
+        <ApiErrorCallout title={t('summaryFailed')} error={error} testId="auth-log-summary-error" />
+      ) : !data ? (
+        <EuiSkeletonText lines={2} />
+      ) : data.totals.total === 0 ? (
+        <EuiText size="xs" color="subdued">
+          <p>{t('summaryEmpty')}</p>
+        </EuiText>
+      ) : (
+        <>
+          <EuiFlexGroup gutterSize="xs" responsive={false} wrap>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color="danger" data-testid="auth-log-summary-failed">
+                {t('failed')} {data.totals.failed}
+              </EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color="warning" data-testid="auth-log-summary-invalid">
+                {t('invalidUser')} {data.totals.invalidUser}
+              </EuiBadge>
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiBadge color="success" data-testid="auth-log-summary-accepted">
+                {t('accepted')} {data.totals.accepted}
+              </EuiBadge>
+            </EuiFlexItem>
+          </EuiFlexGroup>
+          <EuiSpacer size="xs" />
+          <EuiTable compressed tableLayout="auto" aria-label={t('summaryTitle')}>
+            <EuiTableHeader>
+              <EuiTableHeaderCell>{t('user')}</EuiTableHeaderCell>
+              <EuiTableHeaderCell>{t('sourceIp')}</EuiTableHeaderCell>
+              {counts.map((c) => (
+                <EuiTableHeaderCell key={c.key} align="right">
+                  {c.name}
+                </EuiTableHeaderCell>
+              ))}
+            </EuiTableHeader>
+            <EuiTableBody>
+              {data.rows.slice(0, SUMMARY_ROWS).map((row: SshAttemptRow) => (
+                <EuiTableRow
+                  key={`${row.user ?? ''}|${row.sourceIp ?? ''}`}
+                  data-testid="auth-log-summary-row"
+                  data-user={row.user ?? ''}
+                  data-source-ip={row.sourceIp ?? ''}
+                >
+                  <EuiTableRowCell truncateText>{row.user ?? t('noUser')}</EuiTableRowCell>
+                  <EuiTableRowCell truncateText>{row.sourceIp ?? t('unknownIp')}</EuiTableRowCell>
+                  {counts.map((c) => (
+                    <EuiTableRowCell key={c.key} align="right">
+                      {row[c.key]}
+                    </EuiTableRowCell>
+                  ))}
+                </EuiTableRow>
+              ))}
+            </EuiTableBody>
+          </EuiTable>
+          {data.rows.length > SUMMARY_ROWS && (
+            <EuiText size="xs" color="subdued">
+              <p>{t('summaryMore', { shown: SUMMARY_ROWS, total: data.rows.length })}</p>
+            </EuiText>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Stream({ scope }: { scope: string }) {
+  const t = useTranslations('authLog');
+  const format = useFormatter();
+  const { euiTheme } = useEuiTheme();
+  const stream = useAuthLogStream(scope);
+  const { events, loaded, error, paused, kibana } = stream;
+
+  const rowData: RowData = {
+    events,
+    time: (iso) => {
+      const date = new Date(iso);
+      return Number.isNaN(date.getTime()) ? iso : format.dateTime(date, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    },
+    outcomeLabel: (outcome) => t(`outcome.${outcome}`),
+    noUser: t('noUser'),
+    unknownIp: t('unknownIp'),
+    borders: { failed: euiTheme.colors.danger, invalid_user: euiTheme.colors.warning, accepted: euiTheme.colors.success },
+    subdued: euiTheme.border.color,
+  };
+
+  let state: string;
+  let body: ReactNode;
+  if (error && !loaded) {
+    state = 'error';
+    body = <ApiErrorCallout title={t('streamFailed')} error={error} testId="auth-log-error" />;
+  } else if (!loaded) {
+    state = 'loading';
+    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  } else if (events.length === 0) {
+    state = paused ? 'paused' : 'empty';
+    body = <EmptyStream filtered={stream.filter !== ''} />;
+  } else {
+    state = paused ? 'paused' : 'live';
+    body = (
+      <div role="group" aria-label={t('listLabel')} aria-live="off" data-testid="auth-log-list" style={{ border: `1px solid ${euiTheme.border.color}` }}>
+        <FixedSizeList<RowData>
+          outerElementType={ListScroller}
+          innerElementType={ListRows}
+          height={LIST_HEIGHT}
+          width="100%"
+          itemCount={events.length}
+          itemSize={ROW_HEIGHT}
+          itemData={rowData}
+          itemKey={(index, data) => data.events[index]?.id ?? index}
+          overscanCount={4}
+        >
+          {StreamRow}
+        </FixedSizeList>
+      </div>
+    );
+  }
+
+  return (
+    <PanelFrame kind="auth-log" state={state}>
+      <FilterBox applied={stream.filter} onApply={stream.applyFilter} />
+      <EuiSpacer size="s" />
+      <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} wrap justifyContent="spaceBetween">
+        <EuiFlexItem grow={false}>
+          <EuiText size="xs">
+            <span data-testid="auth-log-count" data-count={events.length}>
+              <EuiHealth color={paused ? 'subdued' : 'success'}>
+                {paused ? t('paused') : t('streaming')} · {t('count', { count: events.length })}
+                {events.length >= MAX_HELD_EVENTS && ` (${t('capped', { max: MAX_HELD_EVENTS })})`}
+              </EuiHealth>
+            </span>
+          </EuiText>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiButton
+            size="s"
+            iconType={paused ? 'play' : 'pause'}
+            isSelected={paused}
+            data-testid="auth-log-pause"
+            onClick={() => stream.setPaused(!paused)}
+          >
+            {paused ? t('resume') : t('pause')}
+          </EuiButton>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+      {error && loaded && (
+        <>
+          <EuiSpacer size="s" />
+          <ApiErrorCallout title={t('streamFailed')} error={error} testId="auth-log-error" />
+        </>
+      )}
+      <EuiSpacer size="s" />
+      {body}
+      <EuiSpacer size="s" />
+      <ModuleStatus enabled />
+      <EuiSpacer size="xs" />
+      {kibana ? (
+        <EuiText size="xs">
+          <EuiLink href={kibana.url} target="_blank" external data-testid="auth-log-kibana" data-app={kibana.app}>
+            {kibana.app === 'logs' ? t('openLogs') : t('openDiscover')}
+          </EuiLink>
+        </EuiText>
+      ) : (
+        <EuiText size="xs" color="subdued">
+          <span>{t('noKibana')}</span>
+        </EuiText>
+      )}
+      <EuiHorizontalRule margin="s" />
+      <Summary paused={paused} />
+    </PanelFrame>
+  );
+}
+
+/**
+ * Chapter 3's live panel: the host's `system.auth` events as they arrive (like Kibana's Logs
+ * "Stream live"), SSH attempts highlighted by outcome, a filter box, pause and resume, and a
+ * summary of attempts per user and source IP. The list is windowed: a burst of thousands of
+ * lines renders only the rows in view.
+ */
+export default function AuthLogPanel() {
+  const t = useTranslations('authLog');
+  const participant = useParticipant();
+  const cluster = useCluster(participant !== null);
+
+  if (!participant) {
+    return (
+      <PanelFrame kind="auth-log" state="signed-out">
+        <EuiText size="s">
+          <p>{t('signInFirst')}</p>
+        </EuiText>
+        <EuiSpacer size="s" />
+        <Link href="/join">{t('signIn')}</Link>
+      </PanelFrame>
+    );
+  }
+  if (!cluster.data) {
+    if (cluster.error) {
+      return (
+        <PanelFrame kind="auth-log" state="error">
+          <ApiErrorCallout title={t('streamFailed')} error={cluster.error} testId="auth-log-error" />
+        </PanelFrame>
+      );
+    }
+    return (
+      <PanelFrame kind="auth-log" state="loading">
+        <EuiSkeletonText lines={4} aria-label={t('loading')} />
+      </PanelFrame>
+    );
+  }
+  const connection = cluster.data.connection;
+  if (!connection) {
+    return (
+      <PanelFrame kind="auth-log" state="not-connected">
+        <EuiText size="s" data-testid="auth-log-not-connected">
+          <p>{t('notConnected')}</p>
+        </EuiText>
+        <EuiSpacer size="s" />
+        <Link href="/chapters/cluster">{t('toChapterOne')}</Link>
+      </PanelFrame>
+    );
+  }
+  return <Stream scope={`${connection.endpoint}@${connection.connectedAt}`} />;
+}

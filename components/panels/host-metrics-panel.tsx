@@ -1,0 +1,244 @@
+'use client';
+
+import {
+  EuiButtonEmpty,
+  EuiButtonGroup,
+  EuiCallOut,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiHealth,
+  EuiLink,
+  EuiSkeletonRectangle,
+  EuiSkeletonText,
+  EuiSpacer,
+  EuiText,
+} from '@elastic/eui';
+import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
+import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
+import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
+import dynamic from 'next/dynamic';
+import { useFormatter, useLocale, useNow, useTranslations } from 'next-intl';
+import { useState } from 'react';
+import useSWR from 'swr';
+import { useParticipant } from '@/components/providers/participant';
+import { Link } from '@/i18n/navigation';
+import { localeFetcher, type ApiError } from '@/lib/client/api';
+import type { HostMetricsDto } from '@/lib/panels/host-metrics';
+import type { HostMetricsRange, HostSummary } from '@/lib/queries/host-metrics';
+import { PanelFrame } from './panel-frame';
+
+// This module loads after the page; its own icons are registered before it first renders.
+appendIconComponentCache({ pause, play });
+
+// @elastic/charts is the heaviest library of the guide: it loads only once there is data to chart.
+const HostMetricsCharts = dynamic(() => import('./host-metrics-charts'), {
+  ssr: false,
+  loading: () => <EuiSkeletonRectangle width="100%" height={280} borderRadius="m" />,
+});
+
+const RANGES: HostMetricsRange[] = ['5m', '15m', '1h', '24h'];
+const REFRESH_MS = 5_000;
+
+function hostMetricsKey(range: HostMetricsRange, host: string | null): string {
+  const params = new URLSearchParams({ range });
+  if (host !== null) params.set('host', host);
+  return `/api/panels/host-metrics?${params.toString()}`;
+}
+
+function HostList({ hosts, selected, onSelect }: { hosts: HostSummary[]; selected: string | null; onSelect: (host: string) => void }) {
+  const t = useTranslations('hostMetrics');
+  const format = useFormatter();
+  const now = useNow({ updateInterval: 5_000 });
+  // Plain buttons rather than EuiListGroup: sharing that with the landing page's chunk would grow its first load.
+  return (
+    <ul className="guide-host-list" aria-label={t('hosts')} data-testid="host-metrics-hosts">
+      {hosts.map((host) => {
+        const active = host.name === selected;
+        const seen = new Date(Math.min(host.lastSeen, now.getTime()));
+        return (
+          <li key={host.name}>
+            <EuiButtonEmpty
+              size="xs"
+              flush="left"
+              color="text"
+              aria-pressed={active}
+              onClick={() => onSelect(host.name)}
+              data-testid="host-metrics-host"
+              data-host={host.name}
+              data-stale={String(host.stale)}
+              data-selected={String(active)}
+            >
+              <EuiHealth color={host.stale ? 'warning' : 'success'} textSize="xs">
+                {active ? <strong>{host.name}</strong> : host.name}
+              </EuiHealth>
+            </EuiButtonEmpty>
+            <EuiText size="xs" color="subdued" component="span">
+              {host.stale ? t('stale', { ago: format.relativeTime(seen, now) }) : t('lastSeen', { ago: format.relativeTime(seen, now) })}
+            </EuiText>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function NoData() {
+  const t = useTranslations('hostMetrics');
+  return (
+    <div data-testid="host-metrics-empty">
+      <EuiText size="s">
+        <p>
+          <strong>{t('empty.title')}</strong>
+        </p>
+        <p>
+          {t.rich('empty.body', {
+            step: (chunks) => <Link href="/chapters/metricbeat#step-6">{chunks}</Link>,
+          })}
+        </p>
+      </EuiText>
+    </div>
+  );
+}
+
+/** Chapter 2's live panel: the attendee's hosts in `metricbeat-*` and one host's CPU, memory, load and network. */
+export default function HostMetricsPanel() {
+  const t = useTranslations('hostMetrics');
+  const locale = useLocale();
+  const format = useFormatter();
+  const participant = useParticipant();
+  const [range, setRange] = useState<HostMetricsRange>('15m');
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [paused, setPaused] = useState(false);
+  const { data, error, isLoading } = useSWR<HostMetricsDto, ApiError>(participant ? hostMetricsKey(range, chosen) : null, localeFetcher(locale), {
+    refreshInterval: paused ? 0 : (previous) => previous?.refreshMs ?? REFRESH_MS,
+    keepPreviousData: true,
+    revalidateOnFocus: !paused,
+  });
+
+  let state: string;
+  let body;
+  if (!participant) {
+    state = 'signed-out';
+    body = (
+      <EuiText size="s">
+        <p>
+          {t('signInFirst')} <Link href="/join">{t('signIn')}</Link>
+        </p>
+      </EuiText>
+    );
+  } else if (error?.code === 'not_connected' && !data) {
+    state = 'not-connected';
+    body = (
+      <EuiText size="s" data-testid="host-metrics-not-connected">
+        <p>
+          {t.rich('notConnected', { chapter: (chunks) => <Link href="/chapters/cluster">{chunks}</Link> })}
+        </p>
+      </EuiText>
+    );
+  } else if (isLoading && !data) {
+    state = 'loading';
+    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  } else if (error && !data) {
+    state = 'error';
+    body = (
+      <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="host-metrics-error" data-code={error.code}>
+        <p>{error.message}</p>
+        {error.hint && <p>{error.hint}</p>}
+      </EuiCallOut>
+    );
+  } else if (data && data.hosts.length === 0) {
+    state = 'empty';
+    body = <NoData />;
+  } else if (data) {
+    state = paused ? 'paused' : 'live';
+    const metrics = data.metrics;
+    body = (
+      <div
+        data-testid="host-metrics"
+        data-host={data.selected ?? ''}
+        data-range={data.range}
+        data-last-cpu={metrics?.last.cpu ?? ''}
+        data-cpu-points={metrics ? metrics.cpu.filter(([, v]) => v !== null).length : 0}
+        data-updated={data.checkedAt}
+      >
+        {error && (
+          <>
+            <EuiCallOut title={t('refreshFailed')} color="warning" iconType="warning" size="s" data-testid="host-metrics-error" data-code={error.code}>
+              <p>{error.message}</p>
+              {error.hint && <p>{error.hint}</p>}
+            </EuiCallOut>
+            <EuiSpacer size="s" />
+          </>
+        )}
+        <HostList hosts={data.hosts} selected={data.selected} onSelect={setChosen} />
+        <EuiSpacer size="s" />
+        {metrics && metrics.hasData ? (
+          <HostMetricsCharts metrics={metrics} />
+        ) : (
+          <EuiText size="xs" color="subdued">
+            <p>{t('noPointsInRange')}</p>
+          </EuiText>
+        )}
+      </div>
+    );
+  } else {
+    state = 'loading';
+    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  }
+
+  const showControls = participant !== null && state !== 'not-connected' && state !== 'signed-out';
+  return (
+    <PanelFrame kind="host-metrics" state={state}>
+      {showControls && (
+        <>
+          <EuiFlexGroup gutterSize="s" alignItems="center" justifyContent="spaceBetween" responsive={false} wrap>
+            <EuiFlexItem grow={false}>
+              <EuiButtonGroup
+                legend={t('range')}
+                buttonSize="compressed"
+                idSelected={`range-${range}`}
+                onChange={(id) => setRange(id.replace('range-', '') as HostMetricsRange)}
+                options={RANGES.map((value) => ({ id: `range-${value}`, label: t(`ranges.${value}`), 'data-testid': `host-metrics-range-${value}` }))}
+                data-testid="host-metrics-range"
+              />
+            </EuiFlexItem>
+            <EuiFlexItem grow={false}>
+              <EuiButtonEmpty
+                size="xs"
+                iconType={paused ? 'play' : 'pause'}
+                onClick={() => setPaused((value) => !value)}
+                aria-pressed={paused}
+                data-testid="host-metrics-pause"
+              >
+                {paused ? t('resume') : t('pause')}
+              </EuiButtonEmpty>
+            </EuiFlexItem>
+          </EuiFlexGroup>
+          <EuiSpacer size="s" />
+        </>
+      )}
+      {body}
+      {data && showControls && (
+        <>
+          <EuiSpacer size="s" />
+          <EuiFlexGroup gutterSize="s" alignItems="center" justifyContent="spaceBetween" responsive={false} wrap>
+            <EuiFlexItem grow={false}>
+              <EuiText size="xs" color="subdued">
+                <span data-testid="host-metrics-updated">
+                  {paused ? t('pausedAt', { time: format.dateTime(new Date(data.checkedAt), { timeStyle: 'medium' }) }) : t('updated', { time: format.dateTime(new Date(data.checkedAt), { timeStyle: 'medium' }) })}
+                </span>
+              </EuiText>
+            </EuiFlexItem>
+            {data.kibana && (
+              <EuiFlexItem grow={false}>
+                <EuiLink href={data.kibana.host ?? data.kibana.inventory} target="_blank" external data-testid="host-metrics-kibana">
+                  {t('openInKibana')}
+                </EuiLink>
+              </EuiFlexItem>
+            )}
+          </EuiFlexGroup>
+        </>
+      )}
+    </PanelFrame>
+  );
+}
