@@ -6,8 +6,10 @@
 // 2. N attendees join with its code, each creates and connects a practice deployment through the
 //    app (`POST /api/practice`), visits chapters 1..c (c = 1, 2 or 3, spread evenly) and starts
 //    the practice host's Metricbeat and Filebeat (setup + start) through the app;
-// 3. for `--duration` seconds every attendee's client polls what its chapter page polls, every 5 s
-//    like SWR (the cluster status, and the chapter's checkpoints until they are all done), and
+// 3. for `--duration` seconds every attendee's client polls what its chapter page polls, at the
+//    page's SWR intervals: the cluster status (5 s) and the chapter's checkpoints (5 s, until all are
+//    done); on chapter 2 the host metrics panel (5 s); on chapter 3 the auth-log tail from its cursor
+//    (3 s), the SSH summary (5 s) and the Filebeat module check (5 s, then 60 s once installed); and
 //    one board polls the progress endpoint every 3 s (the board page's interval);
 // 4. meanwhile a few attendees on chapter 3 make an SSH attempt on their practice host, and the
 //    bench measures how long until the board shows their `ssh-attempt-seen` done: for attendees
@@ -354,25 +356,54 @@ async function main(): Promise<void> {
     let latest: { at: number; body: ProgressBody } | null = null;
     const waiters: { attendeeId: string; since: number; resolve: (ms: number) => void }[] = [];
 
-    const attendeeLoop = async (attendee: Attendee) => {
-      await sleep(Math.random() * options.pollMs);
+    /** Polls one thing every `ms` (after a random start, as tabs open at different times) while the load runs. */
+    const every = async (ms: number | (() => number), poll: () => Promise<unknown>) => {
+      const interval = () => (typeof ms === 'number' ? ms : ms());
+      await sleep(Math.random() * interval());
       while (running) {
-        const polls: Promise<unknown>[] = [
-          stats.time('GET /api/panels/cluster-status', () => attendee.session.request('GET', '/api/panels/cluster-status'), (r) => r.text()),
-        ];
-        if (!attendee.chapterDone || options.keepPolling) {
-          polls.push(
-            stats
-              .time(`GET /api/checkpoints`, () => attendee.session.request('GET', `/api/checkpoints?chapter=${attendee.chapter}`), (r) => r.json() as Promise<{ state: string }[]>)
-              .then((items) => {
-                // Like the page: once every checkpoint of the chapter is done, it stops asking.
-                if (items && items.every((item) => item.state === 'done')) attendee.chapterDone = true;
-              }),
-          );
-        }
-        await Promise.all(polls);
-        await sleep(options.pollMs);
+        await poll();
+        await sleep(interval());
       }
+    };
+
+    // What each chapter's page polls (the SWR intervals of its live panels and checkpoints).
+    const attendeeLoop = async (attendee: Attendee) => {
+      const get = <T,>(route: string, url: string, read: (r: Response) => Promise<T> = (r) => r.text() as Promise<T>) =>
+        stats.time(`GET ${route}`, () => attendee.session.request('GET', url), read);
+      const loops: Promise<void>[] = [
+        // The chapter 1 panel, and on chapters 2-3 the practice buttons and the auth-log panel's link.
+        every(options.pollMs, () => get('/api/panels/cluster-status', '/api/panels/cluster-status')),
+        every(options.pollMs, async () => {
+          if (attendee.chapterDone && !options.keepPolling) return;
+          const items = await get('/api/checkpoints', `/api/checkpoints?chapter=${attendee.chapter}`, (r) => r.json() as Promise<{ state: string }[]>);
+          // Like the page: once every checkpoint of the chapter is done, it stops asking.
+          if (items && items.every((item) => item.state === 'done')) attendee.chapterDone = true;
+        }),
+      ];
+      if (attendee.chapter === 2) {
+        loops.push(every(options.pollMs, () => get('/api/panels/host-metrics', '/api/panels/host-metrics?range=15m')));
+      }
+      if (attendee.chapter === 3) {
+        let cursor: string | null = null;
+        let moduleInstalled = false;
+        loops.push(
+          // The stream's tail every 3 s from the last cursor (the page's first read has no cursor).
+          every(3_000, async () => {
+            const url = `/api/panels/auth-log?filter=${cursor ? `&cursor=${cursor}` : ''}`;
+            const page = await get('/api/panels/auth-log', url, (r) => r.json() as Promise<{ cursor?: string }>);
+            if (page?.cursor) cursor = page.cursor;
+          }),
+          every(options.pollMs, () => get('/api/panels/auth-log/summary', '/api/panels/auth-log/summary?range=15m')),
+          every(
+            () => (moduleInstalled ? 60_000 : options.pollMs),
+            async () => {
+              const body = await get('/api/panels/auth-log/module', '/api/panels/auth-log/module', (r) => r.json() as Promise<{ installed?: boolean }>);
+              moduleInstalled = body?.installed === true;
+            },
+          ),
+        );
+      }
+      await Promise.all(loops);
     };
 
     const boardLoop = async () => {
