@@ -1,7 +1,8 @@
 import 'server-only';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { requireCaller, type Caller } from '../auth/session';
 import { AppError } from '../errors';
+import { ownedWorkshop } from '../workshops';
 
 /**
  * The instructor pages' gate: signed out goes to the join page (instructor tab) and comes back
@@ -19,4 +20,14 @@ export async function instructorForPage(locale: string, returnTo: string): Promi
     throw error;
   }
   return caller;
+}
+
+/** The caller's own workshop for a page; another instructor's (or an unknown id) is a 404 page. */
+export async function ownedWorkshopForPage(caller: Caller, workshopId: string) {
+  try {
+    return await ownedWorkshop(caller.ctx, caller.participant.id, workshopId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') notFound();
+    throw error;
+  }
 }

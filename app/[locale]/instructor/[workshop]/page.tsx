@@ -6,9 +6,8 @@ import { ClassBoard } from '@/components/instructor/class-board';
 import { RoleRequired } from '@/components/instructor/status';
 import { isLocale } from '@/i18n/routing';
 import { publicOrigin } from '@/lib/board/join-link';
-import { instructorForPage } from '@/lib/board/page-access';
-import { AppError } from '@/lib/errors';
-import { ownedWorkshop, workshopDto } from '@/lib/workshops';
+import { instructorForPage, ownedWorkshopForPage } from '@/lib/board/page-access';
+import { workshopDto } from '@/lib/workshops';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,12 +27,6 @@ export default async function BoardPage({ params }: BoardPageProps) {
   const here = `/${params.locale}/instructor/${encodeURIComponent(params.workshop)}`;
   const caller = await instructorForPage(params.locale, here);
   if (!caller) return <RoleRequired returnTo={here} />;
-  let workshop;
-  try {
-    workshop = await ownedWorkshop(caller.ctx, caller.participant.id, params.workshop);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') notFound();
-    throw error;
-  }
+  const workshop = await ownedWorkshopForPage(caller, params.workshop);
   return <ClassBoard workshop={workshopDto(workshop)} origin={publicOrigin(caller.ctx.env, headers())} />;
 }

@@ -6,10 +6,8 @@ import { PresenterFrame } from '@/components/instructor/presenter-frame';
 import { RoleRequired } from '@/components/instructor/status';
 import { chapterByNumber, chapterBySlug } from '@/content/chapters';
 import { isLocale, type Locale } from '@/i18n/routing';
-import { instructorForPage } from '@/lib/board/page-access';
+import { instructorForPage, ownedWorkshopForPage } from '@/lib/board/page-access';
 import { loadChapter } from '@/lib/content/load';
-import { AppError } from '@/lib/errors';
-import { ownedWorkshop } from '@/lib/workshops';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,13 +36,7 @@ export default async function PresentPage({ params }: PresentPageProps) {
   const here = `/${params.locale}/instructor/${encodeURIComponent(params.workshop)}/present/${chapter.slug}`;
   const caller = await instructorForPage(params.locale, here);
   if (!caller) return <RoleRequired returnTo={here} />;
-  let workshop;
-  try {
-    workshop = await ownedWorkshop(caller.ctx, caller.participant.id, params.workshop);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') notFound();
-    throw error;
-  }
+  const workshop = await ownedWorkshopForPage(caller, params.workshop);
   const [{ frontmatter, Content }, previous, next] = await Promise.all([
     loadChapter(params.locale, chapter),
     neighbour(params.locale, chapter.number - 1),
