@@ -22,8 +22,10 @@
 //        (in-app: the practice cluster in the app's process, as `npm start` runs it)
 //        --keep-polling (checkpoints keep polling after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
-// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
+// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS); with
+// DATABASE_URL (an empty database) the app stores in PostgreSQL instead of the embedded PGlite.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -290,8 +292,13 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     PRACTICE_CLUSTER_PORT: String(options.practicePort),
     INSTRUCTOR_PASSWORD: password,
+    // DATABASE_URL (an empty PostgreSQL database) measures the set-up for a real class: production
+    // then needs the two secrets the embedded default generates.
+    ...(process.env.DATABASE_URL
+      ? { DATABASE_URL: process.env.DATABASE_URL, AUTH_SECRET: randomBytes(32).toString('hex'), CREDENTIALS_KEY: randomBytes(32).toString('hex') }
+      : {}),
   };
-  console.log(`[bench] ${options.attendees} attendees, ${options.durationS} s, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`);
+  console.log(`[bench] ${options.attendees} attendees, ${options.durationS} s, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`);
 
   let practice: ChildProcess | undefined;
   let app: ChildProcess | undefined;
@@ -568,7 +575,8 @@ function printProfile(dir: string): void {
     if (/^(hkdf|pbkdf2)$/.test(name)) return 'sessions (next-auth JWT)';
     if (/^(fstat|expandFileStorage|writeSync|readSync|fsync)/.test(name)) return 'database (PGlite)';
     const rules: [RegExp, string][] = [
-      [/pglite|postgres|^wasm:/i, 'database (PGlite)'],
+      [/pglite|^wasm:/i, 'database (PGlite)'],
+      [/postgres/i, 'database (PostgreSQL client)'],
       [/drizzle-orm/, 'drizzle (SQL building, row mapping)'],
       [/lib\/practice\/engine/, 'practice cluster: query engine'],
       [/lib\/practice\/host/, 'practice cluster: simulated hosts'],
