@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { assertClusterUsable, isMlNode, probeClusterStatus } from './probe';
+import { assertClusterUsable, factsComplete, isMlNode, probeClusterStatus, readClusterFacts } from './probe';
 import { fakeClient } from './test-support/fake-transport';
 
 const NOW = () => new Date('2024-05-01T09:00:00Z');
@@ -98,6 +98,33 @@ describe('probeClusterStatus', () => {
     await expect(probeClusterStatus(client, { kibanaUrl: null })).rejects.toMatchObject({ code: 'cluster_unavailable' });
     const timedOut = fakeClient(answers({ 'GET /_license': new AppError('timeout') }));
     await expect(probeClusterStatus(timedOut.client, { kibanaUrl: null })).rejects.toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('cluster facts kept apart from health', () => {
+  it('asks only for health when the caller has the facts, and the status is the same', async () => {
+    const first = fakeClient(answers());
+    const facts = await readClusterFacts(first.client);
+    expect(factsComplete(facts)).toBe(true);
+    expect(first.transport.calls.map((c) => c.path).sort()).toEqual(['/', '/_license', '/_nodes', '/_xpack']);
+
+    const polled = fakeClient(answers());
+    const status = await probeClusterStatus(polled.client, { kibanaUrl: null, now: NOW, facts: async () => facts });
+    expect(polled.transport.calls.map((c) => c.path)).toEqual(['/_cluster/health']);
+    expect(status).toEqual(await probeClusterStatus(fakeClient(answers()).client, { kibanaUrl: null, now: NOW }));
+  });
+
+  it('sees a cluster that turned red, or a password that stopped working, through health alone', async () => {
+    const facts = await readClusterFacts(fakeClient(answers()).client);
+    const red = fakeClient(answers({ 'GET /_cluster/health': { cluster_name: 'lab', status: 'red', number_of_nodes: 1, number_of_data_nodes: 1, unassigned_shards: 4 } }));
+    expect((await probeClusterStatus(red.client, { kibanaUrl: null, facts: async () => facts })).issues[0]).toEqual({ code: 'cluster_unavailable', params: { reason: 'red' } });
+    const revoked = fakeClient(answers({ 'GET /_cluster/health': new AppError('unauthorized') }));
+    await expect(probeClusterStatus(revoked.client, { kibanaUrl: null, facts: async () => facts })).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('calls facts with a failed part incomplete, so they are not kept', async () => {
+    const { client } = fakeClient(answers({ 'GET /_xpack': new AppError('forbidden') }));
+    expect(factsComplete(await readClusterFacts(client))).toBe(false);
   });
 });
 

@@ -62,15 +62,44 @@ const FATAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 const LICENCES_WITH_ML: ReadonlySet<string> = new Set(['trial', 'platinum', 'enterprise']);
 
-export async function probeClusterStatus(client: ClusterClient, options: StatusOptions): Promise<ClusterStatus> {
+/**
+ * The parts of the status that change rarely — version and name, nodes and roles, licence and
+ * features — read apart from health, so that a caller polling every few seconds may keep them a
+ * while (a licence or node change shows on the next read) and ask the cluster only for its health.
+ */
+export interface ClusterFacts {
+  info: PromiseSettledResult<Awaited<ReturnType<ClusterClient['info']>> | null>;
+  nodes: PromiseSettledResult<NodeSummary[]>;
+  licence: PromiseSettledResult<Awaited<ReturnType<ClusterClient['license']>>>;
+  xpack: PromiseSettledResult<Awaited<ReturnType<ClusterClient['xpackInfo']>>>;
+}
+
+export async function readClusterFacts(client: ClusterClient, options: CallOptions & { probe?: ProbedCluster } = {}): Promise<ClusterFacts> {
   const call: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
-  const [info, health, nodes, licence, xpack] = await Promise.allSettled([
+  const [info, nodes, licence, xpack] = await Promise.allSettled([
     options.probe ? Promise.resolve(null) : client.info(call),
-    client.health({}, call),
     client.nodes(call),
     client.license(call),
     client.xpackInfo(call),
   ]);
+  return { info, nodes, licence, xpack };
+}
+
+/** Whether every part was read: only complete facts are worth keeping (a failure is read again). */
+export function factsComplete(facts: ClusterFacts): boolean {
+  return Object.values(facts).every((part: PromiseSettledResult<unknown>) => part.status === 'fulfilled');
+}
+
+export async function probeClusterStatus(
+  client: ClusterClient,
+  options: StatusOptions & { facts?: () => Promise<ClusterFacts> },
+): Promise<ClusterStatus> {
+  const call: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
+  const [facts, [health]] = await Promise.all([
+    options.facts ? options.facts() : readClusterFacts(client, options),
+    Promise.allSettled([client.health({}, call)]),
+  ]);
+  const { info, nodes, licence, xpack } = facts;
 
   const issues: ClusterStatus['issues'] = [];
   const value = <T>(result: PromiseSettledResult<T>): T | null => {

@@ -6,7 +6,7 @@ import { openClusterAuth, sealClusterAuth, type ClusterAuth } from '../cluster/a
 import { microCache, invalidateCoalesced, singleFlight } from '../cluster/coalesce';
 import { connectCluster, openStoredCluster, type ConnectedCluster } from '../cluster/connect';
 import { translateClusterError } from '../cluster/errors';
-import { probeClusterStatus, type ClusterStatus } from '../cluster/probe';
+import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts, type ClusterStatus } from '../cluster/probe';
 import {
   appendEvent,
   deleteConnection,
@@ -205,6 +205,37 @@ async function recordStatusIfNew(ctx: AppContext, participantId: string, connect
   recordedStatus.set(connectionId, { json, at: Date.now() });
 }
 
+/** How long a connection's version, nodes and licence are kept; health is asked on every probe. */
+const CLUSTER_FACTS_TTL_MS = 30_000;
+
+class IncompleteFacts extends Error {
+  constructor(readonly facts: ClusterFacts) {
+    super('some cluster facts could not be read');
+  }
+}
+
+/**
+ * The rarely changing part of a connection's status, read at most once per 30 s: a class polling
+ * the status card every 5 s then costs each cluster one health call per poll instead of five
+ * calls. Facts with a failed part are used once and not kept, so a passing error clears at once;
+ * reconnecting or a practice action drops them with the connection's other cached answers.
+ */
+function clusterFacts(client: ClusterClient, connectionId: string): Promise<ClusterFacts> {
+  return microCache(
+    connectionKey(connectionId, 'facts'),
+    CLUSTER_FACTS_TTL_MS,
+    async () => {
+      const facts = await readClusterFacts(client);
+      if (!factsComplete(facts)) throw new IncompleteFacts(facts);
+      return facts;
+    },
+    { cacheErrors: false },
+  ).catch((error: unknown) => {
+    if (error instanceof IncompleteFacts) return error.facts;
+    throw error;
+  });
+}
+
 /** Key prefix of everything coalesced for one connection (panels, checkpoints). */
 export function connectionKey(connectionId: string, ...parts: string[]): string {
   return [`conn:${connectionId}:`, ...parts].join('');
@@ -224,7 +255,7 @@ export async function clusterPanel(ctx: AppContext, participantId: string): Prom
       singleFlight(connectionKey(summary.id, 'status-probe'), async () => {
         const { client } = await participantCluster(ctx, participantId, summary);
         try {
-          const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl });
+          const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl, facts: () => clusterFacts(client, summary.id) });
           await recordStatusIfNew(ctx, participantId, summary.id, snapshotOf(probed));
           return probed;
         } catch (error) {
