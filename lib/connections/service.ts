@@ -205,7 +205,7 @@ async function recordStatusIfNew(ctx: AppContext, participantId: string, connect
   recordedStatus.set(connectionId, { json, at: Date.now() });
 }
 
-/** How long a connection's version, nodes and licence are kept; health is asked on every probe. */
+/** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
 const CLUSTER_FACTS_TTL_MS = 30_000;
 
 class IncompleteFacts extends Error {
@@ -215,7 +215,7 @@ class IncompleteFacts extends Error {
 }
 
 /**
- * The rarely changing part of a connection's status, read at most once per 30 s: a class polling
+ * The rarely changing part of a connection's status, read once per 30-60 s: a class polling
  * the status card every 5 s then costs each cluster one health call per poll instead of five
  * calls. Facts with a failed part are used once and not kept, so a passing error clears at once;
  * reconnecting or a practice action drops them with the connection's other cached answers.
@@ -223,7 +223,8 @@ class IncompleteFacts extends Error {
 function clusterFacts(client: ClusterClient, connectionId: string): Promise<ClusterFacts> {
   return microCache(
     connectionKey(connectionId, 'facts'),
-    CLUSTER_FACTS_TTL_MS,
+    // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
+    CLUSTER_FACTS_TTL_MS + Math.floor(Math.random() * CLUSTER_FACTS_TTL_MS),
     async () => {
       const facts = await readClusterFacts(client);
       if (!factsComplete(facts)) throw new IncompleteFacts(facts);
