@@ -47,7 +47,12 @@ describeStorage('class board', ({ db }) => {
     const teacher = await instructor();
     const workshop = await createInstructorWorkshop(ctx(), teacher.id, { name: 'Logging 101', clusterMode: 'practice' });
     const attendees = [];
-    for (const displayName of names) attendees.push(await createParticipant(db(), { displayName, role: 'attendee', workshopId: workshop.id }));
+    for (const displayName of names) {
+      // Joining order is by creation time, and PGlite's clock can give two quick inserts the same
+      // millisecond (the tie then falls to the random id): join a moment apart, as people do.
+      if (attendees.length > 0) await new Promise((resolve) => setTimeout(resolve, 3));
+      attendees.push(await createParticipant(db(), { displayName, role: 'attendee', workshopId: workshop.id }));
+    }
     return { teacher, workshop, attendees };
   }
 
