@@ -73,6 +73,20 @@ describe('microCache', () => {
     expect(failing).toHaveBeenCalledTimes(3);
   });
 
+  it('keeps only the answers `keep` accepts, and a declined one still serves its flight', async () => {
+    const coalescer = new Coalescer();
+    let complete = false;
+    const read = vi.fn(async () => ({ complete }));
+    const keep = (value: { complete: boolean }) => value.complete;
+    const shared = await Promise.all([1, 2, 3].map(() => coalescer.microCache('facts', 60_000, read, { keep })));
+    expect(shared).toEqual([{ complete: false }, { complete: false }, { complete: false }]);
+    expect(read).toHaveBeenCalledTimes(1);
+    complete = true;
+    await coalescer.microCache('facts', 60_000, read, { keep });
+    await coalescer.microCache('facts', 60_000, read, { keep });
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
   it('forgets answers by prefix', async () => {
     const coalescer = new Coalescer();
     const upstream = vi.fn(async () => 1);

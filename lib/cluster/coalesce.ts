@@ -15,6 +15,13 @@ export interface CoalescerOptions {
   now?: () => number;
 }
 
+export interface MicroCacheOptions<T> {
+  /** Cache failures for the window too (default true). */
+  cacheErrors?: boolean;
+  /** Whether a successful answer is kept for the window (default: always). */
+  keep?: (value: T) => boolean;
+}
+
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class Coalescer {
@@ -45,9 +52,10 @@ export class Coalescer {
   /**
    * Single-flight, and the settled result is reused for `ttlMs` after it arrives. Failures are
    * cached too (unless `cacheErrors` is false): a cluster that is down gets one attempt per window,
-   * not one per tab.
+   * not one per tab. `keep` decides whether an answer is worth keeping (e.g. only a complete one);
+   * one it declines still serves the calls that shared its flight.
    */
-  async microCache<T>(key: string, ttlMs: number, fn: () => Promise<T>, options: { cacheErrors?: boolean } = {}): Promise<T> {
+  async microCache<T>(key: string, ttlMs: number, fn: () => Promise<T>, options: MicroCacheOptions<T> = {}): Promise<T> {
     const cached = this.answers.get(key);
     if (cached !== undefined) {
       if (cached.ok) return cached.value as T;
@@ -56,7 +64,7 @@ export class Coalescer {
     return this.singleFlight(key, async () => {
       try {
         const value = await fn();
-        if (ttlMs > 0) this.answers.set(key, { ok: true, value }, { ttl: ttlMs });
+        if (ttlMs > 0 && (options.keep?.(value) ?? true)) this.answers.set(key, { ok: true, value }, { ttl: ttlMs });
         return value;
       } catch (error) {
         if (ttlMs > 0 && options.cacheErrors !== false) this.answers.set(key, { ok: false, error }, { ttl: ttlMs });
@@ -82,7 +90,7 @@ export function singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return shared.singleFlight(key, fn);
 }
 
-export function microCache<T>(key: string, ttlMs: number, fn: () => Promise<T>, options?: { cacheErrors?: boolean }): Promise<T> {
+export function microCache<T>(key: string, ttlMs: number, fn: () => Promise<T>, options?: MicroCacheOptions<T>): Promise<T> {
   return shared.microCache(key, ttlMs, fn, options);
 }
 

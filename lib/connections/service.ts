@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { ClusterClient } from '../cluster/adapter';
 import { openClusterAuth, sealClusterAuth, type ClusterAuth } from '../cluster/auth';
-import { microCache, invalidateCoalesced, singleFlight } from '../cluster/coalesce';
+import { microCache, invalidateCoalesced } from '../cluster/coalesce';
 import { connectCluster, openStoredCluster, type ConnectedCluster } from '../cluster/connect';
 import { translateClusterError } from '../cluster/errors';
 import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts, type ClusterStatus } from '../cluster/probe';
@@ -208,12 +208,6 @@ async function recordStatusIfNew(ctx: AppContext, participantId: string, connect
 /** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
 const CLUSTER_FACTS_TTL_MS = 30_000;
 
-class IncompleteFacts extends Error {
-  constructor(readonly facts: ClusterFacts) {
-    super('some cluster facts could not be read');
-  }
-}
-
 /**
  * The rarely changing part of a connection's status, read once per 30-60 s: a class polling
  * the status card every 5 s then costs each cluster one health call per poll instead of five
@@ -225,16 +219,9 @@ function clusterFacts(client: ClusterClient, connectionId: string): Promise<Clus
     connectionKey(connectionId, 'facts'),
     // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
     CLUSTER_FACTS_TTL_MS + Math.floor(Math.random() * CLUSTER_FACTS_TTL_MS),
-    async () => {
-      const facts = await readClusterFacts(client);
-      if (!factsComplete(facts)) throw new IncompleteFacts(facts);
-      return facts;
-    },
-    { cacheErrors: false },
-  ).catch((error: unknown) => {
-    if (error instanceof IncompleteFacts) return error.facts;
-    throw error;
-  });
+    () => readClusterFacts(client),
+    { keep: factsComplete },
+  );
 }
 
 /** Key prefix of everything coalesced for one connection (panels, checkpoints). */
@@ -252,18 +239,17 @@ export async function clusterPanel(ctx: AppContext, participantId: string): Prom
   if (!summary) return { connection: null, status: null, error: null };
   const view = viewOf(summary);
   try {
-    const status = await microCache(connectionKey(summary.id, 'status'), 2_000, () =>
-      singleFlight(connectionKey(summary.id, 'status-probe'), async () => {
-        const { client } = await participantCluster(ctx, participantId, summary);
-        try {
-          const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl, facts: () => clusterFacts(client, summary.id) });
-          await recordStatusIfNew(ctx, participantId, summary.id, snapshotOf(probed));
-          return probed;
-        } catch (error) {
-          throw translateClusterError(error);
-        }
-      }),
-    );
+    // microCache is itself single-flight: one probe per connection per window, whoever asks.
+    const status = await microCache(connectionKey(summary.id, 'status'), 2_000, async () => {
+      const { client } = await participantCluster(ctx, participantId, summary);
+      try {
+        const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl, facts: () => clusterFacts(client, summary.id) });
+        await recordStatusIfNew(ctx, participantId, summary.id, snapshotOf(probed));
+        return probed;
+      } catch (error) {
+        throw translateClusterError(error);
+      }
+    });
     return { connection: view, status, error: null };
   } catch (error) {
     const appError = toAppError(error);
