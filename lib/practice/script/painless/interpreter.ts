@@ -24,11 +24,7 @@ class Scope {
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): Slot | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v) return v;
-    }
-    return undefined;
+    return this.vars.get(name) ?? this.parent?.lookup(name);
   }
 }
 
