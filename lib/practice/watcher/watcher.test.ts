@@ -245,6 +245,26 @@ for (const flavor of ['7', '8'] as const) {
       expect(rec.result.condition).toEqual({ type: 'compare', status: 'success', met: true, compare: { resolved_values: { 'ctx.payload.hits.total': 1 } } });
     });
 
+    it('logging, index and webhook actions: logged, indexed through the engine, recorded but never sent', () => {
+      const { watcher, engine } = setup(flavor);
+      watcher.putWatch('acts', {}, {
+        trigger: { schedule: { interval: '1m' } },
+        input: { simple: { host: 'web-1', cpu: 0.9 } },
+        actions: {
+          log: { logging: { text: 'CPU on {{ctx.payload.host}} is {{ctx.payload.cpu}}' } },
+          store: { transform: { script: "return ['host': ctx.payload.host, 'alert': true]" }, index: { index: 'alerts', execution_time_field: 'at' } },
+          hook: { webhook: { host: 'example.com', port: 443, scheme: 'https', method: 'post', path: '/alert', body: '{{ctx.payload.host}}' } },
+        },
+      });
+      const rec = watcher.executeWatch('acts', {}, { action_modes: { _all: 'execute' } }).watch_record as { result: { actions: Record<string, unknown>[] } };
+      expect(rec.result.actions.map((a) => [a.id, a.status])).toEqual([['log', 'success'], ['store', 'success'], ['hook', 'simulated']]);
+      expect(watcher.loggedText()[0]).toMatchObject({ watch_id: 'acts', action_id: 'log', level: 'info', text: 'CPU on web-1 is 0.9' });
+      expect(rec.result.actions[1]).toMatchObject({ transform: { type: 'script', status: 'success', payload: { host: 'web-1', alert: true } }, index: { response: { created: true, result: 'created', index: 'alerts' } } });
+      const stored = engine.search('alerts', {}) as { hits: { hits: { _source: unknown }[] } };
+      expect(stored.hits.hits[0]?._source).toEqual({ host: 'web-1', alert: true, at: new Date(T0).toISOString() });
+      expect(watcher.webhookRequests()[0]?.request).toMatchObject({ scheme: 'https', host: 'example.com', port: 443, method: 'post', path: '/alert', body: 'web-1' });
+    });
+
     it('stats and _query/watches (paged by _seq_no as Kibana does)', () => {
       const { watcher } = setup(flavor);
       for (const id of ['b', 'a', 'c']) watcher.putWatch(id, {}, { trigger: { schedule: { interval: '1m' } }, metadata: { name: id.toUpperCase() } });
