@@ -1,3 +1,4 @@
+import { compileScript, type CompiledScript, ScriptError } from '../script/arithmetic';
 import type { Flavor } from './api';
 import { EsError } from './api';
 import {
@@ -20,7 +21,6 @@ import { fielddataError, makeSortPlan, parseSort, type SortSpec } from './hits';
 import type { IndexState, Val } from './index-state';
 import type { FieldDef } from './mapping';
 import { bindQuery, didYouMean, type Matcher, QueryParser, type QueryNode } from './query';
-import { compileScript, type CompiledScript, ScriptError } from './script';
 
 /**
  * Aggregations: parsing with ES's validation errors, evaluation over the matched documents, and

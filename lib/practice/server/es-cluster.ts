@@ -2,8 +2,9 @@ import { clusterHealth, licenseBody, NODE_INFO_METRICS, nodesInfo, nodesStats, r
 import { EsError, type IndexInfo } from '../engine/api';
 import { CLUSTER_ACTIONS, INDEX_ACTIONS } from '../security';
 import { authorizeTarget, NO_AUTHORISED_INDEX, requireCluster } from './authz';
-import type { EsContext, EsReply } from './context';
+import type { EsContext, EsHandler, EsReply } from './context';
 import { boolParam } from './params';
+import type { Router } from './router';
 
 /** Cluster-level endpoints: `/`, health, nodes, licence, `_xpack`, `_cat`. */
 
@@ -52,7 +53,7 @@ export function getNodesStats(ctx: EsContext): EsReply {
   const indices = engine.catIndices();
   const docs = indices.reduce((n, i) => n + i.docsCount, 0);
   const store = indices.reduce((n, i) => n + i.storeBytes, 0);
-  return { body: nodesStats(ctx.deployment, ctx.now, docs, store, Math.min(900_000_000, 180_000_000 + engine.approximateBytes())) };
+  return { body: nodesStats(ctx.deployment, ctx.now, docs, store, Math.min(900_000_000, 180_000_000 + ctx.deployment.approximateBytes())) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,4 +288,26 @@ export function catHealth(ctx: EsContext): EsReply {
   const keys = Object.keys(row);
   const lines = boolParam(ctx.query, 'v') ? [keys.join(' '), keys.map((k) => row[k]).join(' ')] : [keys.map((k) => row[k]).join(' ')];
   return { text: `${lines.join('\n')}\n` };
+}
+
+export function clusterRoutes(r: Router<EsHandler>): void {
+  r.add(['GET', 'HEAD'], '/', getRoot);
+  r.add('GET', '/_cluster/health', getHealth);
+  r.add('GET', '/_cluster/health/{index}', getHealth);
+  r.add('GET', '/_cluster/settings', getClusterSettings);
+  r.add('GET', '/_nodes', getNodes);
+  r.add('GET', '/_nodes/stats', getNodesStats);
+  r.add('GET', '/_nodes/stats/{metric}', getNodesStats);
+  r.add('GET', '/_nodes/{a}', getNodes);
+  r.add('GET', '/_nodes/{a}/stats', getNodesStats);
+  r.add('GET', '/_nodes/{a}/{b}', getNodes);
+  r.add('GET', '/_license', getLicense);
+  r.add('GET', '/_license/trial_status', getTrialStatus);
+  r.add('GET', '/_license/basic_status', getBasicStatus);
+  r.add('POST', '/_license/start_trial', startTrial);
+  r.add('POST', '/_license/start_basic', startBasic);
+  r.add('GET', '/_xpack', getXpack);
+  r.add('GET', '/_cat/indices', catIndices);
+  r.add('GET', '/_cat/indices/{index}', catIndices);
+  r.add('GET', '/_cat/health', catHealth);
 }

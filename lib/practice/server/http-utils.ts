@@ -175,6 +175,16 @@ export function parseDocument(buf: Buffer | null, flavor: Flavor): Record<string
   return value as Record<string, unknown>;
 }
 
+/** The lines of an NDJSON body (`_bulk`, `_msearch`), with ES's errors for an empty or unterminated one. */
+export function ndjsonLines(body: Buffer | null): string[] {
+  const text = body ? body.toString('utf8') : '';
+  if (text.trim() === '') throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
+  if (!text.endsWith('\n')) throw new EsError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
+  const lines = text.split('\n');
+  lines.pop();
+  return lines.map((l) => l.replace(/\r$/, ''));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON out
 

@@ -6,11 +6,13 @@ import type { Engine, Flavor } from '../engine/api';
 import { EsError } from '../engine/api';
 import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
-import { HostScheduler } from '../host/scheduler';
+import type { FeatureDefinition } from '../feature';
+import { PRACTICE_FEATURES } from '../features';
+import { Scheduler } from '../scheduler';
 import { authenticationError, parseAuthorization, Permissions, secretMatches, type Principal } from '../security';
 import type { EsContext, EsHandler } from './context';
 import { ControlError, controlRouter, type ControlContext } from './control-api';
-import { addTypedRoutes, esRouter } from './es-routes';
+import { esRouter } from './es-routes';
 import { errorBody, filterPath, jsonContentType, negotiate, PayloadTooLarge, prettyJson, readBody, type Negotiation } from './http-utils';
 import type { Router } from './router';
 
@@ -29,10 +31,12 @@ export interface PracticeClusterOptions {
   clock?: Clock;
   /** Loopback only; the option exists for IPv6 loopback. */
   host?: '127.0.0.1' | '::1';
-  /** The shared host scheduler's timer; tests that drive a ManualClock turn it off. */
+  /** The shared scheduler's timer; tests that drive a ManualClock turn it off. */
   scheduler?: boolean;
   maxDeployments?: number;
   engineFactory?: (flavor: Flavor, now: () => number) => Engine;
+  /** The features every deployment gets; PRACTICE_FEATURES unless a test brings its own. */
+  features?: readonly FeatureDefinition[];
   log?: (message: string) => void;
 }
 
@@ -40,7 +44,7 @@ export interface PracticeCluster {
   url: string;
   port: number;
   deployments: DeploymentRegistry;
-  scheduler: HostScheduler;
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -95,11 +99,12 @@ function asEsError(error: unknown): EsError | null {
 export async function startPracticeCluster(options: PracticeClusterOptions): Promise<PracticeCluster> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
-  const scheduler = new HostScheduler(1_000, (error) => log(`practice host tick failed: ${error instanceof Error ? error.stack : String(error)}`));
+  const scheduler = new Scheduler(clock, 1_000, (error, member) => log(`practice ${member.name} tick failed: ${error instanceof Error ? error.stack : String(error)}`));
   const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
-  const registry = new DeploymentRegistry({ clock, createEngine: factory, scheduler, maxDeployments: options.maxDeployments });
-  const routers: Record<Flavor, Router<EsHandler>> = { '8': esRouter(), '7': addTypedRoutes(esRouter()) };
-  const control = controlRouter();
+  const features = options.features ?? PRACTICE_FEATURES;
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log });
+  const routers: Record<Flavor, Router<EsHandler>> = { '8': esRouter('8', features), '7': esRouter('7', features) };
+  const control = controlRouter(features);
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
@@ -117,7 +122,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     }
     const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
     try {
-      const reply = match.handler(ctx);
+      const reply = await match.handler(ctx);
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {

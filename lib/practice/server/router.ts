@@ -20,7 +20,8 @@ export class Router<H> {
   private readonly paths: PathEntry<H>[] = [];
   private sorted = true;
 
-  add(methods: string | string[], pattern: string, handler: H): this {
+  /** Throws when the path already has a handler for the method: a feature cannot replace another's route by accident. */
+  add(methods: string | readonly string[], pattern: string, handler: H): this {
     const segments = splitPath(pattern);
     let entry = this.paths.find((p) => p.segments.join('/') === segments.join('/'));
     if (!entry) {
@@ -28,7 +29,10 @@ export class Router<H> {
       this.paths.push(entry);
       this.sorted = false;
     }
-    for (const method of Array.isArray(methods) ? methods : [methods]) entry.handlers.set(method, handler);
+    for (const method of typeof methods === 'string' ? [methods] : methods) {
+      if (entry.handlers.has(method)) throw new Error(`route ${method} ${pattern} is registered twice`);
+      entry.handlers.set(method, handler);
+    }
     return this;
   }
 
