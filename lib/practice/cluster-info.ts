@@ -1,5 +1,6 @@
 import type { Deployment } from './deployments';
 import { TAGLINE } from './flavours';
+import { licenseActive, licenseAllows, XPACK_FEATURE_LEVELS } from './license';
 
 /**
  * Cluster-level answers (`GET /`, `_cluster/health`, `_nodes`, `_license`, `_xpack`) shaped like a
@@ -183,7 +184,7 @@ export function nodesStats(d: Deployment, now: number, docs: number, storeBytes:
 export function licenseBody(d: Deployment, now: number): Record<string, unknown> {
   const l = d.license;
   const body: Record<string, unknown> = {
-    status: l.expiresAt !== null && l.expiresAt < now ? 'expired' : 'active',
+    status: licenseActive(l, now) ? 'active' : 'expired',
     uid: l.uid,
     type: l.type,
     issue_date: new Date(l.issuedAt).toISOString(),
@@ -201,19 +202,16 @@ export function licenseBody(d: Deployment, now: number): Record<string, unknown>
   return { license: body };
 }
 
-/** Features a licence level unlocks (the subset the lab cares about, plus what _xpack lists anyway). */
-const PLATINUM_FEATURES = new Set(['ml', 'watcher', 'graph', 'ccr', 'monitoring_export']);
-
-export function xpackInfo(d: Deployment, categories: string[] | null): Record<string, unknown> {
-  const trial = d.license.type === 'trial';
+/** `available` is what the licence allows now, by the same rule the features' routes apply. */
+export function xpackInfo(d: Deployment, categories: string[] | null, now: number): Record<string, unknown> {
   const names = ['aggregate_metric', 'analytics', 'ccr', 'data_streams', 'data_tiers', 'enrich', 'eql', 'frozen_indices', 'graph', 'ilm', 'logstash', 'ml', 'monitoring', 'rollup', 'searchable_snapshots', 'security', 'slm', 'spatial', 'sql', 'transform', 'voting_only', 'watcher'];
   const features: Record<string, unknown> = {};
   for (const name of names) {
-    features[name] = { available: trial || !(PLATINUM_FEATURES.has(name) || name === 'searchable_snapshots' || name === 'logstash'), enabled: true };
+    features[name] = { available: licenseAllows(d.license, XPACK_FEATURE_LEVELS[name] ?? 'basic', now), enabled: true };
   }
   const all = {
     build: { hash: d.info.buildHash, date: d.info.buildDate },
-    license: { uid: d.license.uid, type: d.license.type, mode: d.license.type, status: 'active', ...(d.license.expiresAt !== null ? { expiry_date_in_millis: d.license.expiresAt } : {}) },
+    license: { uid: d.license.uid, type: d.license.type, mode: d.license.type, status: licenseActive(d.license, now) ? 'active' : 'expired', ...(d.license.expiresAt !== null ? { expiry_date_in_millis: d.license.expiresAt } : {}) },
     features,
   };
   const out: Record<string, unknown> = {};

@@ -153,13 +153,16 @@ describe('a feature on the practice cluster', () => {
     expect((await call('PUT', `/_practice/deployments/${d.id}/license`, basic(d), { type: 'basic' })).status).toBe(200);
     expect(await call('GET', '/_counter', basic(d))).toEqual({ status: 403, body: fixture('es-issue-23490.watcher-license-non-compliant.403.json') });
     expect((await call('DELETE', '/_counter', basic(d))).status).toBe(200);
+    expect((await call('GET', '/_xpack', basic(d))).body).toMatchObject({ features: { watcher: { available: false }, ml: { available: false }, security: { available: true } } });
     expect((await call('POST', '/_license/start_trial?acknowledge=true', basic(d))).status).toBe(200);
     expect((await call('GET', '/_counter', basic(d))).status).toBe(200);
+    expect((await call('GET', '/_xpack', basic(d))).body).toMatchObject({ features: { watcher: { available: true }, ml: { available: true } } });
 
     const expiring = await deploy();
     clock.advance(31 * DAY);
     try {
       expect((await call('GET', '/_counter', basic(expiring))).status).toBe(403);
+      expect((await call('GET', '/_xpack', basic(expiring))).body).toMatchObject({ license: { status: 'expired' }, features: { watcher: { available: false } } });
       cluster.scheduler.tickAll();
       expect(counterOf(expiring).ticks).toEqual([]);
     } finally {

@@ -123,7 +123,7 @@ export function startBasic(ctx: EsContext): EsReply {
 export function getXpack(ctx: EsContext): EsReply {
   requireCluster(ctx, CLUSTER_ACTIONS.xpackInfo);
   const categories = ctx.query.get('categories');
-  return { body: xpackInfo(ctx.deployment, categories === null ? null : categories.split(',')) };
+  return { body: xpackInfo(ctx.deployment, categories === null ? null : categories.split(','), ctx.now) };
 }
 
 // ---------------------------------------------------------------------------------------------
