@@ -26,14 +26,21 @@ export interface ResolveOpts {
 
 const VERSION_CREATED: Record<Flavor, string> = { '8': '8150099', '7': '7170099' };
 
+/**
+ * Elasticsearch's rules for a new index's name, checked in its order with its messages
+ * (`MetadataCreateIndexService.validateIndexOrAliasName`, then lowercase).
+ */
 export function validateIndexName(name: string): void {
   const bad = (why: string) => new EsError(400, 'invalid_index_name_exception', `Invalid index name [${name}], ${why}`, { index_uuid: '_na_', index: name });
-  if (name === '' || name === '.' || name === '..') throw bad('must not be \'.\' or \'..\'');
-  if (name !== name.toLowerCase()) throw bad('must be lowercase');
-  if (/[\\/*?"<>| ,#]/.test(name)) throw bad('must not contain the following characters [ , ", *, \\, <, |, ,, >, /, ?]');
+  if (/[\\/*?"<>| ,]/.test(name)) throw bad('must not contain the following characters [ , ", *, \\, <, |, ,, >, /, ?]');
+  if (name === '') throw bad('must not be empty');
+  if (name.includes('#')) throw bad('must not contain \'#\'');
   if (name.includes(':')) throw bad('must not contain \':\'');
   if (/^[_\-+]/.test(name)) throw bad('must not start with \'_\', \'-\', or \'+\'');
-  if (Buffer.byteLength(name) > 255) throw bad(`index name is too long, (${Buffer.byteLength(name)} > 255)`);
+  const bytes = Buffer.byteLength(name);
+  if (bytes > 255) throw bad(`index name is too long, (${bytes} > 255)`);
+  if (name === '.' || name === '..') throw bad('must not be \'.\' or \'..\'');
+  if (name !== name.toLowerCase()) throw bad('must be lowercase');
 }
 
 function utcDay(ms: number): string {

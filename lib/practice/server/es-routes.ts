@@ -8,7 +8,17 @@ import { documentRoutes } from './es-documents';
 import { indexRoutes } from './es-indices';
 import { searchRoutes } from './es-search';
 import { securityRoutes } from './es-security';
-import { Router } from './router';
+import { Router, type ParamRules } from './router';
+
+/**
+ * Elasticsearch never names an index or a mapping type with a leading `_` (that prefix is its
+ * endpoints'), so such a segment is never taken for one: `POST /_reindex` or `POST
+ * /idx/_eql/search` find no handler instead of addressing an index or a document.
+ */
+const ES_PARAM_RULES: ParamRules = {
+  index: (value) => !value.startsWith('_') || value === '_all',
+  type: (value) => !value.startsWith('_'),
+};
 
 /**
  * The Elasticsearch REST API a deployment of one flavour answers, with ES's path patterns: the
@@ -16,7 +26,7 @@ import { Router } from './router';
  * cluster privilege and its licence check.
  */
 export function esRouter(flavor: Flavor, features: readonly FeatureDefinition[] = []): Router<EsHandler> {
-  const r = new Router<EsHandler>();
+  const r = new Router<EsHandler>(ES_PARAM_RULES);
   clusterRoutes(r);
   securityRoutes(r);
   indexRoutes(r);

@@ -191,7 +191,9 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       return;
     }
 
-    const match = routers[deployment.flavor].match(method, url.pathname);
+    // The path as sent: WHATWG URL parsing would resolve `%2E%2E` and `\`, which Elasticsearch does not.
+    const path = uri.split('?')[0] ?? '/';
+    const match = routers[deployment.flavor].match(method, path);
     if (match.kind === 'not_found') {
       send(res, 400, headers, renderJson({ error: `no handler found for uri [${uri}] and method [${method}]` }, query), head);
       return;
@@ -204,7 +206,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     const ctx: EsContext = {
       method,
       uri,
-      path: url.pathname,
+      path,
       params: match.params,
       query,
       headers: req.headers,
