@@ -61,7 +61,7 @@ const INGEST_PROCESSORS = [
 ];
 
 function nodeRoles(d: Deployment): string[] {
-  return d.flavor === '8'
+  return d.flavor !== '7'
     ? ['data_content', 'data_hot', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform']
     : ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
 }
@@ -78,7 +78,7 @@ function nodeAttributes(d: Deployment): Record<string, string> {
     server_name: `${d.nodeName}.${d.clusterName}`,
     data: 'hot',
   };
-  return d.flavor === '8'
+  return d.flavor !== '7'
     ? { ...common, 'ml.allocated_processors': '2', 'ml.allocated_processors_double': '2.0', 'ml.config_version': '12.0.0', 'transform.config_version': '10.0.0' }
     : { ...common, 'ml.max_open_jobs': '512', 'transform.node': 'true' };
 }
@@ -98,11 +98,9 @@ export function nodesInfo(d: Deployment, metrics: readonly string[] | null): Rec
     roles: nodeRoles(d),
     attributes: nodeAttributes(d),
   };
-  if (d.flavor === '8') {
-    node.transport_version = 8_702_002;
-    node.index_version = 8_512_000;
-    node.component_versions = { transform_config_version: 10_000_099, ml_config_version: 12_000_099 };
-  }
+  if (i.transportVersion !== undefined) node.transport_version = i.transportVersion;
+  if (i.indexVersion !== undefined) node.index_version = i.indexVersion;
+  if (d.flavor === '8') node.component_versions = { transform_config_version: 10_000_099, ml_config_version: 12_000_099 };
   const sections: Record<string, unknown> = {
     settings: {
       cluster: { name: d.clusterName },
@@ -115,7 +113,7 @@ export function nodesInfo(d: Deployment, metrics: readonly string[] | null): Rec
     process: { refresh_interval_in_millis: 1000, id: 7, mlockall: false },
     jvm: {
       pid: 7,
-      version: d.flavor === '8' ? '22.0.1' : '17.0.1',
+      version: i.jvmVersion,
       vm_name: 'OpenJDK 64-Bit Server VM',
       vm_vendor: 'Oracle Corporation',
       bundled_jdk: true,

@@ -132,7 +132,7 @@ describe('licences', () => {
 
 describe('a feature on the practice cluster', () => {
   it('registers its routes once per flavour and answers with this deployment\'s instance', async () => {
-    expect([...routedFlavours].sort()).toEqual(['7', '8']);
+    expect([...routedFlavours].sort()).toEqual(['7', '8', '9']);
     const a = await deploy();
     const b = await deploy('7');
     counterOf(b).ticks.push(T0);

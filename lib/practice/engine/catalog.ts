@@ -24,7 +24,8 @@ export interface ResolveOpts {
   expandWildcards?: string;
 }
 
-const VERSION_CREATED: Record<Flavor, string> = { '8': '8150099', '7': '7170099' };
+// 9.x reports the IndexVersion id (9.1's is 9_033_0_00, IndexVersions.java).
+const VERSION_CREATED: Record<Flavor, string> = { '9': '9033000', '8': '8150099', '7': '7170099' };
 
 /**
  * Elasticsearch's rules for a new index's name, checked in its order with its messages

@@ -93,14 +93,14 @@ export class Documents {
     const ts = doc[TIME_FIELD];
     if (ts === undefined || ts === null) {
       const reason = 'data stream timestamp field [@timestamp] is missing';
-      if (this.c.flavor === '8') throw new EsError(400, 'document_parsing_exception', `[1:${JSON.stringify(doc).length}] failed to parse: ${reason}`, {}, { type: 'illegal_argument_exception', reason });
+      if (this.c.flavor !== '7') throw new EsError(400, 'document_parsing_exception', `[1:${JSON.stringify(doc).length}] failed to parse: ${reason}`, {}, { type: 'illegal_argument_exception', reason });
       throw new EsError(400, 'mapper_parsing_exception', `failed to parse: ${reason}`, {}, { type: 'illegal_argument_exception', reason });
     }
   }
 
   /** ES 8.x reports document parse failures as document_parsing_exception with the value's location. */
   private flavorParseError(e: unknown, doc: Record<string, unknown>): unknown {
-    if (this.c.flavor === '8' && e instanceof EsError && e.type === 'mapper_parsing_exception' && e.reason.startsWith('failed to parse field')) {
+    if (this.c.flavor !== '7' && e instanceof EsError && e.type === 'mapper_parsing_exception' && e.reason.startsWith('failed to parse field')) {
       const field = /^failed to parse field \[([^\]]+)\]/.exec(e.reason)?.[1] ?? '';
       const loc = locate(doc, keyPath(doc, field));
       return new EsError(400, 'document_parsing_exception', `[${loc.line}:${loc.col}] ${e.reason}`, e.extra, e.causedBy);

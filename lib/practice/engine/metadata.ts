@@ -39,7 +39,7 @@ export class Metadata {
 
   deleteIndex(target: string) {
     const exprs = target.split(',').map((s) => s.trim());
-    if (this.c.flavor === '8' && exprs.some((e) => e === '_all' || e.includes('*'))) {
+    if (this.c.flavor !== '7' && exprs.some((e) => e === '_all' || e.includes('*'))) {
       throw illegalArgument('Wildcard expressions or all indices are not allowed');
     }
     for (const e of exprs) {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock';
 import { licenseBody } from '../cluster-info';
 import { DeploymentLimitError, type Deployment, type DeploymentRegistry } from '../deployments';
-import { EsError, type Flavor } from '../engine/api';
+import { EsError, FLAVORS, isFlavor } from '../engine/api';
 import { FaultConfigError, parseFaultConfig } from '../faults';
 import type { FeatureDefinition } from '../feature';
 import { parseAuthorization } from '../security';
@@ -76,13 +76,13 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 function createDeployment(ctx: ControlContext): ControlReply {
   const body = controlBody(ctx);
   const flavor = body.flavor === undefined ? '8' : String(body.flavor);
-  if (flavor !== '8' && flavor !== '7') throw new ControlError(400, 'illegal_argument_exception', `flavor must be "8" or "7", got ${JSON.stringify(body.flavor)}`);
+  if (!isFlavor(flavor)) throw new ControlError(400, 'illegal_argument_exception', `flavor must be ${FLAVORS.map((f) => `"${f}"`).join(', ')}, got ${JSON.stringify(body.flavor)}`);
   if (body.name !== undefined && (typeof body.name !== 'string' || !NAME.test(body.name))) {
     throw new ControlError(400, 'illegal_argument_exception', 'name must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
   }
   let deployment: Deployment;
   try {
-    deployment = ctx.registry.create({ flavor: flavor as Flavor, name: body.name as string | undefined });
+    deployment = ctx.registry.create({ flavor, name: body.name as string | undefined });
   } catch (error) {
     if (error instanceof DeploymentLimitError) throw new ControlError(429, 'too_many_deployments', error.message);
     throw error;

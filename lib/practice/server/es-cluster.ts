@@ -1,5 +1,5 @@
 import { clusterHealth, licenseBody, NODE_INFO_METRICS, nodesInfo, nodesStats, rootInfo, xpackInfo } from '../cluster-info';
-import { EsError, type IndexInfo } from '../engine/api';
+import { EsError, type Flavor, type IndexInfo } from '../engine/api';
 import { CLUSTER_ACTIONS, INDEX_ACTIONS } from '../security';
 import { authorizeTarget, NO_AUTHORISED_INDEX, requireCluster } from './authz';
 import type { EsContext, EsHandler, EsReply } from './context';
@@ -162,7 +162,7 @@ interface CatColumn {
   value: (row: IndexInfo, bytes: string | null) => string;
 }
 
-function indexColumns(flavor: '7' | '8'): CatColumn[] {
+function indexColumns(flavor: Flavor): CatColumn[] {
   const cols: CatColumn[] = [
     { name: 'health', aliases: ['h'], numeric: false, value: (r) => r.health },
     { name: 'status', aliases: ['s'], numeric: false, value: (r) => r.status },
@@ -175,7 +175,7 @@ function indexColumns(flavor: '7' | '8'): CatColumn[] {
     { name: 'store.size', aliases: ['ss', 'storeSize'], numeric: true, value: (r, b) => bytesIn(r.storeBytes * 2, b) },
     { name: 'pri.store.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) },
   ];
-  if (flavor === '8') cols.push({ name: 'dataset.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) });
+  if (flavor !== '7') cols.push({ name: 'dataset.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) });
   cols.push({ name: 'creation.date', aliases: ['cd'], numeric: true, value: (r) => String(r.creationDate) });
   cols.push({ name: 'creation.date.string', aliases: ['cds'], numeric: false, value: (r) => new Date(r.creationDate).toISOString() });
   return cols;
@@ -279,7 +279,7 @@ export function catHealth(ctx: EsContext): EsReply {
     relo: '0',
     init: '0',
     unassign: '0',
-    ...(ctx.deployment.flavor === '8' ? { 'unassign.pri': '0' } : {}),
+    ...(ctx.deployment.flavor !== '7' ? { 'unassign.pri': '0' } : {}),
     pending_tasks: '0',
     max_task_wait_time: '-',
     active_shards_percent: '100.0%',

@@ -124,7 +124,7 @@ function parseBulk(ctx: EsContext): ParsedBulkItem[] {
     if (typeof meta._index === 'string') item.index = meta._index;
     if (meta._id !== undefined && meta._id !== null) item.id = String(meta._id);
     if (typeof meta.pipeline === 'string') item.pipeline = meta.pipeline;
-    if (meta._type !== undefined && ctx.deployment.flavor === '8') {
+    if (meta._type !== undefined && ctx.deployment.flavor !== '7') {
       throw new EsError(400, 'illegal_argument_exception', `Action/metadata line [${i + 1}] contains an unknown parameter [_type]`);
     }
     if (op !== 'delete') {

@@ -1,4 +1,4 @@
-import { EsError } from '../engine/api';
+import { EsError, type Flavor } from '../engine/api';
 import { CLUSTER_ACTIONS, globMatch, hashSecret, parseRoleDescriptors, Permissions, randomApiKeyPart, type ApiKey } from '../security';
 import { requireCluster } from './authz';
 import type { EsContext, EsHandler, EsReply } from './context';
@@ -69,7 +69,7 @@ export function createApiKey(ctx: EsContext): EsReply {
   return { body: out };
 }
 
-function keyJson(key: ApiKey, flavor: '7' | '8'): Record<string, unknown> {
+function keyJson(key: ApiKey, flavor: Flavor): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: key.id,
     name: key.name,
@@ -80,7 +80,7 @@ function keyJson(key: ApiKey, flavor: '7' | '8'): Record<string, unknown> {
     metadata: key.metadata,
   };
   if (key.expiration !== null) out.expiration = key.expiration;
-  if (flavor === '8') {
+  if (flavor !== '7') {
     out.type = 'rest';
     if (key.invalidation !== null) out.invalidation = key.invalidation;
     out.role_descriptors = key.roleDescriptorsJson;

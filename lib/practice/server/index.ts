@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { DeploymentRegistry, type Deployment } from '../deployments';
-import type { Engine, Flavor } from '../engine/api';
-import { EsError } from '../engine/api';
+import { EsError, FLAVORS, type Engine, type Flavor } from '../engine/api';
 import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
 import type { FeatureDefinition } from '../feature';
@@ -103,7 +102,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
   const features = options.features ?? PRACTICE_FEATURES;
   const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log });
-  const routers: Record<Flavor, Router<EsHandler>> = { '8': esRouter('8', features), '7': esRouter('7', features) };
+  const routers = Object.fromEntries(FLAVORS.map((flavor) => [flavor, esRouter(flavor, features)])) as Record<Flavor, Router<EsHandler>>;
   const control = controlRouter(features);
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';

@@ -24,7 +24,7 @@ interface Reply {
   body: unknown;
 }
 
-describe.each<Flavor>(['7', '8'])('flavour %s', (flavor) => {
+describe.each<Flavor>(['7', '8', '9'])('flavour %s', (flavor) => {
   let auth = '';
 
   beforeAll(async () => {
