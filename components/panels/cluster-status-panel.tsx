@@ -21,6 +21,7 @@ import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import { apiSend, type ApiError } from '@/lib/client/api';
 import { useCluster } from '@/lib/client/use-cluster';
+import type { PracticeFlavor } from '@/lib/connections/practice-control';
 import type { ClusterPanelDto } from '@/lib/connections/service';
 import { describeError, isErrorCode, type ErrorParams } from '@/lib/errors';
 import { ConnectForm } from './connect-form';
@@ -42,7 +43,7 @@ function ErrorCallout({ code, params, title, testId }: { code: string; params?: 
 function PracticeStart({ onConnected }: { onConnected: (panel: ClusterPanelDto) => void }) {
   const t = useTranslations('cluster');
   const locale = useLocale();
-  const [flavor, setFlavor] = useState<'8' | '7'>('8');
+  const [flavor, setFlavor] = useState<PracticeFlavor>('8');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   return (
@@ -57,8 +58,9 @@ function PracticeStart({ onConnected }: { onConnected: (panel: ClusterPanelDto) 
             compressed
             aria-label={t('practiceFlavor')}
             value={flavor}
-            onChange={(e) => setFlavor(e.target.value as '8' | '7')}
+            onChange={(e) => setFlavor(e.target.value as PracticeFlavor)}
             options={[
+              { value: '9', text: t('practiceFlavor9') },
               { value: '8', text: t('practiceFlavor8') },
               { value: '7', text: t('practiceFlavor7') },
             ]}

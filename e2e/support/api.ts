@@ -22,7 +22,7 @@ export async function createWorkshop(request: APIRequestContext, name: string): 
 }
 
 /** A practice deployment made straight through the control API, so the test knows its password. */
-export async function createPracticeDeployment(request: APIRequestContext, flavor: '8' | '7' = '8') {
+export async function createPracticeDeployment(request: APIRequestContext, flavor: '9' | '8' | '7' = '8') {
   const response = await request.post(`${PRACTICE_URL}/_practice/deployments`, { data: { flavor } });
   expect(response.status()).toBe(201);
   return (await response.json()) as { id: string; url: string; username: string; password: string; version: string };

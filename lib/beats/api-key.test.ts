@@ -62,6 +62,7 @@ describe('a Beat key made with this request, used against the practice cluster',
   });
 
   it.each([
+    { flavor: '9' as const, target: 'metricbeat-9.1.3' },
     { flavor: '8' as const, target: 'metricbeat-8.15.0' },
     { flavor: '7' as const, target: 'metricbeat-7.17.0-2026.11.24' },
   ])('publishes Metricbeat events on flavour $flavor and can do nothing else', async ({ flavor, target }) => {
@@ -73,7 +74,7 @@ describe('a Beat key made with this request, used against the practice cluster',
       // What a running Metricbeat does: read the version, then append events to its index.
       expect((await beat.info()).version.number).toBe(deployment.version);
       const doc = { '@timestamp': new Date().toISOString(), host: { name: 'lab-vm' }, event: { module: 'system', dataset: 'system.cpu' } };
-      // 8.x: the data stream is created on the first event (auto_configure); 7.x: the day's index (create_index).
+      // 8.x and 9.x: the data stream is created on the first event (auto_configure); 7.x: the day's index (create_index).
       const published = await beat.bulk([{ create: { _index: target } }, doc]);
       expect(published.errors).toBe(false);
 

@@ -25,6 +25,7 @@ async function attendee(name: string) {
 
 describe('Beats set-up for a participant on the practice cluster', () => {
   it.each([
+    { flavor: '9' as const, version: '9.1.3' },
     { flavor: '8' as const, version: '8.15.0' },
     { flavor: '7' as const, version: '7.17.0' },
   ])('matches the Beat to the cluster ($version) and never echoes the password', async ({ flavor, version }) => {

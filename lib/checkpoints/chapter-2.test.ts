@@ -22,6 +22,7 @@ function verify(id: 'metricbeat-setup' | 'metricbeat-data', client: CheckpointCo
 }
 
 describe.each([
+  { flavor: '9' as const, template: 'metricbeat-9.1.3' },
   { flavor: '8' as const, template: 'metricbeat-8.15.0' },
   { flavor: '7' as const, template: 'metricbeat-7.17.0' },
 ])('chapter 2 checkpoints on a flavour $flavor practice cluster', ({ flavor, template }) => {
@@ -34,7 +35,7 @@ describe.each([
       expect(await verify('metricbeat-data', client)).toEqual({ state: 'pending' });
 
       await practice.host(deployment, 'metricbeat-setup');
-      // 7.x Beats install a legacy template, 8.x a composable one; both count.
+      // 7.x Beats install a legacy template, 8.x and 9.x a composable one; all count.
       expect(await verify('metricbeat-setup', client)).toEqual({ state: 'done', detail: template });
       expect(await verify('metricbeat-data', client)).toEqual({ state: 'pending' });
 

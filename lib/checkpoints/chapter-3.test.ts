@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterClient } from '../cluster/adapter';
 import { connectCluster } from '../cluster/connect';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
-import { createPracticeDeployment, runPracticeHostAction, type PracticeHostAction } from '../connections/practice-control';
+import { createPracticeDeployment, runPracticeHostAction, type PracticeFlavor, type PracticeHostAction } from '../connections/practice-control';
 import { startPracticeCluster, type PracticeCluster } from '../practice/server/index';
 import { buildAuthTailRequest, buildSshSummaryRequest, parseAuthTail, parseSshSummary } from '../queries/auth-log';
 import { checkpointDefinition, type CheckpointVerdict } from './registry';
@@ -26,7 +26,7 @@ afterAll(async () => {
   await practice?.close();
 });
 
-async function lab(flavor: '7' | '8') {
+async function lab(flavor: PracticeFlavor) {
   const deployment = await createPracticeDeployment(practice.url, flavor, `chapter-3-${flavor}`);
   const { client } = await connectCluster({ url: deployment.url, username: deployment.username, password: deployment.password }, { policy });
   clients.push(client);
@@ -42,7 +42,7 @@ async function search(client: ClusterClient, request: ReturnType<typeof buildAut
   });
 }
 
-describe.each(['7', '8'] as const)('chapter 3 on a practice cluster, flavour %s', (flavor) => {
+describe.each(['7', '8', '9'] as const)('chapter 3 on a practice cluster, flavour %s', (flavor) => {
   it('checkpoints go green as the attendee sets up Filebeat, starts it and tries ssh hAx0R@host', async () => {
     const { client, act, verify } = await lab(flavor);
     const reached = Date.now() - 5_000;
@@ -55,7 +55,7 @@ describe.each(['7', '8'] as const)('chapter 3 on a practice cluster, flavour %s'
     await act('filebeat-setup');
     const setup = await verify('filebeat-setup', reached);
     expect(setup.state).toBe('done');
-    expect(setup.detail).toMatch(flavor === '7' ? /^filebeat-7\.\d+\.\d+-system-auth-pipeline$/ : /^filebeat-8\.\d+\.\d+-system-auth-pipeline$/);
+    expect(setup.detail).toMatch(new RegExp(`^filebeat-${flavor}\\.\\d+\\.\\d+-system-auth-pipeline$`));
 
     await act('filebeat-start');
     expect(await verify('filebeat-auth-data', reached)).toMatchObject({ state: 'done', detail: expect.any(String) });

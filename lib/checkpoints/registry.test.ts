@@ -10,7 +10,9 @@ import { checkpointDefinition } from './registry';
  * The chapter 1-3 checkpoints verified for real: a practice deployment of each flavour, the
  * official client through the app's connect path, and the host actions the attendee performs.
  */
-describe.each(['8', '7'] as const)('checkpoints on a %s.x practice cluster', (flavor) => {
+const VERSIONS = { '9': '9.1.3', '8': '8.15.0', '7': '7.17.0' } as const;
+
+describe.each(['9', '8', '7'] as const)('checkpoints on a %s.x practice cluster', (flavor) => {
   let cluster: PracticeCluster;
   let client: ClusterClient;
   let deployment: { id: string; url: string; username: string; password: string };
@@ -50,7 +52,7 @@ describe.each(['8', '7'] as const)('checkpoints on a %s.x practice cluster', (fl
   });
 
   it('chapter 1: connected, ML node and trial licence are done; sample data is pending until loaded', async () => {
-    expect(await verify('cluster-connected')).toMatchObject({ state: 'done', detail: expect.stringContaining(flavor === '8' ? '8.15.0' : '7.17.0') });
+    expect(await verify('cluster-connected')).toMatchObject({ state: 'done', detail: expect.stringContaining(VERSIONS[flavor]) });
     expect(await verify('ml-node')).toMatchObject({ state: 'done' });
     expect(await verify('licence-ok')).toEqual({ state: 'done', detail: 'trial' });
     expect(await verify('sample-data')).toEqual({ state: 'pending' });

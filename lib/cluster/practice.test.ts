@@ -35,7 +35,7 @@ afterAll(async () => {
   await practice?.close();
 });
 
-async function createDeployment(flavor: '7' | '8'): Promise<Deployment> {
+async function createDeployment(flavor: '7' | '8' | '9'): Promise<Deployment> {
   const response = await fetch(`${practice.url}/_practice/deployments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -48,6 +48,8 @@ async function createDeployment(flavor: '7' | '8'): Promise<Deployment> {
 describe.skipIf(practiceServer === null).each([
   { flavor: '7' as const, major: 7, client: 'es7' },
   { flavor: '8' as const, major: 8, client: 'es8' },
+  // 9.x accepts the 8.19 client's compatible-with=8 (ES-REFERENCE.md 2.3-2.4).
+  { flavor: '9' as const, major: 9, client: 'es8' },
 ])('practice deployment, flavour $flavor', ({ flavor, major, client: expectedClient }) => {
   it('connects, probes and searches with the right client', async () => {
     const deployment = await createDeployment(flavor);
@@ -87,6 +89,22 @@ describe.skipIf(practiceServer === null).each([
     );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('unauthorized');
+  });
+
+  it('without the monitor privilege, learns the major from header negotiation and still serves it', async () => {
+    const deployment = await createDeployment(flavor);
+    const admin = await openStoredCluster({ url: deployment.url }, { kind: 'basic', username: deployment.username, password: deployment.password }, { policy });
+    const key = await admin.createApiKey({ name: 'no-monitor', role_descriptors: { reader: { cluster: [], indices: [{ names: ['lab-*'], privileges: ['read'] }] } } });
+    await admin.close();
+    const client = await openStoredCluster({ url: deployment.url }, { kind: 'api_key', apiKey: key.encoded as string }, { policy });
+    try {
+      expect(client.version).toMatchObject({ major, exact: false });
+      expect(client.flavour).toBe(expectedClient);
+      await expect(client.info()).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(client.count('lab-*')).resolves.toMatchObject({ count: 0 });
+    } finally {
+      await client.close();
+    }
   });
 
   it('re-creates the client from stored credentials through the cache', async () => {

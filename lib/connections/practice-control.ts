@@ -10,7 +10,7 @@ import type { HostAction } from '../practice/host/actions';
 export { HOST_ACTIONS as PRACTICE_HOST_ACTIONS } from '../practice/host/actions';
 export type PracticeHostAction = HostAction;
 
-export const practiceFlavorSchema = z.enum(['8', '7']);
+export const practiceFlavorSchema = z.enum(['9', '8', '7']);
 export type PracticeFlavor = z.infer<typeof practiceFlavorSchema>;
 
 const deploymentSchema = z.object({

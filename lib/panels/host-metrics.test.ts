@@ -29,7 +29,7 @@ function hostnameOf(deployment: TestDeployment): string {
   return practice.cluster.deployments.get(deployment.id)!.host.identity.hostname;
 }
 
-describe.each(['8', '7'] as const)('the host metrics panel on a flavour %s practice cluster', (flavor) => {
+describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s practice cluster', (flavor) => {
   let deployment: TestDeployment;
 
   beforeAll(async () => {

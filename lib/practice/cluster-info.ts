@@ -1,5 +1,6 @@
 import type { Deployment } from './deployments';
 import { TAGLINE } from './flavours';
+import { licenseActive, licenseAllows, XPACK_FEATURE_LEVELS } from './license';
 
 /**
  * Cluster-level answers (`GET /`, `_cluster/health`, `_nodes`, `_license`, `_xpack`) shaped like a
@@ -60,7 +61,7 @@ const INGEST_PROCESSORS = [
 ];
 
 function nodeRoles(d: Deployment): string[] {
-  return d.flavor === '8'
+  return d.flavor !== '7'
     ? ['data_content', 'data_hot', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform']
     : ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
 }
@@ -77,7 +78,7 @@ function nodeAttributes(d: Deployment): Record<string, string> {
     server_name: `${d.nodeName}.${d.clusterName}`,
     data: 'hot',
   };
-  return d.flavor === '8'
+  return d.flavor !== '7'
     ? { ...common, 'ml.allocated_processors': '2', 'ml.allocated_processors_double': '2.0', 'ml.config_version': '12.0.0', 'transform.config_version': '10.0.0' }
     : { ...common, 'ml.max_open_jobs': '512', 'transform.node': 'true' };
 }
@@ -97,11 +98,9 @@ export function nodesInfo(d: Deployment, metrics: readonly string[] | null): Rec
     roles: nodeRoles(d),
     attributes: nodeAttributes(d),
   };
-  if (d.flavor === '8') {
-    node.transport_version = 8_702_002;
-    node.index_version = 8_512_000;
-    node.component_versions = { transform_config_version: 10_000_099, ml_config_version: 12_000_099 };
-  }
+  if (i.transportVersion !== undefined) node.transport_version = i.transportVersion;
+  if (i.indexVersion !== undefined) node.index_version = i.indexVersion;
+  if (d.flavor === '8') node.component_versions = { transform_config_version: 10_000_099, ml_config_version: 12_000_099 };
   const sections: Record<string, unknown> = {
     settings: {
       cluster: { name: d.clusterName },
@@ -114,7 +113,7 @@ export function nodesInfo(d: Deployment, metrics: readonly string[] | null): Rec
     process: { refresh_interval_in_millis: 1000, id: 7, mlockall: false },
     jvm: {
       pid: 7,
-      version: d.flavor === '8' ? '22.0.1' : '17.0.1',
+      version: i.jvmVersion,
       vm_name: 'OpenJDK 64-Bit Server VM',
       vm_vendor: 'Oracle Corporation',
       bundled_jdk: true,
@@ -183,7 +182,7 @@ export function nodesStats(d: Deployment, now: number, docs: number, storeBytes:
 export function licenseBody(d: Deployment, now: number): Record<string, unknown> {
   const l = d.license;
   const body: Record<string, unknown> = {
-    status: l.expiresAt !== null && l.expiresAt < now ? 'expired' : 'active',
+    status: licenseActive(l, now) ? 'active' : 'expired',
     uid: l.uid,
     type: l.type,
     issue_date: new Date(l.issuedAt).toISOString(),
@@ -201,19 +200,16 @@ export function licenseBody(d: Deployment, now: number): Record<string, unknown>
   return { license: body };
 }
 
-/** Features a licence level unlocks (the subset the lab cares about, plus what _xpack lists anyway). */
-const PLATINUM_FEATURES = new Set(['ml', 'watcher', 'graph', 'ccr', 'monitoring_export']);
-
-export function xpackInfo(d: Deployment, categories: string[] | null): Record<string, unknown> {
-  const trial = d.license.type === 'trial';
+/** `available` is what the licence allows now, by the same rule the features' routes apply. */
+export function xpackInfo(d: Deployment, categories: string[] | null, now: number): Record<string, unknown> {
   const names = ['aggregate_metric', 'analytics', 'ccr', 'data_streams', 'data_tiers', 'enrich', 'eql', 'frozen_indices', 'graph', 'ilm', 'logstash', 'ml', 'monitoring', 'rollup', 'searchable_snapshots', 'security', 'slm', 'spatial', 'sql', 'transform', 'voting_only', 'watcher'];
   const features: Record<string, unknown> = {};
   for (const name of names) {
-    features[name] = { available: trial || !(PLATINUM_FEATURES.has(name) || name === 'searchable_snapshots' || name === 'logstash'), enabled: true };
+    features[name] = { available: licenseAllows(d.license, XPACK_FEATURE_LEVELS[name] ?? 'basic', now), enabled: true };
   }
   const all = {
     build: { hash: d.info.buildHash, date: d.info.buildDate },
-    license: { uid: d.license.uid, type: d.license.type, mode: d.license.type, status: 'active', ...(d.license.expiresAt !== null ? { expiry_date_in_millis: d.license.expiresAt } : {}) },
+    license: { uid: d.license.uid, type: d.license.type, mode: d.license.type, status: licenseActive(d.license, now) ? 'active' : 'expired', ...(d.license.expiresAt !== null ? { expiry_date_in_millis: d.license.expiresAt } : {}) },
     features,
   };
   const out: Record<string, unknown> = {};

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import type { Engine, Flavor } from './engine/api';
 import type { FaultConfig } from './faults';
+import type { FeatureContext, FeatureDefinition, PracticeFeature } from './feature';
 import { flavourInfo, type FlavourInfo } from './flavours';
-import { PracticeHost } from './host/practice-host';
-import type { HostScheduler } from './host/scheduler';
+import type { PracticeHost } from './host/practice-host';
+import { licenseAllows, TRIAL_DAYS, type LicenseState, type LicenseType } from './license';
+import type { Scheduler, Tickable } from './scheduler';
 import { randomApiKeyPart, randomToken, type ApiKey } from './security';
 
 /**
  * Practice deployments: one per attendee (or test), each with its own engine (so its own indices),
- * its own `elastic` password, API keys, licence, faults and simulated host.
+ * its own `elastic` password, API keys, licence, faults and an instance of every feature (the
+ * simulated host first; see feature.ts).
  *
  * Tenancy is carried by the credentials, not the URL: every deployment answers on the same
  * `http://127.0.0.1:<port>`, and a request belongs to the deployment whose password (random, 24
@@ -17,18 +20,7 @@ import { randomApiKeyPart, randomToken, type ApiKey } from './security';
  * Elasticsearch URL the unchanged client (and curl, and Beats) can use.
  */
 
-export type LicenseType = 'trial' | 'basic';
-
-export interface LicenseState {
-  type: LicenseType;
-  uid: string;
-  issuedAt: number;
-  /** Trial end; basic licences do not expire. */
-  expiresAt: number | null;
-  trialUsed: boolean;
-}
-
-export const TRIAL_DAYS = 30;
+export { TRIAL_DAYS, type LicenseState, type LicenseType } from './license';
 
 export class Deployment {
   readonly info: FlavourInfo;
@@ -37,7 +29,8 @@ export class Deployment {
   readonly nodeId = base64Uuid();
   readonly nodeName = 'instance-0000000000';
   readonly apiKeys = new Map<string, ApiKey>();
-  readonly host: PracticeHost;
+  /** The deployment's instance of each feature, by feature name, in the order of the definitions. */
+  readonly features: ReadonlyMap<string, PracticeFeature>;
   license: LicenseState;
   faults: FaultConfig = {};
   requestCount = 0;
@@ -51,11 +44,46 @@ export class Deployment {
     readonly engine: Engine,
     readonly createdAt: number,
     clock: Clock,
+    definitions: readonly FeatureDefinition[] = [],
+    log: (message: string) => void = () => {},
   ) {
     this.info = flavourInfo(flavor);
     this.license = { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
-    this.host = new PracticeHost(id, flavor, engine, clock, createdAt);
     this.lastUsedAt = createdAt;
+    const features = new Map<string, PracticeFeature>();
+    for (const definition of definitions) {
+      const context: FeatureContext = {
+        deploymentId: id,
+        flavor,
+        info: this.info,
+        engine,
+        clock,
+        createdAt,
+        license: () => this.license,
+        licensed: (now = clock.now()) => definition.license === undefined || licenseAllows(this.license, definition.license.minimum, now),
+        log: (message) => log(`deployment ${id}, ${definition.name}: ${message}`),
+      };
+      features.set(definition.name, definition.create(context));
+    }
+    this.features = features;
+  }
+
+  feature<F extends PracticeFeature>(name: string): F | undefined {
+    return this.features.get(name) as F | undefined;
+  }
+
+  /** The simulated lab host (the `host` feature), for the tests and benchmarks that drive it directly. */
+  get host(): PracticeHost {
+    const host = this.feature<PracticeHost>('host');
+    if (!host) throw new Error(`deployment ${this.id} has no host feature`);
+    return host;
+  }
+
+  /** Rough memory held: the engine's indices and every feature's own state. */
+  approximateBytes(): number {
+    let total = this.engine.approximateBytes();
+    for (const feature of this.features.values()) total += feature.approximateBytes();
+    return total;
   }
 
   get clusterName(): string {
@@ -95,7 +123,10 @@ function base64Uuid(): string {
 export interface RegistryOptions {
   clock: Clock;
   createEngine: (flavor: Flavor, now: () => number) => Engine;
-  scheduler?: HostScheduler;
+  /** The features every new deployment gets (`PRACTICE_FEATURES` in the server). */
+  features?: readonly FeatureDefinition[];
+  scheduler?: Scheduler;
+  log?: (message: string) => void;
   /** Upper bound, so a runaway script cannot exhaust memory (each deployment keeps a day of data). */
   maxDeployments?: number;
 }
@@ -138,10 +169,10 @@ export class DeploymentRegistry {
     while (this.byPassword.has(password)) password = randomToken(24);
     const clock = this.options.clock;
     const engine = this.options.createEngine(input.flavor, () => clock.now());
-    const deployment = new Deployment(id, input.name ?? `practice-${id}`, input.flavor, password, engine, clock.now(), clock);
+    const deployment = new Deployment(id, input.name ?? `practice-${id}`, input.flavor, password, engine, clock.now(), clock, this.options.features, this.options.log);
     this.byId.set(id, deployment);
     this.byPassword.set(password, deployment);
-    this.options.scheduler?.add(deployment.host);
+    for (const feature of deployment.features.values()) if (ticks(feature)) this.options.scheduler?.add(feature);
     return deployment;
   }
 
@@ -151,7 +182,10 @@ export class DeploymentRegistry {
     this.byId.delete(id);
     this.byPassword.delete(deployment.password);
     for (const keyId of deployment.apiKeys.keys()) this.byApiKeyId.delete(keyId);
-    this.options.scheduler?.remove(deployment.host);
+    for (const feature of deployment.features.values()) {
+      if (ticks(feature)) this.options.scheduler?.remove(feature);
+      feature.dispose();
+    }
     return true;
   }
 
@@ -160,8 +194,13 @@ export class DeploymentRegistry {
     this.byApiKeyId.set(key.id, deployment);
   }
 
-  /** Moves every active host up to the clock (tests with a ManualClock; the scheduler does it live). */
+  /** Moves every feature of every deployment, idle or not, up to the clock (tests with a ManualClock; the scheduler does it live). */
   tickAll(): void {
-    for (const deployment of this.byId.values()) deployment.host.tick();
+    const now = this.options.clock.now();
+    for (const deployment of this.byId.values()) for (const feature of deployment.features.values()) feature.tick?.(now);
   }
+}
+
+function ticks(feature: PracticeFeature): feature is PracticeFeature & Tickable {
+  return typeof feature.tick === 'function';
 }

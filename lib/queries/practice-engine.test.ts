@@ -55,10 +55,11 @@ const BEATS_MAPPINGS = {
   },
 };
 
-/** Where Beats of each generation write: a dated index (7.x) or a data stream (8.x). */
+/** Where Beats of each generation write: a dated index (7.x) or a data stream (8.x, 9.x). */
 const TARGETS: Record<Flavor, { metricbeat: string; filebeat: string; op: BulkAction['op'] }> = {
   '7': { metricbeat: 'metricbeat-7.17.0-2026.11.24', filebeat: 'filebeat-7.17.0-2026.11.24', op: 'index' },
   '8': { metricbeat: 'metricbeat-8.15.0', filebeat: 'filebeat-8.15.0', op: 'create' },
+  '9': { metricbeat: 'metricbeat-9.1.3', filebeat: 'filebeat-9.1.3', op: 'create' },
 };
 
 function authDocs(flavor: Flavor): StoredDoc[] {
@@ -98,7 +99,7 @@ describe.skipIf(!existsSync(ENGINE))('query modules on the practice engine', () 
     createEngine = ((await import(/* @vite-ignore */ ENGINE)) as { createEngine: CreateEngine }).createEngine;
   });
 
-  it.each<Flavor>(['7', '8'])('an empty %s.x cluster answers every panel with empty results', (flavor) => {
+  it.each<Flavor>(['7', '8', '9'])('an empty %s.x cluster answers every panel with empty results', (flavor) => {
     const engine = createEngine({ flavor, now: () => NOW });
     expect(parseHostList(run(engine, buildHostListRequest({ now: NOW })), NOW).hosts).toEqual([]);
     const params = { host: 'lab', range: '5m' as const, now: NOW };
@@ -107,7 +108,7 @@ describe.skipIf(!existsSync(ENGINE))('query modules on the practice engine', () 
     expect(parseSshSummary(run(engine, buildSshSummaryRequest({ now: NOW }))).rows).toEqual([]);
   });
 
-  describe.each<Flavor>(['7', '8'])('flavour %s', (flavor) => {
+  describe.each<Flavor>(['7', '8', '9'])('flavour %s', (flavor) => {
     const target = TARGETS[flavor];
     const host = `lab-host-${flavor}`;
     const metricDocs = hostTimeline(target.metricbeat, host);
@@ -118,7 +119,7 @@ describe.skipIf(!existsSync(ENGINE))('query modules on the practice engine', () 
       engine = createEngine({ flavor, now: () => NOW });
       for (const beat of ['metricbeat', 'filebeat'] as const) {
         const name = target[beat];
-        if (flavor === '8') {
+        if (flavor !== '7') {
           engine.putIndexTemplate(name, {
             index_patterns: [name],
             data_stream: {},

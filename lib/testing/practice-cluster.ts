@@ -6,6 +6,7 @@ import type { ClusterClient } from '../cluster/adapter';
 import { connectCluster } from '../cluster/connect';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
 import type { Clock } from '../practice/clock';
+import type { Flavor } from '../practice/engine/api';
 import { startPracticeCluster, type PracticeCluster } from '../practice/server/index';
 
 export interface TestDeployment {
@@ -19,7 +20,7 @@ export interface TestDeployment {
 export interface TestPractice {
   cluster: PracticeCluster;
   policy: EndpointPolicy;
-  deploy(flavor: '7' | '8'): Promise<TestDeployment>;
+  deploy(flavor: Flavor): Promise<TestDeployment>;
   connect(deployment: TestDeployment, auth?: { apiKey: string }): Promise<ClusterClient>;
   /** Drives the simulated host as the control API does (`metricbeat-start`, `cpu-load`, …). */
   host(deployment: TestDeployment, action: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;

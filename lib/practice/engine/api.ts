@@ -8,7 +8,14 @@
  * can render `{ error: { root_cause, type, reason, ... }, status }` unchanged.
  */
 
-export type Flavor = '7' | '8';
+/** The Elasticsearch generation a deployment answers as: 7.17, 8.x or 9.x (see flavours.ts). */
+export type Flavor = '7' | '8' | '9';
+
+export const FLAVORS: readonly Flavor[] = ['9', '8', '7'];
+
+export function isFlavor(value: unknown): value is Flavor {
+  return typeof value === 'string' && (FLAVORS as readonly string[]).includes(value);
+}
 
 export class EsError extends Error {
   constructor(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Engine, EsError } from './api';
+import { type Engine, EsError, type Flavor } from './api';
 import { esErrorBody } from './errors';
 import { createEngine } from './index';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 
-function fresh(flavor: '7' | '8' = '8'): Engine {
+function fresh(flavor: Flavor = '8'): Engine {
   return createEngine({ flavor, now: () => NOW });
 }
 
@@ -238,8 +238,8 @@ describe('documents and bulk', () => {
 });
 
 describe('flavors', () => {
-  it('7 adds _type on hits and write answers; both render hits.total as an object unless rest_total_hits_as_int', () => {
-    for (const flavor of ['7', '8'] as const) {
+  it('7 adds _type on hits and write answers; all render hits.total as an object unless rest_total_hits_as_int', () => {
+    for (const flavor of ['7', '8', '9'] as const) {
       const e = fresh(flavor);
       const w = e.index('f', { a: 1 }, { id: '1' });
       expect('_type' in w).toBe(flavor === '7');
@@ -253,10 +253,12 @@ describe('flavors', () => {
     }
   });
 
-  it('refuses wildcard deletes on 8 (destructive_requires_name) but not on 7', () => {
-    const e8 = fresh('8');
-    e8.createIndex('w-1');
-    expect(catchEs(() => e8.deleteIndex('w-*')).reason).toBe('Wildcard expressions or all indices are not allowed');
+  it('refuses wildcard deletes from 8 on (destructive_requires_name) but not on 7', () => {
+    for (const flavor of ['8', '9'] as const) {
+      const e = fresh(flavor);
+      e.createIndex('w-1');
+      expect(catchEs(() => e.deleteIndex('w-*')).reason).toBe('Wildcard expressions or all indices are not allowed');
+    }
     const e7 = fresh('7');
     e7.createIndex('w-1');
     e7.deleteIndex('w-*');
@@ -264,12 +266,12 @@ describe('flavors', () => {
   });
 
   it('reports the fielddata error in each flavor\'s wording', () => {
-    for (const flavor of ['7', '8'] as const) {
+    for (const flavor of ['7', '8', '9'] as const) {
       const e = fresh(flavor);
       e.index('t', { message: 'x' });
       const body = esErrorBody(catchEs(() => e.search('t', { sort: ['message'] })));
       const reason = body.root_cause[0]?.reason as string;
-      expect(reason.startsWith('Fielddata is disabled on [message] in [t].')).toBe(flavor === '8');
+      expect(reason.startsWith('Fielddata is disabled on [message] in [t].')).toBe(flavor !== '7');
       expect(reason).toContain('Text fields are not optimised for operations');
     }
   });

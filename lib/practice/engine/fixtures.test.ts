@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '@/lib/testing/shared-files';
+import type { Flavor } from './api';
 import { createEngine } from './index';
 
 
@@ -25,7 +26,7 @@ interface Res {
   aggregations?: Record<string, Json>;
 }
 
-function engineWithFixtures(flavor: '7' | '8') {
+function engineWithFixtures(flavor: Flavor) {
   const engine = createEngine({ flavor, now: () => Date.parse('2017-10-12T08:06:00.000Z') });
   const r = engine.bulk([
     { op: 'create', index: 'metricbeat-7.6.2-2017.10.12', id: 'cpu', source: cpu },
@@ -36,7 +37,7 @@ function engineWithFixtures(flavor: '7' | '8') {
 }
 
 describe('Metricbeat fixtures', () => {
-  it.each(['7', '8'] as const)('round-trip through bulk unchanged (flavor %s)', (flavor) => {
+  it.each(['7', '8', '9'] as const)('round-trip through bulk unchanged (flavor %s)', (flavor) => {
     const { engine, r } = engineWithFixtures(flavor);
     expect(r.errors).toBe(false);
     expect(engine.get('metricbeat-7.6.2-2017.10.12', 'cpu')._source).toEqual(cpu);

@@ -105,7 +105,7 @@ export interface SortPlan {
 
 function fielddataError(def: FieldDef, ix: IndexState, flavor: Flavor): ShardFailure {
   const tail = `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${def.name}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`;
-  const reason = flavor === '8' ? `Fielddata is disabled on [${def.name}] in [${ix.name}]. ${tail}` : tail;
+  const reason = flavor !== '7' ? `Fielddata is disabled on [${def.name}] in [${ix.name}]. ${tail}` : tail;
   return new ShardFailure(400, { type: 'illegal_argument_exception', reason });
 }
 
@@ -157,7 +157,7 @@ export function makeSortPlan(specs: SortSpec[], flavor: Flavor): SortPlan {
         if (spec.kind === 'score') return (_pos: number, score: number) => score;
         if (spec.kind === 'doc') return (pos: number) => ix.store.seq[pos] as number;
         if (spec.field === '_id') {
-          if (flavor === '8') {
+          if (flavor !== '7') {
             throw new ShardFailure(400, {
               type: 'illegal_argument_exception',
               reason: 'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled',

@@ -180,7 +180,7 @@ function metricbeatFields(): FlatMapping {
 }
 
 function filebeatFields(flavor: Flavor): FlatMapping {
-  const text: FieldMapping = flavor === '8' ? { type: 'match_only_text' } : { type: 'text', norms: false };
+  const text: FieldMapping = flavor !== '7' ? { type: 'match_only_text' } : { type: 'text', norms: false };
   return {
     ...ECS_COMMON,
     message: text,
@@ -262,7 +262,7 @@ export function beatWriteTarget(beat: Beat, flavor: Flavor, t: number): string {
 /** 8.x: body of `PUT _index_template/<name>`; 7.x: body of `PUT _template/<name>`. */
 export function beatTemplate(beat: Beat, flavor: Flavor): { kind: 'index_template' | 'legacy'; name: string; body: Record<string, unknown> } {
   const name = beatTemplateName(beat, flavor);
-  if (flavor === '8') {
+  if (flavor !== '7') {
     return {
       kind: 'index_template',
       name,

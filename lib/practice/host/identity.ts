@@ -137,7 +137,7 @@ export function beatEnvelope(
     containerized: false,
   };
   // add_host_metadata reports addresses by default only from 8.0 (netinfo.enabled became true).
-  if (flavor === '8') {
+  if (flavor !== '7') {
     host.ip = [...identity.ip];
     host.mac = [...identity.mac];
   }

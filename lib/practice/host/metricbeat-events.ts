@@ -113,7 +113,7 @@ function cpuEvent(ctx: MetricContext, t: number): Record<string, unknown> {
   });
   const totalNorm = round(s.totalNorm, 4);
   const hostCpu: Record<string, unknown> = { pct: totalNorm };
-  if (ctx.flavor === '8') hostCpu.usage = totalNorm;
+  if (ctx.flavor !== '7') hostCpu.usage = totalNorm;
   return {
     host: { cpu: hostCpu },
     system: {
@@ -261,7 +261,7 @@ function networkEvents(ctx: MetricContext, t: number): Record<string, unknown>[]
     const before = interfaceCounters(identity.seed, iface, Math.max(0, sinceBoot - METRICBEAT_PERIOD_MS));
     // Per-period deltas that Kibana's inventory sums across interfaces (renamed in 8.0).
     const hostNetwork =
-      flavor === '8'
+      flavor !== '7'
         ? {
             ingress: { bytes: now.inBytes - before.inBytes, packets: now.inPackets - before.inPackets },
             egress: { bytes: now.outBytes - before.outBytes, packets: now.outPackets - before.outPackets },
@@ -321,7 +321,7 @@ function filesystemEvent(ctx: MetricContext, t: number): Record<string, unknown>
     free_files: freeFiles,
     used: { bytes: used, pct: round(used / (used + available), 4) },
   };
-  if (flavor === '8') fs.options = 'rw,relatime,discard,errors=remount-ro';
+  if (flavor !== '7') fs.options = 'rw,relatime,discard,errors=remount-ro';
   return { system: { filesystem: fs } };
 }
 

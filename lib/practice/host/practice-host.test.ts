@@ -67,7 +67,11 @@ function get(doc: unknown, dotted: string): unknown {
   return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), doc);
 }
 
-describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
+const VERSIONS = { '9': '9.1.3', '8': '8.15.0', '7': '7.17.0' } as const;
+
+describe.each(['9', '8', '7'] as const)('practice host, flavour %s', (flavor) => {
+  const version = VERSIONS[flavor];
+
   it.each(['system-cpu', 'system-memory', 'system-load'])('ships %s events with every field of the published sample', (fixture) => {
     const sample = JSON.parse(readFileSync(path.join(FIXTURES, `${fixture}.json`), 'utf8')) as Record<string, unknown>;
     const { host, written } = setup(flavor);
@@ -85,7 +89,6 @@ describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
     const { host, written } = setup(flavor);
     host.act('metricbeat-start');
     host.act('filebeat-start');
-    const version = flavor === '8' ? '8.15.0' : '7.17.0';
     for (const doc of [docsOf(written, 'system.cpu')[0], docsOf(written, 'system.network')[0], docsOf(written, 'system.auth')[0]]) {
       expect(get(doc, 'host.name')).toBe(host.identity.hostname);
       expect(get(doc, 'host.hostname')).toBe(host.identity.hostname);
@@ -93,7 +96,7 @@ describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
       expect(get(doc, 'agent.version')).toBe(version);
       expect(get(doc, 'agent.id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(get(doc, 'agent.ephemeral_id')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(get(doc, 'ecs.version')).toBe(flavor === '8' ? '8.0.0' : '1.12.0');
+      expect(get(doc, 'ecs.version')).toBe(flavor === '7' ? '1.12.0' : '8.0.0');
       expect(get(doc, 'event.module')).toBe('system');
       expect(get(doc, 'service.type')).toBe('system');
     }
@@ -102,7 +105,7 @@ describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
     expect(get(cpu, 'metricset.name')).toBe('cpu');
     expect(get(cpu, 'metricset.period')).toBe(10_000);
     expect(typeof get(cpu, 'event.duration')).toBe('number');
-    if (flavor === '8') expect(get(cpu, 'host.cpu.usage')).toBe(get(cpu, 'system.cpu.total.norm.pct'));
+    if (flavor !== '7') expect(get(cpu, 'host.cpu.usage')).toBe(get(cpu, 'system.cpu.total.norm.pct'));
   });
 
   it('writes to the flavour’s targets and installs its template and pipelines', () => {
@@ -113,10 +116,10 @@ describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
     host.act('metricbeat-start');
     host.act('filebeat-start');
     const indices = new Set(written.map((a) => a.index));
-    if (flavor === '8') {
-      expect([...indices].sort()).toEqual(['filebeat-8.15.0', 'metricbeat-8.15.0']);
-      expect(templates['metricbeat-8.15.0']).toMatchObject({ index_patterns: ['metricbeat-8.15.0'], data_stream: {} });
-      expect(Object.keys(pipelines)).toEqual(['filebeat-8.15.0-system-auth-pipeline', 'filebeat-8.15.0-system-syslog-pipeline']);
+    if (flavor !== '7') {
+      expect([...indices].sort()).toEqual([`filebeat-${version}`, `metricbeat-${version}`]);
+      expect(templates[`metricbeat-${version}`]).toMatchObject({ index_patterns: [`metricbeat-${version}`], data_stream: {} });
+      expect(Object.keys(pipelines)).toEqual([`filebeat-${version}-system-auth-pipeline`, `filebeat-${version}-system-syslog-pipeline`]);
     } else {
       expect([...indices].sort()).toEqual(['filebeat-7.17.0-2026.11.24', 'metricbeat-7.17.0-2026.11.24']);
       expect(templates['metricbeat-7.17.0']).toMatchObject({ index_patterns: ['metricbeat-7.17.0-*'] });
@@ -129,7 +132,7 @@ describe.each(['8', '7'] as const)('practice host, flavour %s', (flavor) => {
     const { host, templates } = setup(flavor);
     const state = host.act('metricbeat-start');
     expect(state.metricbeat).toMatchObject({ setup: false, running: true });
-    expect(Object.keys(templates)).toEqual([`metricbeat-${flavor === '8' ? '8.15.0' : '7.17.0'}`]);
+    expect(Object.keys(templates)).toEqual([`metricbeat-${version}`]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { BulkAction, Engine, Flavor } from '../engine/api';
 import { EsError } from '../engine/api';
+import type { PracticeFeature } from '../feature';
 import { type HostAction } from './actions';
 import { beatTemplate, beatWriteTarget, filebeatPipelines, type Beat } from './beats-assets';
 import { beatEnvelope, createHostIdentity, randomPublicIpv4, seededUuid, type BeatRun, type HostIdentity } from './identity';
@@ -37,7 +38,8 @@ import {
  *   create, to the data stream (8.x) or the day's index (7.x). The pipelines are installed so they
  *   can be seen, not executed.
  * - Nothing here owns a timer: `tick()` catches up to the clock, driven by the shared scheduler or
- *   by a test with a ManualClock.
+ *   by a test with a ManualClock. The host is the practice cluster's first feature (feature.ts);
+ *   its Beats write to the deployment's engine like any other client.
  */
 
 export { HOST_ACTIONS, isHostAction, type HostAction } from './actions';
@@ -56,6 +58,8 @@ const ROLL_OFF_EVERY_MS = 10 * 60_000;
 const BACKFILL_MS = 3_600_000;
 const BULK_CHUNK = 4_000;
 const MAX_LOG_LINES = 20_000;
+/** A kept log line: its object, its text and the wrapper with sequence and offset. */
+const BYTES_PER_LOG_LINE = 360;
 
 interface BeatState {
   setup: boolean;
@@ -97,7 +101,8 @@ interface BeatStateJson {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export class PracticeHost {
+export class PracticeHost implements PracticeFeature {
+  readonly name = 'host';
   readonly identity: HostIdentity;
   private readonly load: LoadModel;
   private readonly random: SeededRandom;
@@ -236,8 +241,7 @@ export class PracticeHost {
   }
 
   /** Catches up with the clock: collects due metric slots, writes the VM's own log lines, ships them. */
-  tick(): void {
-    const now = this.clock.now();
+  tick(now = this.clock.now()): void {
     this.catchUpLogs(now);
     if (this.metricbeat.running) this.collectMetrics(now);
     if (this.filebeat.running) this.shipLogs(now, this.nextSeq - 1);
@@ -245,6 +249,18 @@ export class PracticeHost {
       this.lastRollOff = now;
       this.rollOff(now);
     }
+  }
+
+  /** The VM's log buffer and Beats state; the documents the Beats wrote are counted by the engine. */
+  approximateBytes(): number {
+    return 8_192 + this.logs.length * BYTES_PER_LOG_LINE;
+  }
+
+  /** The deployment is gone: the Beats stop and the VM's log buffer is dropped. */
+  dispose(): void {
+    this.metricbeat.running = false;
+    this.filebeat.running = false;
+    this.logs.length = 0;
   }
 
   private startBeat(state: BeatState, now: number): void {

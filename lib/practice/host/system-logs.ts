@@ -161,7 +161,7 @@ export function parseAuthLine(raw: string, flavor: Flavor, ingestedAt: number, y
       temp.foruser = pam[1] ?? '';
     } else if ((pam = PAM_BY.exec(message))) {
       temp.byuser = pam[1] ?? '';
-    } else if (flavor === '8' && (pam = PAM_QUOTED.exec(message))) {
+    } else if (flavor !== '7' && (pam = PAM_QUOTED.exec(message))) {
       temp.user = pam[1] ?? '';
     }
     renameIfAbsent(doc, temp, 'byuser', 'user.name');
@@ -211,7 +211,7 @@ export function parseAuthLine(raw: string, flavor: Flavor, ingestedAt: number, y
   if (typeof effective === 'string' && effective !== '') appendUnique(doc, 'related.user', effective);
   if (typeof sourceIp === 'string' && sourceIp !== '') appendUnique(doc, 'related.ip', sourceIp);
   if (hostname) appendUnique(doc, 'related.hosts', hostname);
-  if (flavor === '8') setPath(doc, 'event.ingested', new Date(ingestedAt).toISOString());
+  if (flavor !== '7') setPath(doc, 'event.ingested', new Date(ingestedAt).toISOString());
   return doc;
 }
 
@@ -231,7 +231,7 @@ export function parseSyslogLine(raw: string, flavor: Flavor, ingestedAt: number,
   setPath(doc, '@timestamp', new Date(parseSyslogTimestamp(timestamp, year)).toISOString());
   setPath(doc, 'event.kind', 'event');
   if (hostname) setPath(doc, 'related.hosts', [hostname]);
-  if (flavor === '8') setPath(doc, 'event.ingested', new Date(ingestedAt).toISOString());
+  if (flavor !== '7') setPath(doc, 'event.ingested', new Date(ingestedAt).toISOString());
   return doc;
 }
 

@@ -2,10 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock';
 import { licenseBody } from '../cluster-info';
 import { DeploymentLimitError, type Deployment, type DeploymentRegistry } from '../deployments';
-import { EsError, type Flavor } from '../engine/api';
+import { EsError, FLAVORS, isFlavor } from '../engine/api';
 import { FaultConfigError, parseFaultConfig } from '../faults';
-import { HOST_ACTIONS, HostActionError, isHostAction } from '../host/practice-host';
+import type { FeatureDefinition } from '../feature';
 import { parseAuthorization } from '../security';
+import { featureOf } from './es-routes';
 import { parseJsonObject } from './http-utils';
 import { Router } from './router';
 
@@ -13,7 +14,8 @@ import { Router } from './router';
  * The practice cluster's control API (DESIGN.md, "Stable contracts"), under `/_practice`.
  * Creating a deployment is open (the server only listens on loopback); everything under
  * `/_practice/deployments/{id}` needs that deployment's own `elastic` credentials, so no tenant can
- * drive another. Faults never apply here.
+ * drive another. Faults never apply here. Features add their own routes under a deployment (the
+ * host's actions, Watcher's outbox).
  */
 
 export interface ControlContext {
@@ -32,7 +34,7 @@ export interface ControlReply {
   headers?: Record<string, string>;
 }
 
-type ControlHandler = (ctx: ControlContext) => ControlReply;
+export type ControlHandler = (ctx: ControlContext) => ControlReply | Promise<ControlReply>;
 
 export class ControlError extends Error {
   constructor(
@@ -45,7 +47,8 @@ export class ControlError extends Error {
   }
 }
 
-function objectBody(ctx: ControlContext): Record<string, unknown> {
+/** The request's JSON object body (`{}` when empty); a 400 for anything else. */
+export function controlBody(ctx: ControlContext): Record<string, unknown> {
   try {
     return parseJsonObject(ctx.body) ?? {};
   } catch (error) {
@@ -71,15 +74,15 @@ function authorised(ctx: ControlContext): Deployment {
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 function createDeployment(ctx: ControlContext): ControlReply {
-  const body = objectBody(ctx);
+  const body = controlBody(ctx);
   const flavor = body.flavor === undefined ? '8' : String(body.flavor);
-  if (flavor !== '8' && flavor !== '7') throw new ControlError(400, 'illegal_argument_exception', `flavor must be "8" or "7", got ${JSON.stringify(body.flavor)}`);
+  if (!isFlavor(flavor)) throw new ControlError(400, 'illegal_argument_exception', `flavor must be ${FLAVORS.map((f) => `"${f}"`).join(', ')}, got ${JSON.stringify(body.flavor)}`);
   if (body.name !== undefined && (typeof body.name !== 'string' || !NAME.test(body.name))) {
     throw new ControlError(400, 'illegal_argument_exception', 'name must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
   }
   let deployment: Deployment;
   try {
-    deployment = ctx.registry.create({ flavor: flavor as Flavor, name: body.name as string | undefined });
+    deployment = ctx.registry.create({ flavor, name: body.name as string | undefined });
   } catch (error) {
     if (error instanceof DeploymentLimitError) throw new ControlError(429, 'too_many_deployments', error.message);
     throw error;
@@ -92,7 +95,9 @@ function createDeployment(ctx: ControlContext): ControlReply {
 
 function getDeployment(ctx: ControlContext): ControlReply {
   const d = authorised(ctx);
-  return { body: { ...d.summary(ctx.baseUrl), host: d.host.state() } };
+  const body = d.summary(ctx.baseUrl);
+  for (const feature of d.features.values()) if (feature.state) body[feature.name] = feature.state();
+  return { body };
 }
 
 function deleteDeployment(ctx: ControlContext): ControlReply {
@@ -103,7 +108,7 @@ function deleteDeployment(ctx: ControlContext): ControlReply {
 
 function putLicense(ctx: ControlContext): ControlReply {
   const d = authorised(ctx);
-  const { type } = objectBody(ctx);
+  const { type } = controlBody(ctx);
   if (type !== 'basic' && type !== 'trial') throw new ControlError(400, 'illegal_argument_exception', 'type must be "basic" or "trial"');
   d.setLicense(type, ctx.clock.now());
   // Going back to basic makes the trial available again, so `POST _license/start_trial` can be practised.
@@ -114,7 +119,7 @@ function putLicense(ctx: ControlContext): ControlReply {
 function putFaults(ctx: ControlContext): ControlReply {
   const d = authorised(ctx);
   try {
-    d.faults = parseFaultConfig(objectBody(ctx));
+    d.faults = parseFaultConfig(controlBody(ctx));
   } catch (error) {
     if (error instanceof FaultConfigError) throw new ControlError(400, 'illegal_argument_exception', error.message);
     throw error;
@@ -134,25 +139,7 @@ function deleteFaults(ctx: ControlContext): ControlReply {
   return { body: { faults: d.faults } };
 }
 
-function getHost(ctx: ControlContext): ControlReply {
-  return { body: authorised(ctx).host.state() };
-}
-
-function hostAction(ctx: ControlContext): ControlReply {
-  const d = authorised(ctx);
-  const action = ctx.params.action ?? '';
-  if (!isHostAction(action)) {
-    throw new ControlError(400, 'illegal_argument_exception', `unknown host action [${action}]; the actions are: ${HOST_ACTIONS.join(', ')}`);
-  }
-  try {
-    return { body: d.host.act(action, objectBody(ctx)) };
-  } catch (error) {
-    if (error instanceof HostActionError) throw new ControlError(400, 'illegal_argument_exception', error.message);
-    throw error;
-  }
-}
-
-export function controlRouter(): Router<ControlHandler> {
+export function controlRouter(features: readonly FeatureDefinition[] = []): Router<ControlHandler> {
   const r = new Router<ControlHandler>();
   r.add(['GET', 'HEAD'], '/_practice/ping', () => ({ body: { ok: true, product: 'elastic-logging-lab practice cluster' } }));
   r.add('POST', '/_practice/deployments', createDeployment);
@@ -162,7 +149,12 @@ export function controlRouter(): Router<ControlHandler> {
   r.add('GET', '/_practice/deployments/{id}/faults', getFaults);
   r.add('PUT', '/_practice/deployments/{id}/faults', putFaults);
   r.add('DELETE', '/_practice/deployments/{id}/faults', deleteFaults);
-  r.add('GET', '/_practice/deployments/{id}/host', getHost);
-  r.add('POST', '/_practice/deployments/{id}/host/{action}', hostAction);
+  for (const definition of features) {
+    definition.controlRoutes?.({
+      add(methods, subpath, handler) {
+        r.add(methods, `/_practice/deployments/{id}${subpath}`, (ctx) => handler(ctx, featureOf(authorised(ctx).features, definition.name)));
+      },
+    });
+  }
   return r;
 }

@@ -1,9 +1,10 @@
 import { clusterHealth, licenseBody, NODE_INFO_METRICS, nodesInfo, nodesStats, rootInfo, xpackInfo } from '../cluster-info';
-import { EsError, type IndexInfo } from '../engine/api';
+import { EsError, type Flavor, type IndexInfo } from '../engine/api';
 import { CLUSTER_ACTIONS, INDEX_ACTIONS } from '../security';
 import { authorizeTarget, NO_AUTHORISED_INDEX, requireCluster } from './authz';
-import type { EsContext, EsReply } from './context';
+import type { EsContext, EsHandler, EsReply } from './context';
 import { boolParam } from './params';
+import type { Router } from './router';
 
 /** Cluster-level endpoints: `/`, health, nodes, licence, `_xpack`, `_cat`. */
 
@@ -52,7 +53,7 @@ export function getNodesStats(ctx: EsContext): EsReply {
   const indices = engine.catIndices();
   const docs = indices.reduce((n, i) => n + i.docsCount, 0);
   const store = indices.reduce((n, i) => n + i.storeBytes, 0);
-  return { body: nodesStats(ctx.deployment, ctx.now, docs, store, Math.min(900_000_000, 180_000_000 + engine.approximateBytes())) };
+  return { body: nodesStats(ctx.deployment, ctx.now, docs, store, Math.min(900_000_000, 180_000_000 + ctx.deployment.approximateBytes())) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ export function startBasic(ctx: EsContext): EsReply {
 export function getXpack(ctx: EsContext): EsReply {
   requireCluster(ctx, CLUSTER_ACTIONS.xpackInfo);
   const categories = ctx.query.get('categories');
-  return { body: xpackInfo(ctx.deployment, categories === null ? null : categories.split(',')) };
+  return { body: xpackInfo(ctx.deployment, categories === null ? null : categories.split(','), ctx.now) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ interface CatColumn {
   value: (row: IndexInfo, bytes: string | null) => string;
 }
 
-function indexColumns(flavor: '7' | '8'): CatColumn[] {
+function indexColumns(flavor: Flavor): CatColumn[] {
   const cols: CatColumn[] = [
     { name: 'health', aliases: ['h'], numeric: false, value: (r) => r.health },
     { name: 'status', aliases: ['s'], numeric: false, value: (r) => r.status },
@@ -174,7 +175,7 @@ function indexColumns(flavor: '7' | '8'): CatColumn[] {
     { name: 'store.size', aliases: ['ss', 'storeSize'], numeric: true, value: (r, b) => bytesIn(r.storeBytes * 2, b) },
     { name: 'pri.store.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) },
   ];
-  if (flavor === '8') cols.push({ name: 'dataset.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) });
+  if (flavor !== '7') cols.push({ name: 'dataset.size', aliases: [], numeric: true, value: (r, b) => bytesIn(r.storeBytes, b) });
   cols.push({ name: 'creation.date', aliases: ['cd'], numeric: true, value: (r) => String(r.creationDate) });
   cols.push({ name: 'creation.date.string', aliases: ['cds'], numeric: false, value: (r) => new Date(r.creationDate).toISOString() });
   return cols;
@@ -278,7 +279,7 @@ export function catHealth(ctx: EsContext): EsReply {
     relo: '0',
     init: '0',
     unassign: '0',
-    ...(ctx.deployment.flavor === '8' ? { 'unassign.pri': '0' } : {}),
+    ...(ctx.deployment.flavor !== '7' ? { 'unassign.pri': '0' } : {}),
     pending_tasks: '0',
     max_task_wait_time: '-',
     active_shards_percent: '100.0%',
@@ -287,4 +288,26 @@ export function catHealth(ctx: EsContext): EsReply {
   const keys = Object.keys(row);
   const lines = boolParam(ctx.query, 'v') ? [keys.join(' '), keys.map((k) => row[k]).join(' ')] : [keys.map((k) => row[k]).join(' ')];
   return { text: `${lines.join('\n')}\n` };
+}
+
+export function clusterRoutes(r: Router<EsHandler>): void {
+  r.add(['GET', 'HEAD'], '/', getRoot);
+  r.add('GET', '/_cluster/health', getHealth);
+  r.add('GET', '/_cluster/health/{index}', getHealth);
+  r.add('GET', '/_cluster/settings', getClusterSettings);
+  r.add('GET', '/_nodes', getNodes);
+  r.add('GET', '/_nodes/stats', getNodesStats);
+  r.add('GET', '/_nodes/stats/{metric}', getNodesStats);
+  r.add('GET', '/_nodes/{a}', getNodes);
+  r.add('GET', '/_nodes/{a}/stats', getNodesStats);
+  r.add('GET', '/_nodes/{a}/{b}', getNodes);
+  r.add('GET', '/_license', getLicense);
+  r.add('GET', '/_license/trial_status', getTrialStatus);
+  r.add('GET', '/_license/basic_status', getBasicStatus);
+  r.add('POST', '/_license/start_trial', startTrial);
+  r.add('POST', '/_license/start_basic', startBasic);
+  r.add('GET', '/_xpack', getXpack);
+  r.add('GET', '/_cat/indices', catIndices);
+  r.add('GET', '/_cat/indices/{index}', catIndices);
+  r.add('GET', '/_cat/health', catHealth);
 }

@@ -1,8 +1,9 @@
 import { EsError, type DataStreamInfo, type Mappings } from '../engine/api';
 import { CLUSTER_ACTIONS, INDEX_ACTIONS } from '../security';
 import { authorizeTarget, NO_AUTHORISED_INDEX, requireCluster, requireIndex } from './authz';
-import type { EsContext, EsReply } from './context';
+import type { EsContext, EsHandler, EsReply } from './context';
 import { parseJsonObject } from './http-utils';
+import type { Router } from './router';
 
 /** Index administration: indices, mappings, settings, templates, data streams, pipelines, aliases. */
 
@@ -298,4 +299,52 @@ export function deleteAlias(ctx: EsContext): EsReply {
   if (!e.updateAliases) throw notSupported('_alias');
   requireIndex(ctx, ctx.params.index as string, { action: 'indices:admin/aliases', granting: ['manage', 'all'] });
   return { body: e.updateAliases([{ remove: { index: ctx.params.index, alias: ctx.params.name } }]) };
+}
+
+export function indexRoutes(r: Router<EsHandler>): void {
+  const GET_POST = ['GET', 'POST'];
+  const PUT_POST = ['PUT', 'POST'];
+  // Templates, pipelines, data streams, aliases
+  r.add(PUT_POST, '/_index_template/{name}', putIndexTemplate);
+  r.add('GET', '/_index_template', getIndexTemplate);
+  r.add('GET', '/_index_template/{name}', getIndexTemplate);
+  r.add('HEAD', '/_index_template/{name}', indexTemplateExists);
+  r.add('DELETE', '/_index_template/{name}', deleteIndexTemplate);
+  r.add(PUT_POST, '/_template/{name}', putLegacyTemplate);
+  r.add('GET', '/_template', getLegacyTemplate);
+  r.add('GET', '/_template/{name}', getLegacyTemplate);
+  r.add('HEAD', '/_template/{name}', legacyTemplateExists);
+  r.add('DELETE', '/_template/{name}', deleteLegacyTemplate);
+  r.add(PUT_POST, '/_component_template/{name}', putComponentTemplate);
+  r.add('GET', '/_component_template', getComponentTemplate);
+  r.add('GET', '/_component_template/{name}', getComponentTemplate);
+  r.add('DELETE', '/_component_template/{name}', deleteComponentTemplate);
+  r.add('PUT', '/_ingest/pipeline/{id}', putPipeline);
+  r.add('GET', '/_ingest/pipeline', getPipeline);
+  r.add('GET', '/_ingest/pipeline/{id}', getPipeline);
+  r.add('DELETE', '/_ingest/pipeline/{id}', deletePipeline);
+  r.add('GET', '/_data_stream', getDataStream);
+  r.add('GET', '/_data_stream/{name}', getDataStream);
+  r.add('PUT', '/_data_stream/{name}', createDataStream);
+  r.add('DELETE', '/_data_stream/{name}', deleteDataStream);
+  r.add('POST', '/_aliases', updateAliases);
+  r.add('GET', '/_alias', getAliases);
+  r.add('GET', '/_alias/{name}', getAliases);
+  r.add('GET', '/{index}/_alias', getAliases);
+  r.add('GET', '/{index}/_alias/{name}', getAliases);
+  r.add(PUT_POST, '/{index}/_alias/{name}', putAlias);
+  r.add('DELETE', '/{index}/_alias/{name}', deleteAlias);
+  // Indices
+  r.add('PUT', '/{index}', createIndex);
+  r.add('DELETE', '/{index}', deleteIndex);
+  r.add('HEAD', '/{index}', indexExists);
+  r.add('GET', '/{index}', getIndex);
+  r.add('GET', '/_mapping', getMapping);
+  r.add('GET', '/{index}/_mapping', getMapping);
+  r.add(PUT_POST, '/{index}/_mapping', putMapping);
+  r.add('GET', '/_settings', getSettings);
+  r.add('GET', '/{index}/_settings', getSettings);
+  r.add('GET', '/{index}/_settings/{name}', getSettings);
+  r.add(GET_POST, '/_refresh', refresh);
+  r.add(GET_POST, '/{index}/_refresh', refresh);
 }

@@ -1,9 +1,10 @@
-import { EsError } from '../engine/api';
+import { EsError, type Flavor } from '../engine/api';
 import { CLUSTER_ACTIONS, globMatch, hashSecret, parseRoleDescriptors, Permissions, randomApiKeyPart, type ApiKey } from '../security';
 import { requireCluster } from './authz';
-import type { EsContext, EsReply } from './context';
+import type { EsContext, EsHandler, EsReply } from './context';
 import { parseJsonObject } from './http-utils';
 import { parseTimeValue } from './params';
+import type { Router } from './router';
 
 /** `_security`: authenticate, API keys, has_privileges. */
 
@@ -68,7 +69,7 @@ export function createApiKey(ctx: EsContext): EsReply {
   return { body: out };
 }
 
-function keyJson(key: ApiKey, flavor: '7' | '8'): Record<string, unknown> {
+function keyJson(key: ApiKey, flavor: Flavor): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: key.id,
     name: key.name,
@@ -79,7 +80,7 @@ function keyJson(key: ApiKey, flavor: '7' | '8'): Record<string, unknown> {
     metadata: key.metadata,
   };
   if (key.expiration !== null) out.expiration = key.expiration;
-  if (flavor === '8') {
+  if (flavor !== '7') {
     out.type = 'rest';
     if (key.invalidation !== null) out.invalidation = key.invalidation;
     out.role_descriptors = key.roleDescriptorsJson;
@@ -179,4 +180,13 @@ export function hasPrivileges(ctx: EsContext): EsReply {
     }
   }
   return { body: { username: ctx.principal.username, has_all_requested: all, cluster, index, application } };
+}
+
+export function securityRoutes(r: Router<EsHandler>): void {
+  r.add('GET', '/_security/_authenticate', authenticate);
+  r.add(['PUT', 'POST'], '/_security/api_key', createApiKey);
+  r.add('GET', '/_security/api_key', getApiKeys);
+  r.add('DELETE', '/_security/api_key', invalidateApiKeys);
+  r.add(['GET', 'POST'], '/_security/user/_has_privileges', hasPrivileges);
+  r.add(['GET', 'POST'], '/_security/user/{user}/_has_privileges', hasPrivileges);
 }

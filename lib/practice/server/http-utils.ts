@@ -164,15 +164,25 @@ export function parseDocument(buf: Buffer | null, flavor: Flavor): Record<string
     const loc = location(text, offset);
     const reason = jacksonReason(text, offset);
     const cause = { type: 'json_parse_exception', reason: `${reason}\n at [Source: (byte[])${JSON.stringify(text.slice(0, 200))}; line: ${loc.line}, column: ${loc.col}]` };
-    if (flavor === '8') throw new EsError(400, 'document_parsing_exception', `[${loc.line}:${loc.col}] failed to parse: ${reason}`, {}, cause);
+    if (flavor !== '7') throw new EsError(400, 'document_parsing_exception', `[${loc.line}:${loc.col}] failed to parse: ${reason}`, {}, cause);
     throw new EsError(400, 'mapper_parsing_exception', 'failed to parse', {}, cause);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const cause = { type: 'not_x_content_exception', reason: 'Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes' };
-    if (flavor === '8') throw new EsError(400, 'document_parsing_exception', '[1:1] failed to parse', {}, cause);
+    if (flavor !== '7') throw new EsError(400, 'document_parsing_exception', '[1:1] failed to parse', {}, cause);
     throw new EsError(400, 'mapper_parsing_exception', 'failed to parse', {}, cause);
   }
   return value as Record<string, unknown>;
+}
+
+/** The lines of an NDJSON body (`_bulk`, `_msearch`), with ES's errors for an empty or unterminated one. */
+export function ndjsonLines(body: Buffer | null): string[] {
+  const text = body ? body.toString('utf8') : '';
+  if (text.trim() === '') throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
+  if (!text.endsWith('\n')) throw new EsError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
+  const lines = text.split('\n');
+  lines.pop();
+  return lines.map((l) => l.replace(/\r$/, ''));
 }
 
 // ---------------------------------------------------------------------------------------------

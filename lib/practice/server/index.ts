@@ -2,15 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { DeploymentRegistry, type Deployment } from '../deployments';
-import type { Engine, Flavor } from '../engine/api';
-import { EsError } from '../engine/api';
+import { EsError, FLAVORS, type Engine, type Flavor } from '../engine/api';
 import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
-import { HostScheduler } from '../host/scheduler';
+import type { FeatureDefinition } from '../feature';
+import { PRACTICE_FEATURES } from '../features';
+import { Scheduler } from '../scheduler';
 import { authenticationError, parseAuthorization, Permissions, secretMatches, type Principal } from '../security';
 import type { EsContext, EsHandler } from './context';
 import { ControlError, controlRouter, type ControlContext } from './control-api';
-import { addTypedRoutes, esRouter } from './es-routes';
+import { esRouter } from './es-routes';
 import { errorBody, filterPath, jsonContentType, negotiate, PayloadTooLarge, prettyJson, readBody, type Negotiation } from './http-utils';
 import type { Router } from './router';
 
@@ -29,10 +30,12 @@ export interface PracticeClusterOptions {
   clock?: Clock;
   /** Loopback only; the option exists for IPv6 loopback. */
   host?: '127.0.0.1' | '::1';
-  /** The shared host scheduler's timer; tests that drive a ManualClock turn it off. */
+  /** The shared scheduler's timer; tests that drive a ManualClock turn it off. */
   scheduler?: boolean;
   maxDeployments?: number;
   engineFactory?: (flavor: Flavor, now: () => number) => Engine;
+  /** The features every deployment gets; PRACTICE_FEATURES unless a test brings its own. */
+  features?: readonly FeatureDefinition[];
   log?: (message: string) => void;
 }
 
@@ -40,7 +43,7 @@ export interface PracticeCluster {
   url: string;
   port: number;
   deployments: DeploymentRegistry;
-  scheduler: HostScheduler;
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -95,11 +98,12 @@ function asEsError(error: unknown): EsError | null {
 export async function startPracticeCluster(options: PracticeClusterOptions): Promise<PracticeCluster> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
-  const scheduler = new HostScheduler(1_000, (error) => log(`practice host tick failed: ${error instanceof Error ? error.stack : String(error)}`));
+  const scheduler = new Scheduler(clock, 1_000, (error, member) => log(`practice ${member.name} tick failed: ${error instanceof Error ? error.stack : String(error)}`));
   const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
-  const registry = new DeploymentRegistry({ clock, createEngine: factory, scheduler, maxDeployments: options.maxDeployments });
-  const routers: Record<Flavor, Router<EsHandler>> = { '8': esRouter(), '7': addTypedRoutes(esRouter()) };
-  const control = controlRouter();
+  const features = options.features ?? PRACTICE_FEATURES;
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log });
+  const routers = Object.fromEntries(FLAVORS.map((flavor) => [flavor, esRouter(flavor, features)])) as Record<Flavor, Router<EsHandler>>;
+  const control = controlRouter(features);
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
@@ -117,7 +121,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     }
     const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
     try {
-      const reply = match.handler(ctx);
+      const reply = await match.handler(ctx);
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {
@@ -186,7 +190,9 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       return;
     }
 
-    const match = routers[deployment.flavor].match(method, url.pathname);
+    // The path as sent: WHATWG URL parsing would resolve `%2E%2E` and `\`, which Elasticsearch does not.
+    const path = uri.split('?')[0] ?? '/';
+    const match = routers[deployment.flavor].match(method, path);
     if (match.kind === 'not_found') {
       send(res, 400, headers, renderJson({ error: `no handler found for uri [${uri}] and method [${method}]` }, query), head);
       return;
@@ -199,7 +205,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     const ctx: EsContext = {
       method,
       uri,
-      path: url.pathname,
+      path,
       params: match.params,
       query,
       headers: req.headers,

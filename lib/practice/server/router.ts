@@ -2,7 +2,9 @@
  * Path routing as Elasticsearch's RestController does it: literal segments win over `{param}`
  * segments, and the first path that matches decides: if it has no handler for the method, the
  * answer is 405 listing the methods it has (so `PUT /_search` is a 405, not an index named
- * "_search"). Path segments are URL-decoded, so `%2C` and `%2A` work in index names.
+ * "_search"). Path segments are URL-decoded, so `%2C` and `%2A` work in index names. A parameter
+ * may have a rule its value must meet to match at all (an `{index}` never starts with `_`, the
+ * prefix of Elasticsearch's own endpoints), so an unknown endpoint is no handler, not a name.
  */
 
 export type RouteMatch<H> =
@@ -16,11 +18,16 @@ interface PathEntry<H> {
   handlers: Map<string, H>;
 }
 
+export type ParamRules = Readonly<Record<string, (value: string) => boolean>>;
+
 export class Router<H> {
   private readonly paths: PathEntry<H>[] = [];
   private sorted = true;
 
-  add(methods: string | string[], pattern: string, handler: H): this {
+  constructor(private readonly rules: ParamRules = {}) {}
+
+  /** Throws when the path already has a handler for the method: a feature cannot replace another's route by accident. */
+  add(methods: string | readonly string[], pattern: string, handler: H): this {
     const segments = splitPath(pattern);
     let entry = this.paths.find((p) => p.segments.join('/') === segments.join('/'));
     if (!entry) {
@@ -28,7 +35,10 @@ export class Router<H> {
       this.paths.push(entry);
       this.sorted = false;
     }
-    for (const method of Array.isArray(methods) ? methods : [methods]) entry.handlers.set(method, handler);
+    for (const method of typeof methods === 'string' ? [methods] : methods) {
+      if (entry.handlers.has(method)) throw new Error(`route ${method} ${pattern} is registered twice`);
+      entry.handlers.set(method, handler);
+    }
     return this;
   }
 
@@ -51,11 +61,13 @@ export class Router<H> {
         const pattern = entry.segments[i] as string;
         const value = segments[i] as string;
         if (pattern.startsWith('{')) {
-          if (value === '') {
+          const name = pattern.slice(1, -1);
+          const rule = this.rules[name];
+          if (value === '' || (rule && !rule(value))) {
             ok = false;
             break;
           }
-          params[pattern.slice(1, -1)] = value;
+          params[name] = value;
         } else if (pattern !== value) {
           ok = false;
           break;

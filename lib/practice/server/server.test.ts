@@ -39,7 +39,7 @@ async function control(method: string, path: string, body?: unknown, auth?: Crea
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
-async function deployment(flavor: '8' | '7'): Promise<Created> {
+async function deployment(flavor: '9' | '8' | '7'): Promise<Created> {
   const response = await control('POST', '/_practice/deployments', { flavor });
   expect(response.status).toBe(201);
   return response.body as unknown as Created;
@@ -66,6 +66,7 @@ describe('control API', () => {
     expect(d).toMatchObject({ url: cluster.url, username: 'elastic', version: '8.15.0' });
     expect(d.password.length).toBeGreaterThanOrEqual(24);
     expect((await deployment('7')).version).toBe('7.17.0');
+    expect((await deployment('9')).version).toBe('9.1.3');
     expect((await control('POST', '/_practice/deployments', { flavor: '6' })).status).toBe(400);
     const ping = await control('GET', '/_practice/ping');
     expect(ping.body.ok).toBe(true);
@@ -254,15 +255,18 @@ describe('Elasticsearch API with the 8.19 client', () => {
 });
 
 describe('flavours and tenancy', () => {
-  it('8.x: Beats write data streams with .ds- backing indices and hits.total is an object', async () => {
-    const d = await deployment('8');
+  it.each([
+    { flavor: '8' as const, version: '8.15.0' },
+    { flavor: '9' as const, version: '9.1.3' },
+  ])('$version: Beats write data streams with .ds- backing indices and hits.total is an object', async ({ flavor, version }) => {
+    const d = await deployment(flavor);
     const es = client8(d);
     await control('POST', `/_practice/deployments/${d.id}/host/metricbeat-setup`, {}, d);
     await control('POST', `/_practice/deployments/${d.id}/host/metricbeat-start`, {}, d);
-    const streams = await es.indices.getDataStream({ name: 'metricbeat-8.15.0' });
-    expect(streams.data_streams[0]?.name).toBe('metricbeat-8.15.0');
-    expect(streams.data_streams[0]?.indices[0]?.index_name).toMatch(/^\.ds-metricbeat-8\.15\.0-\d{4}\.\d{2}\.\d{2}-000001$/);
-    const template = await es.indices.getIndexTemplate({ name: 'metricbeat-8.15.0' });
+    const streams = await es.indices.getDataStream({ name: `metricbeat-${version}` });
+    expect(streams.data_streams[0]?.name).toBe(`metricbeat-${version}`);
+    expect(streams.data_streams[0]?.indices[0]?.index_name).toMatch(new RegExp(`^\\.ds-metricbeat-${version.replace(/\./g, '\\.')}-\\d{4}\\.\\d{2}\\.\\d{2}-000001$`));
+    const template = await es.indices.getIndexTemplate({ name: `metricbeat-${version}` });
     expect(template.index_templates[0]?.index_template.data_stream).toBeDefined();
     const hosts = await es.search({
       index: 'metricbeat-*',
@@ -275,7 +279,39 @@ describe('flavours and tenancy', () => {
     expect(buckets).toHaveLength(1);
     expect(buckets[0]?.cpu.value).toBeGreaterThan(0);
     const cat = await es.cat.indices({ format: 'json', index: 'metricbeat-*' });
-    expect(cat.map((row) => row.index)).toEqual([expect.stringMatching(/^\.ds-metricbeat-8\.15\.0-/)]);
+    expect(cat.map((row) => row.index)).toEqual([expect.stringMatching(new RegExp(`^\\.ds-metricbeat-${version.replace(/\./g, '\\.')}-`))]);
+  });
+
+  it('9.x: GET / says 9.1.3, the 8.19 client is answered in 8.x format, compatible-with 9 and 8 accepted and 7 refused', async () => {
+    const d = await deployment('9');
+    const es = client8(d);
+    const info = await es.info();
+    expect(info.version).toMatchObject({ number: '9.1.3', lucene_version: '10.2.2', minimum_wire_compatibility_version: '8.19.0', minimum_index_compatibility_version: '8.0.0' });
+    await es.index({ index: 'lab', document: { '@timestamp': '2026-11-24T08:59:00Z', n: 1 }, refresh: true });
+    expect((await es.search({ index: 'lab' })).hits.total).toEqual({ value: 1, relation: 'eq' });
+    const auth = `Basic ${Buffer.from(`elastic:${d.password}`).toString('base64')}`;
+    const as8 = await fetch(`${d.url}/`, { headers: { authorization: auth, accept: 'application/vnd.elasticsearch+json; compatible-with=8' } });
+    expect(as8.headers.get('content-type')).toBe('application/vnd.elasticsearch+json;compatible-with=8');
+    const as9 = await fetch(`${d.url}/lab/_count`, {
+      method: 'POST',
+      headers: { authorization: auth, accept: 'application/vnd.elasticsearch+json; compatible-with=9', 'content-type': 'application/vnd.elasticsearch+json; compatible-with=9' },
+      body: JSON.stringify({ query: { match_all: {} } }),
+    });
+    expect(as9.status).toBe(200);
+    expect(as9.headers.get('content-type')).toBe('application/vnd.elasticsearch+json;compatible-with=9');
+    const as7 = await fetch(`${d.url}/`, { headers: { authorization: auth, accept: 'application/vnd.elasticsearch+json; compatible-with=7' } });
+    expect(as7.status).toBe(400);
+    expect(await as7.json()).toMatchObject({
+      error: {
+        type: 'media_type_header_exception',
+        caused_by: { type: 'status_exception', reason: 'Accept version must be either version 9 or 8, but found 7. Accept=application/vnd.elasticsearch+json; compatible-with=7' },
+      },
+      status: 400,
+    });
+    // 8.x refuses what 9.x accepts, naming its own pair (ES-REFERENCE.md 2.3).
+    const on8 = await deployment('8');
+    const as9on8 = await fetch(`${on8.url}/`, { headers: { authorization: `Basic ${Buffer.from(`elastic:${on8.password}`).toString('base64')}`, accept: 'application/vnd.elasticsearch+json; compatible-with=9' } });
+    expect(await as9on8.json()).toMatchObject({ error: { caused_by: { reason: 'Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9' } } });
   });
 
   it('stores host documents that keep every field of the published Metricbeat samples', async () => {

@@ -1,11 +1,12 @@
-import { EsError, type BulkAction, type BulkItemResult } from '../engine/api';
+import { EsError, type BulkAction, type BulkItemResult, type Flavor } from '../engine/api';
 import { bulkItemAction, indexForbidden, INDEX_ACTIONS } from '../security';
-import { authorizeTarget, requireIndex } from './authz';
-import type { EsContext, EsReply } from './context';
-import { errorBody, parseDocument, parseJsonObject } from './http-utils';
-import { refreshParam, searchParams } from './params';
+import { requireIndex } from './authz';
+import type { EsContext, EsHandler, EsReply } from './context';
+import { errorBody, ndjsonLines, parseDocument, parseJsonObject } from './http-utils';
+import { refreshParam } from './params';
+import type { Router } from './router';
 
-/** Documents, `_bulk`, `_search`, `_count`, `_msearch`. */
+/** Documents and `_bulk`. */
 
 function engine(ctx: EsContext) {
   return ctx.deployment.engine;
@@ -84,15 +85,6 @@ export function updateDocument(ctx: EsContext): EsReply {
 // ---------------------------------------------------------------------------------------------
 // _bulk
 
-function ndjsonLines(ctx: EsContext): string[] {
-  const text = ctx.body ? ctx.body.toString('utf8') : '';
-  if (text.trim() === '') throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
-  if (!text.endsWith('\n')) throw new EsError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
-  const lines = text.split('\n');
-  lines.pop();
-  return lines.map((l) => l.replace(/\r$/, ''));
-}
-
 function malformed(line: number, found: string): EsError {
   return new EsError(400, 'illegal_argument_exception', `Malformed action/metadata line [${line}], expected START_OBJECT or END_OBJECT but found [${found}]`);
 }
@@ -110,7 +102,7 @@ interface ParsedBulkItem {
 }
 
 function parseBulk(ctx: EsContext): ParsedBulkItem[] {
-  const lines = ndjsonLines(ctx);
+  const lines = ndjsonLines(ctx.body);
   const items: ParsedBulkItem[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] as string;
@@ -132,7 +124,7 @@ function parseBulk(ctx: EsContext): ParsedBulkItem[] {
     if (typeof meta._index === 'string') item.index = meta._index;
     if (meta._id !== undefined && meta._id !== null) item.id = String(meta._id);
     if (typeof meta.pipeline === 'string') item.pipeline = meta.pipeline;
-    if (meta._type !== undefined && ctx.deployment.flavor === '8') {
+    if (meta._type !== undefined && ctx.deployment.flavor !== '7') {
       throw new EsError(400, 'illegal_argument_exception', `Action/metadata line [${i + 1}] contains an unknown parameter [_type]`);
     }
     if (op !== 'delete') {
@@ -232,72 +224,23 @@ export function bulk(ctx: EsContext): EsReply {
   return { body: { errors, took: Math.max(took, Date.now() - started), items: finalItems } };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Search
-
-function searchBody(ctx: EsContext): Record<string, unknown> | undefined {
-  const body = parseJsonObject(ctx.body);
-  if (body !== undefined) return body;
-  const source = ctx.query.get('source');
-  return source === null ? undefined : parseJsonObject(Buffer.from(source));
-}
-
-function rejectUnsupported(ctx: EsContext): void {
-  if (ctx.query.has('scroll')) throw new EsError(400, 'illegal_argument_exception', 'scroll is not supported by the practice cluster; use search_after');
-}
-
-export function search(ctx: EsContext): EsReply {
-  rejectUnsupported(ctx);
-  const params = searchParams(ctx.query);
-  const body = searchBody(ctx);
-  const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.search, params.expandWildcards);
-  return { body: engine(ctx).search(target, body, params) };
-}
-
-export function count(ctx: EsContext): EsReply {
-  const params = searchParams(ctx.query);
-  const body = searchBody(ctx);
-  const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.search, params.expandWildcards);
-  return { body: engine(ctx).count(target, body, params) };
-}
-
-export function msearch(ctx: EsContext): EsReply {
-  const lines = ndjsonLines(ctx);
-  const params = searchParams(ctx.query);
-  const requests: { header: Record<string, unknown>; body: Record<string, unknown> }[] = [];
-  for (let i = 0; i < lines.length; i += 2) {
-    const headerLine = (lines[i] as string).trim();
-    const bodyLine = lines[i + 1];
-    if (bodyLine === undefined) throw new EsError(400, 'illegal_argument_exception', 'The msearch request must be terminated by a newline [\\n]');
-    const header = headerLine === '' ? {} : parseJsonObject(Buffer.from(headerLine)) ?? {};
-    const body = parseJsonObject(Buffer.from(bodyLine)) ?? {};
-    requests.push({ header, body });
+export function documentRoutes(r: Router<EsHandler>, flavor: Flavor): void {
+  const PUT_POST = ['PUT', 'POST'];
+  r.add(PUT_POST, '/{index}/_doc/{id}', (ctx) => indexDocument(ctx));
+  r.add('POST', '/{index}/_doc', (ctx) => indexDocument(ctx));
+  r.add(PUT_POST, '/{index}/_create/{id}', (ctx) => indexDocument(ctx, 'create'));
+  r.add('GET', '/{index}/_doc/{id}', getDocument);
+  r.add('HEAD', '/{index}/_doc/{id}', documentExists);
+  r.add('DELETE', '/{index}/_doc/{id}', deleteDocument);
+  r.add('GET', '/{index}/_source/{id}', getSource);
+  r.add('POST', '/{index}/_update/{id}', updateDocument);
+  r.add(PUT_POST, '/_bulk', bulk);
+  r.add(PUT_POST, '/{index}/_bulk', bulk);
+  if (flavor === '7') {
+    // 7.17 still answers the typed document paths (`/{index}/{type}/{id}`) that 8.x removed.
+    r.add(PUT_POST, '/{index}/{type}/{id}', (ctx) => indexDocument(ctx));
+    r.add('GET', '/{index}/{type}/{id}', getDocument);
+    r.add('DELETE', '/{index}/{type}/{id}', deleteDocument);
+    r.add(PUT_POST, '/{index}/{type}/_bulk', bulk);
   }
-  if (requests.length === 0) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no requests added;');
-  const responses: (Record<string, unknown> | null)[] = [];
-  const forEngine: typeof requests = [];
-  const slots: number[] = [];
-  for (const request of requests) {
-    const headerIndex = request.header.index;
-    const target = Array.isArray(headerIndex) ? headerIndex.join(',') : typeof headerIndex === 'string' ? headerIndex : ctx.params.index;
-    try {
-      const authorised = authorizeTarget(ctx, target, INDEX_ACTIONS.search, typeof request.header.expand_wildcards === 'string' ? request.header.expand_wildcards : params.expandWildcards);
-      slots.push(responses.length);
-      responses.push(null);
-      forEngine.push(authorised === target ? request : { header: { ...request.header, index: authorised }, body: request.body });
-    } catch (error) {
-      if (!(error instanceof EsError)) throw error;
-      responses.push(errorBody(error));
-    }
-  }
-  let took = 0;
-  if (forEngine.length > 0) {
-    const result = engine(ctx).msearch(forEngine, { ...params, defaultIndex: ctx.params.index });
-    took = result.took;
-    result.responses.forEach((r, i) => {
-      const slot = slots[i];
-      if (slot !== undefined) responses[slot] = r;
-    });
-  }
-  return { body: { took, responses } };
 }

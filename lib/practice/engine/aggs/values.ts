@@ -1,0 +1,126 @@
+import { formatDate, resolveDateMath } from '../dates';
+import { illegalArgument, ShardFailure } from '../errors';
+import { fielddataError } from '../hits';
+import type { IndexState, Val } from '../index-state';
+import type { FieldDef } from '../mapping';
+import { bindQuery, type Matcher, type QueryNode } from '../query';
+import type { AggCtx, AggDef, DocSet, Seg } from './types';
+
+/** What metric and bucket aggregations share: field value sources, formats, filters and the bucket limit. */
+
+export function docCount(docs: DocSet): number {
+  let n = 0;
+  for (const s of docs) n += s.pos.length;
+  return n;
+}
+
+export function filterDocs(docs: DocSet, q: QueryNode, ctx: AggCtx): DocSet {
+  return docs.map((s) => {
+    const b = bindQuery(q, { ix: s.ix, now: ctx.now, timeField: '@timestamp' });
+    if (b.all) return s;
+    if (b.none) return { ix: s.ix, pos: [] };
+    const m: Matcher = b.ts ? tsChecked(b.m, s.ix, b.ts) : b.m;
+    return { ix: s.ix, pos: s.pos.filter((p) => m(p) >= 0) };
+  });
+}
+
+function tsChecked(m: Matcher, ix: IndexState, ts: { lo: number; hi: number }): Matcher {
+  return (pos) => {
+    const t = ix.store.ts[pos] as number;
+    return t < ts.lo || t > ts.hi ? -1 : m(pos);
+  };
+}
+
+export function countBuckets(ctx: AggCtx, n: number): void {
+  ctx.buckets.n += n;
+  if (ctx.buckets.n > ctx.maxBuckets) {
+    throw new ShardFailure(400, {
+      type: 'too_many_buckets_exception',
+      reason: `Trying to create too many buckets. Must be less than or equal to: [${ctx.maxBuckets}] but was [${ctx.buckets.n}]. This limit can be set by changing the [search.max_buckets] cluster level setting.`,
+      max_buckets: ctx.maxBuckets,
+    });
+  }
+}
+
+
+export interface Source {
+  def: FieldDef | undefined;
+  values(seg: Seg, pos: number): readonly Val[];
+}
+
+function missingValue(def: FieldDef | undefined, v: unknown, ctx: AggCtx): Val | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!def) return typeof v === 'number' ? v : String(v);
+  switch (def.family) {
+    case 'numeric':
+      return Number(v);
+    case 'date':
+      try {
+        return resolveDateMath(v, { now: ctx.now, format: def.format });
+      } catch {
+        throw illegalArgument(`failed to parse date field [${String(v)}] with format [${def.format}]`);
+      }
+    case 'boolean':
+      return v === true || v === 'true' ? 1 : 0;
+    default:
+      return String(v);
+  }
+}
+
+type Need = 'numeric' | 'any' | 'keyed';
+
+export function source(def: AggDef, docs: DocSet, ctx: AggCtx, need: Need): Source {
+  const field = def.p.field as string;
+  const readers = new Map<IndexState, { values: (pos: number) => readonly Val[]; miss: readonly Val[] | undefined }>();
+  let firstDef: FieldDef | undefined;
+  for (const s of docs) {
+    if (readers.has(s.ix)) continue;
+    const r = s.ix.reader(field);
+    const fd = r.def && r.def.family !== 'object' ? r.def : undefined;
+    if (fd) {
+      if (fd.family === 'text' && !fd.fielddata) throw fielddataError(fd, s.ix, ctx.flavor);
+      if (need === 'numeric' && fd.family !== 'numeric' && fd.family !== 'date' && fd.family !== 'boolean') {
+        throw new ShardFailure(400, { type: 'illegal_argument_exception', reason: `Field [${fd.name}] of type [${fd.type}] is not supported for aggregation [${def.type}]` });
+      }
+      firstDef ??= fd;
+    }
+    const mv = missingValue(fd, def.p.missing, ctx);
+    readers.set(s.ix, { values: fd ? r.values : () => [], miss: mv === undefined ? undefined : [mv] });
+  }
+  return {
+    def: firstDef,
+    values(seg, pos) {
+      const r = readers.get(seg.ix);
+      if (!r) return [];
+      const v = r.values(pos);
+      if (v.length === 0 && r.miss) return r.miss;
+      return v;
+    },
+  };
+}
+
+export function fmtValue(def: FieldDef | undefined, v: number, format: unknown): string | undefined {
+  if (typeof format === 'string' && def?.family !== 'date') return formatNumber(v, format);
+  if (def?.family === 'date') return formatDate(v, typeof format === 'string' ? format : def.format);
+  return undefined;
+}
+
+/** DecimalFormat-style patterns (`0.00`, `#,##0.0`). */
+export function formatNumber(v: number, pattern: string): string {
+  const m = /0(?:\.(0+))?/.exec(pattern.replace(/#/g, ''));
+  const decimals = m?.[1]?.length ?? 0;
+  let s = v.toFixed(decimals);
+  if (pattern.includes(',')) {
+    const [int, frac] = s.split('.');
+    s = (int as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac !== undefined ? `.${frac}` : '');
+  }
+  return s;
+}
+
+/** Bucket keys in order: numbers numerically, anything else as strings. */
+export function compareKeys(a: Val, b: Val): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,8 @@
+import type { FeatureDefinition } from './feature';
+import { hostFeature } from './host/feature';
+
+/**
+ * The practice cluster's features, in the order each deployment creates and ticks them. A new
+ * feature (`lib/practice/watcher/`, `lib/practice/ml/`) adds its definition here; see feature.ts.
+ */
+export const PRACTICE_FEATURES: readonly FeatureDefinition[] = [hostFeature];
