@@ -22,6 +22,14 @@ test.describe('the console stays clean', () => {
     await context.close();
   });
 
+  test('the server HTML of every page has its icons drawn, none left as a loading placeholder', async ({ request }) => {
+    for (const path of pages) {
+      const html = await (await request.get(path)).text();
+      // EuiIcon's placeholder for an icon it has not loaded: the client would draw the SVG (a mismatch, or a pop-in).
+      expect(html, path).not.toContain('data-is-loading="true"');
+    }
+  });
+
   for (const [name, viewport] of [['desktop', DESKTOP], ['phone (390 × 844)', PHONE]] as const) {
     test.describe(name, () => {
       test.use({ viewport });

@@ -43,7 +43,8 @@ test.describe('progress and layout', () => {
 
     // Another chapter's header counts its own checkpoints; the side navigation keeps chapter 1's.
     await page.getByTestId('nav-chapter-2').click();
-    await expect(page.getByTestId('chapter-progress')).toHaveText('Checkpoints 0/2 done');
+    await expect(page).toHaveURL(/\/en\/chapters\/metricbeat$/, { timeout: 20_000 });
+    await expect(page.getByTestId('chapter-progress')).toHaveText('Checkpoints 0/2 done', { timeout: 20_000 });
     await expect(page.getByTestId('nav-progress-1')).toHaveAttribute('data-done', '4');
     expect(consoleProblems.filter((problem) => !/status of 409/.test(problem))).toEqual([]);
   });

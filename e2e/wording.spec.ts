@@ -22,11 +22,11 @@ async function accessibleTexts(page: Page): Promise<string[]> {
         if (value) texts.push(value.trim());
       }
     }
+    // Rendered (a screen reader reads it) unless inside display: none, which leaves no box at all.
+    const rendered = (element: Element) => element.getClientRects().length > 0;
     for (const element of Array.from(document.querySelectorAll('.euiScreenReaderOnly, .echScreenReaderOnly'))) {
-      const style = getComputedStyle(element);
-      if (style.display !== 'none') texts.push((element as HTMLElement).innerText.trim());
-      for (const child of Array.from(element.querySelectorAll('*'))) {
-        if (getComputedStyle(child).display !== 'none') texts.push((child as HTMLElement).innerText.trim());
+      for (const part of [element, ...Array.from(element.querySelectorAll('*'))]) {
+        if (rendered(part)) texts.push((part as HTMLElement).innerText.trim());
       }
     }
     return texts.filter(Boolean);

@@ -59,7 +59,6 @@ export function PracticeChoice({ continueAt }: PracticeChoiceProps) {
       <p>{t('offer', { n: continueAt })}</p>
       <EuiButton
         size="s"
-        fill
         iconType="cluster"
         isLoading={busy}
         data-testid="practice-choice-connect"

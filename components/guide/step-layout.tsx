@@ -20,7 +20,7 @@ export function StepLayout({ n, title, aside, children }: StepLayoutProps) {
     <section id={id} data-step={n} data-testid="step" aria-labelledby={`${id}-title`} className="guide-step">
       <div className={aside ? 'guide-step-grid' : undefined}>
         <div className="guide-step-main">
-          <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} className="guide-step-heading">
+          <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
             <EuiFlexItem grow={false}>
               <EuiStepNumber number={n} titleSize="s" aria-hidden />
             </EuiFlexItem>

@@ -15,7 +15,7 @@ import {
   type EuiSideNavItemType,
 } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useProgressSummary } from '@/components/guide/use-checkpoints';
 import { useColorMode } from '@/components/providers/eui-root';
 import { useParticipant } from '@/components/providers/participant';
@@ -42,6 +42,8 @@ export function AppShell({ chapters, children }: AppShellProps) {
   const participant = useParticipant();
   const { colorMode, toggleColorMode } = useColorMode();
   const [navOpenOnMobile, setNavOpenOnMobile] = useState(false);
+  // On a phone the chapter list closes once a chapter has been picked.
+  useEffect(() => setNavOpenOnMobile(false), [pathname]);
   const progress = useProgressSummary(participant !== null && participant.role !== 'instructor');
 
   const items: EuiSideNavItemType<unknown>[] = [
@@ -90,7 +92,7 @@ export function AppShell({ chapters, children }: AppShellProps) {
             {counts && (
               <EuiBadge
                 color={counts.done === counts.total ? 'success' : 'hollow'}
-                className="guide-nav-progress"
+                style={{ marginInlineStart: 8 }}
                 data-testid={`nav-progress-${chapter.number}`}
                 data-done={counts.done}
                 data-total={counts.total}
