@@ -1,12 +1,14 @@
 import type { MDXComponents } from 'mdx/types';
 import { BeatSetup } from '@/components/guide/beat-setup';
 import { Erratum, Expect, VersionNote } from '@/components/guide/callouts';
+import { ChapterDone } from '@/components/guide/chapter-progress';
 import { Checkpoint } from '@/components/guide/checkpoint';
 import { Command, Config, Output } from '@/components/guide/code-blocks';
 import { MdxLink } from '@/components/guide/mdx-link';
 import { Panel } from '@/components/guide/panel';
 import { Platform, Platforms } from '@/components/guide/platforms';
 import { PracticeAction } from '@/components/guide/practice-action';
+import { PracticeChoice } from '@/components/guide/practice-choice';
 import { Beside, Step } from '@/components/guide/step';
 
 /** The tags chapter MDX may use; content/ never imports components itself. */
@@ -21,6 +23,8 @@ const guideComponents = {
   Checkpoint,
   Panel,
   PracticeAction,
+  PracticeChoice,
+  ChapterDone,
   BeatSetup,
   Expect,
   Erratum,

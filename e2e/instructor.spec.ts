@@ -5,7 +5,7 @@ import { expect, test } from './support/fixtures';
 
 const chapterOne = ['cluster-connected', 'ml-node', 'licence-ok'] as const;
 
-/** An attendee in their own browser context: joins with the code from the join link, uses the practice cluster. */
+/** An attendee in their own browser context: joins with the code from the join link, connected to the practice cluster as they join. */
 async function attendeeJoins(browser: Browser, code: string, name: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -15,10 +15,10 @@ async function attendeeJoins(browser: Browser, code: string, name: string): Prom
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(/\/ko\/chapters\/cluster$/);
   const panel = page.getByTestId('panel-cluster-status');
-  // The live panel replaces its loading placeholder (same test id) once its code has loaded.
-  await expect(panel).toHaveAttribute('data-panel-state', 'disconnected');
-  await panel.getByTestId('use-practice').click();
+  // The workshop is set to the practice cluster: no connect form, the panel (once its code has
+  // loaded and replaced the placeholder of the same test id) shows the practice cluster at once.
   await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+  await expect(panel.getByTestId('cluster-status-card')).toHaveAttribute('data-kind', 'practice');
   return page;
 }
 

@@ -189,7 +189,7 @@ export const ERROR_TEXTS: ErrorTexts = {
         })(p);
       },
       hint: fixed(
-        "Use your Elastic Cloud deployment's Cloud ID or endpoint, or the practice cluster. For a self-managed cluster, ask the workshop operator to add it to ALLOWED_CLUSTER_HOSTS.",
+        "Connect with your Elastic Cloud deployment's Cloud ID (chapter 1, step 16), or use the practice cluster button below the form. The guide cannot reach a cluster on your own computer or inside your company network: ask your instructor which cluster to use.",
       ),
     },
     ko: {
@@ -204,7 +204,7 @@ export const ERROR_TEXTS: ErrorTexts = {
         })(p);
       },
       hint: fixed(
-        'Elastic Cloud 배포의 Cloud ID나 엔드포인트를 사용하거나 연습용 클러스터를 사용하세요. 직접 운영하는 클러스터라면 워크숍 운영자에게 ALLOWED_CLUSTER_HOSTS에 추가해 달라고 요청하세요.',
+        'Elastic Cloud 배포의 Cloud ID(1장 16단계)로 연결하거나, 입력란 아래의 연습 클러스터 버튼을 사용하세요. 내 컴퓨터나 회사 네트워크 안에 있는 클러스터에는 가이드가 접속할 수 없으니 어떤 클러스터를 쓸지 강사에게 물어보세요.',
       ),
     },
   },

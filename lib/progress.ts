@@ -1,6 +1,7 @@
 import 'server-only';
 import type { SessionParticipant } from './auth/sign-in';
-import { appendEvent, firstChapterVisit, getParticipant, setCurrentChapter } from './db';
+import { appendEvent, firstChapterVisit, getParticipant, getResults, setCurrentChapter } from './db';
+import { chapterProgress, type ChapterProgressDto } from './progress-summary';
 import type { AppContext } from './server/context';
 
 /**
@@ -20,4 +21,10 @@ export async function recordChapterVisit(ctx: AppContext, participant: SessionPa
     });
   }
   return { chapter };
+}
+
+/** `GET /api/progress`: done and total checkpoints per chapter, from stored results only (no cluster call). */
+export async function progressSummary(ctx: AppContext, participantId: string): Promise<ChapterProgressDto[]> {
+  const results = await getResults(ctx.db, participantId);
+  return chapterProgress(results.filter((result) => result.state === 'done').map((result) => result.checkpointId));
 }

@@ -38,9 +38,19 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // An empty field is marked only after a submit (no native `required`, which paints empty fields
+  // red before anyone has typed); typing in it clears the mark.
+  const [missing, setMissing] = useState<'code' | 'name' | 'password' | null>(null);
+  const rowState = (field: 'code' | 'name' | 'password') => ({ isInvalid: missing === field, error: missing === field ? t(`required.${field}`) : undefined });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const needed = mode === 'attendee' ? ({ code, name } as const) : mode === 'self-paced' ? ({ name } as const) : ({ password } as const);
+    const empty = (Object.entries(needed) as ['code' | 'name' | 'password', string][]).find(([, value]) => value.trim() === '');
+    if (empty) {
+      setMissing(empty[0]);
+      return;
+    }
     setBusy(true);
     setError(null);
     const fields = mode === 'attendee' ? { code, name } : mode === 'self-paced' ? { name } : { password };
@@ -69,26 +79,59 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
       <EuiSpacer size="m" />
       <EuiTabs>
         {tabs.map((tab) => (
-          <EuiTab key={tab.id} isSelected={mode === tab.id} onClick={() => { setMode(tab.id); setError(null); }} data-testid={`join-tab-${tab.id}`}>
+          <EuiTab key={tab.id} isSelected={mode === tab.id} onClick={() => { setMode(tab.id); setError(null); setMissing(null); }} data-testid={`join-tab-${tab.id}`}>
             {tab.label}
           </EuiTab>
         ))}
       </EuiTabs>
       <EuiSpacer size="m" />
-      <EuiForm component="form" onSubmit={submit} data-testid={`join-form-${mode}`}>
+      <EuiForm component="form" onSubmit={submit} data-testid={`join-form-${mode}`} noValidate>
         {mode === 'attendee' && (
-          <EuiFormRow label={t('code')} helpText={t('codeHelp')}>
-            <EuiFieldText value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} data-testid="join-code" autoComplete="off" autoCapitalize="characters" required />
+          <EuiFormRow label={t('code')} helpText={t('codeHelp')} {...rowState('code')}>
+            <EuiFieldText
+              value={code}
+              onChange={(e) => {
+                setCode(e.target.value.toUpperCase());
+                if (missing === 'code') setMissing(null);
+              }}
+              data-testid="join-code"
+              autoComplete="off"
+              autoCapitalize="characters"
+              aria-required
+              isInvalid={missing === 'code'}
+            />
           </EuiFormRow>
         )}
         {mode !== 'instructor' && (
-          <EuiFormRow label={t('name')} helpText={t('nameHelp')}>
-            <EuiFieldText value={name} onChange={(e) => setName(e.target.value)} data-testid="join-name" autoComplete="nickname" maxLength={40} required />
+          <EuiFormRow label={t('name')} helpText={t('nameHelp')} {...rowState('name')}>
+            <EuiFieldText
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                if (missing === 'name') setMissing(null);
+              }}
+              data-testid="join-name"
+              autoComplete="nickname"
+              maxLength={40}
+              aria-required
+              isInvalid={missing === 'name'}
+            />
           </EuiFormRow>
         )}
         {mode === 'instructor' && (
-          <EuiFormRow label={t('password')}>
-            <EuiFieldPassword type="dual" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="join-password" autoComplete="current-password" required />
+          <EuiFormRow label={t('password')} {...rowState('password')}>
+            <EuiFieldPassword
+              type="dual"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                if (missing === 'password') setMissing(null);
+              }}
+              data-testid="join-password"
+              autoComplete="current-password"
+              aria-required
+              isInvalid={missing === 'password'}
+            />
           </EuiFormRow>
         )}
         {error && (

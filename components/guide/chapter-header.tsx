@@ -3,7 +3,9 @@
 import { EuiButtonEmpty, EuiFlexGroup, EuiFlexItem, EuiPageTemplate, EuiSpacer } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
+import type { Chapter } from '@/content/chapters';
 import { Link } from '@/i18n/navigation';
+import { ChapterProgress } from './chapter-progress';
 
 interface Neighbour {
   slug: string;
@@ -12,7 +14,7 @@ interface Neighbour {
 }
 
 export interface ChapterFrameProps {
-  number: number;
+  number: Chapter['number'];
   title: string;
   summary: string;
   duration: number;
@@ -28,12 +30,13 @@ export function ChapterFrame({ number, title, summary, duration, previous, next,
       <EuiPageTemplate.Header
         pageTitle={`${t('chapter.label', { number })}: ${title}`}
         description={`${summary} · ${t('chapter.duration', { minutes: duration })}`}
+        rightSideItems={[<ChapterProgress key="progress" chapter={number} />]}
         data-testid="chapter-header"
       />
       <EuiPageTemplate.Section>
         {children}
         <EuiSpacer size="xl" />
-        <EuiFlexGroup justifyContent="spaceBetween" responsive={false}>
+        <EuiFlexGroup justifyContent="spaceBetween" responsive={false} wrap>
           <EuiFlexItem grow={false}>
             {previous && (
               <Link href={`/chapters/${previous.slug}`} legacyBehavior passHref>

@@ -1,13 +1,11 @@
 'use client';
 
 import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiText } from '@elastic/eui';
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
-import useSWR from 'swr';
+import { useFormatter, useTranslations } from 'next-intl';
 import { useParticipant } from '@/components/providers/participant';
 import { chapterOfCheckpoint, type CheckpointId } from '@/content/chapters';
-import type { CheckpointDto } from '@/lib/checkpoints/verifier';
-import { localeFetcher, type ApiError } from '@/lib/client/api';
 import { usePresenter, type PresenterCounts } from './presenter-context';
+import { useChapterCheckpoints } from './use-checkpoints';
 
 export type CheckpointState = 'pending' | 'done' | 'error';
 
@@ -19,7 +17,7 @@ const badgeColor: Record<CheckpointState, string> = { pending: 'hollow', done: '
 const badgeIcon: Record<CheckpointState, string> = { pending: 'clock', done: 'checkCircleFill', error: 'error' };
 
 /** Chapters whose checks run on the server today; the others say where to check meanwhile. */
-const VERIFIED_CHAPTERS = new Set([1, 2, 3]);
+export const VERIFIED_CHAPTERS: ReadonlySet<number> = new Set([1, 2, 3]);
 
 /** A self-checking checkpoint; in presenter mode, the class's completion count instead. */
 export function Checkpoint({ id }: CheckpointProps) {
@@ -57,15 +55,10 @@ function ClassCount({ id, counts }: { id: CheckpointId; counts: PresenterCounts 
  */
 function OwnCheckpoint({ id }: CheckpointProps) {
   const t = useTranslations('checkpoint');
-  const locale = useLocale();
   const format = useFormatter();
   const participant = useParticipant();
   const chapter = chapterOfCheckpoint(id);
-  const { data, error } = useSWR<CheckpointDto[], ApiError>(
-    participant ? `/api/checkpoints?chapter=${chapter}` : null,
-    localeFetcher(locale),
-    { refreshInterval: (latest) => (latest?.every((item) => item.state === 'done') ? 0 : 5_000), keepPreviousData: true },
-  );
+  const { data, error } = useChapterCheckpoints(chapter, participant !== null);
   const item = data?.find((entry) => entry.id === id);
   const state: CheckpointState = item?.state ?? 'pending';
 

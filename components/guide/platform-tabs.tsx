@@ -14,7 +14,7 @@ export function PlatformTabs({ tabs }: PlatformTabsProps) {
   const baseId = useId();
   return (
     <div data-testid="platforms">
-      <EuiTabs size="s" aria-label={t('label')}>
+      <EuiTabs size="s" aria-label={t('label')} className="guide-platform-tabs">
         {tabs.map((tab, index) => (
           <EuiTab
             key={tab.label}

@@ -76,6 +76,12 @@ export function PracticeAction({ action, user }: PracticeActionProps) {
       <EuiText size="xs" color="subdued">
         <span>{t('run')}</span>
       </EuiText>
+      {done && action === 'metricbeat-start' && (
+        // The practice host is not a real Beat in one respect: on its first start it ships an hour of history.
+        <EuiText size="xs" data-testid="practice-note-metricbeat-start">
+          <p>{t('backfilled')}</p>
+        </EuiText>
+      )}
       {error && (
         <>
           <EuiSpacer size="xs" />

@@ -14,10 +14,12 @@ export interface StepLayoutProps {
 export function StepLayout({ n, title, aside, children }: StepLayoutProps) {
   const t = useTranslations('step');
   const id = `step-${n}`;
+  // A grid, not a flex row: the step's text keeps to the top of its column however tall the panel
+  // beside it is (a growing flex item centred the heading beside a tall connect form).
   return (
     <section id={id} data-step={n} data-testid="step" aria-labelledby={`${id}-title`} className="guide-step">
-      <EuiFlexGroup gutterSize="l" wrap responsive>
-        <EuiFlexItem grow={3} style={{ minWidth: 320 }}>
+      <div className={aside ? 'guide-step-grid' : undefined}>
+        <div className="guide-step-main">
           <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
             <EuiFlexItem grow={false}>
               <EuiStepNumber number={n} titleSize="s" aria-hidden />
@@ -35,15 +37,15 @@ export function StepLayout({ n, title, aside, children }: StepLayoutProps) {
             </EuiFlexItem>
           </EuiFlexGroup>
           <div className="guide-step-body">{children}</div>
-        </EuiFlexItem>
+        </div>
         {aside && (
-          <EuiFlexItem grow={2} style={{ minWidth: 280 }}>
+          <div className="guide-step-aside">
             <aside className="guide-step-beside" data-testid="step-beside">
               {aside}
             </aside>
-          </EuiFlexItem>
+          </div>
         )}
-      </EuiFlexGroup>
+      </div>
       <EuiHorizontalRule margin="l" />
     </section>
   );

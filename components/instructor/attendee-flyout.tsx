@@ -164,7 +164,7 @@ export function AttendeeFlyout({ workshopId, attendeeId, checkpoints, stuckMinut
               {checkpoints.map(({ id, chapter }) => {
                 const cell = attendee.checkpoints[id];
                 return (
-                  <li key={id} style={{ marginBlock: 4 }}>
+                  <li key={id} style={{ marginBlock: 4 }} data-testid={`drill-checkpoint-${id}`} data-state={cell.state}>
                     <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false}>
                       <EuiFlexItem grow={false}>
                         <EuiBadge color={stateColour[cell.state]}>{t(`board.cell.${cell.state}`)}</EuiBadge>
@@ -173,7 +173,7 @@ export function AttendeeFlyout({ workshopId, attendeeId, checkpoints, stuckMinut
                         <EuiText size="s">
                           <span>
                             {chapter}. {checkpointName(id)}
-                            {cell.at ? ` · ${time(cell.at)}` : ''}
+                            {cell.at && cell.state !== 'pending' ? ` · ${time(cell.at)}` : ''}
                             {cell.detail ? ` · ${cell.detail}` : ''}
                             {cell.code ? ` · ${cell.code}` : ''}
                           </span>

@@ -124,7 +124,13 @@ export function BoardGrid({ attendees, checkpoints, stuckMinutes, onSelect }: Bo
                 style={{ borderBottom: border, borderInlineStart: i === 0 || checkpoints[i - 1]!.chapter !== checkpoint.chapter ? border : undefined }}
                 data-testid={`board-column-${checkpoint.id}`}
               >
-                <span>{t(`checkpoint.names.${checkpoint.id}`)}</span>
+                {/* A short horizontal label (rotated Hangul is unreadable on a projector); the full name in its tooltip. */}
+                <EuiToolTip content={t(`checkpoint.names.${checkpoint.id}`)} position="top">
+                  <span tabIndex={0} className="class-board-checkpoint-label">
+                    <span aria-hidden>{t(`checkpoint.short.${checkpoint.id}`)}</span>
+                    <span className="euiScreenReaderOnly">{t(`checkpoint.names.${checkpoint.id}`)}</span>
+                  </span>
+                </EuiToolTip>
               </th>
             ))}
           </tr>

@@ -1,11 +1,11 @@
 'use client';
 
-import { EuiBadge, EuiButtonEmpty, EuiCallOut, EuiFlexGroup, EuiFlexItem, EuiSpacer, EuiTitle, useEuiTheme } from '@elastic/eui';
+import { EuiBadge, EuiButtonEmpty, EuiCallOut, EuiFlexGroup, EuiFlexItem, EuiSpacer, EuiText, EuiTitle, useEuiTheme } from '@elastic/eui';
 import { useLocale, useTranslations } from 'next-intl';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import useSWR from 'swr';
 import { PresenterContext } from '@/components/guide/presenter-context';
-import { Link } from '@/i18n/navigation';
+import { Link, useRouter } from '@/i18n/navigation';
 import type { CountsDto } from '@/lib/board/service';
 import { localeFetcher, type ApiError } from '@/lib/client/api';
 import './icons';
@@ -27,6 +27,43 @@ export interface PresenterFrameProps {
 /** How often the projected counts refresh: one small aggregate query per poll. */
 const COUNTS_REFRESH_MS = 3_000;
 
+/** A step counts as "at the top" within this many pixels (steps keep a scroll margin, zoomed on the projector). */
+const AT_TOP_PX = 40;
+
+/**
+ * The step to move to with → or ←: the next step below the top of the window, or the previous one
+ * above it; null at either end of the chapter (→ at the bottom of the page counts as the end).
+ */
+export function stepToMoveTo(direction: 'next' | 'previous'): HTMLElement | null {
+  const steps = Array.from(document.querySelectorAll<HTMLElement>('[data-step]'));
+  if (direction === 'next') {
+    const atBottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+    return atBottom ? null : (steps.find((step) => step.getBoundingClientRect().top > AT_TOP_PX) ?? null);
+  }
+  return steps.filter((step) => step.getBoundingClientRect().top < -AT_TOP_PX / 4).pop() ?? null;
+}
+
+/** Presenter keys (a clicker sends Page Up/Down, a keyboard ← →): step by step, then on to the next chapter. */
+function usePresenterKeys(base: string, previous?: Neighbour, next?: Neighbour) {
+  const router = useRouter();
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) return;
+      const target = event.target as HTMLElement | null;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      const direction = event.key === 'ArrowRight' || event.key === 'PageDown' ? 'next' : event.key === 'ArrowLeft' || event.key === 'PageUp' ? 'previous' : null;
+      if (!direction) return;
+      event.preventDefault();
+      const step = stepToMoveTo(direction);
+      if (step) step.scrollIntoView({ block: 'start' });
+      else if (direction === 'next' && next) router.push(`${base}/${next.slug}`);
+      else if (direction === 'previous' && previous) router.push(`${base}/${previous.slug}`);
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [base, previous, next, router]);
+}
+
 /**
  * Presenter mode: the chapter in large type for a projector, without the guide's side bar, the
  * join code always in view, and the class's count beside each checkpoint (read by <Checkpoint>
@@ -42,6 +79,7 @@ export function PresenterFrame({ workshop, chapter, previous, next, children }: 
   });
   const value = useMemo(() => ({ counts: data ? { attendees: data.attendees, done: data.done } : null }), [data]);
   const base = `/instructor/${workshop.id}/present`;
+  usePresenterKeys(base, previous, next);
 
   return (
     <div className="guide-presenter" data-testid="presenter" style={{ padding: euiTheme.size.xl }}>
@@ -87,6 +125,9 @@ export function PresenterFrame({ workshop, chapter, previous, next, children }: 
           </EuiFlexItem>
         )}
       </EuiFlexGroup>
+      <EuiText size="xs" color="subdued">
+        <p data-testid="presenter-keys">{t('keys')}</p>
+      </EuiText>
       {error && (
         <EuiCallOut color="danger" size="s" iconType="error" title={t('countsFailed')}>
           <p>{error.message}</p>

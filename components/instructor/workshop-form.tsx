@@ -53,14 +53,14 @@ export function WorkshopForm({ initial, submitLabel, onCancel, onSubmit, testId 
   }
 
   return (
-    <EuiForm component="form" onSubmit={submit} data-testid={testId}>
+    <EuiForm component="form" onSubmit={submit} data-testid={testId} noValidate>
       <EuiFormRow label={t('name')} isInvalid={nameInvalid} error={nameInvalid ? t('errors.nameRequired') : undefined}>
         <EuiFieldText
           value={values.name}
           onChange={(e) => set('name', e.target.value)}
           placeholder={t('namePlaceholder')}
           maxLength={120}
-          required
+          aria-required
           data-testid="workshop-name"
         />
       </EuiFormRow>

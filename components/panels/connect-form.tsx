@@ -18,6 +18,7 @@ import type { ClusterPanelDto } from '@/lib/connections/service';
 
 type Target = 'cloudId' | 'url';
 type AuthKind = 'password' | 'apiKey';
+type Field = 'cloudId' | 'url' | 'password' | 'apiKey';
 
 export interface ConnectFormProps {
   onConnected: (panel: ClusterPanelDto) => void;
@@ -37,9 +38,29 @@ export function ConnectForm({ onConnected }: ConnectFormProps) {
   const [apiKey, setApiKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // Fields marked after a submit (left empty, or refused by the server); typing in one clears its mark.
+  // No native `required`: the browser would paint empty fields red before anyone typed, and a field
+  // EUI marks invalid stays natively invalid, so the next Connect would show only the browser's bubble.
+  const [marked, setMarked] = useState<{ field: Field; reason: 'missing' | 'refused' } | null>(null);
+  const edit = (field: Field, set: (value: string) => void) => (value: string) => {
+    set(value);
+    if (marked?.field === field) setMarked(null);
+  };
+  const fieldState = (field: Field) => ({
+    isInvalid: marked?.field === field,
+    error: marked?.field === field && marked.reason === 'missing' ? t(`required.${field}`) : undefined,
+  });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const values: Record<Field, string> = { cloudId, url, password, apiKey };
+    const needed: Field[] = [target, authKind];
+    const missing = needed.find((field) => values[field].trim() === '');
+    if (missing) {
+      setMarked({ field: missing, reason: 'missing' });
+      return;
+    }
+    setMarked(null);
     setBusy(true);
     setError(null);
     try {
@@ -53,16 +74,18 @@ export function ConnectForm({ onConnected }: ConnectFormProps) {
       setApiKey('');
       onConnected(panel);
     } catch (caught) {
-      setError(caught as ApiError);
+      const apiError = caught as ApiError;
+      setError(apiError);
+      const refused: Field | null =
+        apiError.code === 'invalid_cloud_id' ? 'cloudId' : apiError.code === 'invalid_url' ? 'url' : apiError.code === 'unauthorized' ? authKind : null;
+      setMarked(refused ? { field: refused, reason: 'refused' } : null);
     } finally {
       setBusy(false);
     }
   }
 
-  const invalidField = error?.code === 'invalid_cloud_id' ? 'cloudId' : error?.code === 'invalid_url' ? 'url' : error?.code === 'unauthorized' ? 'secret' : null;
-
   return (
-    <EuiForm component="form" onSubmit={submit} data-testid="connect-form" fullWidth>
+    <EuiForm component="form" onSubmit={submit} data-testid="connect-form" fullWidth noValidate>
       <EuiText size="s">
         <p>{t('connectLead')}</p>
       </EuiText>
@@ -79,13 +102,13 @@ export function ConnectForm({ onConnected }: ConnectFormProps) {
       />
       <EuiSpacer size="s" />
       {target === 'cloudId' ? (
-        <EuiFormRow label={t('cloudId')} helpText={t('cloudIdHelp')} isInvalid={invalidField === 'cloudId'}>
-          <EuiFieldText value={cloudId} onChange={(e) => setCloudId(e.target.value)} data-testid="connect-cloud-id" autoComplete="off" required isInvalid={invalidField === 'cloudId'} />
+        <EuiFormRow label={t('cloudId')} helpText={t('cloudIdHelp')} {...fieldState('cloudId')}>
+          <EuiFieldText value={cloudId} onChange={(e) => edit('cloudId', setCloudId)(e.target.value)} data-testid="connect-cloud-id" autoComplete="off" aria-required isInvalid={fieldState('cloudId').isInvalid} />
         </EuiFormRow>
       ) : (
         <>
-          <EuiFormRow label={t('url')} helpText={t('urlHelp')} isInvalid={invalidField === 'url'}>
-            <EuiFieldText value={url} onChange={(e) => setUrl(e.target.value)} data-testid="connect-url" type="url" required isInvalid={invalidField === 'url'} />
+          <EuiFormRow label={t('url')} helpText={t('urlHelp')} {...fieldState('url')}>
+            <EuiFieldText value={url} onChange={(e) => edit('url', setUrl)(e.target.value)} data-testid="connect-url" type="url" aria-required isInvalid={fieldState('url').isInvalid} />
           </EuiFormRow>
           <EuiFormRow label={t('kibanaUrl')}>
             <EuiFieldText value={kibanaUrl} onChange={(e) => setKibanaUrl(e.target.value)} data-testid="connect-kibana-url" type="url" />
@@ -108,13 +131,13 @@ export function ConnectForm({ onConnected }: ConnectFormProps) {
           <EuiFormRow label={t('username')}>
             <EuiFieldText value={username} onChange={(e) => setUsername(e.target.value)} data-testid="connect-username" autoComplete="username" />
           </EuiFormRow>
-          <EuiFormRow label={t('password')} isInvalid={invalidField === 'secret'}>
-            <EuiFieldPassword type="dual" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="connect-password" autoComplete="current-password" required isInvalid={invalidField === 'secret'} />
+          <EuiFormRow label={t('password')} {...fieldState('password')}>
+            <EuiFieldPassword type="dual" value={password} onChange={(e) => edit('password', setPassword)(e.target.value)} data-testid="connect-password" autoComplete="current-password" aria-required isInvalid={fieldState('password').isInvalid} />
           </EuiFormRow>
         </>
       ) : (
-        <EuiFormRow label={t('apiKey')} helpText={t('apiKeyHelp')} isInvalid={invalidField === 'secret'}>
-          <EuiFieldPassword type="dual" value={apiKey} onChange={(e) => setApiKey(e.target.value)} data-testid="connect-api-key" autoComplete="off" required isInvalid={invalidField === 'secret'} />
+        <EuiFormRow label={t('apiKey')} helpText={t('apiKeyHelp')} {...fieldState('apiKey')}>
+          <EuiFieldPassword type="dual" value={apiKey} onChange={(e) => edit('apiKey', setApiKey)(e.target.value)} data-testid="connect-api-key" autoComplete="off" aria-required isInvalid={fieldState('apiKey').isInvalid} />
         </EuiFormRow>
       )}
       {error && (

@@ -102,6 +102,9 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
       showLegend={legend}
       legendPosition={LEGEND_BELOW}
       ariaLabel={label}
+      // The charts library's own summary is English only ("Chart type: area chart"); this one is translated.
+      ariaUseDefaultSummary={false}
+      ariaDescription={t('chartDescription', { chart: label })}
       noResults={<EuiText size="xs" color="subdued">{t('noPoints')}</EuiText>}
     />
   );

@@ -1,11 +1,13 @@
 'use client';
 
-import { EuiProvider } from '@elastic/eui';
+import { CurrentEuiBreakpointContext, EuiContext, EuiProvider, useCurrentEuiBreakpoint } from '@elastic/eui';
 import createCache, { type EmotionCache } from '@emotion/cache';
 import { useServerInsertedHTML } from 'next/navigation';
+import { useMessages } from 'next-intl';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import './icons';
 import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
+import { euiTokenMapping } from './eui-i18n';
+import './icons';
 
 interface InsertedStyle {
   name: string;
@@ -56,6 +58,23 @@ export interface EuiRootProps {
   children: ReactNode;
 }
 
+/**
+ * EUI reads the window's width in its first client render, but the server has no window: on a phone
+ * the server HTML is the wide layout and the first client render the narrow one, a hydration error
+ * (React #418). Below this provider the breakpoint is unknown, as on the server, until the page has
+ * hydrated; then EUI's own (resize-tracked) value takes over.
+ */
+function HydratedBreakpoint({ children }: { children: ReactNode }) {
+  const breakpoint = useCurrentEuiBreakpoint();
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => {
+    setHydrated(true);
+    // Browser tests wait for this before reading the console: any hydration error has been reported.
+    document.documentElement.dataset.hydrated = 'true';
+  }, []);
+  return <CurrentEuiBreakpointContext.Provider value={hydrated ? breakpoint : undefined}>{children}</CurrentEuiBreakpointContext.Provider>;
+}
+
 /** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
 export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
   const [{ cache, flush }] = useState(createFlushableCache);
@@ -95,6 +114,9 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
     });
   }, []);
   const contextValue = useMemo(() => ({ colorMode, toggleColorMode }), [colorMode, toggleColorMode]);
+  // EUI's own strings (button labels, screen-reader texts) in the page's language: messages `eui.*`.
+  const euiMessages = useMessages().eui;
+  const i18n = useMemo(() => ({ mapping: euiTokenMapping((euiMessages ?? {}) as Record<string, unknown>) }), [euiMessages]);
   // The server sets <html data-color-mode> from the cookie; a toggle updates it too, for styles of
   // things rendered outside the app shell (chart tooltips portalled to <body>).
   useEffect(() => {
@@ -104,7 +126,9 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
   return (
     <ColorModeContext.Provider value={contextValue}>
       <EuiProvider cache={cache} colorMode={colorMode}>
-        {children}
+        <EuiContext i18n={i18n}>
+          <HydratedBreakpoint>{children}</HydratedBreakpoint>
+        </EuiContext>
       </EuiProvider>
     </ColorModeContext.Provider>
   );

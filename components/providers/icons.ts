@@ -22,6 +22,7 @@ import { icon as fullScreenExit } from '@elastic/eui/es/components/icon/assets/f
 import { icon as globe } from '@elastic/eui/es/components/icon/assets/globe';
 import { icon as info } from '@elastic/eui/es/components/icon/assets/info';
 import { icon as link } from '@elastic/eui/es/components/icon/assets/link';
+import { icon as logOut } from '@elastic/eui/es/components/icon/assets/log_out';
 import { icon as logoElastic } from '@elastic/eui/es/components/icon/assets/logo_elastic';
 import { icon as logoGithub } from '@elastic/eui/es/components/icon/assets/logo_github';
 import { icon as logoGoogleG } from '@elastic/eui/es/components/icon/assets/logo_google_g';
@@ -30,6 +31,7 @@ import { icon as moon } from '@elastic/eui/es/components/icon/assets/moon';
 import { icon as pencil } from '@elastic/eui/es/components/icon/assets/pencil';
 import { icon as sun } from '@elastic/eui/es/components/icon/assets/sun';
 import { icon as user } from '@elastic/eui/es/components/icon/assets/user';
+import { icon as users } from '@elastic/eui/es/components/icon/assets/users';
 import { icon as warning } from '@elastic/eui/es/components/icon/assets/warning';
 import { icon as wrench } from '@elastic/eui/es/components/icon/assets/wrench';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
@@ -40,9 +42,11 @@ import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
  * makes them render in the server HTML. Names are EUI's icon names, including those EUI components
  * use internally (code block copy/full screen, side nav chevrons, callout defaults).
  */
-appendIconComponentCache({
+export const guideIcons = {
   eyeSlash,
   user,
+  users,
+  logOut,
   logoGithub,
   logoGoogleG,
   chevronSingleUp,
@@ -76,4 +80,6 @@ appendIconComponentCache({
   sun,
   warning,
   wrench,
-});
+};
+
+appendIconComponentCache(guideIcons);

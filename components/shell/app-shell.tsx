@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  EuiBadge,
   EuiButtonIcon,
   EuiHeader,
   EuiHeaderLogo,
@@ -14,7 +15,8 @@ import {
   type EuiSideNavItemType,
 } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useProgressSummary } from '@/components/guide/use-checkpoints';
 import { useColorMode } from '@/components/providers/eui-root';
 import { useParticipant } from '@/components/providers/participant';
 import { Link, usePathname } from '@/i18n/navigation';
@@ -40,6 +42,9 @@ export function AppShell({ chapters, children }: AppShellProps) {
   const participant = useParticipant();
   const { colorMode, toggleColorMode } = useColorMode();
   const [navOpenOnMobile, setNavOpenOnMobile] = useState(false);
+  // On a phone the chapter list closes once a chapter has been picked.
+  useEffect(() => setNavOpenOnMobile(false), [pathname]);
+  const progress = useProgressSummary(participant !== null && participant.role !== 'instructor');
 
   const items: EuiSideNavItemType<unknown>[] = [
     {
@@ -70,6 +75,7 @@ export function AppShell({ chapters, children }: AppShellProps) {
       : []),
     ...chapters.map((chapter) => {
       const href = `/chapters/${chapter.slug}`;
+      const counts = progress?.find((entry) => entry.chapter === chapter.number);
       return {
         id: chapter.slug,
         name: `${chapter.number}. ${chapter.title}`,
@@ -83,6 +89,19 @@ export function AppShell({ chapters, children }: AppShellProps) {
             aria-current={pathname === href ? 'page' : undefined}
           >
             {label}
+            {counts && (
+              <EuiBadge
+                color={counts.done === counts.total ? 'success' : 'hollow'}
+                style={{ marginInlineStart: 8 }}
+                data-testid={`nav-progress-${chapter.number}`}
+                data-done={counts.done}
+                data-total={counts.total}
+                title={t('progress.ofCheckpoints', { done: counts.done, total: counts.total })}
+              >
+                <span aria-hidden>{t('progress.short', { done: counts.done, total: counts.total })}</span>
+                <span className="euiScreenReaderOnly">{t('progress.ofCheckpoints', { done: counts.done, total: counts.total })}</span>
+              </EuiBadge>
+            )}
           </Link>
         ),
       };
@@ -107,14 +126,15 @@ export function AppShell({ chapters, children }: AppShellProps) {
       <EuiSkipLink destinationId="main-content" position="fixed">
         {t('app.skipToContent')}
       </EuiSkipLink>
-      <EuiHeader position="static">
+      {/* On a phone the header keeps every control in view: labels shrink to icons (globals.css). */}
+      <EuiHeader position="static" className="guide-header" data-testid="app-header">
         <EuiHeaderSection>
           <EuiHeaderSectionItem>
             <Link href="/" legacyBehavior passHref>
-              <EuiHeaderLogo iconTitle={t('nav.home')} />
+              <EuiHeaderLogo iconTitle={t('nav.home')} data-testid="header-brand" />
             </Link>
           </EuiHeaderSectionItem>
-          <EuiHeaderSectionItem>
+          <EuiHeaderSectionItem className="guide-header-title">
             <EuiTitle size="xxs">
               <span>{t('app.shortTitle')}</span>
             </EuiTitle>
@@ -140,18 +160,18 @@ export function AppShell({ chapters, children }: AppShellProps) {
           </EuiHeaderSectionItem>
         </EuiHeaderSection>
       </EuiHeader>
-      <EuiPageTemplate panelled restrictWidth={1400} grow>
+      {/* component="div": EuiPageTemplate's inner wrapper is a <main> by default, and the page has its own. */}
+      <EuiPageTemplate panelled restrictWidth={1400} grow component="div">
         <EuiPageTemplate.Sidebar sticky minWidth={240}>
-          <nav aria-label={t('nav.chapters')}>
-            <EuiSideNav
-              heading={t('nav.chapters')}
-              headingProps={{ screenReaderOnly: true }}
-              mobileTitle={t('nav.chapters')}
-              toggleOpenOnMobile={() => setNavOpenOnMobile((open) => !open)}
-              isOpenOnMobile={navOpenOnMobile}
-              items={[{ id: 'guide', name: t('app.title'), items }]}
-            />
-          </nav>
+          {/* No heading: on a phone the toggle then reads "Chapters" instead of EUI's generic label. */}
+          <EuiSideNav
+            aria-label={t('nav.chapters')}
+            mobileTitle={t('nav.chapters')}
+            toggleOpenOnMobile={() => setNavOpenOnMobile((open) => !open)}
+            isOpenOnMobile={navOpenOnMobile}
+            items={[{ id: 'guide', name: t('app.title'), items }]}
+            data-testid="side-nav"
+          />
         </EuiPageTemplate.Sidebar>
         <main id="main-content" tabIndex={-1}>
           {children}

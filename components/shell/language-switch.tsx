@@ -35,7 +35,10 @@ export function LanguageSwitch() {
         router.push(`${pathname}${currentStepAnchor()}`, { locale: other });
       }}
     >
-      {t('switchTo')}
+      <span className="guide-header-label">{t('switchTo')}</span>
+      <span className="guide-header-short" aria-hidden>
+        {t(other)}
+      </span>
     </EuiButtonEmpty>
   );
 }

@@ -17,24 +17,29 @@ export function SessionMenu() {
     );
   }
   return (
-    <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} data-testid="session-menu">
-      <EuiFlexItem grow={false}>
+    <EuiFlexGroup gutterSize="s" alignItems="center" responsive={false} data-testid="session-menu" className="guide-session-menu">
+      <EuiFlexItem grow={false} className="guide-session-name">
         <EuiText size="s">
           <span data-testid="session-name" title={t('signedInAs', { name: participant.name })}>
             {participant.name}
           </span>
         </EuiText>
       </EuiFlexItem>
-      <EuiFlexItem grow={false}>
+      <EuiFlexItem grow={false} className="guide-header-wide-only">
         <EuiBadge color="hollow">{t(`roles.${participant.role}`)}</EuiBadge>
       </EuiFlexItem>
       <EuiFlexItem grow={false}>
-        <EuiButtonEmpty size="s" data-testid="sign-out" onClick={async () => {
+        <EuiButtonEmpty
+          size="s"
+          iconType="logOut"
+          data-testid="sign-out"
+          onClick={async () => {
             // next-auth's client loads on demand: only signing out needs it on a chapter page.
             const { signOut } = await import('next-auth/react');
             await signOut({ callbackUrl: `/${locale}` });
-          }}>
-          {t('signOut')}
+          }}
+        >
+          <span className="guide-header-label">{t('signOut')}</span>
         </EuiButtonEmpty>
       </EuiFlexItem>
     </EuiFlexGroup>

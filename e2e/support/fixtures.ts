@@ -60,3 +60,20 @@ export async function settledPanel(page: Page, kind: string, state: string) {
   await panel.scrollIntoViewIfNeeded();
   return panel;
 }
+
+/** A phone (iPhone 12-15 class): the size the mobile checks use. */
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/**
+ * Resolves once React has hydrated the page (the app sets `<html data-hydrated>` in its first
+ * effect), so a hydration error, if any, is already in `consoleProblems`.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true', { timeout: 20_000 });
+}
+
+/** How much wider than the viewport the page lays out (0 when nothing sticks out). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}

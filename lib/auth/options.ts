@@ -3,8 +3,9 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
 import GoogleProvider from 'next-auth/providers/google';
+import { connectWorkshopPractice } from '../connections/practice';
 import { getDb } from '../db';
-import { syncContext } from '../server/context';
+import { appContext, syncContext } from '../server/context';
 import { signInAttendee, signInInstructor, signInOAuth, signInSelfPaced, type SessionParticipant } from './sign-in';
 
 function clientKey(headers: Record<string, unknown> | undefined): string {
@@ -56,6 +57,12 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
     providers,
     pages: { signIn: '/ko/join' },
+    events: {
+      // A workshop set to the practice cluster: its attendees start connected to it.
+      async signIn({ user, account }) {
+        if (account?.provider === 'attendee') await connectWorkshopPractice(await appContext(), user as unknown as SessionParticipant);
+      },
+    },
     callbacks: {
       async jwt({ token, user, account }) {
         if (user && account) {

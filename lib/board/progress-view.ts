@@ -185,7 +185,8 @@ export function progressCsv(progress: ProgressDto): string {
   for (const attendee of progress.attendees) {
     for (const { id, chapter } of progress.checkpoints) {
       const cell = attendee.checkpoints[id];
-      rows.push([attendee.name, attendee.id, chapter, id, cell.state, cell.at, cell.detail, cell.code]);
+      // A pending checkpoint has no time worth exporting ("pending since" is only when it was last checked).
+      rows.push([attendee.name, attendee.id, chapter, id, cell.state, cell.state === 'pending' ? null : cell.at, cell.detail, cell.code]);
     }
   }
   return toCsv(rows);

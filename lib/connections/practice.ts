@@ -1,12 +1,13 @@
 import 'server-only';
+import type { SessionParticipant } from '../auth/sign-in';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
-import { getConnection, type ClusterConnection } from '../db';
-import { AppError } from '../errors';
+import { getConnection, getConnectionSummary, getWorkshop, type ClusterConnection } from '../db';
+import { AppError, toAppError } from '../errors';
 import { generateSampleWebLogs, SAMPLE_WEB_LOGS_INDEX, sampleWebLogsMappings } from '../sample-data/web-logs';
 import type { AppContext } from '../server/context';
 import { runPracticeHostAction, type HostActionBody, type PracticeHostAction } from './practice-control';
-import { connectionKey, participantAuth, participantCluster } from './service';
+import { connectionKey, connectPracticeCluster, participantAuth, participantCluster } from './service';
 
 async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
   const connection = await getConnection(ctx.db, participantId);
@@ -51,4 +52,25 @@ export async function loadPracticeSampleData(ctx: AppContext, participantId: str
   }
   invalidateCoalesced(connectionKey(connection.id));
   return { index: SAMPLE_WEB_LOGS_INDEX, documents: loaded };
+}
+
+/**
+ * An attendee of a workshop set to the practice cluster starts connected: a practice deployment of
+ * their own is created and connected as they join, so chapter 1 does not send them through Elastic
+ * Cloud's sign-up first. Never fails the join: if this fails, chapter 1 offers the same thing with
+ * one button (and says why it failed). Returns whether it connected.
+ */
+export async function connectWorkshopPractice(ctx: AppContext, participant: Pick<SessionParticipant, 'id' | 'role' | 'workshopId'>): Promise<boolean> {
+  if (participant.role !== 'attendee' || !participant.workshopId || !ctx.practiceUrl) return false;
+  try {
+    const workshop = await getWorkshop(ctx.db, participant.workshopId);
+    if (workshop?.clusterMode !== 'practice') return false;
+    if (await getConnectionSummary(ctx.db, participant.id)) return false;
+    await connectPracticeCluster(ctx, participant.id, '8');
+    return true;
+  } catch (error) {
+    const appError = toAppError(error);
+    console.warn(`[practice] connecting attendee ${participant.id} to the practice cluster on join failed: ${appError.code}`, appError.toLog());
+    return false;
+  }
 }

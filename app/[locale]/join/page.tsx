@@ -26,7 +26,7 @@ export default function JoinPage({ params, searchParams }: { params: { locale: s
       // Instructors land on their workshops, unless they were sent here from a page to return to.
       instructorCallbackUrl={asked ?? `/${params.locale}/instructor`}
       initialCode={searchParams.code ?? ''}
-      initialMode={searchParams.as === 'instructor' && providers.instructor ? 'instructor' : 'attendee'}
+      initialMode={searchParams.as === 'instructor' && providers.instructor ? 'instructor' : searchParams.as === 'self-paced' ? 'self-paced' : 'attendee'}
     />
   );
 }
