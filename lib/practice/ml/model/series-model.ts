@@ -87,6 +87,8 @@ export class SeriesModel {
   private nextDailyTest: number;
   private nextWeeklyTest: number;
   private sinceStructure = 0;
+  /** How much wider the variance starts after the last change of structure (see varianceAt). */
+  private structurePrior = 10;
   private levelShifts = 0;
   private minSeen = Infinity;
 
@@ -162,8 +164,7 @@ export class SeriesModel {
     else v = Math.max(v, 1e-12, (1e-3 * Math.abs(expected)) ** 2);
     // Parameter uncertainty: wide while little has been seen since the last change of structure.
     const settle = Math.max(48, this.perDay || 96);
-    const prior = this.daily || this.weekly ? 3 : 10;
-    return v * (1 + prior * Math.exp(-this.sinceStructure / settle));
+    return v * (1 + this.structurePrior * Math.exp(-this.sinceStructure / settle));
   }
 
   predict(index: number): Prediction {
@@ -314,6 +315,7 @@ export class SeriesModel {
     this.trend = 0;
     this.levelShifts += 1;
     this.sinceStructure = 0;
+    this.structurePrior = 3;
     this.changeZ.length = 0;
     this.changeR.length = 0;
     this.recentZ.length = 0;
@@ -441,6 +443,8 @@ export class SeriesModel {
     if (!changed) return;
     if (daily && !this.daily) this.dailySince = this.lastIndex;
     if (weekly && !this.weekly) this.weeklySince = this.lastIndex;
+    // A first period changes the model completely; adding the weekly one to a daily one refines it.
+    this.structurePrior = this.daily || this.weekly ? 1 : 3;
     this.daily = daily;
     this.weekly = weekly;
     this.refit(indices, ys, ws);
