@@ -751,7 +751,9 @@ export class PracticeMl {
         slices += 1;
         const limit = d.end ?? now - this.queryDelayOf(d);
         if (d.cursor >= limit) break;
-        const sliceEnd = Math.min(limit, d.cursor + this.sliceMs(d, j));
+        // Slices end on histogram boundaries, so no histogram bucket is split over two searches.
+        const step = this.sliceMs(d, j);
+        const sliceEnd = Math.min(limit, Math.floor((d.cursor + step) / step) * step);
         this.runSlice(d, j, d.cursor, sliceEnd);
         d.cursor = sliceEnd;
         this.finaliseUpTo(jobId, j, d.end !== undefined && sliceEnd >= d.end ? d.end : Math.floor(sliceEnd / j.spanMs) * j.spanMs);
