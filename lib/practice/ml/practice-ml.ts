@@ -118,6 +118,8 @@ interface DatafeedRuntime {
   bucketCount: number;
   startedAt?: number;
   sawData: boolean;
+  /** Current search window length, adapted so one slice takes a fraction of the tick budget. */
+  sliceMs?: number;
 }
 
 function clone<T>(v: T): T {
@@ -752,9 +754,14 @@ export class PracticeMl {
         const limit = d.end ?? now - this.queryDelayOf(d);
         if (d.cursor >= limit) break;
         // Slices end on histogram boundaries, so no histogram bucket is split over two searches.
-        const step = this.sliceMs(d, j);
-        const sliceEnd = Math.min(limit, Math.floor((d.cursor + step) / step) * step);
+        const { interval, max } = this.sliceBounds(d, j);
+        const step = d.sliceMs ?? 16 * interval;
+        const sliceEnd = Math.min(limit, Math.floor((d.cursor + step) / interval) * interval || d.cursor + interval);
+        const t0 = Date.now();
         this.runSlice(d, j, d.cursor, sliceEnd);
+        const took = Date.now() - t0;
+        if (took * 4 < budget) d.sliceMs = Math.min(max, step * 2);
+        else if (took > budget) d.sliceMs = Math.max(interval, Math.floor(step / 2 / interval) * interval);
         d.cursor = sliceEnd;
         this.finaliseUpTo(jobId, j, d.end !== undefined && sliceEnd >= d.end ? d.end : Math.floor(sliceEnd / j.spanMs) * j.spanMs);
       }
@@ -768,10 +775,11 @@ export class PracticeMl {
     if (touched.size > 0 && this.engine.indexExists(RESULTS_INDEX)) this.engine.refresh(RESULTS_INDEX);
   }
 
-  private sliceMs(d: DatafeedRuntime, j: JobRuntime): number {
-    // ES chunks aggregated look-backs by about 1 000 histogram buckets; smaller slices keep each tick short.
+  private sliceBounds(d: DatafeedRuntime, j: JobRuntime): { interval: number; max: number } {
+    // ES chunks aggregated look-backs by about 1 000 histogram buckets; here the window grows and
+    // shrinks with the measured cost so that one tick stays within its budget.
     const interval = d.config.aggregations ? inspectAggregations(d.config.aggregations as Json, this.timeFieldOf(d)).intervalMs : j.spanMs;
-    return Math.max(j.spanMs, Math.min(interval * 200, 2 * DAY_MS));
+    return { interval, max: Math.max(interval, Math.min(interval * 1000, 7 * DAY_MS)) };
   }
 
   private lookbackDone(id: string, d: DatafeedRuntime, jobId: string, j: JobRuntime): void {
