@@ -92,6 +92,9 @@ export class SeriesModel {
   private levelShifts = 0;
   private minSeen = Infinity;
 
+  /** Exponentially weighted mean and variance of the values themselves (about a day's memory). */
+  private valueMean = 0;
+  private valueVariance = 0;
   /** Residual variance before the first fit, then var(e) = c0 + c1·e + c2·e². */
   private preVariance = 0;
   private fitted = false;
@@ -160,6 +163,9 @@ export class SeriesModel {
 
   private varianceAt(expected: number): number {
     let v = this.rawVariance(expected);
+    // Before any period is known the level-only model cannot follow a day's swings: its noise is at
+    // least the spread of the values themselves, so the first days' bounds are wide and calm.
+    if (!this.daily && !this.weekly) v = Math.max(v, this.valueVariance);
     if (this.countLike) v = Math.max(v, 1, 0.5 * Math.max(expected, 0));
     else v = Math.max(v, 1e-12, (1e-3 * Math.abs(expected)) ** 2);
     // Parameter uncertainty: wide while little has been seen since the last change of structure.
@@ -196,7 +202,9 @@ export class SeriesModel {
     const r = value - pred.expected;
     const rc = this.countLike ? Math.sign(r) * Math.max(Math.abs(r) - 0.5, 0) : r;
     const z = rc / sd;
-    const minObserved = Math.max(12, Math.round((2 * HOUR_MS) / this.span));
+    // Nothing scores during the first day: a model that has seen one night cannot judge a morning
+    // (ES-ML-REFERENCE.md §10.2; ml-cpp's wide early priors have the same effect).
+    const minObserved = Math.max(12, Math.round(DAY_MS / this.span));
     const learning = this.n < minObserved;
     const logPSingle = learning ? 0 : this.tailLogP(z);
 
@@ -237,6 +245,10 @@ export class SeriesModel {
     this.n += 1;
     this.sinceStructure += 1;
     this.minSeen = Math.min(this.minSeen, value);
+    const rate = Math.max(1 / this.n, this.span / DAY_MS);
+    const delta = value - this.valueMean;
+    this.valueMean += rate * delta;
+    this.valueVariance = (1 - rate) * (this.valueVariance + rate * delta * delta);
 
     const slot = index % this.historyLength;
     this.histY[slot] = value;
