@@ -299,4 +299,28 @@ describe('a plain (non-aggregated) datafeed for mean(dep_delay), flavour 7 with 
     expect(ml.closeJob({ job_id: 'live' }, {})).toEqual({ closed: true });
     expect((ml.getDatafeedStats({ datafeed_id: 'datafeed-live' }, {}) as J).datafeeds[0].state).toBe('stopped');
   });
+
+  it('runs in real time without an end: up to now minus the query delay, the job staying open', () => {
+    const { ml: live, engine: e2, clock } = setup('7');
+    seedFlights(e2, { from: '2017-11-20', to: '2017-11-21' }, 20);
+    live.putJob({ job_id: 'rt' }, {}, { analysis_config: { bucket_span: '15m', detectors: [{ function: 'count' }] }, data_description: { time_field: '@timestamp' } });
+    live.putDatafeed({ datafeed_id: 'datafeed-rt' }, {}, { job_id: 'rt', indices: ['flights'], query_delay: '90s' });
+    live.openJob({ job_id: 'rt' }, {});
+    clock.set(Date.UTC(2017, 10, 20, 12));
+    live.startDatafeed({ datafeed_id: 'datafeed-rt' }, { start: '2017-11-20T00:00:00Z' });
+    runToEnd(live);
+    const first = (live.getJobStats({ job_id: 'rt' }, {}) as J).jobs[0];
+    expect(first.state).toBe('opened');
+    expect(first.data_counts.latest_bucket_timestamp).toBe(Date.UTC(2017, 10, 20, 11, 30));
+    const df = (live.getDatafeedStats({ datafeed_id: 'datafeed-rt' }, {}) as J).datafeeds[0];
+    expect(df).toMatchObject({ state: 'started', running_state: { real_time_configured: true, real_time_running: true } });
+    clock.set(Date.UTC(2017, 10, 20, 18));
+    runToEnd(live);
+    expect((live.getJobStats({ job_id: 'rt' }, {}) as J).jobs[0].data_counts.latest_bucket_timestamp).toBe(Date.UTC(2017, 10, 20, 17, 30));
+    expect(live.getBuckets({ job_id: 'rt', timestamp: String(Date.UTC(2017, 10, 20, 17, 30)) }, {})).toMatchObject({ count: 1 });
+    expect(live.stopDatafeed({ datafeed_id: 'datafeed-rt' }, {})).toEqual({ stopped: true });
+    expect((live.getJobStats({ job_id: 'rt' }, {}) as J).jobs[0].state).toBe('opened');
+    expect((live.updateJob({ job_id: 'rt' }, {}, { description: 'live count' }) as J).description).toBe('live count');
+    expect((live.updateDatafeed({ datafeed_id: 'datafeed-rt' }, {}, { query_delay: '2m' }) as J).query_delay).toBe('2m');
+  });
 });
