@@ -85,6 +85,17 @@ describe('find_structure: CSV (fixture es-docs-find-structure.nyc-taxi-csv)', ()
   });
 });
 
+describe('find_structure on the calibration sample (fixture flights/DERIVED-flights-sample.csv)', () => {
+  it('reads the handout-like sample as the generated file is read', () => {
+    const sample = readFileSync(path.resolve(FIXTURES, '../flights/DERIVED-flights-sample.csv'));
+    const r = find(sample);
+    expect(r).toMatchObject({ format: 'delimited', has_header_row: true, column_names: ['timestamp', 'carrier', 'origin', 'dest', 'dep_delay'], timestamp_field: 'timestamp', need_client_timezone: true, num_messages_analyzed: 19 });
+    const generated = find([...flightsCsvChunks({ from: '2017-11-23', to: '2017-11-23' })].join('').split('\n').slice(0, 20).join('\n'));
+    expect(generated.mappings).toEqual(r.mappings);
+    expect(generated.ingest_pipeline).toEqual(r.ingest_pipeline);
+  });
+});
+
 describe('find_structure on the generated flights.csv (FLIGHTS-CALIBRATION.md §5.4)', () => {
   const chunks = flightsCsvChunks({ from: '2017-10-01', to: '2017-10-01' });
   const text = [...chunks].join('');
