@@ -8,18 +8,17 @@
 // 4. Prints what 30 deployments that used the "sample file" button would hold with per-tenant
 //    copies, and what a shared read-only copy would hold.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, flightsSummary } from '../lib/datasets/flights';
 import { ManualClock } from '../lib/practice/clock';
 import { createEngine } from '../lib/practice/engine';
 import type { Engine } from '../lib/practice/engine/api';
 import { PracticeMl } from '../lib/practice/ml';
+import { sharedFile } from '../lib/testing/shared-files';
 
 const JOB_LIMIT_MS = 10_000;
 const TENANTS = 30;
 const MIB = 1024 ** 2;
-const fixtures = path.resolve(__dirname, '../../shared/fixtures/ml');
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', 'ml', name), 'utf8')) as Record<string, unknown>;
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();

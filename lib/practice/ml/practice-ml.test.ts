@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, type FlightsRange } from '../../datasets/flights';
 import { ManualClock } from '../clock';
 import { type Engine, EsError, type Flavor } from '../engine/api';
@@ -8,8 +8,7 @@ import { esErrorBody } from '../engine/errors';
 import { createEngine } from '../engine/index';
 import { type LicenceType, PracticeMl } from './index';
 
-const SHARED = path.resolve(__dirname, '../../../../shared/fixtures');
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(SHARED, name), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', ...name.split('/')), 'utf8')) as Record<string, unknown>;
 const WIZARD_JOB: Record<Flavor, string> = { '8': 'ml/DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', '7': 'ml/DERIVED-flights-job.kibana-7.6-single-metric-wizard.put-body.json' };
 const WIZARD_DATAFEED = 'ml/DERIVED-flights-datafeed.kibana-later-7x-and-8x.put-body.json';
 // The tests read deep into ES answers; typing every level would only repeat the assertions.

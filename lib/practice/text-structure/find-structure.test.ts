@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { sharedFile } from '@/lib/testing/shared-files';
 import { flightsCsvChunks } from '../../datasets/flights';
 import { EsError, type Flavor } from '../engine/api';
 import { findStructure, type FindStructureParams } from './index';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/text-structure');
+const FIXTURES = sharedFile('fixtures', 'text-structure');
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 const FLAVOURS: Flavor[] = ['7', '8'];
 
@@ -87,7 +88,7 @@ describe('find_structure: CSV (fixture es-docs-find-structure.nyc-taxi-csv)', ()
 
 describe('find_structure on the calibration sample (fixture flights/DERIVED-flights-sample.csv)', () => {
   it('reads the handout-like sample as the generated file is read', () => {
-    const sample = readFileSync(path.resolve(FIXTURES, '../flights/DERIVED-flights-sample.csv'));
+    const sample = readFileSync(sharedFile('fixtures', 'flights', 'DERIVED-flights-sample.csv'));
     const r = find(sample);
     expect(r).toMatchObject({ format: 'delimited', has_header_row: true, column_names: ['timestamp', 'carrier', 'origin', 'dest', 'dep_delay'], timestamp_field: 'timestamp', need_client_timezone: true, num_messages_analyzed: 19 });
     const generated = find([...flightsCsvChunks({ from: '2017-11-23', to: '2017-11-23' })].join('').split('\n').slice(0, 20).join('\n'));
@@ -137,6 +138,18 @@ describe('find_structure on the generated flights.csv (FLIGHTS-CALIBRATION.md §
     const r = find(tsv);
     expect(r).toMatchObject({ delimiter: '\t', has_header_row: false, column_names: ['column1', 'column2', 'column3', 'column4', 'column5'], timestamp_field: 'column1' });
     expect((r.ingest_pipeline as { processors: Record<string, Record<string, unknown>>[] }).processors[0]?.csv).toMatchObject({ separator: '\t' });
+  });
+});
+
+describe('find_structure: quoting', () => {
+  it('reads quoted values with delimiters, doubled quotes and line breaks inside them', () => {
+    const csv = 'when,who,note,n\n2021-03-01T10:00:00Z,"Kim, A","said ""hi""",1\n2021-03-01T10:05:00Z,"Lee, B","two\nlines",2\n2021-03-01T10:10:00Z,Park,plain,3\n';
+    const r = find(csv, { explain: 'true' });
+    expect(r).toMatchObject({ format: 'delimited', quote: '"', column_names: ['when', 'who', 'note', 'n'], num_messages_analyzed: 3, timestamp_field: 'when', need_client_timezone: false, java_timestamp_formats: ['ISO8601'] });
+    const stats = r.field_stats as Record<string, { top_hits: { value: unknown }[] }>;
+    expect(stats.who?.top_hits.map((h) => h.value)).toEqual(['Kim, A', 'Lee, B', 'Park']);
+    expect(stats.note?.top_hits.map((h) => h.value)).toContain('said "hi"');
+    expect((r.mappings as { properties: Record<string, unknown> }).properties.when).toEqual({ type: 'date', format: 'iso8601' });
   });
 });
 
