@@ -147,6 +147,18 @@ describe.each(['7', '8'] as Flavor[])('anomaly detection jobs as Kibana creates 
     expect((ml.getJobStats({ job_id: 'flights' }, {}) as J).jobs[0].state).toBe('closed');
   });
 
+  it('answers _ml/info and the model memory estimate', () => {
+    const { ml, setMlNodes } = setup(flavor, { licence: 'basic' });
+    const info = ml.info() as J;
+    expect(info.defaults.anomaly_detectors).toMatchObject({ categorization_examples_limit: 4, model_memory_limit: '1gb', model_snapshot_retention_days: 10, daily_model_snapshot_retention_after_days: 1 });
+    expect(info.defaults.datafeeds).toEqual({ scroll_size: 1000 });
+    expect(info.upgrade_mode).toBe(false);
+    expect(info.native_code.version).toBe(flavor === '8' ? '8.15.0' : '7.17.0');
+    setMlNodes(false);
+    expect((ml.info() as J).limits).toEqual({ total_ml_memory: '0b' });
+    expect(ml.estimateModelMemory({}, { analysis_config: { bucket_span: '15m', detectors: [{ function: 'count' }] } })).toEqual({ model_memory_estimate: '11mb' });
+  });
+
   it('answers ES 429 when the cluster has no ML node', () => {
     const { ml } = setup(flavor, { mlNodes: false });
     const { job_id: _id, ...job } = fixture(WIZARD_JOB[flavor]);
