@@ -20,6 +20,19 @@ export interface MlDialect {
 }
 
 const DIALECTS: Record<Flavor, MlDialect> = {
+  // 9.x kept the 8.x anomaly-detection API and stored shapes.
+  '9': {
+    version: '9.1.3',
+    buildHash: '0c781091a2f57de895a73a1391ff8426c0153c8d',
+    modelPruneWindow: true,
+    datafeedInJob: true,
+    datafeedAuthorization: true,
+    startReturnsNode: true,
+    peakModelBytes: true,
+    defaultModelMemoryLimit: '1024mb',
+    notificationsIndex: '.ml-notifications-000002',
+    categorizationTokenizer: 'ml_standard',
+  },
   '8': {
     version: '8.15.0',
     buildHash: '1a77947f34deddb41af25e6f0ddb8e830159c179',

@@ -9,7 +9,7 @@ import { createEngine } from '../engine/index';
 import { type LicenceType, PracticeMl } from './index';
 
 const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', ...name.split('/')), 'utf8')) as Record<string, unknown>;
-const WIZARD_JOB: Record<Flavor, string> = { '8': 'ml/DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', '7': 'ml/DERIVED-flights-job.kibana-7.6-single-metric-wizard.put-body.json' };
+const WIZARD_JOB: Record<Flavor, string> = { '9': 'ml/DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', '8': 'ml/DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', '7': 'ml/DERIVED-flights-job.kibana-7.6-single-metric-wizard.put-body.json' };
 const WIZARD_DATAFEED = 'ml/DERIVED-flights-datafeed.kibana-later-7x-and-8x.put-body.json';
 // The tests read deep into ES answers; typing every level would only repeat the assertions.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -31,6 +31,7 @@ export interface TextStructureDialect {
 export const TEXT_STRUCTURE_DIALECTS: Record<Flavor, TextStructureDialect> = {
   '7': { findFileStructure: true, echoEcsCompatibility: true, ignoreMissingInPipeline: false, multilineOnlyWhenNeeded: false },
   '8': { findFileStructure: false, echoEcsCompatibility: true, ignoreMissingInPipeline: false, multilineOnlyWhenNeeded: false },
+  '9': { findFileStructure: false, echoEcsCompatibility: true, ignoreMissingInPipeline: false, multilineOnlyWhenNeeded: false },
 };
 
 /** Query parameters of the request, as strings (URL) or already typed. */
