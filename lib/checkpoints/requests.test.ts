@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { getField, type SearchHit } from '../queries/common';
-import { localJson } from '../queries/testing/fixtures';
-import { simulateSearch, type StoredDoc } from '../queries/testing/simulate-search';
+import { DOCS_7X, DOCS_8X } from '../queries/testing/auth-samples';
+import { type LabDoc, searchLab } from '../queries/testing/lab-engine';
 import { buildRecentAuthRequest, buildSshAttemptRequest, parseRecentHost, parseSshAttempt, SSH_ATTEMPT_GRACE_MS } from './requests';
 
 type Doc = Record<string, unknown>;
-
-// Real Filebeat samples (lib/queries/__fixtures__/README.md): 7.x ECS from a log file, 8.x from journald.
-const DOCS_7X = localJson<Doc[]>('filebeat-system-auth-secure-rhel7-expected-excerpt.json');
-const DOCS_8X = localJson<Doc[]>('filebeat-system-auth-debian-12-expected.json');
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SEC = 1000;
 
 /** A sample re-timed onto the lab host; Beats' expected files omit @timestamp and host.name. */
-function stored(source: Doc, id: string, ms: number, index: string): StoredDoc {
+function stored(source: Doc, id: string, ms: number, index: string): LabDoc {
   return { index, id, source: { ...source, '@timestamp': new Date(ms).toISOString(), 'host.name': 'lab-host' } };
 }
 
@@ -22,20 +18,20 @@ const hit = (id: string, source: Doc): SearchHit => ({ _id: id, _source: { '@tim
 
 describe('ssh-attempt-seen search', () => {
   it('finds the newest failed or invalid-user attempt since the chapter visit, in 7.x and 8.x documents', () => {
-    const docs: StoredDoc[] = [
+    const docs: LabDoc[] = [
       ...DOCS_7X.map((d, i) => stored(d, `7-${i}`, NOW - 60 * 60 * SEC + i * SEC, 'filebeat-7.17.0-2026.11.24')),
-      ...DOCS_8X.map((d, i) => stored(d, `8-${i}`, NOW - 10 * SEC + i * SEC, '.ds-filebeat-8.15.0-2026.11.24-000001')),
+      ...DOCS_8X.map((d, i) => stored(d, `8-${i}`, NOW - 10 * SEC + i * SEC, 'filebeat-8.15.0')),
     ];
     const reached = NOW - 30 * SEC;
-    const found = parseSshAttempt(simulateSearch(docs, buildSshAttemptRequest(reached), NOW));
+    const found = parseSshAttempt(searchLab(docs, buildSshAttemptRequest(reached), NOW));
     // The newest failed line of the 8.x sample names root and its source address.
     const newestFailed = [...DOCS_8X].reverse().find((d) => getField(d, 'system.auth.ssh.event') === 'Failed')!;
     expect(found).toEqual({ outcome: 'failed', user: 'root', sourceIp: getField(newestFailed, 'source.ip') });
 
     // Only the 7.x attempts an hour earlier: before the visit (and its grace), so nothing.
     const early = docs.filter((d) => d.id.startsWith('7-'));
-    expect(parseSshAttempt(simulateSearch(early, buildSshAttemptRequest(reached), NOW))).toBeNull();
-    expect(parseSshAttempt(simulateSearch(early, buildSshAttemptRequest(NOW - 60 * 60 * SEC), NOW))).toMatchObject({ user: 'root' });
+    expect(parseSshAttempt(searchLab(early, buildSshAttemptRequest(reached), NOW))).toBeNull();
+    expect(parseSshAttempt(searchLab(early, buildSshAttemptRequest(NOW - 60 * 60 * SEC), NOW))).toMatchObject({ user: 'root' });
   });
 
   it('allows for whole-second syslog times and host clock skew around the visit', () => {
@@ -68,8 +64,8 @@ describe('ssh-attempt-seen search', () => {
 
 describe('filebeat-auth-data search', () => {
   it('sees system.auth events of the last 5 minutes and names the host', () => {
-    const docs = [stored(DOCS_8X[0]!, 'recent', NOW - 60 * SEC, '.ds-filebeat-8.15.0-2026.11.24-000001'), stored(DOCS_7X[0]!, 'old', NOW - 10 * 60 * SEC, 'filebeat-7.17.0-2026.11.24')];
-    expect(parseRecentHost(simulateSearch(docs, buildRecentAuthRequest(), NOW))).toMatchObject({ host: 'lab-host' });
-    expect(parseRecentHost(simulateSearch(docs.slice(1), buildRecentAuthRequest(), NOW))).toBeNull();
+    const docs = [stored(DOCS_8X[0]!, 'recent', NOW - 60 * SEC, 'filebeat-8.15.0'), stored(DOCS_7X[0]!, 'old', NOW - 10 * 60 * SEC, 'filebeat-7.17.0-2026.11.24')];
+    expect(parseRecentHost(searchLab(docs, buildRecentAuthRequest(), NOW))).toMatchObject({ host: 'lab-host' });
+    expect(parseRecentHost(searchLab(docs.slice(1), buildRecentAuthRequest(), NOW))).toBeNull();
   });
 });
