@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { chapters } from '@/content/chapters';
 import { requireCaller } from '@/lib/auth/session';
 import { recordChapterVisit } from '@/lib/progress';
 import { handle, json, readBody } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({ chapter: z.number().int().min(1).max(5) }).strict();
+const bodySchema = z.object({ chapter: z.number().int().min(1).max(chapters.length) }).strict();
 
 /** The chapter the participant is reading: the class board's "where is everyone" and ch3's SSH window. */
 export const POST = handle(async (request) => {
