@@ -21,7 +21,7 @@ import {
 import { icon as key } from '@elastic/eui/es/components/icon/assets/key';
 import { icon as trash } from '@elastic/eui/es/components/icon/assets/trash';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import useSWR from 'swr';
 import type { BeatSetupPart } from '@/components/guide/beat-setup';
@@ -32,6 +32,7 @@ import { beatTitle, INSTALL_PLATFORMS, type BeatName, type CpuArch } from '@/lib
 import { PASSWORD_PLACEHOLDER, type BeatAuthChoice } from '@/lib/beats/config';
 import type { BeatApiKeyView, BeatSetupDto, CreatedBeatApiKeyDto } from '@/lib/beats/service';
 import { apiSend, localeFetcher, type ApiError } from '@/lib/client/api';
+import { useTimeFormat } from '@/lib/client/time';
 import { usePlatformChoice } from './platform-choice';
 
 // This module loads after the page; its own icons are registered before it first renders.
@@ -138,7 +139,7 @@ function Privileges({ setup }: { setup: BeatSetupDto }) {
  */
 function KeyList({ keys, onRevoke, busyId }: { keys: BeatApiKeyView[]; onRevoke: (id: string) => void; busyId: string | null }) {
   const t = useTranslations('beats');
-  const format = useFormatter();
+  const time = useTimeFormat();
   if (keys.length === 0) return null;
   return (
     <div data-testid="beat-api-keys">
@@ -153,7 +154,7 @@ function KeyList({ keys, onRevoke, busyId }: { keys: BeatApiKeyView[]; onRevoke:
                 <EuiText size="xs">
                   <span className="eui-textBreakAll">{item.name}</span>
                   <br />
-                  <span>{t('keyCreatedAt', { time: format.dateTime(new Date(item.createdAt), { dateStyle: 'short', timeStyle: 'short' }) })}</span>
+                  <span>{t('keyCreatedAt', { time: time.format(item.createdAt, 'shortDateTime') })}</span>
                 </EuiText>
               </EuiFlexItem>
               <EuiFlexItem grow={false}>

@@ -1,9 +1,10 @@
 'use client';
 
 import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiText } from '@elastic/eui';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { useParticipant } from '@/components/providers/participant';
 import { chapterOfCheckpoint, type CheckpointId } from '@/content/chapters';
+import { useTimeFormat } from '@/lib/client/time';
 import { usePresenter, type PresenterCounts } from './presenter-context';
 import { useChapterCheckpoints } from './use-checkpoints';
 
@@ -55,7 +56,7 @@ function ClassCount({ id, counts }: { id: CheckpointId; counts: PresenterCounts 
  */
 function OwnCheckpoint({ id }: CheckpointProps) {
   const t = useTranslations('checkpoint');
-  const format = useFormatter();
+  const time = useTimeFormat();
   const participant = useParticipant();
   const chapter = chapterOfCheckpoint(id);
   const { data, error } = useChapterCheckpoints(chapter, participant !== null);
@@ -67,7 +68,7 @@ function OwnCheckpoint({ id }: CheckpointProps) {
   else if (!VERIFIED_CHAPTERS.has(chapter)) note = t('notYetAutomatic');
   else if (error) note = error.message;
   else if (!item) note = t('checking');
-  else if (item.state === 'done') note = [item.detail, item.at ? t('doneAt', { time: format.dateTime(new Date(item.at), { timeStyle: 'short' }) }) : null].filter(Boolean).join(' · ');
+  else if (item.state === 'done') note = [item.detail, item.at && time.ready ? t('doneAt', { time: time.format(item.at, 'short') }) : null].filter(Boolean).join(' · ');
   else if (item.code === 'not_connected') note = t('notConnected');
   else if (item.note) note = [item.detail, item.note.message, item.note.hint].filter(Boolean).join(' ');
   else note = item.detail ?? t('notYetChecked');

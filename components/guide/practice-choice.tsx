@@ -7,7 +7,7 @@ import { useSWRConfig } from 'swr';
 import { useParticipant } from '@/components/providers/participant';
 import { apiSend, type ApiError } from '@/lib/client/api';
 import { CLUSTER_KEY, useCluster } from '@/lib/client/use-cluster';
-import type { ClusterPanelDto } from '@/lib/connections/service';
+import type { ClusterPanelDto } from '@/lib/panels/cluster-status.contract';
 import { usePresenter } from './presenter-context';
 
 export interface PracticeChoiceProps {

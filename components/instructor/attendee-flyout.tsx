@@ -18,13 +18,14 @@ import {
   EuiText,
   EuiTitle,
 } from '@elastic/eui';
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
 import useSWR from 'swr';
 import type { CheckpointId } from '@/content/chapters';
 import type { BoardCheckpointDto } from '@/lib/board/progress-view';
 import type { AttendeeDetailDto, AttendeeEventDto } from '@/lib/board/service';
 import { apiSend, localeFetcher, type ApiError } from '@/lib/client/api';
+import { useTimeFormat } from '@/lib/client/time';
 import { useStuckText } from './stuck-text';
 
 export interface AttendeeFlyoutProps {
@@ -43,7 +44,7 @@ const stateColour = { done: 'success', error: 'danger', pending: 'hollow' } as c
 export function AttendeeFlyout({ workshopId, attendeeId, checkpoints, stuckMinutes, onClose, onChanged }: AttendeeFlyoutProps) {
   const t = useTranslations();
   const locale = useLocale();
-  const format = useFormatter();
+  const timeFormat = useTimeFormat();
   const stuckText = useStuckText(stuckMinutes);
   const url = `/api/workshops/${workshopId}/attendees/${attendeeId}`;
   const { data, error } = useSWR<AttendeeDetailDto, ApiError>(url, localeFetcher(locale), { refreshInterval: 5_000, keepPreviousData: true });
@@ -51,7 +52,7 @@ export function AttendeeFlyout({ workshopId, attendeeId, checkpoints, stuckMinut
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const time = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: 'short', timeStyle: 'medium' }) : '—');
+  const time = (iso: string | null) => (iso ? timeFormat.format(iso, 'dateTime') : '—');
   const checkpointName = (id: string | null) => (id ? t(`checkpoint.names.${id as CheckpointId}`) : '');
   const eventText = (event: AttendeeEventDto) =>
     t(`board.drill.event.${event.type as 'joined'}`, { code: event.code ?? '', chapter: event.chapter ?? '', checkpoint: checkpointName(event.checkpointId) });

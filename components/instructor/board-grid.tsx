@@ -1,10 +1,11 @@
 'use client';
 
 import { EuiBadge, EuiButtonEmpty, EuiHealth, EuiText, EuiToolTip, useEuiTheme } from '@elastic/eui';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { memo } from 'react';
 import { doneAmong } from '@/lib/board/board-order';
 import type { BoardAttendeeDto, BoardCellDto, BoardCheckpointDto } from '@/lib/board/progress-view';
+import { useTimeFormat } from '@/lib/client/time';
 import { useStuckText } from './stuck-text';
 
 export interface BoardGridProps {
@@ -24,11 +25,11 @@ interface CellProps {
 /** One checkpoint of one attendee: a coloured square; its tooltip says when and what. */
 const Cell = memo(function Cell({ attendee, attendeeId, checkpoint, cell }: CellProps) {
   const t = useTranslations();
-  const format = useFormatter();
+  const timeFormat = useTimeFormat();
   const { euiTheme } = useEuiTheme();
   const name = t(`checkpoint.names.${checkpoint.id}`);
   const state = t(`board.cell.${cell.state}`);
-  const time = cell.at ? format.dateTime(new Date(cell.at), { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : null;
+  const time = cell.at ? timeFormat.format(cell.at, 'clock') || null : null;
   const when = !time ? t('board.cell.never') : cell.state === 'done' ? t('board.cell.doneAt', { time }) : t('board.cell.since', { time });
   const colour = cell.state === 'done' ? euiTheme.colors.success : cell.state === 'error' ? euiTheme.colors.danger : 'transparent';
   return (

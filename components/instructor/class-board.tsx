@@ -18,7 +18,7 @@ import {
   EuiStat,
   EuiText,
 } from '@elastic/eui';
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 import useSWR from 'swr';
 import { chapters } from '@/content/chapters';
@@ -27,6 +27,7 @@ import { BOARD_SORTS, orderAttendees, type BoardSort } from '@/lib/board/board-o
 import { joinUrl } from '@/lib/board/join-link';
 import type { ProgressDto } from '@/lib/board/progress-view';
 import { localeFetcher, type ApiError } from '@/lib/client/api';
+import { useTimeFormat } from '@/lib/client/time';
 import type { WorkshopDto } from '@/lib/workshops';
 import { AttendeeFlyout } from './attendee-flyout';
 import { BoardGrid } from './board-grid';
@@ -55,7 +56,7 @@ export const BOARD_REFRESH_MS = 3_000;
 export function ClassBoard({ workshop: initial, origin }: ClassBoardProps) {
   const t = useTranslations('board');
   const locale = useLocale();
-  const format = useFormatter();
+  const time = useTimeFormat();
   const key = `/api/workshops/${initial.id}/progress`;
   const { data, error, mutate } = useSWR<ProgressDto, ApiError>(key, localeFetcher(locale), { refreshInterval: BOARD_REFRESH_MS, keepPreviousData: true });
   const [sort, setSort] = useState<BoardSort>('stuck');
@@ -130,7 +131,7 @@ export function ClassBoard({ workshop: initial, origin }: ClassBoardProps) {
               </EuiFlexItem>
               <EuiFlexItem>
                 <EuiText size="xs" color="subdued" textAlign="right">
-                  <p data-testid="board-updated">{t('live', { time: format.dateTime(new Date(data.generatedAt), { timeStyle: 'medium' }) })}</p>
+                  <p data-testid="board-updated">{t('live', { time: time.format(data.generatedAt, 'medium') })}</p>
                 </EuiText>
               </EuiFlexItem>
             </EuiFlexGroup>

@@ -28,17 +28,18 @@ import {
 import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
 import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { forwardRef, memo, useState, type CSSProperties, type FormEvent, type HTMLAttributes, type ReactNode } from 'react';
 import { FixedSizeList, type ListChildComponentProps } from 'react-window';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import type { ApiError } from '@/lib/client/api';
 import { MAX_HELD_EVENTS } from '@/lib/client/auth-log-events';
+import { useTimeFormat } from '@/lib/client/time';
 import { useAuthLogStream, useAuthLogSummary, useFilebeatModule } from '@/lib/client/use-auth-log';
 import { useCluster } from '@/lib/client/use-cluster';
-import { SSH_SUMMARY_RANGES, type AuthEvent, type SshAttemptRow, type SshOutcome, type SshSummaryRange } from '@/lib/queries/auth-log';
-import { PanelFrame } from './panel-frame';
+import { AUTH_LOG_FILTER_MAX, SSH_SUMMARY_RANGES, type AuthEvent, type SshAttemptRow, type SshOutcome, type SshSummaryRange } from '@/lib/panels/auth-log.contract';
+import { PanelFrame, PanelUpdated } from './panel-frame';
 
 // Registered here rather than in the app-wide icon list: only this lazily loaded panel uses them,
 // and they are in EUI's cache before the panel first renders, so they do not pop in either.
@@ -196,6 +197,7 @@ function FilterBox({ applied, onApply }: { applied: string; onApply: (text: stri
               compressed
               fullWidth
               placeholder={t('filterPlaceholder')}
+              maxLength={AUTH_LOG_FILTER_MAX}
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
               isInvalid={error !== null}
@@ -241,9 +243,9 @@ const stepLink = (n: number) =>
     return <EuiLink href={`#step-${n}`}>{chunks}</EuiLink>;
   };
 
-function ModuleStatus({ enabled }: { enabled: boolean }) {
+function ModuleStatus() {
   const t = useTranslations('authLog');
-  const { data, error } = useFilebeatModule(enabled);
+  const { data, error } = useFilebeatModule();
   if (error && !data) {
     return (
       <EuiText size="xs" color="danger" data-testid="auth-log-module" data-code={error.code}>
@@ -268,7 +270,7 @@ function ModuleStatus({ enabled }: { enabled: boolean }) {
 
 function EmptyStream({ filtered }: { filtered: boolean }) {
   const t = useTranslations('authLog');
-  const { data } = useFilebeatModule(true);
+  const { data } = useFilebeatModule();
   const text = filtered
     ? t('emptyFiltered')
     : data && !data.installed
@@ -284,7 +286,7 @@ function EmptyStream({ filtered }: { filtered: boolean }) {
 function Summary({ paused }: { paused: boolean }) {
   const t = useTranslations('authLog');
   const [range, setRange] = useState<SshSummaryRange>('15m');
-  const { data, error } = useAuthLogSummary(true, range, paused);
+  const { data, error } = useAuthLogSummary(range, paused);
   // EuiTable's parts rather than EuiBasicTable: the latter's value formatting pulls moment.js into
   // every page's first load (webpack keeps it for EUI's shared date predicates).
   const numeric = (key: 'failed' | 'invalidUser' | 'accepted') => ({ key, name: t(key) });
@@ -378,17 +380,14 @@ function Summary({ paused }: { paused: boolean }) {
 
 function Stream({ scope }: { scope: string }) {
   const t = useTranslations('authLog');
-  const format = useFormatter();
+  const time = useTimeFormat();
   const { euiTheme } = useEuiTheme();
   const stream = useAuthLogStream(scope);
   const { events, loaded, error, paused, kibana } = stream;
 
   const rowData: RowData = {
     events,
-    time: (iso) => {
-      const date = new Date(iso);
-      return Number.isNaN(date.getTime()) ? iso : format.dateTime(date, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    },
+    time: (iso) => time.format(iso, 'clock') || iso,
     outcomeLabel: (outcome) => t(`outcome.${outcome}`),
     noUser: t('noUser'),
     unknownIp: t('unknownIp'),
@@ -464,19 +463,26 @@ function Stream({ scope }: { scope: string }) {
       <EuiSpacer size="s" />
       {body}
       <EuiSpacer size="s" />
-      <ModuleStatus enabled />
+      <ModuleStatus />
       <EuiSpacer size="xs" />
-      {kibana ? (
-        <EuiText size="xs">
-          <EuiLink href={kibana.url} target="_blank" external data-testid="auth-log-kibana" data-app={kibana.app}>
-            {kibana.app === 'logs' ? t('openLogs') : t('openDiscover')}
-          </EuiLink>
-        </EuiText>
-      ) : (
-        <EuiText size="xs" color="subdued">
-          <span>{t('noKibana')}</span>
-        </EuiText>
-      )}
+      <EuiFlexGroup gutterSize="s" alignItems="center" justifyContent="spaceBetween" responsive={false} wrap>
+        <EuiFlexItem grow={false}>
+          {kibana ? (
+            <EuiText size="xs">
+              <EuiLink href={kibana.url} target="_blank" external data-testid="auth-log-kibana" data-app={kibana.app}>
+                {kibana.app === 'logs' ? t('openLogs') : t('openDiscover')}
+              </EuiLink>
+            </EuiText>
+          ) : (
+            <EuiText size="xs" color="subdued">
+              <span>{t('noKibana')}</span>
+            </EuiText>
+          )}
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <PanelUpdated at={stream.updatedAt} paused={paused} namespace="authLog" testId="auth-log-updated" />
+        </EuiFlexItem>
+      </EuiFlexGroup>
       <EuiHorizontalRule margin="s" />
       <Summary paused={paused} />
     </PanelFrame>

@@ -15,17 +15,17 @@ import {
   EuiSpacer,
   EuiText,
 } from '@elastic/eui';
-import { useFormatter, useLocale, useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import { apiSend, type ApiError } from '@/lib/client/api';
 import { useCluster } from '@/lib/client/use-cluster';
 import type { PracticeFlavor } from '@/lib/connections/practice-control';
-import type { ClusterPanelDto } from '@/lib/connections/service';
 import { describeError, isErrorCode, type ErrorParams } from '@/lib/errors';
+import type { ClusterPanelDto } from '@/lib/panels/cluster-status.contract';
 import { ConnectForm } from './connect-form';
-import { PanelFrame } from './panel-frame';
+import { PanelFrame, PanelUpdated } from './panel-frame';
 
 const healthColor = { green: 'success', yellow: 'warning', red: 'danger' } as const;
 
@@ -104,7 +104,6 @@ function PracticeStart({ onConnected }: { onConnected: (panel: ClusterPanelDto) 
 
 function StatusCard({ panel, onDisconnect }: { panel: ClusterPanelDto; onDisconnect: () => Promise<void> }) {
   const t = useTranslations('cluster');
-  const format = useFormatter();
   const [busy, setBusy] = useState(false);
   const { connection, status, error } = panel;
   if (!connection) return null;
@@ -191,9 +190,7 @@ function StatusCard({ panel, onDisconnect }: { panel: ClusterPanelDto; onDisconn
         </EuiFlexItem>
         {status && (
           <EuiFlexItem grow={false}>
-            <EuiText size="xs" color="subdued">
-              <span data-testid="cluster-updated">{t('updated', { time: format.dateTime(new Date(status.checkedAt), { timeStyle: 'medium' }) })}</span>
-            </EuiText>
+            <PanelUpdated at={new Date(status.checkedAt)} namespace="cluster" testId="cluster-updated" />
           </EuiFlexItem>
         )}
       </EuiFlexGroup>
@@ -225,7 +222,8 @@ export default function ClusterStatusPanel() {
   const t = useTranslations('cluster');
   const locale = useLocale();
   const participant = useParticipant();
-  const { data, error, isLoading, mutate } = useCluster(participant !== null);
+  const panel = useCluster(participant !== null);
+  const { data, error } = panel;
 
   let body;
   let state: string;
@@ -240,7 +238,7 @@ export default function ClusterStatusPanel() {
         <Link href="/join">{t('signIn')}</Link>
       </>
     );
-  } else if (isLoading && !data) {
+  } else if (panel.loading) {
     state = 'loading';
     body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
   } else if (error && !data) {
@@ -257,7 +255,7 @@ export default function ClusterStatusPanel() {
       <StatusCard
         panel={data}
         onDisconnect={async () => {
-          await mutate(apiSend<ClusterPanelDto>('DELETE', '/api/cluster', locale), { revalidate: false });
+          panel.show(await apiSend<ClusterPanelDto>('DELETE', '/api/cluster', locale));
         }}
       />
     );
@@ -265,9 +263,9 @@ export default function ClusterStatusPanel() {
     state = 'disconnected';
     body = (
       <>
-        <ConnectForm onConnected={(panel) => void mutate(panel, { revalidate: false })} />
+        <ConnectForm onConnected={panel.show} />
         <EuiHorizontalRule margin="m" />
-        <PracticeStart onConnected={(panel) => void mutate(panel, { revalidate: false })} />
+        <PracticeStart onConnected={panel.show} />
       </>
     );
   }

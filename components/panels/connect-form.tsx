@@ -14,7 +14,7 @@ import {
 import { useLocale, useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { apiSend, type ApiError } from '@/lib/client/api';
-import type { ClusterPanelDto } from '@/lib/connections/service';
+import type { ClusterPanelDto } from '@/lib/panels/cluster-status.contract';
 
 type Target = 'cloudId' | 'url';
 type AuthKind = 'password' | 'apiKey';

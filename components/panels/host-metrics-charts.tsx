@@ -5,17 +5,12 @@ import {
   Axis,
   Chart,
   DARK_THEME,
-  HorizontalAlignment,
-  LayoutDirection,
   LIGHT_THEME,
   LineSeries,
-  niceTimeFormatter,
   Position,
   ScaleType,
   Settings,
-  VerticalAlignment,
   type PartialTheme,
-  type TickFormatter,
 } from '@elastic/charts';
 // The chart-only stylesheet: `theme_light.css` would also restyle the page's html and body fonts.
 import '@elastic/charts/dist/theme_only_light.css';
@@ -23,11 +18,11 @@ import './host-metrics-charts.css';
 import { EuiFlexGroup, EuiFlexItem, EuiText, EuiTitle, useEuiTheme } from '@elastic/eui';
 import { useLocale, useTranslations } from 'next-intl';
 import { useMemo, type ReactNode } from 'react';
-import type { HostMetrics, SeriesPoint } from '@/lib/queries/host-metrics';
+import { useTimeFormat } from '@/lib/client/time';
+import type { HostMetrics, SeriesPoint } from '@/lib/panels/host-metrics.contract';
 
 // The charts sit on the panel's own background, in either colour mode.
 const THEME_OVERRIDES: PartialTheme = { background: { color: 'transparent' } };
-const LEGEND_BELOW = { vAlign: VerticalAlignment.Bottom, hAlign: HorizontalAlignment.Left, direction: LayoutDirection.Horizontal, floating: false };
 
 export interface HostMetricsChartsProps {
   metrics: HostMetrics;
@@ -44,6 +39,30 @@ interface ChartCardProps {
   pointCount: number;
   last: number | null;
   children: ReactNode;
+}
+
+interface LegendItem {
+  id: string;
+  label: string;
+  color: string;
+  value: string;
+}
+
+/**
+ * The series of a chart with their colours and newest values, in the page rather than the chart:
+ * it wraps onto more lines on a narrow screen, where the chart's own legend cut series off.
+ */
+function SeriesLegend({ id, items }: { id: string; items: LegendItem[] }) {
+  return (
+    <ul className="host-metrics-legend" data-testid={`host-metrics-legend-${id}`}>
+      {items.map((item) => (
+        <li key={item.id} data-series={item.id}>
+          <span className="host-metrics-legend__swatch" style={{ backgroundColor: item.color }} aria-hidden />
+          <span>{item.label}</span> <strong>{item.value}</strong>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function ChartCard({ id, title, value, pointCount, last, children }: ChartCardProps) {
@@ -89,18 +108,22 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
     return { percent: (v: number) => percent.format(v), decimal: (v: number) => decimal.format(v), bytes };
   }, [locale]);
 
-  const time: TickFormatter = useMemo(() => niceTimeFormatter([metrics.from, metrics.to]), [metrics.from, metrics.to]);
+  const time = useTimeFormat();
+  const axisLabel = useMemo(() => time.axis(metrics.from, metrics.to), [time, metrics.from, metrics.to]);
+  // Every series on the viewer's clock: ticks fall on their whole minutes, labels and tooltips read in it.
+  const timeZone = time.zone ?? 'local';
   const xDomain = { min: metrics.from, max: metrics.to };
   const shown = (value: number | null, format: (v: number) => string) => (value === null ? '–' : format(value));
+  const colors = baseTheme.colors.vizColors;
+  const series = { xScaleType: ScaleType.Time, yScaleType: ScaleType.Linear, xAccessor: 0, yAccessors: [1], timeZone };
 
-  const settings = (label: string, legend = false) => (
+  const settings = (label: string) => (
     <Settings
       baseTheme={baseTheme}
       theme={THEME_OVERRIDES}
       locale={locale}
       xDomain={xDomain}
-      showLegend={legend}
-      legendPosition={LEGEND_BELOW}
+      showLegend={false}
       ariaLabel={label}
       // The charts library's own summary is English only ("Chart type: area chart"); this one is translated.
       ariaUseDefaultSummary={false}
@@ -108,8 +131,13 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
       noResults={<EuiText size="xs" color="subdued">{t('noPoints')}</EuiText>}
     />
   );
-  // One row of times: the default two-layer time axis repeats the date under every chart.
-  const timeAxis = <Axis id="time" position={Position.Bottom} tickFormat={time} ticks={4} timeAxisLayerCount={0} />;
+  // One row of times (the default two-layer time axis repeats the date under every chart); the
+  // tooltip names the bucket to the second.
+  const timeAxis = (
+    <Axis id="time" position={Position.Bottom} tickFormat={(value: number) => time.format(value, 'medium')} labelFormat={axisLabel} ticks={4} timeAxisLayerCount={0} />
+  );
+  const loads = (['load1', 'load5', 'load15'] as const).map((name, i) => ({ id: name, label: t(`charts.${name}`), color: colors[i % colors.length]!, value: shown(metrics.last[name], formats.decimal) }));
+  const traffic = (['netIn', 'netOut'] as const).map((name, i) => ({ id: name, label: t(`charts.${name}`), color: colors[i % colors.length]!, value: shown(metrics.last[name], formats.bytes) }));
 
   return (
     <div className="host-metrics-charts">
@@ -118,7 +146,7 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
           {settings(t('charts.cpu'))}
           {timeAxis}
           <Axis id="cpu-axis" position={Position.Left} tickFormat={formats.percent} domain={{ min: 0, max: 1 }} ticks={3} gridLine={{ visible: true }} />
-          <AreaSeries id="cpu" name={t('charts.cpu')} xScaleType={ScaleType.Time} yScaleType={ScaleType.Linear} xAccessor={0} yAccessors={[1]} data={metrics.cpu} />
+          <AreaSeries id="cpu" name={t('charts.cpu')} {...series} data={metrics.cpu} />
         </Chart>
       </ChartCard>
       <ChartCard id="memory" title={t('charts.memory')} value={shown(metrics.last.memory, formats.percent)} pointCount={points(metrics.memory)} last={metrics.last.memory}>
@@ -126,27 +154,30 @@ export default function HostMetricsCharts({ metrics }: HostMetricsChartsProps) {
           {settings(t('charts.memory'))}
           {timeAxis}
           <Axis id="memory-axis" position={Position.Left} tickFormat={formats.percent} domain={{ min: 0, max: 1 }} ticks={3} gridLine={{ visible: true }} />
-          <AreaSeries id="memory" name={t('charts.memory')} xScaleType={ScaleType.Time} yScaleType={ScaleType.Linear} xAccessor={0} yAccessors={[1]} data={metrics.memory} />
+          <AreaSeries id="memory" name={t('charts.memory')} {...series} data={metrics.memory} />
         </Chart>
       </ChartCard>
       <ChartCard id="load" title={t('charts.load')} value={shown(metrics.last.load1, formats.decimal)} pointCount={points(metrics.load1)} last={metrics.last.load1}>
-        <Chart size={{ height: 140 }}>
-          {settings(t('charts.load'), true)}
+        <Chart size={{ height: 120 }}>
+          {settings(t('charts.load'))}
           {timeAxis}
           <Axis id="load-axis" position={Position.Left} tickFormat={formats.decimal} ticks={3} gridLine={{ visible: true }} />
-          {(['load1', 'load5', 'load15'] as const).map((name) => (
-            <LineSeries key={name} id={name} name={t(`charts.${name}`)} xScaleType={ScaleType.Time} yScaleType={ScaleType.Linear} xAccessor={0} yAccessors={[1]} data={metrics[name]} />
+          {loads.map((item) => (
+            <LineSeries key={item.id} id={item.id} name={item.label} color={item.color} {...series} data={metrics[item.id]} />
           ))}
         </Chart>
+        <SeriesLegend id="load" items={loads} />
       </ChartCard>
       <ChartCard id="network" title={t('charts.network')} value={`↓ ${shown(metrics.last.netIn, formats.bytes)} ↑ ${shown(metrics.last.netOut, formats.bytes)}`} pointCount={points(metrics.netIn)} last={metrics.last.netIn}>
-        <Chart size={{ height: 140 }}>
-          {settings(t('charts.network'), true)}
+        <Chart size={{ height: 120 }}>
+          {settings(t('charts.network'))}
           {timeAxis}
           <Axis id="network-axis" position={Position.Left} tickFormat={formats.bytes} ticks={3} gridLine={{ visible: true }} />
-          <LineSeries id="netIn" name={t('charts.netIn')} xScaleType={ScaleType.Time} yScaleType={ScaleType.Linear} xAccessor={0} yAccessors={[1]} data={metrics.netIn} />
-          <LineSeries id="netOut" name={t('charts.netOut')} xScaleType={ScaleType.Time} yScaleType={ScaleType.Linear} xAccessor={0} yAccessors={[1]} data={metrics.netOut} />
+          {traffic.map((item) => (
+            <LineSeries key={item.id} id={item.id} name={item.label} color={item.color} {...series} data={metrics[item.id]} />
+          ))}
         </Chart>
+        <SeriesLegend id="network" items={traffic} />
       </ChartCard>
     </div>
   );

@@ -17,15 +17,13 @@ import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
 import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
 import dynamic from 'next/dynamic';
-import { useFormatter, useLocale, useNow, useTranslations } from 'next-intl';
+import { useFormatter, useNow, useTranslations } from 'next-intl';
 import { useState } from 'react';
-import useSWR from 'swr';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
-import { localeFetcher, type ApiError } from '@/lib/client/api';
-import type { HostMetricsDto } from '@/lib/panels/host-metrics';
-import type { HostMetricsRange, HostSummary } from '@/lib/queries/host-metrics';
-import { PanelFrame } from './panel-frame';
+import { usePanel } from '@/lib/client/use-panel';
+import { DEFAULT_HOST_METRICS_RANGE, HOST_METRICS_RANGES, hostMetricsPanel, type HostMetricsRange, type HostSummary } from '@/lib/panels/host-metrics.contract';
+import { PanelFrame, PanelUpdated } from './panel-frame';
 
 // This module loads after the page; its own icons are registered before it first renders.
 appendIconComponentCache({ pause, play });
@@ -35,15 +33,6 @@ const HostMetricsCharts = dynamic(() => import('./host-metrics-charts'), {
   ssr: false,
   loading: () => <EuiSkeletonRectangle width="100%" height={280} borderRadius="m" />,
 });
-
-const RANGES: HostMetricsRange[] = ['5m', '15m', '1h', '24h'];
-const REFRESH_MS = 5_000;
-
-function hostMetricsKey(range: HostMetricsRange, host: string | null): string {
-  const params = new URLSearchParams({ range });
-  if (host !== null) params.set('host', host);
-  return `/api/panels/host-metrics?${params.toString()}`;
-}
 
 function HostList({ hosts, selected, onSelect }: { hosts: HostSummary[]; selected: string | null; onSelect: (host: string) => void }) {
   const t = useTranslations('hostMetrics');
@@ -103,17 +92,11 @@ function NoData() {
 /** Chapter 2's live panel: the attendee's hosts in `metricbeat-*` and one host's CPU, memory, load and network. */
 export default function HostMetricsPanel() {
   const t = useTranslations('hostMetrics');
-  const locale = useLocale();
-  const format = useFormatter();
   const participant = useParticipant();
-  const [range, setRange] = useState<HostMetricsRange>('15m');
+  const [range, setRange] = useState<HostMetricsRange>(DEFAULT_HOST_METRICS_RANGE);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [paused, setPaused] = useState(false);
-  const { data, error, isLoading } = useSWR<HostMetricsDto, ApiError>(participant ? hostMetricsKey(range, chosen) : null, localeFetcher(locale), {
-    refreshInterval: paused ? 0 : (previous) => previous?.refreshMs ?? REFRESH_MS,
-    keepPreviousData: true,
-    revalidateOnFocus: !paused,
-  });
+  const panel = usePanel(hostMetricsPanel, { range, host: chosen }, { enabled: participant !== null });
+  const { data, error, paused, setPaused } = panel;
 
   let state: string;
   let body;
@@ -135,7 +118,7 @@ export default function HostMetricsPanel() {
         </p>
       </EuiText>
     );
-  } else if (isLoading && !data) {
+  } else if (panel.loading) {
     state = 'loading';
     body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
   } else if (error && !data) {
@@ -198,7 +181,7 @@ export default function HostMetricsPanel() {
                 buttonSize="compressed"
                 idSelected={`range-${range}`}
                 onChange={(id) => setRange(id.replace('range-', '') as HostMetricsRange)}
-                options={RANGES.map((value) => ({ id: `range-${value}`, label: t(`ranges.${value}`), 'data-testid': `host-metrics-range-${value}` }))}
+                options={HOST_METRICS_RANGES.map((value) => ({ id: `range-${value}`, label: t(`ranges.${value}`), 'data-testid': `host-metrics-range-${value}` }))}
                 data-testid="host-metrics-range"
               />
             </EuiFlexItem>
@@ -206,7 +189,7 @@ export default function HostMetricsPanel() {
               <EuiButtonEmpty
                 size="xs"
                 iconType={paused ? 'play' : 'pause'}
-                onClick={() => setPaused((value) => !value)}
+                onClick={() => setPaused(!paused)}
                 aria-pressed={paused}
                 data-testid="host-metrics-pause"
               >
@@ -223,11 +206,7 @@ export default function HostMetricsPanel() {
           <EuiSpacer size="s" />
           <EuiFlexGroup gutterSize="s" alignItems="center" justifyContent="spaceBetween" responsive={false} wrap>
             <EuiFlexItem grow={false}>
-              <EuiText size="xs" color="subdued">
-                <span data-testid="host-metrics-updated">
-                  {paused ? t('pausedAt', { time: format.dateTime(new Date(data.checkedAt), { timeStyle: 'medium' }) }) : t('updated', { time: format.dateTime(new Date(data.checkedAt), { timeStyle: 'medium' }) })}
-                </span>
-              </EuiText>
+              <PanelUpdated at={panel.updatedAt} paused={paused} namespace="hostMetrics" testId="host-metrics-updated" />
             </EuiFlexItem>
             {data.kibana && (
               <EuiFlexItem grow={false}>

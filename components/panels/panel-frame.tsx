@@ -1,9 +1,10 @@
 'use client';
 
-import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiTitle } from '@elastic/eui';
+import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import type { PanelKind } from '@/content/chapters';
+import { useTimeFormat } from '@/lib/client/time';
 
 /** The frame every live panel shares: title, "live" badge and the DESIGN.md test hooks. */
 export function PanelFrame({ kind, state, children }: { kind: PanelKind; state: string; children: ReactNode }) {
@@ -23,5 +24,28 @@ export function PanelFrame({ kind, state, children }: { kind: PanelKind; state: 
       <EuiSpacer size="s" />
       {children}
     </EuiPanel>
+  );
+}
+
+export interface PanelUpdatedProps {
+  /** `usePanel(...).updatedAt`. */
+  at: Date | null;
+  paused?: boolean;
+  /** The panel's messages, with `updated` (and `pausedAt` when it can pause), each taking `{time}`. */
+  namespace: string;
+  testId: string;
+}
+
+/** "Updated 21:20:05" (or "Paused · last updated …") in the viewer's time zone. */
+export function PanelUpdated({ at, paused = false, namespace, testId }: PanelUpdatedProps) {
+  const t = useTranslations(namespace);
+  const time = useTimeFormat();
+  if (at === null || !time.ready) return null;
+  return (
+    <EuiText size="xs" color="subdued">
+      <time dateTime={at.toISOString()} data-testid={testId} data-time-zone={time.zone}>
+        {t(paused ? 'pausedAt' : 'updated', { time: time.format(at, 'medium') })}
+      </time>
+    </EuiText>
   );
 }

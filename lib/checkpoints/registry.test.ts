@@ -1,10 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckpointId } from '@/content/chapters';
+import { checkpointIds, type CheckpointId } from '@/content/chapters';
 import type { ClusterClient } from '../cluster/adapter';
 import { connectCluster } from '../cluster/connect';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
 import { startPracticeCluster, type PracticeCluster } from '../practice/server';
-import { checkpointDefinition } from './registry';
+import { chapter1 } from './chapter-1';
+import { chapter2 } from './chapter-2';
+import { chapter3 } from './chapter-3';
+import { checkpointDefinition, definitions } from './registry';
+
+describe('the registry', () => {
+  it('holds each chapter module\'s checks, every one in its own chapter with the ids of DESIGN.md', () => {
+    const modules = { 1: chapter1, 2: chapter2, 3: chapter3 } as const;
+    for (const [chapter, module] of Object.entries(modules)) {
+      expect(module.map((d) => d.id)).toEqual(checkpointIds[Number(chapter) as 1 | 2 | 3]);
+      expect(module.every((d) => d.chapter === Number(chapter))).toBe(true);
+    }
+    expect(definitions).toHaveLength(chapter1.length + chapter2.length + chapter3.length);
+    expect(checkpointDefinition('highcpu-watch-created')).toBeUndefined();
+  });
+});
 
 /**
  * The chapter 1-3 checkpoints verified for real: a practice deployment of each flavour, the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthEvent } from '@/lib/queries/auth-log';
+import type { AuthEvent } from '@/lib/panels/auth-log.contract';
 import { MAX_HELD_EVENTS, mergeEvents } from './auth-log-events';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 24, 12, 0, second)).toISOString();

@@ -1,4 +1,4 @@
-import type { AuthEvent } from '@/lib/queries/auth-log';
+import type { AuthEvent } from '@/lib/panels/auth-log.contract';
 
 /**
  * How many events the stream keeps in the browser. A brute-force burst can bring thousands; the

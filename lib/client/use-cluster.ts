@@ -1,17 +1,13 @@
 'use client';
 
-import { useLocale } from 'next-intl';
-import useSWR from 'swr';
-import type { ClusterPanelDto } from '@/lib/connections/service';
-import { localeFetcher, type ApiError } from './api';
+import { clusterStatusPanel } from '@/lib/panels/cluster-status.contract';
+import { panelUrl } from '@/lib/panels/contract';
+import { usePanel } from './use-panel';
 
-export const CLUSTER_KEY = '/api/panels/cluster-status';
+/** The status card's key: components that change the connection revalidate it by this key. */
+export const CLUSTER_KEY = panelUrl(clusterStatusPanel, {});
 
 /** The participant's cluster connection and status, shared by the panel, checkpoints and practice buttons. */
 export function useCluster(enabled: boolean) {
-  const locale = useLocale();
-  return useSWR<ClusterPanelDto, ApiError>(enabled ? CLUSTER_KEY : null, localeFetcher(locale), {
-    refreshInterval: 5_000,
-    keepPreviousData: true,
-  });
+  return usePanel(clusterStatusPanel, {}, { enabled });
 }

@@ -1,24 +1,22 @@
 import 'server-only';
-import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { ClusterClient } from '../cluster/adapter';
 import { openClusterAuth, sealClusterAuth, type ClusterAuth } from '../cluster/auth';
-import { microCache, invalidateCoalesced } from '../cluster/coalesce';
+import { invalidateCoalesced } from '../cluster/coalesce';
 import { connectCluster, openStoredCluster, type ConnectedCluster } from '../cluster/connect';
-import { translateClusterError } from '../cluster/errors';
-import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts, type ClusterStatus } from '../cluster/probe';
+import type { ClusterStatus } from '../cluster/probe';
 import {
   appendEvent,
   deleteConnection,
   getConnection,
   getConnectionSummary,
-  recordConnectionError,
   recordConnectionStatus,
   upsertConnection,
   type ClusterConnection,
   type ConnectionSummary,
 } from '../db';
 import { AppError, toAppError } from '../errors';
+import type { ClusterPanelDto, ConnectionView } from '../panels/cluster-status.contract';
 import type { AppContext } from '../server/context';
 import { RateLimiter } from '../server/rate-limit';
 import { createPracticeDeployment, type PracticeFlavor } from './practice-control';
@@ -36,24 +34,8 @@ export const connectRequestSchema = z
   .strict();
 export type ConnectRequest = z.infer<typeof connectRequestSchema>;
 
-/** What the browser may know about a connection: where, how, and the last status. Never credentials. */
-export interface ConnectionView {
-  kind: ClusterConnection['kind'];
-  endpoint: string;
-  cloudIdLabel: string | null;
-  kibanaUrl: string | null;
-  authType: ClusterConnection['authType'];
-  connectedAt: string;
-}
-
-export interface ClusterPanelDto {
-  connection: ConnectionView | null;
-  status: ClusterStatus | null;
-  /** Why the status could not be read just now (the connection itself is kept). */
-  error: { code: string; params: Record<string, unknown> } | null;
-}
-
-function viewOf(connection: ConnectionSummary): ConnectionView {
+/** The connection as the browser may see it (the status card, the connect answer). */
+export function viewOf(connection: ConnectionSummary): ConnectionView {
   return {
     kind: connection.kind,
     endpoint: connection.endpoint,
@@ -64,7 +46,8 @@ function viewOf(connection: ConnectionSummary): ConnectionView {
   };
 }
 
-function snapshotOf(status: ClusterStatus) {
+/** What the class board keeps of a status (`recordConnectionStatus`). */
+export function snapshotOf(status: ClusterStatus) {
   return {
     version: status.version,
     clusterName: status.clusterName ?? undefined,
@@ -110,7 +93,7 @@ async function store(
   // The probe's client becomes the cached client of the new connection; the old one is closed.
   await ctx.clients.getOrCreate({ connectionId: connection.id, credentialsVersion: connection.credentialsVersion }, async () => connected.client);
   await appendEvent(ctx.db, { type: 'connected', participantId, detail: { kind, version: connected.status.version } });
-  return { connection: viewOf(connection), status: connected.status, error: null };
+  return { connection: viewOf(connection), status: connected.status, error: null, checkedAt: connected.status.checkedAt };
 }
 
 async function connectOrRecord<T>(ctx: AppContext, participantId: string, attempt: () => Promise<T>): Promise<T> {
@@ -189,71 +172,7 @@ export async function participantCluster(ctx: AppContext, participantId: string,
   return { connection, client };
 }
 
-/**
- * What was last stored of each connection's status. Every poll probes the cluster; storing each
- * answer would be a database write per attendee every 5 s, so a status is written when it changed
- * or when the stored one is a minute old (the board's "last answered" is that fresh).
- */
-const recordedStatus = new LRUCache<string, { json: string; at: number }>({ max: 20_000 });
-const STATUS_REFRESH_MS = 60_000;
-
-async function recordStatusIfNew(ctx: AppContext, participantId: string, connectionId: string, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
-  const json = JSON.stringify(snapshot);
-  const last = recordedStatus.get(connectionId);
-  if (last && last.json === json && Date.now() - last.at < STATUS_REFRESH_MS) return;
-  await recordConnectionStatus(ctx.db, participantId, snapshot, { connectionId });
-  recordedStatus.set(connectionId, { json, at: Date.now() });
-}
-
-/** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
-const CLUSTER_FACTS_TTL_MS = 30_000;
-
-/**
- * The rarely changing part of a connection's status, read once per 30-60 s: a class polling
- * the status card every 5 s then costs each cluster one health call per poll instead of five
- * calls. Facts with a failed part are used once and not kept, so a passing error clears at once;
- * reconnecting or a practice action drops them with the connection's other cached answers.
- */
-function clusterFacts(client: ClusterClient, connectionId: string): Promise<ClusterFacts> {
-  return microCache(
-    connectionKey(connectionId, 'facts'),
-    // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
-    CLUSTER_FACTS_TTL_MS + Math.floor(Math.random() * CLUSTER_FACTS_TTL_MS),
-    () => readClusterFacts(client),
-    { keep: factsComplete },
-  );
-}
-
 /** Key prefix of everything coalesced for one connection (panels, checkpoints). */
 export function connectionKey(connectionId: string, ...parts: string[]): string {
   return [`conn:${connectionId}:`, ...parts].join('');
-}
-
-/**
- * `GET /api/panels/cluster-status`: the status card. One probe per connection per 2 s however many
- * tabs ask (single-flight + micro-cache); a failure keeps the connection and says why.
- */
-export async function clusterPanel(ctx: AppContext, participantId: string): Promise<ClusterPanelDto> {
-  // The full row (server-side only): the view below leaves the credentials out.
-  const summary = await getConnection(ctx.db, participantId);
-  if (!summary) return { connection: null, status: null, error: null };
-  const view = viewOf(summary);
-  try {
-    // microCache is itself single-flight: one probe per connection per window, whoever asks.
-    const status = await microCache(connectionKey(summary.id, 'status'), 2_000, async () => {
-      const { client } = await participantCluster(ctx, participantId, summary);
-      try {
-        const probed = await probeClusterStatus(client, { kibanaUrl: summary.kibanaUrl, facts: () => clusterFacts(client, summary.id) });
-        await recordStatusIfNew(ctx, participantId, summary.id, snapshotOf(probed));
-        return probed;
-      } catch (error) {
-        throw translateClusterError(error);
-      }
-    });
-    return { connection: view, status, error: null };
-  } catch (error) {
-    const appError = toAppError(error);
-    await recordConnectionError(ctx.db, participantId, appError.code, { connectionId: summary.id }).catch(() => undefined);
-    return { connection: view, status: null, error: { code: appError.code, params: appError.publicParams } };
-  }
 }

@@ -1,21 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Coalescer } from '../cluster/coalesce';
 import { fakeClient } from '../cluster/test-support/fake-transport';
+import { connectParticipantCluster } from '../connections/service';
+import { createParticipant } from '../db';
 import { ManualClock } from '../practice/clock';
+import { defaultHost, kibanaMetricsLinks } from '../queries/host-metrics';
+import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestDeployment, type TestPractice } from '../testing/practice-cluster';
-import { coalescedHostMetrics, defaultHost, HOST_METRICS_REFRESH_MS, kibanaMetricsLinks, parseHostMetricsParams, readHostMetrics } from './host-metrics';
+import { hostMetrics, hostMetricsQuery, readHostMetrics } from './host-metrics';
+import { hostMetricsPanel } from './host-metrics.contract';
+import { readPanel } from './read';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const SECOND = 1_000;
 let clock: ManualClock;
 let practice: TestPractice;
+let ctx: Awaited<ReturnType<typeof testAppContext>>;
 
 beforeAll(async () => {
   clock = new ManualClock(T0);
   practice = await startTestPractice({ clock });
-});
+  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
+}, 60_000);
 
 afterAll(async () => {
+  await ctx?.close();
   await practice?.close();
 });
 
@@ -103,21 +112,23 @@ describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s 
 });
 
 describe('20 tabs of one attendee', () => {
-  it('cost the cluster one query per refresh window', async () => {
+  it('cost the cluster one query per refresh window, through the panel route\'s read', async () => {
     const deployment = await practice.deploy('8');
     await practice.host(deployment, 'metricbeat-start');
-    const client = await practice.connect(deployment);
+    const participant = await createParticipant(ctx.db, { displayName: 'tabs', role: 'self_paced' });
+    await connectParticipantCluster(ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
     const host = hostnameOf(deployment);
     // lru-cache reads a start time of 0 as "no TTL", so the test clock starts later.
     let t = 1_000;
     const cache = new Coalescer({ now: () => t });
-    const tab = (params = { host, range: '15m' as const }) =>
-      coalescedHostMetrics('connection-1', async () => client, params, { cache, now: () => clock.now() });
+    const tab = (query: Record<string, string> = { host, range: '15m' }) =>
+      readPanel(ctx, participant.id, hostMetrics, hostMetricsQuery.parse(query), { cache, now: () => clock.now() });
 
     const start = practice.requestCount(deployment);
     const readings = await Promise.all(Array.from({ length: 20 }, () => tab()));
     expect(practice.requestCount(deployment) - start).toBe(1);
     expect(new Set(readings.map((r) => r.checkedAt)).size).toBe(1);
+    expect(readings[0]!.checkedAt).toBe(new Date(clock.now()).toISOString());
     expect(readings[0]!.metrics!.cpu.some(([, v]) => v !== null)).toBe(true);
 
     // Tabs poll at their own moments inside the window: still the one answer.
@@ -128,24 +139,18 @@ describe('20 tabs of one attendee', () => {
     expect(practice.requestCount(deployment) - start).toBe(1);
 
     // The next window makes the next query, once for all 20.
-    t = 1_000 + HOST_METRICS_REFRESH_MS + 1;
+    t = 1_000 + hostMetricsPanel.refreshMs + 1;
     await Promise.all(Array.from({ length: 20 }, () => tab()));
     expect(practice.requestCount(deployment) - start).toBe(2);
 
     // Another range is another question.
-    await Promise.all(Array.from({ length: 20 }, () => tab({ host, range: '1h' as never })));
+    await Promise.all(Array.from({ length: 20 }, () => tab({ host, range: '1h' })));
     expect(practice.requestCount(deployment) - start).toBe(3);
-    await client.close();
   });
 
-  it('share a failure too: a cluster that is down gets one attempt per window', async () => {
-    const { client, transport } = fakeClient({ 'POST /_msearch': () => { throw new Error('socket hang up'); } });
-    const cache = new Coalescer({ now: () => 1_000 });
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => coalescedHostMetrics('connection-down', async () => client, { host: 'h', range: '15m' }, { cache })),
-    );
-    expect(results.every((r) => r.status === 'rejected')).toBe(true);
-    expect(transport.calls).toHaveLength(1);
+  it('without a connection answer not_connected', async () => {
+    const participant = await createParticipant(ctx.db, { displayName: 'nobody', role: 'self_paced' });
+    await expect(readPanel(ctx, participant.id, hostMetrics, hostMetricsQuery.parse({}))).rejects.toMatchObject({ code: 'not_connected' });
   });
 });
 
@@ -189,9 +194,10 @@ describe('helpers', () => {
   });
 
   it('validates the query string', () => {
-    expect(parseHostMetricsParams(new URLSearchParams())).toEqual({ host: null, range: '15m' });
-    expect(parseHostMetricsParams(new URLSearchParams('range=24h&host=vm-1'))).toEqual({ host: 'vm-1', range: '24h' });
-    expect(() => parseHostMetricsParams(new URLSearchParams('range=2d'))).toThrow(/range/);
-    expect(() => parseHostMetricsParams(new URLSearchParams('host='))).toThrow(/host/);
+    expect(hostMetricsQuery.parse({})).toEqual({ host: null, range: '15m' });
+    expect(hostMetricsQuery.parse({ range: '24h', host: 'vm-1' })).toEqual({ host: 'vm-1', range: '24h' });
+    expect(hostMetricsQuery.safeParse({ range: '2d' }).error?.issues[0]?.path).toEqual(['range']);
+    expect(hostMetricsQuery.safeParse({ host: ' ' }).error?.issues[0]?.path).toEqual(['host']);
+    expect(hostMetricsQuery.safeParse({ host: 'h'.repeat(256) }).success).toBe(false);
   });
 });

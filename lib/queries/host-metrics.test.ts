@@ -14,7 +14,7 @@ import {
 } from './host-metrics';
 import { referencedFields } from './testing/fixtures';
 import { hostTimeline, METRICBEAT_FLAVOURS as FLAVOURS, NOW, sample, SAMPLES, SECOND } from './testing/lab-data';
-import { simulateSearch, type StoredDoc } from './testing/simulate-search';
+import { type LabDoc, searchLab } from './testing/lab-engine';
 
 describe('host metrics requests read fields real Metricbeat documents have', () => {
   const docs = Object.values(SAMPLES);
@@ -53,7 +53,7 @@ describe('one round trip per refresh', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toEqual({ index: 'metricbeat-*', ignore_unavailable: true, allow_no_indices: true });
     const docs = hostTimeline('metricbeat-7.17.0-2026.11.24', 'lab-host-7');
-    const responses = requests.map((r) => simulateSearch(docs, r, NOW));
+    const responses = requests.map((r) => searchLab(docs, r, NOW));
     expect(parseHostList(responses[0], NOW).hosts.map((h) => h.name)).toEqual(['lab-host-7']);
     expect(parseHostMetrics(responses[1], params).last.memory).toBeCloseTo(0.3108, 6);
   });
@@ -87,7 +87,7 @@ describe('buildHostMetricsRequest', () => {
 describe.each(FLAVOURS)('host metrics against real samples in a $flavour', ({ index, host }) => {
   const docs = hostTimeline(index, host);
   const params = { host, range: '15m' as const, now: NOW };
-  const metrics = parseHostMetrics(simulateSearch(docs, buildHostMetricsRequest(params), NOW), params);
+  const metrics = parseHostMetrics(searchLab(docs, buildHostMetricsRequest(params), NOW), params);
   const at = (hh: number, mm: number, ss: number) => Date.UTC(2026, 10, 24, hh, mm, ss);
   const point = (series: [number, number | null][], t: number) => series.find(([k]) => k === t)?.[1];
 
@@ -138,7 +138,7 @@ describe.each(FLAVOURS)('host metrics against real samples in a $flavour', ({ in
 
 describe('parseHostMetrics edge cases', () => {
   it('falls back to (user + system) / cores when normalised cpu is not sent (7.6 default)', () => {
-    const docs: StoredDoc[] = [
+    const docs: LabDoc[] = [
       {
         index: 'metricbeat-7.6.2-2020.04.26-000001',
         id: '1',
@@ -148,13 +148,13 @@ describe('parseHostMetrics edge cases', () => {
       },
     ];
     const params = { host: 'old-beat', range: '5m' as const, now: NOW };
-    const metrics = parseHostMetrics(simulateSearch(docs, buildHostMetricsRequest(params), NOW), params);
+    const metrics = parseHostMetrics(searchLab(docs, buildHostMetricsRequest(params), NOW), params);
     expect(metrics.last.cpu).toBeCloseTo((0.7068 + 0.3309) / 24, 6);
   });
 
   it('gives empty series on a cluster without Metricbeat data', () => {
     const params = { host: 'nobody', range: '5m' as const, now: NOW };
-    const metrics = parseHostMetrics(simulateSearch([], buildHostMetricsRequest(params), NOW), params);
+    const metrics = parseHostMetrics(searchLab([], buildHostMetricsRequest(params), NOW), params);
     expect(metrics.hasData).toBe(false);
     expect(metrics.cpu.every(([, v]) => v === null)).toBe(true);
     expect(metrics.last).toEqual({
@@ -200,7 +200,7 @@ describe('counter rate math', () => {
 });
 
 describe('host list', () => {
-  const docs: StoredDoc[] = [
+  const docs: LabDoc[] = [
     // A 7.x host reporting now, an 8.x host that stopped two minutes ago.
     ...['cpu', 'memory', 'load'].map((kind, i) => ({
       index: 'metricbeat-7.17.0-2026.11.24',
@@ -210,7 +210,7 @@ describe('host list', () => {
       }),
     })),
     {
-      index: '.ds-metricbeat-8.15.0-2026.11.24-000001',
+      index: 'metricbeat-8.15.0',
       id: 'b1',
       source: sample('load', NOW - 2 * 60 * SECOND, 'db-01'),
     },
@@ -219,7 +219,7 @@ describe('host list', () => {
   ];
 
   it('lists hosts from both index layouts with last-seen time, OS, cores and staleness', () => {
-    const list = parseHostList(simulateSearch(docs, buildHostListRequest({ now: NOW, lookback: '15m' }), NOW), NOW);
+    const list = parseHostList(searchLab(docs, buildHostListRequest({ now: NOW, lookback: '15m' }), NOW), NOW);
     expect(list.checkedAt).toBe(NOW);
     expect(list.hosts.map((h) => h.name)).toEqual(['db-01', 'web-01']);
     const [db, web] = list.hosts;
@@ -244,7 +244,7 @@ describe('host list', () => {
 
   it('uses date math when no clock is given and answers an empty cluster with no hosts', () => {
     expect(JSON.stringify(buildHostListRequest({ lookback: '5m' }).body)).toContain('"gte":"now-5m"');
-    expect(parseHostList(simulateSearch([], buildHostListRequest({ now: NOW }), NOW), NOW).hosts).toEqual([]);
+    expect(parseHostList(searchLab([], buildHostListRequest({ now: NOW }), NOW), NOW).hosts).toEqual([]);
     expect(parseHostList({ body: {} }, NOW).hosts).toEqual([]);
   });
 });

@@ -150,11 +150,24 @@ function readOs(source: unknown): HostOs | null {
   return Object.keys(os).length > 0 ? os : null;
 }
 
+/** The host a panel shows when none is chosen: the freshest one still reporting, else the last seen. */
+export function defaultHost(hosts: readonly HostSummary[]): string | null {
+  const newest = [...hosts].sort((a, b) => Number(a.stale) - Number(b.stale) || b.lastSeen - a.lastSeen)[0];
+  return newest?.name ?? null;
+}
+
+/** The host list looks back at least as far as the chart, so a host silent for a while stays pickable. */
+export function hostListLookback(range: HostMetricsRange): '15m' | '1h' | '24h' {
+  return range === '24h' ? '24h' : range === '1h' ? '1h' : '15m';
+}
+
 // ---------------------------------------------------------------------------------------------
 // One host's series
 // ---------------------------------------------------------------------------------------------
 
-export type HostMetricsRange = '5m' | '15m' | '1h' | '24h';
+/** The ranges the panel offers (its range buttons, and what the route accepts). */
+export const HOST_METRICS_RANGES = ['5m', '15m', '1h', '24h'] as const;
+export type HostMetricsRange = (typeof HOST_METRICS_RANGES)[number];
 
 export const DEFAULT_HOST_METRICS_RANGE: HostMetricsRange = '15m';
 
@@ -168,10 +181,6 @@ export const HOST_METRICS_INTERVALS: Record<HostMetricsRange, Duration> = {
   '1h': '1m',
   '24h': '30m',
 };
-
-export function isHostMetricsRange(value: unknown): value is HostMetricsRange {
-  return typeof value === 'string' && value in HOST_METRICS_INTERVALS;
-}
 
 export interface HostMetricsParams {
   host: string;
@@ -409,4 +418,29 @@ function lastValue(points: SeriesPoint[]): number | null {
     if (v !== null && v !== undefined) return v;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kibana links
+// ---------------------------------------------------------------------------------------------
+
+export interface KibanaMetricsLinks {
+  inventory: string;
+  host: string | null;
+}
+
+/**
+ * Kibana's Metrics app (7.x "Metrics", 8.x "Observability > Infrastructure"): the inventory, and a
+ * host's detail page through the app's stable `link-to` route. Before 7.10 the app lived under
+ * `/app/infra#/`.
+ */
+export function kibanaMetricsLinks(kibanaUrl: string | null, version: { major: number; minor: number | null } | null, host: string | null): KibanaMetricsLinks | null {
+  if (!kibanaUrl) return null;
+  const base = kibanaUrl.replace(/\/+$/, '');
+  const legacy = version !== null && version.major === 7 && (version.minor ?? 0) < 10;
+  const app = legacy ? `${base}/app/infra#` : `${base}/app/metrics`;
+  return {
+    inventory: `${app}${legacy ? '/infrastructure/inventory' : '/inventory'}`,
+    host: host === null ? null : `${app}/link-to/host-detail/${encodeURIComponent(host)}`,
+  };
 }

@@ -66,3 +66,17 @@ export function readQuery<S extends z.ZodTypeAny>(request: Request, schema: S): 
   }
   return parsed.data;
 }
+
+/**
+ * Parses a route's path segments (`{ params }` of the handler's second argument) with a zod
+ * schema. A segment that does not name anything the route serves is `not_found`, as an unknown
+ * path would be.
+ */
+export function readParams<S extends z.ZodTypeAny>(params: unknown, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('not_found', { detail: `path segment ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}` });
+  }
+  return parsed.data;
+}

@@ -1,12 +1,13 @@
 import { requireCaller } from '@/lib/auth/session';
-import { clusterPanel, connectParticipantCluster, connectRequestSchema, disconnectParticipantCluster } from '@/lib/connections/service';
+import { connectParticipantCluster, connectRequestSchema, disconnectParticipantCluster } from '@/lib/connections/service';
+import { clusterStatusCard } from '@/lib/panels/cluster-status';
 import { handle, json, readBody } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handle(async () => {
   const { participant, ctx } = await requireCaller();
-  return json(await clusterPanel(ctx, participant.id));
+  return json(await clusterStatusCard(ctx, participant.id));
 });
 
 export const POST = handle(async (request) => {
@@ -18,5 +19,5 @@ export const POST = handle(async (request) => {
 export const DELETE = handle(async () => {
   const { participant, ctx } = await requireCaller();
   await disconnectParticipantCluster(ctx, participant.id);
-  return json({ connection: null, status: null, error: null });
+  return json({ connection: null, status: null, error: null, checkedAt: new Date().toISOString() });
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { chapters } from '@/content/chapters';
 import { requireCaller } from '@/lib/auth/session';
 import { progressSummary, recordChapterVisit } from '@/lib/progress';
 import { handle, json, readBody } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({ chapter: z.number().int().min(1).max(5) }).strict();
+const bodySchema = z.object({ chapter: z.number().int().min(1).max(chapters.length) }).strict();
 
 /** Done and total checkpoints per chapter: the side navigation's counts. */
 export const GET = handle(async () => {

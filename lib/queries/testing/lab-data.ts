@@ -1,9 +1,9 @@
 /**
- * Test support: lab scenarios built from the real Beats samples, shared by the unit tests (run
- * through simulate-search) and the end-to-end test on the practice engine.
+ * Test support: lab scenarios built from the real Beats samples, indexed into the practice engine
+ * by the query modules' tests.
  */
 import { localJson, sharedJson } from './fixtures';
-import type { StoredDoc } from './simulate-search';
+import type { LabDoc } from './lab-engine';
 
 // Real Metricbeat samples: ../shared/fixtures (cpu, memory, load) and __fixtures__ (network).
 export const SAMPLES = {
@@ -15,7 +15,7 @@ export const SAMPLES = {
 
 export const METRICBEAT_FLAVOURS = [
   { flavour: '7.x dated index', index: 'metricbeat-7.17.0-2026.11.24', host: 'lab-host-7' },
-  { flavour: '8.x data stream', index: '.ds-metricbeat-8.15.0-2026.11.24-000001', host: 'lab-host-8' },
+  { flavour: '8.x data stream', index: 'metricbeat-8.15.0', host: 'lab-host-8' },
 ] as const;
 
 /** The scenario's clock: 2026-11-24T12:00:05Z. */
@@ -56,8 +56,8 @@ const CPU_GAP = [Date.UTC(2026, 10, 24, 11, 55, 0), Date.UTC(2026, 10, 24, 11, 5
  * two interfaces. wlp4s0 receives 1000 B/s and sends 200 B/s, lo 500 B/s each way. wlp4s0's
  * counters reset at 11:50:00 (reboot); no cpu documents in [11:55:00, 11:55:30).
  */
-export function hostTimeline(index: string, host: string): StoredDoc[] {
-  const docs: StoredDoc[] = [];
+export function hostTimeline(index: string, host: string): LabDoc[] {
+  const docs: LabDoc[] = [];
   const start = Date.UTC(2026, 10, 24, 11, 44, 30);
   let n = 0;
   const add = (source: Record<string, unknown>) => docs.push({ index, id: `${host}-${n++}`, source });

@@ -1,5 +1,6 @@
 import { requireCaller } from '@/lib/auth/session';
-import { authLogPage, authLogQuerySchema } from '@/lib/panels/auth-log';
+import { authLogTail } from '@/lib/panels/auth-log';
+import { readPanel } from '@/lib/panels/read';
 import { handle, json, readQuery } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** `?cursor=&filter=`: the first page, or the events since the cursor; the filter is compiled on the server. */
 export const GET = handle(async (request) => {
   const { participant, ctx } = await requireCaller();
-  return json(await authLogPage(ctx, participant.id, readQuery(request, authLogQuerySchema)));
+  return json(await readPanel(ctx, participant.id, authLogTail, readQuery(request, authLogTail.query)));
 });

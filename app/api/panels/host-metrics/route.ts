@@ -1,11 +1,12 @@
 import { requireCaller } from '@/lib/auth/session';
-import { hostMetricsPanel, parseHostMetricsParams } from '@/lib/panels/host-metrics';
-import { handle, json } from '@/lib/server/http';
+import { hostMetrics } from '@/lib/panels/host-metrics';
+import { readPanel } from '@/lib/panels/read';
+import { handle, json, readQuery } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
+/** `?range=5m|15m|1h|24h&host=`: the hosts reporting to `metricbeat-*` and one host's series. */
 export const GET = handle(async (request) => {
   const { participant, ctx } = await requireCaller();
-  const params = parseHostMetricsParams(new URL(request.url).searchParams);
-  return json(await hostMetricsPanel(ctx, participant.id, params));
+  return json(await readPanel(ctx, participant.id, hostMetrics, readQuery(request, hostMetrics.query)));
 });

@@ -1,20 +1,21 @@
 import { NextResponse } from 'next/server';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { locales, routing } from '@/i18n/routing';
 import { requireCaller } from '@/lib/auth/session';
 import { joinUrl, publicOrigin } from '@/lib/board/join-link';
-import { handle } from '@/lib/server/http';
+import { handle, readQuery } from '@/lib/server/http';
 import { ownedWorkshop } from '@/lib/workshops';
 
 export const dynamic = 'force-dynamic';
 
-const localeSchema = z.enum(['ko', 'en']).catch('ko');
+const querySchema = z.object({ locale: z.enum(locales).catch(routing.defaultLocale) });
 
 /** The join link as a QR code (SVG), for the projector; made on the server so the page ships no QR library. */
 export const GET = handle(async (request, { params }: { params: { id: string } }) => {
   const { participant, ctx } = await requireCaller(['instructor']);
   const workshop = await ownedWorkshop(ctx, participant.id, params.id);
-  const locale = localeSchema.parse(new URL(request.url).searchParams.get('locale'));
+  const { locale } = readQuery(request, querySchema);
   const svg = await QRCode.toString(joinUrl(publicOrigin(ctx.env, request.headers), locale, workshop.code), {
     type: 'svg',
     errorCorrectionLevel: 'M',

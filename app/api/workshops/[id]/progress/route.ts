@@ -1,17 +1,18 @@
 import { NextResponse } from 'next/server';
+import { z } from 'zod';
 import { requireCaller } from '@/lib/auth/session';
 import { progressCsv, progressCsvFilename } from '@/lib/board/progress-view';
 import { workshopProgress } from '@/lib/board/service';
-import { AppError } from '@/lib/errors';
-import { handle, json } from '@/lib/server/http';
+import { handle, json, readQuery } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
+
+const querySchema = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** The class board (DESIGN.md): attendees with each checkpoint's state and time; `?format=csv` downloads it. */
 export const GET = handle(async (request, { params }: { params: { id: string } }) => {
   const { participant, ctx } = await requireCaller(['instructor']);
-  const format = new URL(request.url).searchParams.get('format') ?? 'json';
-  if (format !== 'json' && format !== 'csv') throw new AppError('invalid_request', { params: { field: 'format', reason: 'json or csv' } });
+  const { format } = readQuery(request, querySchema);
   const progress = await workshopProgress(ctx, participant.id, params.id);
   if (format === 'json') return json(progress);
   // The byte-order mark makes spreadsheet programs read the (often Korean) names as UTF-8.

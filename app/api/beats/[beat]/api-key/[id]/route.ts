@@ -1,11 +1,15 @@
+import { z } from 'zod';
 import { requireCaller } from '@/lib/auth/session';
-import { parseApiKeyId, parseBeatParam } from '@/lib/beats/params';
+import { apiKeyIdSchema, beatParamSchema } from '@/lib/beats/params';
 import { revokeBeatApiKey } from '@/lib/beats/service';
-import { handle, json } from '@/lib/server/http';
+import { handle, json, readParams } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
+const paramsSchema = z.object({ beat: beatParamSchema, id: apiKeyIdSchema });
+
 export const DELETE = handle(async (_request, { params }: { params: { beat: string; id: string } }) => {
   const { participant, ctx } = await requireCaller();
-  return json(await revokeBeatApiKey(ctx, participant.id, parseBeatParam(params.beat), parseApiKeyId(params.id)));
+  const { beat, id } = readParams(params, paramsSchema);
+  return json(await revokeBeatApiKey(ctx, participant.id, beat, id));
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectParticipantCluster, connectPracticeCluster, disconnectParticipantCluster } from '../connections/service';
 import { createParticipant } from '../db';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestDeployment, type TestPractice } from '../testing/practice-cluster';
-import { clusterPanel, connectPracticeCluster } from './service';
+import { clusterStatusCard } from './cluster-status';
 
 let practice: TestPractice;
 let ctx: Awaited<ReturnType<typeof testAppContext>>;
@@ -29,7 +30,7 @@ describe('the chapter 1 status card under polling', () => {
 
     await afterStatusWindow();
     const before = practice.requestCount(deployment);
-    const first = await clusterPanel(ctx, participant.id);
+    const first = await clusterStatusCard(ctx, participant.id);
     expect(first.error).toBeNull();
     expect(first.status).toMatchObject({ mlNode: true, licence: { status: 'active' }, health: { status: expect.any(String) } });
     const firstCost = practice.requestCount(deployment) - before;
@@ -37,8 +38,30 @@ describe('the chapter 1 status card under polling', () => {
 
     await afterStatusWindow();
     const between = practice.requestCount(deployment);
-    const second = await clusterPanel(ctx, participant.id);
+    const second = await clusterStatusCard(ctx, participant.id);
     expect(practice.requestCount(deployment) - between).toBe(1);
     expect({ ...second.status, checkedAt: null }).toEqual({ ...first.status, checkedAt: null });
+  }, 20_000);
+
+  it('offers the connect form without a connection, and keeps the connection with the reason when the cluster fails', async () => {
+    const participant = await createParticipant(ctx.db, { displayName: 'card', role: 'self_paced' });
+    expect(await clusterStatusCard(ctx, participant.id)).toMatchObject({ connection: null, status: null, error: null, checkedAt: expect.any(String) });
+
+    const deployment = await practice.deploy('8');
+    await connectParticipantCluster(ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
+    await afterStatusWindow();
+    const fault = await fetch(`${practice.cluster.url}/_practice/deployments/${deployment.id}/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}` },
+      body: JSON.stringify({ status: 401 }),
+    });
+    expect(fault.status).toBe(200);
+    const failed = await clusterStatusCard(ctx, participant.id);
+    expect(failed).toMatchObject({ connection: { kind: 'url', endpoint: deployment.url }, status: null, error: { code: 'unauthorized' } });
+    const stored = await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) });
+    expect(stored?.lastErrorCode).toBe('unauthorized');
+
+    await disconnectParticipantCluster(ctx, participant.id);
+    expect(await clusterStatusCard(ctx, participant.id)).toMatchObject({ connection: null, error: null });
   }, 20_000);
 });

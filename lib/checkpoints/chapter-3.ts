@@ -1,33 +1,9 @@
-import { AUTH_DATASET, AUTH_LOG_FIELDS, AUTH_LOG_INDEX, AUTH_PIPELINE_PATTERN, parseAuthEvent } from '../queries/auth-log';
-import { asString, getField, hitsOf, searchRequest, type SearchRequest } from '../queries/common';
+import 'server-only';
+import { AUTH_DATASET, AUTH_LOG_FIELDS, AUTH_LOG_INDEX, AUTH_PIPELINE_PATTERN, parseAuthEvent, parseFilebeatModuleStatus } from '../queries/auth-log';
+import { hitsOf, searchRequest, type SearchRequest } from '../queries/common';
+import { CHECK_TIMEOUT_MS, parseRecentHost, searchFor, type CheckpointDefinition } from './definition';
 
-/**
- * The searches behind the checkpoints, pure like the panel queries: a builder for the request and
- * a reader for the answer. Time windows use the cluster's own `now`, so a skewed laptop clock does
- * not matter.
- */
-export const SAMPLE_DATA_PATTERN = 'kibana_sample_data_*';
-export const METRICBEAT_PATTERN = 'metricbeat-*';
-export const FILEBEAT_AUTH_PIPELINE_PATTERN = AUTH_PIPELINE_PATTERN;
-
-/** The newest Metricbeat document of the last 60 s: which host is reporting. */
-export function buildRecentMetricbeatRequest(): SearchRequest {
-  return searchRequest(METRICBEAT_PATTERN, {
-    size: 1,
-    track_total_hits: false,
-    _source: ['host.name', 'host.hostname', '@timestamp'],
-    query: { bool: { filter: [{ range: { '@timestamp': { gte: 'now-60s' } } }] } },
-    sort: [{ '@timestamp': { order: 'desc' } }],
-  });
-}
-
-export function parseRecentHost(response: unknown): { host: string; at: string } | null {
-  const hit = hitsOf(response)[0];
-  if (!hit) return null;
-  const source = hit._source ?? {};
-  const host = asString(getField(source, 'host.name')) ?? asString(getField(source, 'host.hostname')) ?? 'unknown host';
-  return { host, at: asString(getField(source, '@timestamp')) ?? '' };
-}
+/** Chapter 3 (Filebeat): `filebeat setup` loaded the auth pipeline, auth events arrive, and the attendee's SSH attempt is seen. */
 
 /** Any `system.auth` event in the last 5 minutes. */
 export function buildRecentAuthRequest(): SearchRequest {
@@ -101,3 +77,36 @@ export function parseSshAttempt(response: unknown): SeenSshAttempt | null {
   }
   return attempts.find((a) => a.user !== null && a.sourceIp !== null) ?? attempts[0] ?? null;
 }
+
+export const chapter3: CheckpointDefinition[] = [
+  {
+    id: 'filebeat-setup',
+    chapter: 3,
+    async verify({ client, signal }) {
+      const status = parseFilebeatModuleStatus(await client.getPipeline(AUTH_PIPELINE_PATTERN, { timeoutMs: CHECK_TIMEOUT_MS, signal }));
+      const newest = status.pipelines[0];
+      return newest ? { state: 'done', detail: newest.id } : { state: 'pending' };
+    },
+  },
+  {
+    id: 'filebeat-auth-data',
+    chapter: 3,
+    async verify(ctx) {
+      const recent = parseRecentHost(await searchFor(ctx, buildRecentAuthRequest()));
+      return recent ? { state: 'done', detail: recent.host } : { state: 'pending' };
+    },
+  },
+  {
+    id: 'ssh-attempt-seen',
+    chapter: 3,
+    async verify(ctx) {
+      // Only attempts made after the attendee reached chapter 3 count: an internet-facing host
+      // collects strangers' attempts all day, and those earlier ones are not the attendee's step.
+      const since = await ctx.reachedChapterAt(3);
+      if (since === null) return { state: 'pending' };
+      const attempt = parseSshAttempt(await searchFor(ctx, buildSshAttemptRequest(since)));
+      if (!attempt) return { state: 'pending' };
+      return { state: 'done', detail: `${attempt.user ?? '?'} ← ${attempt.sourceIp ?? '?'}` };
+    },
+  },
+];

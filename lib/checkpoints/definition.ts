@@ -1,0 +1,54 @@
+import 'server-only';
+import type { CheckpointId } from '@/content/chapters';
+import type { ClusterClient } from '../cluster/adapter';
+import type { ErrorCode } from '../errors';
+import { asString, getField, hitsOf, type SearchRequest } from '../queries/common';
+
+/**
+ * What a checkpoint is: an id of DESIGN.md, its chapter, and a check against the attendee's own
+ * cluster. Each chapter's checks live in `chapter-N.ts` (with the searches behind them, pure like
+ * the panel queries); `registry.ts` gathers them. Time windows use the cluster's own `now`, so a
+ * skewed laptop clock does not matter.
+ */
+
+export type CheckpointState = 'pending' | 'done' | 'error';
+
+/** A checkpoint's answer: `detail` is short, language-neutral text (a host, a user and IP). */
+export interface CheckpointVerdict {
+  state: CheckpointState;
+  detail?: string;
+  /** Why it is still pending or failed, as an error code the UI can explain with a hint. */
+  code?: ErrorCode;
+}
+
+export interface CheckpointContext {
+  client: ClusterClient;
+  /** When the attendee first opened the chapter (epoch ms), for "since you reached chapter 3". */
+  reachedChapterAt(chapter: number): Promise<number | null>;
+  signal?: AbortSignal;
+}
+
+export interface CheckpointDefinition {
+  id: CheckpointId;
+  chapter: 1 | 2 | 3 | 4 | 5;
+  verify(ctx: CheckpointContext): Promise<CheckpointVerdict>;
+}
+
+export const CHECK_TIMEOUT_MS = 4_000;
+
+export function searchFor(ctx: CheckpointContext, request: SearchRequest): Promise<unknown> {
+  return ctx.client.search(request.index, request.body, {
+    querystring: { ignore_unavailable: request.ignore_unavailable, allow_no_indices: request.allow_no_indices },
+    timeoutMs: CHECK_TIMEOUT_MS,
+    signal: ctx.signal,
+  });
+}
+
+/** The host of the newest hit of a "recent data" search (Metricbeat's, Filebeat's), or null when none. */
+export function parseRecentHost(response: unknown): { host: string; at: string } | null {
+  const hit = hitsOf(response)[0];
+  if (!hit) return null;
+  const source = hit._source ?? {};
+  const host = asString(getField(source, 'host.name')) ?? asString(getField(source, 'host.hostname')) ?? 'unknown host';
+  return { host, at: asString(getField(source, '@timestamp')) ?? '' };
+}

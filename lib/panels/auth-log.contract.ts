@@ -1,0 +1,41 @@
+/** The chapter 3 auth log panel, client-safe: its three reads and their DTOs (see `contract.ts`). */
+import type { AuthEvent, AuthTail, FilebeatModuleStatus, KibanaLogsLink, SshSummary, SshSummaryRange } from '../queries/auth-log';
+import { panelContract, type PanelReading } from './contract';
+
+export { SSH_SUMMARY_RANGES } from '../queries/auth-log/summary';
+export type { AuthEvent, KibanaLogsLink, SshAttemptRow, SshOutcome, SshSummaryRange } from '../queries/auth-log';
+
+/** Longest filter the box sends (the route refuses longer ones). */
+export const AUTH_LOG_FILTER_MAX = 2_000;
+
+export type AuthLogQuery = {
+  /** Filter box text (Kibana's query language, the subset `lib/queries/filter-language.ts` reads). */
+  filter?: string;
+  /** From the previous page; absent: the first page. */
+  cursor?: string;
+};
+
+/** New events since the cursor (or the first page), newest first. */
+export interface AuthLogPageDto extends AuthTail, PanelReading {
+  events: AuthEvent[];
+  /** The handout's Logs "Stream live" with this filter, when the connection knows its Kibana. */
+  kibana: KibanaLogsLink | null;
+}
+
+export interface AuthLogSummaryDto extends SshSummary, PanelReading {
+  range: SshSummaryRange;
+}
+
+export interface FilebeatModuleDto extends FilebeatModuleStatus, PanelReading {}
+
+/** `GET /api/panels/auth-log?filter=&cursor=`: like Kibana's "Stream live", a new line within a few seconds. */
+export const authLogPanel = panelContract<AuthLogQuery, AuthLogPageDto>('auth-log', 3_000);
+
+/** `GET /api/panels/auth-log/summary?range=`: SSH attempts per user and source IP. */
+export const authLogSummaryPanel = panelContract<{ range: SshSummaryRange }, AuthLogSummaryDto>('auth-log/summary', 5_000);
+
+/** `GET /api/panels/auth-log/module`: whether `filebeat setup` loaded the `system` module's auth pipeline. */
+export const filebeatModulePanel = panelContract<Record<string, never>, FilebeatModuleDto>('auth-log/module', 5_000);
+
+/** Once the pipeline is there it rarely goes away: the panel then checks now and then. */
+export const FILEBEAT_MODULE_INSTALLED_REFRESH_MS = 60_000;

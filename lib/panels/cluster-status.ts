@@ -1,0 +1,73 @@
+import 'server-only';
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import type { ClusterClient } from '../cluster/adapter';
+import { microCache } from '../cluster/coalesce';
+import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
+import { connectionKey, snapshotOf, viewOf } from '../connections/service';
+import { recordConnectionError, recordConnectionStatus } from '../db';
+import type { AppContext } from '../server/context';
+import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
+import { panelReader, readPanel } from './read';
+
+/**
+ * `GET /api/panels/cluster-status`: the chapter 1 status card. One probe per connection per 2 s
+ * however many tabs ask; without a connection the card offers the connect form, and a failed probe
+ * keeps the connection and says why.
+ */
+
+/**
+ * What was last stored of each connection's status. Storing every poll's answer would be a
+ * database write per attendee every 5 s, so a status is written when it changed or when the
+ * stored one is a minute old (the board's "last answered" is that fresh).
+ */
+const recordedStatus = new LRUCache<string, { json: string; at: number }>({ max: 20_000 });
+const STATUS_REFRESH_MS = 60_000;
+
+async function recordStatusIfNew(ctx: AppContext, participantId: string, connectionId: string, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
+  const json = JSON.stringify(snapshot);
+  const last = recordedStatus.get(connectionId);
+  if (last && last.json === json && Date.now() - last.at < STATUS_REFRESH_MS) return;
+  await recordConnectionStatus(ctx.db, participantId, snapshot, { connectionId });
+  recordedStatus.set(connectionId, { json, at: Date.now() });
+}
+
+/** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
+const CLUSTER_FACTS_TTL_MS = 30_000;
+
+/**
+ * The rarely changing part of a connection's status, read once per 30-60 s: a class polling
+ * the status card every 5 s then costs each cluster one health call per poll instead of five
+ * calls. Facts with a failed part are used once and not kept, so a passing error clears at once;
+ * reconnecting or a practice action drops them with the connection's other cached answers.
+ */
+function clusterFacts(client: ClusterClient, connectionId: string): Promise<ClusterFacts> {
+  return microCache(
+    connectionKey(connectionId, 'facts'),
+    // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
+    CLUSTER_FACTS_TTL_MS + Math.floor(Math.random() * CLUSTER_FACTS_TTL_MS),
+    () => readClusterFacts(client),
+    { keep: factsComplete },
+  );
+}
+
+export const clusterStatus = panelReader(clusterStatusPanel, {
+  query: z.object({}),
+  ttlMs: 2_000,
+  async read({ client, connection, ctx }) {
+    const status = await probeClusterStatus(client, { kibanaUrl: connection.kibanaUrl, facts: () => clusterFacts(client, connection.id) });
+    await recordStatusIfNew(ctx, connection.participantId, connection.id, snapshotOf(status));
+    return { connection: viewOf(connection), status, error: null };
+  },
+});
+
+/** The card for one participant: also what `GET /api/cluster` answers. */
+export function clusterStatusCard(ctx: AppContext, participantId: string): Promise<ClusterPanelDto> {
+  return readPanel(ctx, participantId, clusterStatus, {}, {
+    disconnected: () => ({ connection: null, status: null, error: null, checkedAt: new Date().toISOString() }),
+    async failed(error, connection) {
+      await recordConnectionError(ctx.db, participantId, error.code, { connectionId: connection.id }).catch(() => undefined);
+      return { connection: viewOf(connection), status: null, error: { code: error.code, params: error.publicParams }, checkedAt: new Date().toISOString() };
+    },
+  });
+}
