@@ -42,7 +42,7 @@ export const BEATS_MAPPINGS = {
 };
 
 /** 8.x Beats write to data streams (`metricbeat-8.15.0`); everything else is a plain index. */
-const DATA_STREAM = /^(metricbeat|filebeat)-8\./;
+const DATA_STREAM = /^(metricbeat|filebeat)-(8|9)\./;
 
 export class LabEngine {
   readonly engine: Engine;
