@@ -45,11 +45,18 @@ export interface VerifierTarget {
 }
 
 /**
- * What the background verifier walks: every attendee of an open workshop who has a cluster
- * connection, with the checkpoints they already have. Two queries whatever the number of classes.
+ * What the background verifier walks: every attendee of an open workshop (of the given ones, when
+ * this instance holds slices of only some) who has a cluster connection, with the checkpoints they
+ * already have. Two queries whatever the number of classes.
  */
-export async function listVerifierTargets(db: Database): Promise<VerifierTarget[]> {
-  const inOpenWorkshop = and(eq(workshops.status, 'open'), eq(participants.role, 'attendee'), isNull(participants.removedAt));
+export async function listVerifierTargets(db: Database, workshopIds?: readonly string[]): Promise<VerifierTarget[]> {
+  if (workshopIds && workshopIds.length === 0) return [];
+  const inOpenWorkshop = and(
+    eq(workshops.status, 'open'),
+    eq(participants.role, 'attendee'),
+    isNull(participants.removedAt),
+    workshopIds ? inArray(workshops.id, [...workshopIds]) : undefined,
+  );
   const [people, doneRows] = await Promise.all([
     db
       .select({
