@@ -1,9 +1,9 @@
 import { NextResponse } from 'next/server';
 import { requireCaller } from '@/lib/auth/session';
 import { progressCsv, progressCsvFilename } from '@/lib/board/progress-view';
-import { workshopProgress } from '@/lib/board/service';
+import { workshopProgress, workshopProgressJson } from '@/lib/board/service';
 import { AppError } from '@/lib/errors';
-import { handle, json } from '@/lib/server/http';
+import { handle, jsonText } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +12,8 @@ export const GET = handle(async (request, { params }: { params: { id: string } }
   const { participant, ctx } = await requireCaller(['instructor']);
   const format = new URL(request.url).searchParams.get('format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new AppError('invalid_request', { params: { field: 'format', reason: 'json or csv' } });
+  if (format === 'json') return jsonText(await workshopProgressJson(ctx, participant.id, params.id));
   const progress = await workshopProgress(ctx, participant.id, params.id);
-  if (format === 'json') return json(progress);
   // The byte-order mark makes spreadsheet programs read the (often Korean) names as UTF-8.
   return new NextResponse(`\uFEFF${progressCsv(progress)}`, {
     headers: {
