@@ -171,7 +171,10 @@ export class ProgressView {
       const person = found.get(id);
       const existing = this.entries.get(id);
       if (!person) {
-        if (existing) (this.entries.delete(id), (this.ordered = null));
+        if (existing) {
+          this.entries.delete(id);
+          this.ordered = null;
+        }
         continue;
       }
       if (existing) {
