@@ -27,7 +27,7 @@ function keeperFor(db: () => Database, instanceId: string, clock: { now: number 
     busy,
     store: {
       sync: (input) => syncVerifierLeases(db(), input),
-      release: (id, at) => releaseVerifierLeases(db(), id, at),
+      release: (id, at, keep) => releaseVerifierLeases(db(), id, at, keep),
       forgetOthers: (id, at) => forgetOtherVerifiers(db(), id, at),
     },
   });
@@ -154,6 +154,26 @@ describeStorage('verifier leases', ({ db }) => {
     expect(b.standing.held + a.standing.held).toBe(VERIFIER_SLICES);
   });
 
+  it('gives back at once, when stopping, every slice but the one with a check in flight, and that one when it ended', async () => {
+    const { workshop, clock } = await fresh();
+    const busyPerson = people[0]!;
+    let busy = [`${workshop.id}:${sliceOf(busyPerson, VERIFIER_SLICES)}`];
+    const a = keeperFor(db, 'a', clock, () => busy);
+    const b = keeperFor(db, 'b', clock);
+    await a.step();
+    await a.halt();
+    expect(people.some((person) => a.owns(workshop.id, person))).toBe(false);
+    clock.now += 1;
+    await b.step();
+    expect(b.standing.held).toBe(VERIFIER_SLICES - 1);
+    expect(b.owns(workshop.id, busyPerson)).toBe(false);
+    busy = [];
+    await a.stop();
+    clock.now += 1;
+    await b.step();
+    expect(b.standing).toMatchObject({ instances: 1, held: VERIFIER_SLICES });
+  });
+
   it('claims, beyond its share, slices that nobody took for a whole lease', async () => {
     const { workshop, clock } = await fresh();
     const a = keeperFor(db, 'a', clock);
@@ -189,7 +209,7 @@ describeStorage('verifier leases', ({ db }) => {
       clockInDatabase: false,
       store: {
         sync: (input) => syncVerifierLeases(db(), input),
-        release: (id, at) => releaseVerifierLeases(db(), id, at),
+        release: (id, at, keep) => releaseVerifierLeases(db(), id, at, keep),
         forgetOthers: (id, at) => forgetOtherVerifiers(db(), id, at),
       },
     });

@@ -8,7 +8,8 @@
  *   claims free or expired slices up to its fair share (slices / live instances);
  * - it starts no check on a slice later than S before the lease would run out, by its own clock
  *   measured from before the renewal was sent, so a check has at least S to finish inside it;
- * - a stopped instance releases its slices: the others take them on their next step (within S);
+ * - a stopping instance gives back at once the slices it is not checking, and the others when
+ *   their checks end: the others take them on their next step (within S);
  *   a dead one stops renewing, its leases run out at most L - S after its last step, and the
  *   others take them on their next step after that: within L of its death;
  * - when an instance joins, the others give back what is over their share (never a slice with a
@@ -33,7 +34,8 @@ export interface LeaseStoreResult {
 
 export interface LeaseStore {
   sync(input: { instanceId: string; ttlMs: number; busy: readonly string[]; at?: Date }): Promise<LeaseStoreResult>;
-  release(instanceId: string, at?: Date): Promise<number>;
+  /** Gives back every slice but those in `keep`, and stops counting the instance as live. */
+  release(instanceId: string, at?: Date, keep?: readonly string[]): Promise<number>;
   /** Only for a database no other process can open: drop everyone else's claims. */
   forgetOthers?(instanceId: string, at?: Date): Promise<void>;
 }
@@ -112,12 +114,23 @@ export class LeaseKeeper {
     this.plan();
   }
 
-  /** Stops renewing and gives every slice back, so the others take over at their next step. */
-  async stop(): Promise<void> {
+  /**
+   * The first half of stopping: no new check may start here, and every slice without a check in
+   * flight goes back at once, so the others take it over at their next step; `stop()` gives back
+   * the rest once those checks ended.
+   */
+  async halt(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.stepping?.catch(() => undefined);
+    this.held.clear();
+    await this.options.store.release(this.options.instanceId, this.at(), this.options.busy?.() ?? []);
+  }
+
+  /** Stops renewing and gives every slice back. */
+  async stop(): Promise<void> {
+    if (this.running) await this.halt();
     this.held.clear();
     await this.options.store.release(this.options.instanceId, this.at());
   }

@@ -69,7 +69,7 @@ export interface SharedVerifier {
   /** Slices taken and given back, with when. */
   leaseChanges: { at: number; claimed: LeaseUnit[]; released: LeaseUnit[] }[];
   start(): Promise<void>;
-  /** Lets the checks in flight finish, then gives the slices back. */
+  /** Starts no new check and gives back the idle slices at once, the others once their checks end. */
   stop(): Promise<void>;
 }
 
@@ -109,7 +109,7 @@ export function createSharedVerifier(ctx: AppContext, options: SharedVerifierOpt
     clockInDatabase: options.clockInDatabase,
     store: {
       sync: (input) => syncVerifierLeases(db, input),
-      release: (instanceId, at) => releaseVerifierLeases(db, instanceId, at),
+      release: (instanceId, at, keep) => releaseVerifierLeases(db, instanceId, at, keep),
       forgetOthers: (instanceId, at) => forgetOtherVerifiers(db, instanceId, at),
     },
     busy: () => verifier?.busy().map((task) => unitKey({ workshopId: task.workshopId, slice: sliceOf(task.participantId, VERIFIER_SLICES) })) ?? [],
@@ -145,6 +145,9 @@ export function createSharedVerifier(ctx: AppContext, options: SharedVerifierOpt
       verifier.start();
     },
     async stop() {
+      // Nothing new starts and what is not being checked goes back at once: a process that exits
+      // before its checks end has handed over all but those slices, which run out within a lease.
+      await keeper.halt();
       await verifier.stop();
       await keeper.stop();
     },

@@ -145,14 +145,17 @@ export async function syncVerifierLeases(db: Database, input: LeaseSyncInput): P
 
 /**
  * A stopping instance gives its slices back at once, so the others take them over on their next
- * step instead of after the lease; and it no longer counts as live.
+ * step instead of after the lease. `keep` (`workshopId:slice`) holds back the slices with a check
+ * still running, given back by a second call once those end. Either way the instance no longer
+ * counts as live, so the others' fair share grows to cover what it gave back.
  */
-export async function releaseVerifierLeases(db: Database, instanceId: string, at?: Date): Promise<number> {
+export async function releaseVerifierLeases(db: Database, instanceId: string, at?: Date, keep: readonly string[] = []): Promise<number> {
   const t = clock(at);
   return db.transaction(async (tx) => {
+    const kept = keep.length === 0 ? sql`true` : sql`(workshop_id::text || ':' || slice::text) not in (${sql.join(keep.map((key) => sql`${key}`), sql`, `)})`;
     const released = await rows<{ slice: number }>(
       tx,
-      sql`update verifier_leases set holder = null, expires_at = ${t} where holder = ${instanceId} returning slice`,
+      sql`update verifier_leases set holder = null, expires_at = ${t} where holder = ${instanceId} and ${kept} returning slice`,
     );
     await tx.execute(sql`delete from verifier_instances where id = ${instanceId}`);
     return released.length;
