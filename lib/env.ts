@@ -44,12 +44,22 @@ const serverEnvSchema = z.object({
   BOARD_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Verifications it runs at once against one cluster (a class sharing one cloud cluster is not flooded). */
   BOARD_VERIFY_PER_CLUSTER: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * With several app instances on one PostgreSQL: how long an instance's claim on a share of the
+   * verifier's work lasts. A stopped instance's share is taken over at once, a dead one's within this.
+   */
+  BOARD_VERIFY_LEASE_MS: z.coerce.number().int().min(3_000).max(600_000).default(30_000),
   /** Upper bound of the back-off after a cluster keeps failing (doubling from the interval). */
   BOARD_VERIFY_MAX_BACKOFF_MS: z.coerce.number().int().min(1_000).default(300_000),
   /** An attendee is stuck when a checkpoint is still open this many minutes after half the class passed it. */
   BOARD_STUCK_MINUTES: z.coerce.number().min(1).max(240).default(10),
   /** ...or when the same error came back this many times in a row. */
   BOARD_STUCK_REPEATS: z.coerce.number().int().min(2).max(100).default(3),
+  /**
+   * A loopback-only port on which this instance reports its event-loop delay, CPU, memory and
+   * background-verifier work as JSON (the class-load bench reads it); unset: no such port.
+   */
+  DIAGNOSTICS_PORT: optionalString(z.coerce.number().int().min(1).max(65535)),
   GITHUB_ID: optionalString(z.string()),
   GITHUB_SECRET: optionalString(z.string()),
   GOOGLE_ID: optionalString(z.string()),

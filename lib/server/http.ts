@@ -27,6 +27,11 @@ export function json<T>(body: T, init: { status?: number } = {}): NextResponse {
   return NextResponse.json(body, { status: init.status ?? 200, headers: { 'cache-control': 'no-store' } });
 }
 
+/** A body already serialised as JSON (a large one assembled from cached parts). */
+export function jsonText(body: string): NextResponse {
+  return new NextResponse(body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+}
+
 /** Runs a route handler, turning any thrown error into the error body of DESIGN.md. */
 export function handle<Args extends unknown[]>(fn: (request: Request, ...args: Args) => Promise<Response>) {
   return async (request: Request, ...args: Args): Promise<Response> => {
