@@ -2,6 +2,7 @@
 
 import { EuiProvider } from '@elastic/eui';
 import createCache, { type EmotionCache } from '@emotion/cache';
+import { cache as emotionCssCache } from '@emotion/css';
 import { useServerInsertedHTML } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import './icons';
@@ -17,8 +18,8 @@ interface InsertedStyle {
  * of streamed server HTML carries exactly the CSS its markup needs (no flash of unstyled content).
  * This is the App Router recipe: the default Emotion SSR hooks only know the Pages Router.
  */
-function createFlushableCache(): { cache: EmotionCache; flush: () => InsertedStyle[] } {
-  const cache = createCache({ key: 'eui' });
+function createFlushableCache(nonce: string | undefined): { cache: EmotionCache; flush: () => InsertedStyle[] } {
+  const cache = createCache({ key: 'eui', nonce });
   cache.compat = true;
   const insert = cache.insert;
   let inserted: InsertedStyle[] = [];
@@ -53,12 +54,19 @@ export function useColorMode(): ColorModeContextValue {
 export interface EuiRootProps {
   /** Read from the theme cookie by the server layout, so the first paint already has the right theme. */
   initialColorMode: ColorMode;
+  /** This response's Content-Security-Policy nonce: every <style> Emotion writes carries it. */
+  nonce?: string;
   children: ReactNode;
 }
 
 /** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
-export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
-  const [{ cache, flush }] = useState(createFlushableCache);
+export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
+  const [{ cache, flush }] = useState(() => {
+    // Some EUI parts (the overlay mask of flyouts, code block lines) style themselves through
+    // @emotion/css's own cache, which has no nonce option; its sheet reads the nonce per new tag.
+    if (nonce && typeof document !== 'undefined') emotionCssCache.sheet.nonce = nonce;
+    return createFlushableCache(nonce);
+  });
   const [colorMode, setColorMode] = useState<ColorMode>(initialColorMode);
 
   useServerInsertedHTML(() => {
@@ -80,9 +88,9 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
     return (
       <>
         {globals.map(({ name, style }) => (
-          <style key={name} data-emotion={`${cache.key}-global ${name}`} dangerouslySetInnerHTML={{ __html: style }} />
+          <style key={name} nonce={nonce} data-emotion={`${cache.key}-global ${name}`} dangerouslySetInnerHTML={{ __html: style }} />
         ))}
-        {styles && <style data-emotion={dataEmotion} dangerouslySetInnerHTML={{ __html: styles }} />}
+        {styles && <style nonce={nonce} data-emotion={dataEmotion} dangerouslySetInnerHTML={{ __html: styles }} />}
       </>
     );
   });
@@ -90,7 +98,8 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
   const toggleColorMode = useCallback(() => {
     setColorMode((current) => {
       const next: ColorMode = current === 'dark' ? 'light' : 'dark';
-      document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+      const secure = window.location.protocol === 'https:' ? '; secure' : '';
+      document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax${secure}`;
       return next;
     });
   }, []);

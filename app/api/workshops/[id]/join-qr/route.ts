@@ -2,7 +2,8 @@ import { NextResponse } from 'next/server';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { requireCaller } from '@/lib/auth/session';
-import { joinUrl, publicOrigin } from '@/lib/board/join-link';
+import { joinUrl } from '@/lib/board/join-link';
+import { publicOrigin } from '@/lib/board/public-origin';
 import { handle } from '@/lib/server/http';
 import { ownedWorkshop } from '@/lib/workshops';
 
