@@ -4,9 +4,9 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
 import GoogleProvider from 'next-auth/providers/google';
 import { getDb } from '../db';
-import { syncContext } from '../server/context';
 import { toAppError } from '../errors';
 import { clientAddress } from '../server/client-address';
+import { syncContext } from '../server/context';
 import { newRequestId } from '../server/request-id';
 import { signInAttendee, signInInstructor, signInOAuth, signInSelfPaced, SignInRefused, type SessionParticipant } from './sign-in';
 
