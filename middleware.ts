@@ -3,8 +3,8 @@ import createMiddleware from 'next-intl/middleware';
 import { routing } from './i18n/routing';
 import { serverEnv } from './lib/env';
 import { AppError, normaliseLocale, toErrorBody } from './lib/errors';
-import { makeNonce, NONCE_HEADER, pageContentSecurityPolicy } from './lib/server/content-security';
 import { requestOrigin } from './lib/server/client-address';
+import { makeNonce, NONCE_HEADER, pageContentSecurityPolicy } from './lib/server/content-security';
 
 const intl = createMiddleware(routing);
 
@@ -58,8 +58,9 @@ function authRoute(request: NextRequest): NextResponse {
  * next-intl answers a locale-prefixed path with a rewrite onto the same URL. Served on
  * 127.0.0.1, such a rewrite would become a network proxy to `localhost`, which fails
  * (vercel/next.js#94745), so a rewrite onto the request's own path continues instead, carrying the
- * request headers next-intl added. Next's request URL also names 127.0.0.1 as `localhost`, which
- * is where next-intl's redirects pointed; they are made relative here.
+ * request headers next-intl added. Next's request URL names the server's own address (and turns
+ * 127.0.0.1 into `localhost`), so next-intl's redirects point there; scripts/guide-server.mjs
+ * makes such a Location relative, which keeps the user on the origin they came in on.
  */
 function page(request: NextRequest): NextResponse {
   const nonce = makeNonce();
@@ -72,12 +73,8 @@ function page(request: NextRequest): NextResponse {
   const localeCookie = response.cookies.get('NEXT_LOCALE');
   if (localeCookie && headers.get('x-forwarded-proto') === 'https') response.cookies.set({ ...localeCookie, secure: true });
 
-  const location = response.headers.get('location');
-  if (location) {
-    const target = new URL(location, request.url);
-    response.headers.set('location', `${target.pathname}${target.search}`);
-    return response;
-  }
+  // A redirect (an unprefixed path to its locale) is made relative by the guide's server.
+  if (response.headers.has('location')) return response;
 
   let result = response;
   const rewrite = response.headers.get('x-middleware-rewrite');

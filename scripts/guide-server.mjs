@@ -21,6 +21,41 @@ export function stampPeerAddress(req) {
 }
 
 /**
+ * Next.js builds redirects from the address it was started on (and writes 127.0.0.1 as
+ * `localhost`), not from the address the user opened: `/` would send someone on 127.0.0.1 or a
+ * LAN address to `http://localhost:3000/ko`. A Location that points at this server's own origin
+ * is therefore sent relative (`/ko`), which the browser resolves against the origin it is on.
+ */
+export function keepRedirectsOnTheUsersOrigin(res, ownOrigins) {
+  const relativeOne = (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      const url = new URL(value);
+      return ownOrigins.has(url.origin) ? `${url.pathname}${url.search}${url.hash}` : value;
+    } catch {
+      return value;
+    }
+  };
+  const relative = (name, value) => {
+    if (String(name).toLowerCase() !== 'location') return value;
+    return Array.isArray(value) ? value.map(relativeOne) : relativeOne(value);
+  };
+  const { setHeader, appendHeader } = res;
+  res.setHeader = function setHeaderKeepingOrigin(name, value) {
+    return setHeader.call(this, name, relative(name, value));
+  };
+  res.appendHeader = function appendHeaderKeepingOrigin(name, value) {
+    return appendHeader.call(this, name, relative(name, value));
+  };
+}
+
+/** The origins Next.js may put into a redirect for a server on host:port. */
+function ownOriginsOf(host, port) {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host]);
+  return new Set([...names].map((name) => `http://${name}:${port}`));
+}
+
+/**
  * Starts Next.js (the built app, or the dev server) behind our HTTP server on host:port and
  * resolves once it listens. Returns a `close()` for shutdown.
  */
@@ -30,8 +65,10 @@ export async function serveGuide({ dir, host, port, dev = false }) {
   const app = next({ dev, dir, hostname: host, port: Number(port) });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const ownOrigins = ownOriginsOf(host, port);
   const server = createServer((req, res) => {
     stampPeerAddress(req);
+    keepRedirectsOnTheUsersOrigin(res, ownOrigins);
     handle(req, res).catch((error) => {
       console.error('[guide-server] request failed:', error instanceof Error ? error.message : error);
       if (!res.headersSent) res.statusCode = 500;

@@ -1,6 +1,7 @@
 'use client';
 
 import { EuiProvider } from '@elastic/eui';
+import { cache as euiCssCache } from '@elastic/eui/es/services/emotion/css';
 import createCache, { type EmotionCache } from '@emotion/cache';
 import { cache as emotionCssCache } from '@emotion/css';
 import { useServerInsertedHTML } from 'next/navigation';
@@ -62,9 +63,13 @@ export interface EuiRootProps {
 /** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
 export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
   const [{ cache, flush }] = useState(() => {
-    // Some EUI parts (the overlay mask of flyouts, code block lines) style themselves through
-    // @emotion/css's own cache, which has no nonce option; its sheet reads the nonce per new tag.
-    if (nonce && typeof document !== 'undefined') emotionCssCache.sheet.nonce = nonce;
+    // Some EUI parts style themselves through @emotion/css instances rather than the cache given
+    // to EuiProvider: @emotion/css's default one (flyouts' overlay mask, code block lines) and
+    // EUI's own (the theme provider's colour-mode class). Neither takes a nonce option, but their
+    // sheets read `nonce` whenever they create a <style> tag.
+    if (nonce && typeof document !== 'undefined') {
+      for (const sheetCache of [emotionCssCache, euiCssCache]) sheetCache.sheet.nonce = nonce;
+    }
     return createFlushableCache(nonce);
   });
   const [colorMode, setColorMode] = useState<ColorMode>(initialColorMode);

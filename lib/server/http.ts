@@ -14,19 +14,20 @@ export function requestLocale(request: Request): ErrorLocale {
 
 export function errorResponse(error: unknown, request: Request): NextResponse {
   let appError = toAppError(error);
+  const status = errorStatus(appError);
   const where = `${request.method} ${new URL(request.url).pathname}`;
-  // An unexpected failure (a database error, a bug) reaches the reader only as `internal` with a
-  // request id; what happened (the failed statement, the stack's message) is in the log line.
   if (appError.code === 'internal' && appError.params.requestId === undefined) {
+    // An unexpected failure (a database error, a bug) reaches the reader only as `internal` with a
+    // request id; what happened (the failed statement, the error's message) is in the log line.
     const requestId = newRequestId();
     console.error(`[api] ${where} -> internal (request ${requestId})`, appError.toLog());
     appError = new AppError('internal', { params: { requestId }, detail: appError.detail });
-    return NextResponse.json(toErrorBody(appError, requestLocale(request)), { status: 500, headers: { 'cache-control': 'no-store' } });
+  } else if (status >= 500) {
+    // The log gets the code and a redacted detail, never a request body (it may hold a password).
+    console.error(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  } else if (!(error instanceof AppError)) {
+    console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
   }
-  const status = errorStatus(appError);
-  // The log gets the code and a redacted detail, never a request body (it may hold a password).
-  if (status >= 500) console.error(`[api] ${where} -> ${appError.code}`, appError.toLog());
-  else if (!(error instanceof AppError)) console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const retryAfter = appError.params.retryAfterSeconds;
   if (appError.code === 'rate_limited' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
