@@ -202,6 +202,8 @@ test.describe('hardening', () => {
     await panel.getByRole('button', { name: 'URL' }).click();
     await expect(panel.getByTestId('connect-url')).toBeVisible();
     expect(await violations()).toEqual([]);
+    await panel.getByTestId('use-practice').click();
+    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
     // Code blocks and the theme toggle's styles are inserted at run time.
     await page.goto('/ko/chapters/metricbeat');
     await expect(page.getByTestId('command').first()).toBeVisible();
@@ -218,6 +220,15 @@ test.describe('hardening', () => {
     expect(new URL(signIn.url).host).toBe(new URL(baseURL!).host);
     // Cookies stay plain-HTTP ones: the forged proto does not make them Secure (they would be lost).
     expect(String(signIn.response.headers['set-cookie'])).not.toMatch(/__Secure-|;\s*secure/i);
+    // Behind a trusted proxy that terminates HTTPS, they are Secure.
+    const overHttps = await rawSignIn(baseURL!, 'self-paced', { name: 'Behind TLS' }, {
+      from: TRUSTED_PROXY_ADDRESS,
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'lab.school.example', 'x-forwarded-for': '198.51.100.9' },
+    });
+    expect(overHttps.error).toBeNull();
+    expect(new URL(overHttps.url).origin).toBe('https://lab.school.example');
+    const secureCookies = [overHttps.response.headers['set-cookie'] ?? []].flat();
+    expect(secureCookies.some((cookie) => /^__Secure-next-auth\.session-token=/.test(cookie) && /;\s*Secure/i.test(cookie))).toBe(true);
 
     const root = await rawRequest(baseURL!, '/', { from: UNTRUSTED_PEER_ADDRESS, headers: forged });
     expect(root.status).toBe(307);
@@ -229,8 +240,12 @@ test.describe('hardening', () => {
     const boardHtml = await (await instructor.get(`/en/instructor/${workshop.id}`, { headers: forged })).text();
     expect(boardHtml).not.toContain('evil.example');
     expect(boardHtml).toContain(`${new URL(baseURL!).origin}/en/join?code=${workshop.code}`);
+    // (Only the host: a made-up X-Forwarded-Proto on an API route makes next-auth look for the
+    // HTTPS cookie name, so the forger merely loses their own session there.)
     const qr = async (headers: Record<string, string>) => (await instructor.get(`/api/workshops/${workshop.id}/join-qr?locale=en`, { headers })).text();
-    expect(await qr(forged)).toBe(await qr({}));
+    const plain = await qr({});
+    expect(plain).toContain('<svg');
+    expect(await qr({ 'x-forwarded-host': 'evil.example' })).toBe(plain);
 
     // From the trusted proxy, its forwarded host is the public address.
     const cookie = (await instructor.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');

@@ -49,10 +49,13 @@ export function keepRedirectsOnTheUsersOrigin(res, ownOrigins) {
   };
 }
 
-/** The origins Next.js may put into a redirect for a server on host:port. */
+/**
+ * The origins Next.js may put into a redirect for a server on host:port: https too, as Next takes
+ * the scheme from X-Forwarded-Proto (a TLS proxy's, or one a client made up).
+ */
 function ownOriginsOf(host, port) {
   const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host]);
-  return new Set([...names].map((name) => `http://${name}:${port}`));
+  return new Set([...names].flatMap((name) => [`http://${name}:${port}`, `https://${name}:${port}`]));
 }
 
 /**
