@@ -9,6 +9,9 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import './icons';
 import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
 
+/** webpack's nonce for the tags its runtime and some libraries create (compiled to `__webpack_require__.nc`). */
+declare let __webpack_nonce__: string | undefined;
+
 interface InsertedStyle {
   name: string;
   isGlobal: boolean;
@@ -69,6 +72,9 @@ export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
     // sheets read `nonce` whenever they create a <style> tag.
     if (nonce && typeof document !== 'undefined') {
       for (const sheetCache of [emotionCssCache, euiCssCache]) sheetCache.sheet.nonce = nonce;
+      // Flyouts and modals lock scrolling and focus through react-remove-scroll and react-focus-on,
+      // whose <style> tags take webpack's nonce (get-nonce reads it).
+      __webpack_nonce__ = nonce;
     }
     return createFlushableCache(nonce);
   });
