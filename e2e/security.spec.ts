@@ -210,6 +210,13 @@ test.describe('hardening', () => {
     await page.getByTestId('theme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-color-mode', 'dark');
     expect(await violations()).toEqual([]);
+    // A client-side navigation to the other locale's layout renders with a later response's
+    // nonce in its props; the styles it inserts must still carry this document's.
+    await page.getByTestId('language-switch').click();
+    await expect(page).toHaveURL(/\/en\/chapters\/metricbeat/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByTestId('command').first()).toBeVisible();
+    expect(await violations()).toEqual([]);
     expect(consoleProblems).toEqual([]);
   });
 

@@ -1,16 +1,12 @@
 'use client';
 
 import { EuiProvider } from '@elastic/eui';
-import { cache as euiCssCache } from '@elastic/eui/es/services/emotion/css';
 import createCache, { type EmotionCache } from '@emotion/cache';
-import { cache as emotionCssCache } from '@emotion/css';
 import { useServerInsertedHTML } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import './icons';
 import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
-
-/** webpack's nonce for the tags its runtime and some libraries create (compiled to `__webpack_require__.nc`). */
-declare let __webpack_nonce__: string | undefined;
+import { applyStyleNonce, documentNonce } from './style-nonce';
 
 interface InsertedStyle {
   name: string;
@@ -66,17 +62,9 @@ export interface EuiRootProps {
 /** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
 export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
   const [{ cache, flush }] = useState(() => {
-    // Some EUI parts style themselves through @emotion/css instances rather than the cache given
-    // to EuiProvider: @emotion/css's default one (flyouts' overlay mask, code block lines) and
-    // EUI's own (the theme provider's colour-mode class). Neither takes a nonce option, but their
-    // sheets read `nonce` whenever they create a <style> tag.
-    if (nonce && typeof document !== 'undefined') {
-      for (const sheetCache of [emotionCssCache, euiCssCache]) sheetCache.sheet.nonce = nonce;
-      // Flyouts and modals lock scrolling and focus through react-remove-scroll and react-focus-on,
-      // whose <style> tags take webpack's nonce (get-nonce reads it).
-      __webpack_nonce__ = nonce;
-    }
-    return createFlushableCache(nonce);
+    const styleNonce = documentNonce(nonce);
+    applyStyleNonce(styleNonce);
+    return createFlushableCache(styleNonce);
   });
   const [colorMode, setColorMode] = useState<ColorMode>(initialColorMode);
 
@@ -99,9 +87,9 @@ export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
     return (
       <>
         {globals.map(({ name, style }) => (
-          <style key={name} nonce={nonce} data-emotion={`${cache.key}-global ${name}`} dangerouslySetInnerHTML={{ __html: style }} />
+          <style key={name} data-emotion={`${cache.key}-global ${name}`} nonce={nonce} dangerouslySetInnerHTML={{ __html: style }} />
         ))}
-        {styles && <style nonce={nonce} data-emotion={dataEmotion} dangerouslySetInnerHTML={{ __html: styles }} />}
+        {styles && <style data-emotion={dataEmotion} nonce={nonce} dangerouslySetInnerHTML={{ __html: styles }} />}
       </>
     );
   });
