@@ -221,7 +221,8 @@ test.describe('hardening', () => {
   });
 
   test('a forged X-Forwarded-Host moves no link: sign-in answers, the root redirect, the join link and its QR code', async ({ baseURL, request }) => {
-    const forged = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+    // Claiming to be the trusted proxy through the internal header does not help: the server overwrites it.
+    const forged = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-lab-peer-address': TRUSTED_PROXY_ADDRESS };
     const signIn = await rawSignIn(baseURL!, 'self-paced', { name: 'Forger' }, { from: UNTRUSTED_PEER_ADDRESS, headers: forged });
     expect(signIn.error).toBeNull();
     expect(new URL(signIn.url).host).toBe(new URL(baseURL!).host);
@@ -300,7 +301,10 @@ test.describe('hardening', () => {
       return outcomes;
     }
 
-    const untrusted = await untilSlowedDown((i) => attempt('guess', UNTRUSTED_PEER_ADDRESS, { 'x-forwarded-for': `198.51.100.${i + 1}` }));
+    // The client also claims to be the trusted proxy in the internal header; the server overwrites it.
+    const untrusted = await untilSlowedDown((i) =>
+      attempt('guess', UNTRUSTED_PEER_ADDRESS, { 'x-forwarded-for': `198.51.100.${i + 1}`, 'x-lab-peer-address': TRUSTED_PROXY_ADDRESS }),
+    );
     expect(untrusted.slice(0, 6)).toEqual(Array(6).fill('wrong_password'));
     expect(untrusted.at(-1)).toMatch(/^rate_limited\.([2-9]|\d\d+)$/);
     // Still slowed down with yet another forwarded address, even with the right password.
