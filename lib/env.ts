@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxy } from './server/client-address';
 
 /** An optional variable where an empty value counts as unset (as `KEY=` in a .env file). */
 function optionalString<T extends z.ZodTypeAny>(schema: T) {
@@ -38,6 +39,23 @@ const serverEnvSchema = z.object({
   ALLOWED_CLUSTER_HOSTS: optionalString(z.string()),
   /** The guide's public URL, when it differs from the address it is served on (behind a proxy). */
   NEXTAUTH_URL: optionalString(z.string().url()),
+  /**
+   * Reverse proxies in front of the guide (comma separated IPs and CIDR ranges). Only a request
+   * whose socket peer is one of them has its X-Forwarded-For/-Host/-Proto believed.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, context): TrustedProxy[] => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  /** Self-paced sign-ups one client address may make per hour (workshop attendees are not counted). */
+  SELF_PACED_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(200),
   /** How often the class board's background verifier checks every attendee's open checkpoints; 0 turns it off. */
   BOARD_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   /** Verifications the background verifier runs at once in this app instance. */

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'version_unsupported',
   'not_elasticsearch',
   'invalid_request',
+  'payload_too_large',
   'not_found',
   'internal',
 ] as const;
@@ -74,8 +75,10 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   version_unsupported: { status: 422, publicParams: ['version', 'reason'] },
   not_elasticsearch: { status: 422, publicParams: ['reason'] },
   invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
+  payload_too_large: { status: 413, publicParams: ['reason', 'limit'] },
   not_found: { status: 404, publicParams: [] },
-  internal: { status: 500, publicParams: [] },
+  /** `requestId` names the server log line with the details, which never reach the response. */
+  internal: { status: 500, publicParams: ['requestId'] },
 };
 
 export interface AppErrorOptions {

@@ -59,6 +59,8 @@ function secret(variable, file, generate) {
 
 const shared = {
   ...process.env,
+  // The instances see this proxy as their peer: it may tell them the browser's address.
+  TRUSTED_PROXIES: [process.env.TRUSTED_PROXIES, '127.0.0.1'].filter(Boolean).join(','),
   AUTH_SECRET: secret('AUTH_SECRET', 'auth-secret', () => randomBytes(32).toString('base64url')),
   CREDENTIALS_KEY: secret('CREDENTIALS_KEY', 'credentials-key', () => randomBytes(32).toString('base64')),
 };

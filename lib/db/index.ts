@@ -11,6 +11,7 @@ export * from './repositories/class-board';
 export * from './repositories/connections';
 export * from './repositories/events';
 export * from './repositories/participants';
+export * from './repositories/rate-limits';
 export * from './repositories/workshops';
 export * from './schema';
 export * from './repositories/verifier-leases';

@@ -269,6 +269,25 @@ export const boardChanges = pgTable(
   (t) => [primaryKey({ name: 'board_changes_pk', columns: [t.workshopId, t.participantId] })],
 );
 
+/**
+ * Counters every app instance shares, so limits hold however many instances serve a class: failed
+ * instructor sign-ins (per client and overall, lib/auth/sign-in-limits.ts) and self-paced sign-ups
+ * per client. A key names the limit and a hash of the client's address, never the address itself.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    /** Attempts counted since `windowStartedAt`. */
+    count: integer('count').notNull().default(0),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+    /** No attempt is considered before this time. */
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_last_at_idx').on(t.lastAt)],
+);
+
 export type Workshop = typeof workshops.$inferSelect;
 export type NewWorkshop = typeof workshops.$inferInsert;
 export type Participant = typeof participants.$inferSelect;
@@ -278,3 +297,4 @@ export type CheckpointResult = typeof checkpointResults.$inferSelect;
 export type StoredEvent = typeof events.$inferSelect;
 export type ApiKeyRecord = typeof apiKeys.$inferSelect;
 export type VerifierLease = typeof verifierLeases.$inferSelect;
+export type RateLimitRow = typeof rateLimits.$inferSelect;
