@@ -39,7 +39,8 @@ export default defineConfig({
     // the server log is kept in it for the security test's grep.
     command: `rm -rf .e2e-data && mkdir -p .e2e-data && npm run build && node scripts/start.mjs 2>&1 | tee .e2e-data/server.log`,
     url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    // A build on a busy two-core machine can take several minutes.
+    timeout: 900_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',
     stderr: 'pipe',
