@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'invalid_request',
   'not_found',
   'internal',
+  // Chapter 4: a watch the cluster would refuse (syntax, Watcher's parser, an action reaching the network).
+  'invalid_watch',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -76,6 +78,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
   not_found: { status: 404, publicParams: [] },
   internal: { status: 500, publicParams: [] },
+  invalid_watch: { status: 400, publicParams: ['reason', 'line', 'column', 'field'] },
 };
 
 export interface AppErrorOptions {
