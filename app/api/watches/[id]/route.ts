@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { requireCaller } from '@/lib/auth/session';
+import { AppError } from '@/lib/errors';
 import { handle, json, readParams, readQuery } from '@/lib/server/http';
 import { deleteWatch, saveWatch, watchIdSchema } from '@/lib/watches/service';
 import { WATCH_TEXT_MAX } from '@/lib/watches/validate';
-import { AppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
