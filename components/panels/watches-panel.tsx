@@ -309,7 +309,7 @@ export default function WatchesPanel() {
     state = 'live';
     const style = kibanaStateStyle(data.version);
     body = (
-      <div data-testid="watches" data-updated={data.checkedAt}>
+      <div data-testid="watches" data-updated={data.checkedAt} className="guide-watches">
         {error && (
           <>
             <EuiCallOut title={t('refreshFailed')} color="warning" iconType="warning" size="s" data-code={error.code}>

@@ -37,7 +37,7 @@ export default function PracticeMailbox() {
   if (!practice) return null;
 
   return (
-    <EuiPanel hasBorder paddingSize="m" data-testid="practice-mailbox" data-count={data?.emails.length ?? 0}>
+    <EuiPanel hasBorder paddingSize="m" data-testid="practice-mailbox" data-count={data?.emails.length ?? 0} className="guide-mailbox-panel">
       <EuiTitle size="xs">
         <h4>{t('title')}</h4>
       </EuiTitle>
@@ -67,9 +67,13 @@ export default function PracticeMailbox() {
                   <br />
                   <span className="guide-mailbox__from">{t('from', { watch: mail.watch_id, action: mail.action_id })}</span>
                 </p>
-                <pre className="guide-mailbox__body" data-testid="mail-body">
-                  {mail.body}
-                </pre>
+                {mail.body.trim() === '' ? (
+                  <span className="guide-mailbox__from">{t('noBody')}</span>
+                ) : (
+                  <pre className="guide-mailbox__body" data-testid="mail-body">
+                    {mail.body}
+                  </pre>
+                )}
               </EuiText>
             </li>
           ))}

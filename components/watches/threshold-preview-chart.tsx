@@ -29,6 +29,13 @@ export default function ThresholdPreviewChart({ preview, thresholds, label }: Th
   const axisLabel = useMemo(() => time.axis(preview.from, preview.to), [time, preview.from, preview.to]);
   const timeZone = time.zone ?? 'local';
   const danger = baseTheme.colors.vizColors[1] ?? '#bd271e';
+  // The threshold must stay in view even when the data is far below it (the usual case before `dd`).
+  const domain = useMemo(() => {
+    const values = [...preview.series.flatMap((s) => s.points.map(([, v]) => v).filter((v): v is number => v !== null)), ...thresholds];
+    const max = Math.max(...values, 0);
+    const min = Math.min(...values, 0);
+    return { min, max: max === min ? min + 1 : max + (max - min) * 0.1 };
+  }, [preview.series, thresholds]);
   return (
     <Chart size={{ height: 160 }}>
       <Settings
@@ -43,7 +50,7 @@ export default function ThresholdPreviewChart({ preview, thresholds, label }: Th
         noResults={<EuiText size="xs" color="subdued">{t('previewEmpty', { range: '' })}</EuiText>}
       />
       <Axis id="time" position={Position.Bottom} tickFormat={(value: number) => time.format(value, 'short')} labelFormat={axisLabel} ticks={4} timeAxisLayerCount={0} />
-      <Axis id="value" position={Position.Left} tickFormat={(v: number) => decimal.format(v)} ticks={3} gridLine={{ visible: true }} />
+      <Axis id="value" position={Position.Left} tickFormat={(v: number) => decimal.format(v)} ticks={3} gridLine={{ visible: true }} domain={domain} />
       {preview.series.map((series, i) => (
         <LineSeries
           key={series.key ?? 'all'}
