@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { ChapterPage, expect, settledPanel, test } from './support/fixtures';
 
@@ -21,6 +22,16 @@ async function practiceLearner(page: Page, name: string, flavor: '9' | '8' | '7'
 }
 
 /** Chapters 2 and 3 done on the practice host (their own browser tests cover those steps). */
+/** Serious or critical accessibility problems inside the given parts of the page. */
+async function axeProblems(page: Page, selectors: string[]): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  for (const selector of selectors) builder = builder.include(selector);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
 async function beatsRunning(page: Page) {
   for (const action of ['metricbeat-setup', 'metricbeat-start', 'filebeat-setup', 'filebeat-start']) {
     const response = await page.request.post(`/api/practice/host/${action}`, { data: action.endsWith('start') ? { backfillMinutes: 2 } : {} });
@@ -87,6 +98,7 @@ test.describe('chapter 4: Watcher on the practice cluster', () => {
     const simulation = highcpu.getByTestId('watch-simulation');
     await expect(simulation).toHaveAttribute('data-condition-met', 'true', { timeout: 15_000 });
     await expect(simulation).toContainText('simulated: nothing was sent');
+    expect(await axeProblems(page, ['[data-testid="panel-watches"]', '[data-testid="threshold-builder"]'])).toEqual([]);
 
     // Step 18: the HighCPU mail in the practice mailbox.
     const firstBox = chapter.step(18).getByTestId('practice-mailbox');
@@ -120,6 +132,7 @@ test.describe('chapter 4: Watcher on the practice cluster', () => {
     for (const id of ['highcpu-watch-created', 'highcpu-watch-fired', 'ssh-watch-created', 'ssh-watch-fired']) {
       await expect(page.getByTestId(`checkpoint-${id}`)).toHaveAttribute('data-state', 'done');
     }
+    expect(await axeProblems(page, ['[data-testid="ssh-watch-editor"]', '[data-testid="practice-mailbox"]'])).toEqual([]);
     expect(consoleProblems).toEqual([]);
   });
 
