@@ -238,6 +238,30 @@ describe('the Watcher feature in the practice cluster', () => {
     expect(service?.watcher.nextDue()).toBeUndefined();
   });
 
+  it('comes back from a snapshot: watches from .watches with their status, the mailbox from the snapshot, the schedule going on', async () => {
+    clock.set(T0);
+    const d = await deploy('8');
+    const deployment = cluster.deployments.get(d.id);
+    const service = deployment?.feature<WatcherService>('watcher') as WatcherService;
+    await call('PUT', '/_watcher/watch/w', basic(d), cpuWatch(0.5, '10s'));
+    await cpuDoc(d, T0 + 5_000, 0.9);
+    clock.set(T0 + 10_000);
+    cluster.scheduler.tickAll();
+    const before = await call('GET', '/_watcher/watch/w', basic(d));
+    const snapshot = JSON.parse(JSON.stringify(service.snapshot())) as unknown;
+
+    // A new instance over the same (restored) indices, as after a restart.
+    service.watcher.dispose();
+    service.restore(snapshot);
+    expect(await call('GET', '/_watcher/watch/w', basic(d))).toMatchObject({ status: 200, body: { ...before.body } });
+    expect((await call('GET', `/_practice/deployments/${d.id}/outbox`, basic(d))).body).toMatchObject({ emails: [{ watch_id: 'w' }] });
+    await cpuDoc(d, T0 + 15_000, 0.95);
+    clock.set(T0 + 20_000);
+    cluster.scheduler.tickAll();
+    expect(service.watcher.executionCount).toBe(2);
+    expect(((await call('GET', `/_practice/deployments/${d.id}/outbox`, basic(d))).body.emails as unknown[]).length).toBe(2);
+  });
+
   it('keeps the outbox to the deployment\'s own credentials', async () => {
     const a = await deploy('8');
     const b = await deploy('8');

@@ -1,6 +1,6 @@
 import type { Flavor } from '../engine/api';
 import { defineFeature, EsError, parseJsonObject, type ClusterAction, type EsContext, type EsReply, type FeatureContext, type PracticeFeature } from '../feature';
-import { PracticeWatcher, watcherHttpStatus } from './watcher';
+import { PracticeWatcher, watcherHttpStatus, type WatcherSnapshot } from './watcher';
 
 /**
  * Watcher as a practice feature: Elasticsearch's `_watcher` REST API for each deployment (with
@@ -65,6 +65,17 @@ export class WatcherService implements PracticeFeature {
 
   dispose(): void {
     this.watcher.dispose();
+  }
+
+  snapshot(): unknown {
+    return { watcher: this.watcher.snapshot(), settings: { ...this.settings } };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = (snapshot ?? {}) as { watcher?: WatcherSnapshot; settings?: Record<string, string> };
+    this.watcher.restore(s.watcher);
+    for (const key of Object.keys(this.settings)) delete this.settings[key];
+    Object.assign(this.settings, s.settings ?? {});
   }
 
   state(): unknown {
