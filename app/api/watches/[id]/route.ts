@@ -16,8 +16,11 @@ export const PUT = handle(async (request, { params }: { params: { id: string } }
   const { participant, ctx } = await requireCaller();
   const { id } = readParams(params, paramsSchema);
   const { name } = readQuery(request, querySchema);
+  const tooLong = new AppError('invalid_watch', { params: { reason: `the watch is longer than ${WATCH_TEXT_MAX} characters` } });
+  // Refused before reading when the length is announced (UTF-8: at most 4 bytes a character).
+  if (Number(request.headers.get('content-length') ?? 0) > WATCH_TEXT_MAX * 4) throw tooLong;
   const text = await request.text();
-  if (text.length > WATCH_TEXT_MAX) throw new AppError('invalid_watch', { params: { reason: `the watch is longer than ${WATCH_TEXT_MAX} characters` } });
+  if (text.length > WATCH_TEXT_MAX) throw tooLong;
   const saved = await saveWatch(ctx, participant.id, id, text, name ? { name } : {});
   return json(saved, { status: saved.created ? 201 : 200 });
 });
