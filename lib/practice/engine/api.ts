@@ -99,6 +99,7 @@ export interface BulkItemResult {
     _id: string;
     _version?: number;
     result?: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
+    forced_refresh?: true;
     _shards?: { total: number; successful: number; failed: number };
     _seq_no?: number;
     _primary_term?: number;
@@ -160,11 +161,22 @@ export interface Engine {
 
   // Documents
   /** Flavor 7 answers also carry `_type: "_doc"` (as 7.17 does). */
-  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; _version: number; result: 'created' | 'updated'; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
+  /**
+   * Documents written are searchable after the index's next refresh (`index.refresh_interval`, 1 s
+   * on the practice clock by default, `-1` off) while get by id is realtime, as in ES; `refresh:
+   * true` refreshes the index at once and answers `forced_refresh: true`.
+   */
+  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; _version: number; result: 'created' | 'updated'; forced_refresh?: true; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
   get(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; found: boolean; _version?: number; _seq_no?: number; _primary_term?: number; _source?: Record<string, unknown> };
-  delete(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; result: 'deleted' | 'not_found'; _version: number; _seq_no?: number; _primary_term?: number; _shards?: { total: number; successful: number; failed: number } };
+  delete(index: string, id: string, opts?: { refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; result: 'deleted' | 'not_found'; forced_refresh?: true; _version: number; _seq_no?: number; _primary_term?: number; _shards?: { total: number; successful: number; failed: number } };
   bulk(actions: BulkAction[], opts?: { defaultIndex?: string; refresh?: boolean }): { took: number; errors: boolean; items: BulkItemResult[] };
   refresh(target?: string): { _shards: { total: number; successful: number; failed: number } };
+  /**
+   * For `refresh=wait_for`: whether the write `seqNo` to `index` is searchable yet (running the
+   * periodic refresh if it is due), and if not, the practice-clock time it will be (none when the
+   * index's periodic refresh is off: only an explicit refresh will do).
+   */
+  refreshState(index: string, seqNo: number): { searchable: boolean; dueAt?: number };
   /** Removes documents older than `olderThanMs` (by `@timestamp`) from indices matching `pattern`; returns how many went. */
   rollOff(pattern: string, olderThanMs: number): number;
 

@@ -34,6 +34,18 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A bulk item of a `refresh=true` request: every item that did not fail says `forced_refresh`, after its `result`. */
+function withForcedRefresh(item: BulkItemResult): BulkItemResult {
+  const [op, outcome] = Object.entries(item)[0] ?? [];
+  if (op === undefined || outcome === undefined || outcome.error) return item;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outcome)) {
+    out[k] = v;
+    if (k === 'result') out.forced_refresh = true;
+  }
+  return { [op]: out } as BulkItemResult;
+}
+
 export class Documents {
   constructor(private readonly c: Catalog) {}
 
@@ -110,18 +122,31 @@ export class Documents {
 
   private doIndex(target: string, doc: Record<string, unknown>, id: string | undefined, opType: 'index' | 'create', pipeline: string | undefined) {
     if (!isPlainObject(doc)) throw new EsError(400, 'mapper_parsing_exception', 'failed to parse', {}, { type: 'not_x_content_exception', reason: 'Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes' });
-    if (id !== undefined && id === '') throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: an id must be provided if version type or value are set;');
     if (id !== undefined && Buffer.byteLength(id) > 512) throw new EsError(400, 'action_request_validation_exception', `Validation Failed: 1: id [${id}] is too long, must be no longer than 512 bytes but was: ${Buffer.byteLength(id)};`);
     const processed = this.applyPipelines(target, doc, pipeline);
     const ix = this.writeTarget(target, opType);
+    // ES checks an empty id when it routes the request, after the index exists (IndexRequest.process).
+    if (id === '') throw illegalArgument('if _id is specified it must not be empty');
     if (!processed) return { ix, dropped: true as const };
     this.checkDataStreamDoc(ix, processed);
     try {
-      const r = ix.write(processed, id, opType);
+      const r = this.written(ix, () => ix.write(processed, id, opType));
       return { ix, r };
     } catch (e) {
       throw this.flavorParseError(e, processed);
     }
+  }
+
+  /**
+   * Runs one write on `ix`: first the periodic refresh that was due before it (so a later write is
+   * not made searchable by an earlier deadline), then the write, noted for the next refresh.
+   */
+  private written<T>(ix: IndexState, write: () => T): T {
+    const now = this.c.now();
+    ix.refreshIfDue(now);
+    const result = write();
+    ix.noteWrite(now);
+    return result;
   }
 
   index(target: string, doc: Record<string, unknown>, opts: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean } = {}) {
@@ -131,7 +156,9 @@ export class Documents {
       return this.c.typed({ _index: out.ix.name, _id: opts.id ?? '', _version: -3, result: 'created' as const, _seq_no: -2, _primary_term: 0, _shards: { total: 0, successful: 0, failed: 0 } });
     }
     const { ix, r } = out;
-    return this.c.typed({ _index: ix.name, _id: r.id, _version: r.version, result: r.result, _shards: ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1 });
+    if (opts.refresh) ix.refresh();
+    // `forced_refresh` sits between `result` and `_shards`, as ES writes it.
+    return this.c.typed({ _index: ix.name, _id: r.id, _version: r.version, result: r.result, ...(opts.refresh ? { forced_refresh: true as const } : {}), _shards: ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1 });
   }
 
   get(index: string, id: string) {
@@ -143,12 +170,13 @@ export class Documents {
     return this.c.typed({ _index: ix.name, _id: id, _version: ix.store.ver[pos] as number, _seq_no: ix.store.seq[pos] as number, _primary_term: 1, found: true, _source: ix.source(pos) });
   }
 
-  delete(index: string, id: string) {
+  delete(index: string, id: string, opts: { refresh?: boolean } = {}) {
     if (this.c.dataStreams.has(index)) throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
     const ix = this.c.singleIndex(index);
     if (!ix) throw indexNotFound(index);
-    const r = ix.deleteDoc(id);
-    return this.c.typed({ _index: ix.name, _id: id, _version: r.version, result: r.found ? ('deleted' as const) : ('not_found' as const), _shards: ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1 });
+    const r = this.written(ix, () => ix.deleteDoc(id));
+    if (opts.refresh) ix.refresh();
+    return this.c.typed({ _index: ix.name, _id: id, _version: r.version, result: r.found ? ('deleted' as const) : ('not_found' as const), ...(opts.refresh ? { forced_refresh: true as const } : {}), _shards: ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1 });
   }
 
   private update(target: string, id: string, body: Record<string, unknown>): { ix: IndexState; id: string; version: number; seqNo: number; result: 'created' | 'updated' | 'noop' } {
@@ -167,10 +195,10 @@ export class Documents {
         if (!ix) throw indexNotFound(target);
         throw new EsError(404, 'document_missing_exception', `[${id}]: document missing`, { index_uuid: uuid, shard: '0', index: ix.name });
       }
-      ix ??= this.writeTarget(target, 'index');
+      const into = ix ?? this.writeTarget(target, 'index');
       try {
-        const r = ix.write(fresh, id, 'create');
-        return { ix, ...r };
+        const r = this.written(into, () => into.write(fresh, id, 'create'));
+        return { ix: into, ...r };
       } catch (e) {
         throw this.flavorParseError(e, fresh);
       }
@@ -180,9 +208,10 @@ export class Documents {
     if (body.detect_noop !== false && deepEqual(merged, current)) {
       return { ix, id, version: ix.store.ver[existing] as number, seqNo: ix.store.seq[existing] as number, result: 'noop' };
     }
+    const into = ix;
     try {
-      const r = ix.write(merged, id, 'index');
-      return { ix, ...r };
+      const r = this.written(into, () => into.write(merged, id, 'index'));
+      return { ix: into, ...r };
     } catch (e) {
       throw this.flavorParseError(e, merged);
     }
@@ -236,6 +265,18 @@ export class Documents {
       }
       return {};
     });
+    if (opts.refresh) {
+      const touched = new Set<IndexState>();
+      for (const item of items) {
+        const outcome = Object.values(item)[0];
+        if (outcome && !outcome.error) {
+          const ix = this.c.indices.get(outcome._index);
+          if (ix) touched.add(ix);
+        }
+      }
+      for (const ix of touched) ix.refresh();
+      return { took: Math.max(0, Date.now() - started), errors, items: items.map(withForcedRefresh) };
+    }
     return { took: Math.max(0, Date.now() - started), errors, items };
   }
 
@@ -243,10 +284,21 @@ export class Documents {
     const list = this.c.resolveStates(target, { expandWildcards: 'open,hidden' });
     let total = 0;
     for (const ix of list) {
+      ix.refresh();
       ix.store.tidy();
       total += 1 + ix.replicas;
     }
     return { _shards: { total, successful: total, failed: 0 } };
+  }
+
+  refreshState(index: string, seqNo: number): { searchable: boolean; dueAt?: number } {
+    const ix = this.c.indices.get(index);
+    // A deleted index has nothing left to wait for.
+    if (!ix) return { searchable: true };
+    ix.refreshIfDue(this.c.now());
+    if (seqNo < ix.searchableUpTo) return { searchable: true };
+    const dueAt = ix.refreshDueAt();
+    return dueAt === undefined ? { searchable: false } : { searchable: false, dueAt };
   }
 
   rollOff(pattern: string, olderThanMs: number): number {

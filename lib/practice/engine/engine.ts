@@ -119,6 +119,9 @@ export class PracticeEngine implements Engine {
   refresh(...a: Parameters<Documents['refresh']>) {
     return this.documents.refresh(...a);
   }
+  refreshState(...a: Parameters<Documents['refreshState']>) {
+    return this.documents.refreshState(...a);
+  }
   rollOff(...a: Parameters<Documents['rollOff']>) {
     return this.documents.rollOff(...a);
   }

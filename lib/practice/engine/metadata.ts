@@ -93,7 +93,9 @@ export class Metadata {
   }
 
   catIndices(pattern?: string): IndexInfo[] {
+    const now = this.c.now();
     return this.c.resolveStates(pattern ?? '*', { expandWildcards: 'all', ignoreUnavailable: false }).map((ix) => {
+      ix.refreshIfDue(now);
       const info: IndexInfo = {
         name: ix.name,
         uuid: ix.uuid,

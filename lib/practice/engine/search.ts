@@ -33,6 +33,14 @@ export interface SearchEnv {
   indices: IndexState[];
   nodeId: string;
   maxBuckets: number;
+  /** The `_seq_no` each index is read up to, for a scroll or point in time; otherwise its last refresh. */
+  views?: ReadonlyMap<IndexState, number>;
+}
+
+/** Where a search of `ix` reads up to, and whether any slot is outside that view (so each must be checked). */
+function viewOf(env: SearchEnv, ix: IndexState): { upTo: number; partial: boolean } {
+  const upTo = env.views?.get(ix) ?? ix.searchableUpTo;
+  return { upTo, partial: upTo !== ix.seqNoNext || !ix.fullyRefreshed };
 }
 
 const TOP_LEVEL = new Set([
@@ -199,16 +207,19 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
         let to = ix.store.n;
         if (bound.ts) [from, to] = ix.store.range(bound.ts.lo, bound.ts.hi);
         const limit = terminateAfter ?? Infinity;
+        const { upTo, partial } = viewOf(env, ix);
         if (bound.all || bound.tsOnly) {
           const s = bound.constScore ?? 1;
           for (let p = from; p < to && pos.length < limit; p += 1) {
             if (minScore !== undefined && s < minScore) break;
+            if (partial && !ix.visibleAt(p, upTo)) continue;
             pos.push(p);
             scores.push(s);
           }
         } else {
           const m = bound.m;
           for (let p = from; p < to; p += 1) {
+            if (partial && !ix.visibleAt(p, upTo)) continue;
             const s = m(p);
             if (s < 0 || (minScore !== undefined && s < minScore)) continue;
             pos.push(p);
@@ -428,7 +439,8 @@ function aggCtx(env: SearchEnv, segs: Seg[]) {
     allDocs: (): DocSet => {
       all ??= segs.map((s) => {
         const pos: number[] = [];
-        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0) pos.push(p);
+        const { upTo, partial } = viewOf(env, s.ix);
+        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0 && (!partial || s.ix.visibleAt(p, upTo))) pos.push(p);
         return { ix: s.ix, pos };
       });
       return all;

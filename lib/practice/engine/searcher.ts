@@ -13,12 +13,16 @@ export class Searcher {
 
   constructor(private readonly c: Catalog) {}
 
+  /** The indices a search reads, each refreshed first if its periodic refresh is due. */
   private searchIndices(target: string | undefined, params: SearchParams = {}): IndexState[] {
-    return this.c.resolveStates(target, {
+    const indices = this.c.resolveStates(target, {
       ignoreUnavailable: params.ignoreUnavailable ?? false,
       allowNoIndices: params.allowNoIndices ?? true,
       expandWildcards: params.expandWildcards ?? 'open',
     });
+    const now = this.c.now();
+    for (const ix of indices) ix.refreshIfDue(now);
+    return indices;
   }
 
   search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {

@@ -4,6 +4,7 @@ import { requireIndex } from './authz';
 import type { EsContext, EsHandler, EsReply } from './context';
 import { errorBody, ndjsonLines, parseDocument, parseJsonObject } from './http-utils';
 import { refreshParam } from './params';
+import { waitForRefresh } from './refresh-wait';
 import type { Router } from './router';
 
 /** Documents and `_bulk`. */
@@ -15,7 +16,7 @@ function engine(ctx: EsContext) {
 // ---------------------------------------------------------------------------------------------
 // Single documents
 
-export function indexDocument(ctx: EsContext, opType?: 'create'): EsReply {
+export async function indexDocument(ctx: EsContext, opType?: 'create'): Promise<EsReply> {
   const index = ctx.params.index as string;
   const id = ctx.params.id;
   const op = opType ?? (ctx.query.get('op_type') === 'create' ? 'create' : 'index');
@@ -25,12 +26,14 @@ export function indexDocument(ctx: EsContext, opType?: 'create'): EsReply {
   requireIndex(ctx, index, op === 'create' ? INDEX_ACTIONS.create : INDEX_ACTIONS.index);
   if (!ctx.permissions.unrestricted && !engine(ctx).indexExists(index)) requireIndex(ctx, index, INDEX_ACTIONS.autoCreate);
   const doc = parseDocument(ctx.body, ctx.deployment.flavor);
+  const refresh = refreshParam(ctx.query);
   const result = engine(ctx).index(index, doc, {
     id,
     opType: op,
     pipeline: ctx.query.get('pipeline') ?? undefined,
-    refresh: refreshParam(ctx.query),
+    refresh: refresh === 'true',
   });
+  if (refresh === 'wait_for') await waitForRefresh(ctx, [{ index: result._index, seqNo: result._seq_no }]);
   return { status: result.result === 'created' ? 201 : 200, body: result, headers: { Location: `/${encodeURIComponent(result._index)}/_doc/${encodeURIComponent(result._id)}` } };
 }
 
@@ -59,25 +62,28 @@ export function getSource(ctx: EsContext): EsReply {
   return { body: result._source };
 }
 
-export function deleteDocument(ctx: EsContext): EsReply {
+export async function deleteDocument(ctx: EsContext): Promise<EsReply> {
   requireIndex(ctx, ctx.params.index as string, INDEX_ACTIONS.delete);
-  const result = engine(ctx).delete(ctx.params.index as string, ctx.params.id as string);
-  if (refreshParam(ctx.query)) engine(ctx).refresh(ctx.params.index);
+  const refresh = refreshParam(ctx.query);
+  const result = engine(ctx).delete(ctx.params.index as string, ctx.params.id as string, { refresh: refresh === 'true' });
+  if (refresh === 'wait_for' && result._seq_no !== undefined) await waitForRefresh(ctx, [{ index: result._index, seqNo: result._seq_no }]);
   return { status: result.result === 'not_found' ? 404 : 200, body: result };
 }
 
-export function updateDocument(ctx: EsContext): EsReply {
+export async function updateDocument(ctx: EsContext): Promise<EsReply> {
   const index = ctx.params.index as string;
   requireIndex(ctx, index, INDEX_ACTIONS.update);
   const body = parseJsonObject(ctx.body);
   if (!body) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
-  const result = engine(ctx).bulk([{ op: 'update', index, id: ctx.params.id, source: body }], { refresh: refreshParam(ctx.query) });
+  const refresh = refreshParam(ctx.query);
+  const result = engine(ctx).bulk([{ op: 'update', index, id: ctx.params.id, source: body }], { refresh: refresh === 'true' });
   const item = result.items[0]?.update;
   if (!item) throw new EsError(500, 'exception', 'update produced no result');
   if (item.error) {
-    const { type, reason, ...extra } = item.error;
-    throw new EsError(item.status, type, reason, extra);
+    const { type, reason, caused_by: causedBy, ...extra } = item.error;
+    throw new EsError(item.status, type, reason, extra, causedBy as { type: string; reason: string } | undefined);
   }
+  if (refresh === 'wait_for' && item.result !== 'noop' && item._seq_no !== undefined) await waitForRefresh(ctx, [{ index: item._index, seqNo: item._seq_no }]);
   const { status, ...rest } = item;
   return { status, body: rest };
 }
@@ -150,7 +156,7 @@ function itemError(op: string, index: string, id: string | undefined, error: EsE
   return { [op]: { _index: index, _id: id ?? null, status: error.status, error: rest as { type: string; reason: string } } } as unknown as BulkItemResult;
 }
 
-export function bulk(ctx: EsContext): EsReply {
+export async function bulk(ctx: EsContext): Promise<EsReply> {
   const started = Date.now();
   const e = engine(ctx);
   const defaultIndex = ctx.params.index;
@@ -208,8 +214,9 @@ export function bulk(ctx: EsContext): EsReply {
     forEngine.push(action);
   }
   let took = 0;
+  const refresh = refreshParam(ctx.query);
   if (forEngine.length > 0) {
-    const response = e.bulk(forEngine, { defaultIndex, refresh: refreshParam(ctx.query) });
+    const response = e.bulk(forEngine, { defaultIndex, refresh: refresh === 'true' });
     took = response.took;
     response.items.forEach((item, i) => {
       const slot = slots[i];
@@ -221,6 +228,10 @@ export function bulk(ctx: EsContext): EsReply {
     const outcome = Object.values(item)[0];
     return outcome !== undefined && outcome.error !== undefined;
   });
+  if (refresh === 'wait_for') {
+    const writes = finalItems.flatMap((item) => Object.values(item)).filter((o) => !o.error && o._seq_no !== undefined && o.result !== 'noop');
+    await waitForRefresh(ctx, writes.map((o) => ({ index: o._index, seqNo: o._seq_no as number })));
+  }
   return { body: { errors, took: Math.max(took, Date.now() - started), items: finalItems } };
 }
 

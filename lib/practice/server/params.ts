@@ -20,12 +20,18 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
   return n;
 }
 
-/** `refresh=true|wait_for|false` on writes: the practice engine makes both kinds visible at once. */
-export function refreshParam(query: URLSearchParams): boolean {
-  if (!query.has('refresh')) return false;
+export type RefreshPolicy = 'false' | 'true' | 'wait_for';
+
+/**
+ * `refresh` on writes (ES's WriteRequest.RefreshPolicy): `true` (or empty) refreshes the touched
+ * indices before answering, `wait_for` answers once a refresh has made the write searchable,
+ * `false` (the default) leaves it to the index's periodic refresh.
+ */
+export function refreshParam(query: URLSearchParams): RefreshPolicy {
+  if (!query.has('refresh')) return 'false';
   const value = query.get('refresh') ?? '';
-  if (value === '' || value === 'true' || value === 'wait_for') return true;
-  if (value === 'false') return false;
+  if (value === '' || value === 'true') return 'true';
+  if (value === 'false' || value === 'wait_for') return value;
   throw new EsError(400, 'illegal_argument_exception', `Unknown value for refresh: [${value}].`);
 }
 
