@@ -106,6 +106,8 @@ describe.each(['9', '8', '7'] as const)('checkpoints on a %s.x practice cluster'
     expect(await verify('filebeat-auth-data')).toMatchObject({ state: 'done' });
     reachedChapter3 = Date.now() + 60_000;
     await host('ssh-attempt', { user: 'hAx0R', sourceIp: '203.0.113.9' });
+    // Filebeat's indices refresh every 5 s; refresh now instead of waiting for it.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('ssh-attempt-seen')).toEqual({ state: 'pending' });
     reachedChapter3 = Date.now() - 60_000;
     expect(await verify('ssh-attempt-seen')).toEqual({ state: 'done', detail: 'hAx0R ← 203.0.113.9' });

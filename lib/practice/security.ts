@@ -402,6 +402,7 @@ export const INDEX_ACTIONS = {
   putMapping: { action: 'indices:admin/mapping/put', granting: ['manage', 'all'] },
   getSettings: { action: 'indices:monitor/settings/get', granting: ['view_index_metadata', 'monitor', 'manage', 'all'] },
   refresh: { action: 'indices:admin/refresh', granting: ['maintenance', 'manage', 'all'] },
+  updateSettings: { action: 'indices:admin/settings/update', granting: ['manage', 'all'] },
   monitor: { action: 'indices:monitor/stats', granting: ['monitor', 'manage', 'all'] },
   dataStreamGet: { action: 'indices:admin/data_stream/get', granting: ['view_index_metadata', 'manage', 'all'] },
   dataStreamCreate: { action: 'indices:admin/data_stream/create', granting: ['create_index', 'manage', 'all'] },

@@ -134,6 +134,8 @@ export interface Engine {
   getMapping(target?: string): Record<string, { mappings: Mappings }>;
   putMapping(target: string, body: Mappings): { acknowledged: true };
   getSettings(target?: string): Record<string, { settings: Record<string, unknown> }>;
+  /** `PUT <target>/_settings` (dynamic index settings, e.g. `index.refresh_interval`). */
+  updateSettings(target: string, body: Record<string, unknown>): { acknowledged: true };
   catIndices(pattern?: string): IndexInfo[];
   /** Resolves a target expression (names, wildcards, comma lists, aliases, data streams) to concrete index names. */
   resolve(target: string, opts?: { ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string }): string[];

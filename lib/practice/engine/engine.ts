@@ -40,6 +40,9 @@ export class PracticeEngine implements Engine {
   putMapping(...a: Parameters<Metadata['putMapping']>) {
     return this.metadata.putMapping(...a);
   }
+  updateSettings(...a: Parameters<Metadata['updateSettings']>) {
+    return this.metadata.updateSettings(...a);
+  }
   getSettings(...a: Parameters<Metadata['getSettings']>) {
     return this.metadata.getSettings(...a);
   }

@@ -118,6 +118,12 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+export function updateSettings(ctx: EsContext): EsReply {
+  const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.updateSettings, expandWildcards(ctx));
+  if (target === NO_AUTHORISED_INDEX) throw new EsError(404, 'index_not_found_exception', `no such index [${ctx.params.index ?? '_all'}]`, { 'resource.type': 'index_or_alias', 'resource.id': ctx.params.index ?? '_all', index_uuid: '_na_', index: ctx.params.index ?? '_all' });
+  return { body: engine(ctx).updateSettings(target ?? '_all', requireBody(ctx)) };
+}
+
 export function refresh(ctx: EsContext): EsReply {
   const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.refresh, expandWildcards(ctx));
   if (target === NO_AUTHORISED_INDEX) return { body: { _shards: { total: 0, successful: 0, failed: 0 } } };
@@ -345,6 +351,8 @@ export function indexRoutes(r: Router<EsHandler>): void {
   r.add('GET', '/_settings', getSettings);
   r.add('GET', '/{index}/_settings', getSettings);
   r.add('GET', '/{index}/_settings/{name}', getSettings);
+  r.add('PUT', '/_settings', updateSettings);
+  r.add('PUT', '/{index}/_settings', updateSettings);
   r.add(GET_POST, '/_refresh', refresh);
   r.add(GET_POST, '/{index}/_refresh', refresh);
 }
