@@ -33,6 +33,15 @@ export class EsError extends Error {
   }
 }
 
+/** Options of `_update_by_query`, `_delete_by_query` and `_reindex` from the query string. */
+export interface ByQueryOptions {
+  conflicts?: string;
+  maxDocs?: number;
+  refresh?: boolean;
+  pipeline?: string;
+  scrollSize?: number;
+}
+
 export interface EngineOptions {
   flavor: Flavor;
   /** Clock, injectable for tests and date math (`now-1m`). */
@@ -113,6 +122,11 @@ export interface SearchParams {
   from?: number;
   size?: number;
   q?: string;
+  /** The `q` parameter's companions (RestActions.urlParamsToQueryBuilder): `df`, `default_operator`, `analyze_wildcard`, `lenient`. */
+  df?: string;
+  defaultOperator?: 'or' | 'and';
+  analyzeWildcard?: boolean;
+  lenient?: boolean;
   sort?: string;
   restTotalHitsAsInt?: boolean;
   trackTotalHits?: boolean | number;
@@ -122,6 +136,10 @@ export interface SearchParams {
   _source?: string | boolean;
   _sourceIncludes?: string;
   _sourceExcludes?: string;
+  /** `scroll=<keep-alive>`: open a scroll context and answer its first page with `_scroll_id`. */
+  scroll?: string;
+  /** Who opens or uses a scroll or point in time (another caller's context is "missing", as ES's security answers). */
+  owner?: string;
 }
 
 export interface Engine {
@@ -179,6 +197,15 @@ export interface Engine {
    * index's periodic refresh is off: only an explicit refresh will do).
    */
   refreshState(index: string, seqNo: number): { searchable: boolean; dueAt?: number };
+  /** `_mget`: realtime gets, each item's error in its place; `source` is an item's own `_source` filter. */
+  mget(items: { index: string; id: string; source?: unknown }[], params?: { source?: string | boolean; sourceIncludes?: string; sourceExcludes?: string }): { docs: Record<string, unknown>[] };
+  /** `_update_by_query` (synchronous form): `status` is 409 when a version conflict aborted it, as ES answers. */
+  updateByQuery(target: string | undefined, body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  deleteByQuery(target: string | undefined, body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  /** `_reindex` between indices of this deployment. */
+  reindex(body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  /** `GET [<target>]/_stats[/<metric>]`. */
+  indexStats(target: string | undefined, metrics?: string[], opts?: { level?: string; expandWildcards?: string }): Record<string, unknown>;
   /** Removes documents older than `olderThanMs` (by `@timestamp`) from indices matching `pattern`; returns how many went. */
   rollOff(pattern: string, olderThanMs: number): number;
 
@@ -186,6 +213,14 @@ export interface Engine {
   search(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): Record<string, unknown>;
   count(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): { count: number; _shards: { total: number; successful: number; skipped: number; failed: number } };
   msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params?: SearchParams & { defaultIndex?: string }): { took: number; responses: Record<string, unknown>[] };
+  /** `_search/scroll`: the next page of a scroll, extending its keep-alive. */
+  scroll(scrollId: string, opts?: { scroll?: string; restTotalHitsAsInt?: boolean; owner?: string }): Record<string, unknown>;
+  /** `DELETE _search/scroll`; `status` 404 when nothing was freed, as ES answers. */
+  clearScroll(ids: string[] | '_all', owner?: string): { status: number; body: { succeeded: boolean; num_freed: number } };
+  /** `POST <target>/_pit?keep_alive=`: a point in time over the indices as they are now. */
+  openPointInTime(target: string, opts: { keepAlive?: string; ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string; owner?: string }): Record<string, unknown>;
+  /** `DELETE _pit`. */
+  closePointInTime(id: string, owner?: string): { status: number; body: { succeeded: boolean; num_freed: number } };
 
   /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
   approximateBytes(): number;

@@ -2,6 +2,7 @@ import type { Mappings } from './api';
 import { EsError } from './api';
 import { parseDate } from './dates';
 import { DocStore, type Shape, valuesAtPath } from './doc-store';
+import { stats } from './index-stats';
 import { canonicalIp } from './ip';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
@@ -308,6 +309,7 @@ export class IndexState {
 
   /** Makes every write so far searchable and drops retired slots no open view still sees. */
   refresh(): void {
+    stats.refreshed(this, true);
     this.searchableSeq = this.seqNo;
     this.dirtySince = undefined;
     this.collectRetired();

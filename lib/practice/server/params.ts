@@ -43,6 +43,16 @@ export function searchParams(query: URLSearchParams): SearchParams {
   if (size !== undefined) params.size = size;
   const q = query.get('q');
   if (q !== null) params.q = q;
+  const df = query.get('df');
+  if (df !== null) params.df = df;
+  const operator = query.get('default_operator');
+  if (operator !== null) {
+    const op = operator.toLowerCase();
+    if (op !== 'and' && op !== 'or') throw new EsError(400, 'illegal_argument_exception', `No enum constant org.elasticsearch.index.query.Operator.${operator.toUpperCase()}`);
+    params.defaultOperator = op;
+  }
+  if (query.has('analyze_wildcard')) params.analyzeWildcard = boolParam(query, 'analyze_wildcard');
+  if (query.has('lenient')) params.lenient = boolParam(query, 'lenient');
   const sort = query.get('sort');
   if (sort !== null) params.sort = sort;
   if (query.has('rest_total_hits_as_int')) params.restTotalHitsAsInt = boolParam(query, 'rest_total_hits_as_int');
