@@ -66,7 +66,8 @@ export class ByQuery {
     indices: IndexState[],
     query: QueryNode | undefined,
     opts: ByQueryOptions,
-    apply: (ix: IndexState, id: string, seq: number, pos: number) => Outcome,
+    /** Decides what to do with one document (a script's error fails the whole request, as in ES), then returns the write to run. */
+    apply: (ix: IndexState, id: string, seq: number, pos: number) => () => Outcome,
   ): { tally: Tally; touched: Set<string> } {
     const conflicts = conflictsOf(opts.conflicts);
     const now = this.c.now();
@@ -76,28 +77,38 @@ export class ByQuery {
     const size = opts.scrollSize ?? DEFAULT_SCROLL_SIZE;
     const tally: Tally = { total: Math.min(matched.length, limit), updated: 0, created: 0, deleted: 0, batches: 0, versionConflicts: 0, noops: 0, failures: [] };
     const touched = new Set<string>();
-    let done = 0;
-    let stop = false;
-    for (let start = 0; start < matched.length && !stop && done < limit; start += size) {
-      tally.batches += 1;
-      for (const { ix, id, seq, pos } of matched.slice(start, start + size)) {
-        if (done >= limit) break;
-        try {
-          const outcome = apply(ix, id, seq, pos);
-          tally[outcome === 'noop' ? 'noops' : outcome] += 1;
-          done += 1;
-          touched.add(ix.name);
-        } catch (e) {
-          if (!(e instanceof EsError)) throw e;
-          if (e.type === 'version_conflict_engine_exception') {
-            tally.versionConflicts += 1;
-            if (conflicts === 'proceed') continue;
+    // Like ES's scroll, hold each index's view while working through it, so the versions it
+    // found stay readable whatever refresh the writes bring due.
+    const held = indices.map((ix) => [ix, ix.searchableUpTo] as const);
+    for (const [ix, upTo] of held) ix.holdView(upTo);
+    try {
+      let done = 0;
+      let stop = false;
+      for (let start = 0; start < matched.length && !stop && done < limit; start += size) {
+        tally.batches += 1;
+        for (const { ix, id, seq, pos } of matched.slice(start, start + size)) {
+          if (done >= limit) break;
+          const write = apply(ix, id, seq, pos);
+          try {
+            const outcome = write();
+            tally[outcome === 'noop' ? 'noops' : outcome] += 1;
+            done += 1;
+            touched.add(ix.name);
+          } catch (e) {
+            if (!(e instanceof EsError)) throw e;
+            if (e.type === 'version_conflict_engine_exception') {
+              tally.versionConflicts += 1;
+              if (conflicts === 'proceed') continue;
+            }
+            // A failed write names the index it wrote to (reindex writes elsewhere); the batch
+            // finishes, the next does not start.
+            tally.failures.push(this.failure(typeof e.extra.index === 'string' ? e.extra.index : ix.name, id, e));
+            stop = true;
           }
-          // A failed write names the index and id it wrote to (reindex writes elsewhere).
-          tally.failures.push(this.failure(typeof e.extra.index === 'string' ? e.extra.index : ix.name, id, e));
-          stop = true;
         }
       }
+    } finally {
+      for (const [ix, upTo] of held) ix.releaseView(upTo);
     }
     return { tally, touched };
   }
@@ -144,23 +155,30 @@ export class ByQuery {
     const script = this.byQueryScript(b.script);
     const indices = this.c.resolveStates(target, { expandWildcards: 'open' });
     const merged = { ...opts, conflicts: opts.conflicts ?? (b.conflicts as string | undefined), maxDocs: opts.maxDocs ?? (b.max_docs as number | undefined) };
-    const { tally, touched } = this.run(indices, query, merged, (ix, id, seq) => {
-      const pos = this.current(ix, id, seq);
+    const { tally, touched } = this.run(indices, query, merged, (ix, id, seq, pos) => {
+      // The script sees the version the search found; the write then checks it is still current.
       let source = ix.source(pos);
       if (script) {
         const ctx = runDocScript(script, { _index: ix.name, _id: id, _version: ix.store.ver[pos], _routing: null, _now: this.c.now(), op: 'index', _source: source });
         if (ctx._index !== ix.name) throw illegalArgument('Modifying [_index] not allowed');
         if (ctx._id !== id) throw illegalArgument('Modifying [_id] not allowed');
-        if (ctx.op === 'noop') return 'noop';
+        if (ctx.op === 'noop') return () => 'noop';
         if (ctx.op === 'delete') {
-          this.docs.delete(ix.name, id);
-          return 'deleted';
+          return () => {
+            this.current(ix, id, seq);
+            this.docs.delete(ix.name, id);
+            return 'deleted';
+          };
         }
         if (ctx.op !== 'index') throw illegalArgument(`Operation type [${String(ctx.op)}] not allowed, only [noop, index, delete] are allowed`);
         source = isPlainObject(ctx._source) ? ctx._source : {};
       }
-      this.docs.index(ix.name, source, { id, pipeline: merged.pipeline });
-      return 'updated';
+      const doc = source;
+      return () => {
+        this.current(ix, id, seq);
+        this.docs.index(ix.name, doc, { id, pipeline: merged.pipeline });
+        return 'updated';
+      };
     });
     this.refreshTouched(touched, opts.refresh);
     return this.answer(started, tally, ['updated', 'deleted']);
@@ -174,7 +192,7 @@ export class ByQuery {
     const query = this.query(b, b.query, ['query']);
     const indices = this.c.resolveStates(target, { expandWildcards: 'open' });
     const merged = { ...opts, conflicts: opts.conflicts ?? (b.conflicts as string | undefined), maxDocs: opts.maxDocs ?? (b.max_docs as number | undefined) };
-    const { tally, touched } = this.run(indices, query, merged, (ix, id, seq) => {
+    const { tally, touched } = this.run(indices, query, merged, (ix, id, seq) => () => {
       this.current(ix, id, seq);
       this.docs.delete(ix.name, id);
       return 'deleted';
@@ -222,20 +240,26 @@ export class ByQuery {
       let toId = id;
       if (script) {
         const ctx = runDocScript(script, { _index: ix.name, _id: id, _version: ix.store.ver[pos], _routing: null, _now: this.c.now(), op: 'index', _source: doc });
-        if (ctx.op === 'noop') return 'noop';
+        if (ctx.op === 'noop') return () => 'noop';
         toIndex = typeof ctx._index === 'string' && ctx._index !== ix.name ? ctx._index : destIndex;
         toId = typeof ctx._id === 'string' ? ctx._id : id;
         if (ctx.op === 'delete') {
-          this.docs.delete(toIndex, toId);
-          destTouched.add(toIndex);
-          return 'deleted';
+          const [index, target] = [toIndex, toId];
+          return () => {
+            this.docs.delete(index, target);
+            destTouched.add(index);
+            return 'deleted';
+          };
         }
         if (ctx.op !== 'index') throw illegalArgument(`Operation type [${String(ctx.op)}] not allowed, only [noop, index, delete] are allowed`);
         doc = isPlainObject(ctx._source) ? ctx._source : {};
       }
-      const r = this.docs.index(toIndex, doc, { id: toId, opType: opType as 'index' | 'create', pipeline });
-      destTouched.add(r._index);
-      return r.result === 'created' ? 'created' : 'updated';
+      const [index, target, copy] = [toIndex, toId, doc];
+      return () => {
+        const r = this.docs.index(index, copy, { id: target, opType: opType as 'index' | 'create', pipeline });
+        destTouched.add(r._index);
+        return r.result === 'created' ? 'created' : 'updated';
+      };
     });
     this.refreshTouched(destTouched, opts.refresh);
     return this.answer(started, tally, ['updated', 'created', 'deleted']);

@@ -1,9 +1,9 @@
 import { type BulkAction, type BulkItemResult, EsError } from './api';
 import { type Catalog, validateIndexName } from './catalog';
-import { esErrorEnvelope, illegalArgument, indexNotFound, isPlainObject, locate } from './errors';
-import { type IndexState, TIME_FIELD } from './index-state';
 import { parseDocScript, runDocScript } from './doc-script';
+import { esErrorEnvelope, illegalArgument, indexNotFound, isPlainObject, locate } from './errors';
 import { filterSource, parseSourceFilter, sourceFilterFromParams } from './hits';
+import { type IndexState, TIME_FIELD } from './index-state';
 import { stats } from './index-stats';
 import { runPipeline } from './pipelines';
 import { findComposable, findLegacy, resolveComposable, resolveLegacy } from './templates';
@@ -225,7 +225,7 @@ export class Documents {
     const upsert = body.upsert;
     if (doc === undefined && upsert === undefined) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
     if (this.c.dataStreams.has(target)) throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
-    let ix = this.c.singleIndex(target);
+    const ix = this.c.singleIndex(target);
     const existing = ix ? ix.findId(id) : -1;
     if (!ix || existing < 0) {
       const fresh = body.doc_as_upsert === true ? doc : upsert;

@@ -262,8 +262,11 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-/** Indices of the tokens the clauses mark in a value of a text (`analyzed`) or keyword field. */
-function markTokens(tokens: Token[], clauses: Clause[], text: boolean): Set<number> {
+/**
+ * Indices of the tokens the clauses mark in a value of a text (`analyzed`) or keyword field, and
+ * the phrase matches (first token to last) a fragment must not split.
+ */
+function markTokens(tokens: Token[], clauses: Clause[], text: boolean, spans: Map<number, number> = new Map()): Set<number> {
   const marked = new Set<number>();
   for (const clause of clauses) {
     if (clause.kind === 'pattern') {
@@ -294,7 +297,9 @@ function markTokens(tokens: Token[], clauses: Clause[], text: boolean): Set<numb
         for (let i = 0; i + terms.length <= tokens.length; i += 1) {
           let ok = true;
           for (let j = 0; j < terms.length && ok; j += 1) ok = tokens[i + j]?.term === terms[j];
-          if (ok) for (let j = 0; j < terms.length; j += 1) marked.add(i + j);
+          if (!ok) continue;
+          for (let j = 0; j < terms.length; j += 1) marked.add(i + j);
+          if (terms.length > 1) spans.set(i, Math.max(spans.get(i) ?? 0, i + terms.length - 1));
         }
       }
     }
@@ -313,7 +318,7 @@ interface Fragment {
   score: number;
 }
 
-function fragmentsOf(value: string, tokens: Token[], marked: Set<number>, o: HighlightOptions): Fragment[] {
+function fragmentsOf(value: string, tokens: Token[], marked: Set<number>, o: HighlightOptions, spans: Map<number, number> = new Map()): Fragment[] {
   const pre = o.preTags[0] ?? '<em>';
   const post = o.postTags[0] ?? '</em>';
   const render = (from: number, to: number, first: number, last: number): { text: string; score: number } => {
@@ -334,13 +339,20 @@ function fragmentsOf(value: string, tokens: Token[], marked: Set<number>, o: Hig
     const whole = render(0, value.length, 0, tokens.length - 1);
     return whole.score > 0 ? [{ num: 0, ...whole }] : [];
   }
+  // Lucene's SimpleSpanFragmenter: a new fragment at the first token ending past the next
+  // multiple of the size while at least half a fragment of text remains, never inside a phrase.
   const frags: Fragment[] = [];
-  const minRemaining = Math.floor(0.8 * o.fragmentSize);
+  const minRemaining = o.fragmentSize >>> 1;
   let current = 1;
   let fragStart = 0;
   let firstToken = 0;
+  let waitFor = -1;
   for (let i = 1; i < tokens.length; i += 1) {
     const t = tokens[i] as Token;
+    if (waitFor <= i) waitFor = -1;
+    else if (waitFor !== -1) continue;
+    const spanEnd = spans.get(i);
+    if (spanEnd !== undefined) waitFor = spanEnd + 1;
     if (t.end >= o.fragmentSize * current && value.length - t.end >= minRemaining) {
       current += 1;
       const end = (tokens[i - 1] as Token).end;
@@ -390,9 +402,10 @@ export function highlightHit(ix: IndexState, pos: number, spec: HighlightSpec, q
       for (const value of values) {
         if (own.length === 0) break;
         const tokens = isText ? tokenize(value) : [{ start: 0, end: value.length, term: value }];
-        const marked = markTokens(tokens, own, isText);
+        const spans = new Map<number, number>();
+        const marked = markTokens(tokens, own, isText, spans);
         if (marked.size === 0) continue;
-        const frags = isText ? fragmentsOf(value, tokens, marked, options) : fragmentsOf(value, tokens, marked, { ...options, numberOfFragments: 0 });
+        const frags = isText ? fragmentsOf(value, tokens, marked, options, spans) : fragmentsOf(value, tokens, marked, { ...options, numberOfFragments: 0 });
         for (const f of frags) fragments.push(f.text);
       }
       const limited = options.numberOfFragments > 0 ? fragments.slice(0, Math.max(options.numberOfFragments, 0)) : fragments;

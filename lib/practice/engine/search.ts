@@ -2,6 +2,7 @@ import { type AggDef, type DocSet, evalAggs, parseAggs, type Seg } from './aggs'
 import type { Flavor, SearchParams } from './api';
 import { EsError } from './api';
 import { illegalArgument, isPlainObject, locate, parsingException, searchPhaseError, ShardFailure, type ShardFailureReport, tokenName } from './errors';
+import { highlightHit, type HighlightSpec, parseHighlight } from './highlight';
 import {
   fieldValues,
   type FieldRequest,
@@ -19,7 +20,6 @@ import {
   sourceFilterFromParams,
 } from './hits';
 import { type IndexState, TIME_FIELD } from './index-state';
-import { highlightHit, type HighlightSpec, parseHighlight } from './highlight';
 import { bindQuery, type Bound, type QueryNode, QueryParser } from './query';
 
 /**
