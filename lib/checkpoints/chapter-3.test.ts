@@ -63,6 +63,8 @@ describe.each(['7', '8', '9'] as const)('chapter 3 on a practice cluster, flavou
     expect(setup.detail).toMatch(new RegExp(`^filebeat-${flavor}\\.\\d+\\.\\d+-system-auth-pipeline$`));
 
     await act('filebeat-start');
+    // Filebeat's indices refresh every 5 s: its latest lines are searchable after that; refresh now instead of waiting.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('filebeat-auth-data', reached)).toMatchObject({ state: 'done', detail: expect.any(String) });
     expect(await verify('ssh-attempt-seen', reached)).toEqual({ state: 'pending' });
 

@@ -281,6 +281,7 @@ export class IndexState {
   visibleAt(pos: number, upTo: number): boolean {
     const seq = this.store.seq[pos] as number;
     if (seq >= upTo) return false;
+    if (this.retired.size === 0) return true;
     const by = this.retired.get(seq);
     return by === undefined || by >= upTo;
   }
