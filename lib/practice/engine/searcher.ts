@@ -180,8 +180,9 @@ export class Searcher {
     return ctx;
   }
 
+  /** URL-safe base64 as ES encodes its ids, so they also travel in a path or a query string. */
   private encodeId(prefix: Buffer, num: number): string {
-    return Buffer.concat([prefix, Buffer.from(`${this.contextUuid}${num.toString(36)}`, 'latin1')]).toString('base64');
+    return Buffer.concat([prefix, Buffer.from(`${this.contextUuid}${num.toString(36)}`, 'latin1')]).toString('base64url');
   }
 
   /** The context number in an id this deployment issued; `undefined` for a well-formed id of another cluster. */

@@ -145,7 +145,7 @@ export function msearch(ctx: EsContext): EsReply {
   }
   let took = 0;
   if (forEngine.length > 0) {
-    const result = engine(ctx).msearch(forEngine, { ...params, defaultIndex: ctx.params.index });
+    const result = engine(ctx).msearch(forEngine, { ...params, owner: contextOwner(ctx), defaultIndex: ctx.params.index });
     took = result.took;
     result.responses.forEach((r, i) => {
       const slot = slots[i];

@@ -104,6 +104,7 @@ describe.each(['7', '8', '9'] as const)('flavour %s', (flavor) => {
       expect(await d.call('DELETE', '/_search/scroll', { scroll_id: [a.body._scroll_id] })).toMatchObject({ status: 200, body: { succeeded: true, num_freed: 1 } });
       expect(await d.call('DELETE', '/_search/scroll', { scroll_id: a.body._scroll_id })).toMatchObject({ status: 404, body: { succeeded: true, num_freed: 0 } });
       expect(await d.call('POST', '/_search/scroll', { scroll_id: a.body._scroll_id })).toMatchObject(missing());
+      expect(await d.call('GET', `/_search/scroll/${b.body._scroll_id}`)).toMatchObject({ status: 200, body: { _scroll_id: b.body._scroll_id } });
       expect(await d.call('DELETE', '/_search/scroll/_all')).toMatchObject({ status: 200, body: { succeeded: true, num_freed: 2 } });
       expect(await d.call('POST', '/_search/scroll', { scroll_id: b.body._scroll_id })).toMatchObject(missing());
       expect(await d.call('POST', '/_search/scroll', { scroll_id: c.body._scroll_id })).toMatchObject(missing());
