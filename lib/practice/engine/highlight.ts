@@ -163,10 +163,10 @@ function fuzzyClause(fields: string[], value: string, fuzziness: unknown): Claus
   return { fields, kind: 'pattern', texts: [], test: (token, text) => levenshtein(token, text ? lower : value) <= d };
 }
 
-function qsClauses(node: QsNode, defaults: string[], operatorSimple: boolean, out: Clause[]): void {
+function qsClauses(node: QsNode, defaults: string[], out: Clause[]): void {
   switch (node.k) {
     case 'bool':
-      for (const c of node.clauses) if (c.occur !== 'must_not') qsClauses(c.q, defaults, operatorSimple, out);
+      for (const c of node.clauses) if (c.occur !== 'must_not') qsClauses(c.q, defaults, out);
       return;
     case 'term': {
       const fields = node.field !== undefined ? [node.field] : defaults;
@@ -228,7 +228,7 @@ function clausesOf(q: QueryNode | undefined, out: Clause[] = []): Clause[] {
         tree = undefined;
       }
       const defaults = q.fields ? q.fields.map(fieldName) : q.defaultField !== undefined ? [q.defaultField] : ['*'];
-      if (tree) qsClauses(tree, defaults, q.simple, out);
+      if (tree) qsClauses(tree, defaults, out);
       break;
     }
     default:
@@ -271,7 +271,7 @@ function markTokens(tokens: Token[], clauses: Clause[], text: boolean, spans: Ma
   for (const clause of clauses) {
     if (clause.kind === 'pattern') {
       tokens.forEach((t, i) => {
-        if (clause.test?.(text ? t.term : t.term, text)) marked.add(i);
+        if (clause.test?.(t.term, text)) marked.add(i);
       });
       continue;
     }
@@ -384,7 +384,7 @@ function highlightable(def: FieldDef): boolean {
 }
 
 /** The `highlight` object of one hit, or undefined when no field has a fragment. */
-export function highlightHit(ix: IndexState, pos: number, spec: HighlightSpec, query: QueryNode | undefined, _now: number): Record<string, string[]> | undefined {
+export function highlightHit(ix: IndexState, pos: number, spec: HighlightSpec, query: QueryNode | undefined): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
   let source: Record<string, unknown> | undefined;
   const defaultClauses = clausesOf(query);

@@ -295,7 +295,7 @@ function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidat
 }
 
 export interface HitOptions {
-  highlight?: { spec: HighlightSpec; query: QueryNode | undefined; now: number };
+  highlight?: { spec: HighlightSpec; query: QueryNode | undefined };
   source: SourceFilter;
   fields: FieldRequest[];
   version: boolean;
@@ -322,7 +322,7 @@ export function renderHit(c: Candidate, o: HitOptions, flavor: Flavor): Record<s
     if (f) hit.fields = f;
   }
   if (o.highlight) {
-    const h = highlightHit(ix, c.pos, o.highlight.spec, o.highlight.query, o.highlight.now);
+    const h = highlightHit(ix, c.pos, o.highlight.spec, o.highlight.query);
     if (h) hit.highlight = h;
   }
   if (o.plan && c.keys) hit.sort = c.keys.map((k, i) => (o.plan as SortPlan).render(i, k, ix));
@@ -504,7 +504,7 @@ export function searchPage(env: SearchEnv, req: ParsedSearch, page: PageOptions)
   if (top.length === 0) maxScore = null;
   const hitOpts: HitOptions = { source: req.source, fields: req.fields, version: req.version, seqNo: req.seqNo, withScore, storedNone: req.storedNone };
   if (req.sort) hitOpts.plan = plan;
-  if (req.highlight) hitOpts.highlight = { spec: req.highlight, query: req.query, now: env.now };
+  if (req.highlight) hitOpts.highlight = { spec: req.highlight, query: req.query };
   const pageHits = top.slice(req.from);
   const hits = pageHits.map((c) => {
     const hit = renderHit(c, hitOpts, env.flavor);
