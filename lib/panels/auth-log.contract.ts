@@ -3,6 +3,7 @@ import type { AuthEvent, AuthOlderPage, AuthTail, FilebeatModuleStatus, KibanaLo
 import { panelContract, type PanelReading } from './contract';
 
 export { SSH_SUMMARY_RANGES } from '../queries/auth-log/summary';
+export { decodeAuthTailCursor } from '../queries/auth-log/cursor';
 export { AUTH_OLDER_PAGE_SIZE, olderCursorOf } from '../queries/auth-log/older-cursor';
 export type { AuthEvent, KibanaLogsLink, SshAttemptRow, SshOutcome, SshSummaryRange } from '../queries/auth-log';
 
