@@ -110,9 +110,9 @@ function EventDetails({ event, data, id }: { event: AuthEvent; data: RowData; id
         ))}
         <dt style={{ fontWeight: 600 }}>{labels.message}</dt>
         <dd style={{ margin: 0 }}>
-          <pre data-testid="auth-log-row-message" style={{ margin: 0, fontFamily: 'monospace', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          <div data-testid="auth-log-row-message" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {event.message}
-          </pre>
+          </div>
         </dd>
       </dl>
     </div>
@@ -163,6 +163,7 @@ const StreamRow = memo(function StreamRow({ index, style, data }: ListChildCompo
           aria-controls={open ? detailsId : undefined}
           aria-label={open ? data.labels.collapse : data.labels.expand}
           data-testid="auth-log-row-toggle"
+          style={{ flex: 'none' }}
           onClick={() => data.toggle(event.id)}
         />
         <div style={{ flex: '1 1 auto', minWidth: 0 }}>
