@@ -33,6 +33,15 @@ export interface SearchEnv {
   indices: IndexState[];
   nodeId: string;
   maxBuckets: number;
+  /** Indices reached only through filtered aliases: their alias filters (any one matching keeps a document). */
+  aliasFilters?: ReadonlyMap<IndexState, QueryNode>;
+}
+
+/** The request's query narrowed by the index's alias filter, as ES adds it to the shard request. */
+function withAliasFilter(env: SearchEnv, ix: IndexState, query: QueryNode | undefined): QueryNode | undefined {
+  const filter = env.aliasFilters?.get(ix);
+  if (!filter) return query;
+  return { t: 'bool', must: [query ?? { t: 'all', boost: 1 }], filter: [filter], should: [], mustNot: [], boost: 1 };
 }
 
 const TOP_LEVEL = new Set([
@@ -191,7 +200,8 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
   for (const ix of env.indices) {
     try {
       ix.store.tidy();
-      const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+      const q = withAliasFilter(env, ix, query);
+      const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
       const pos: number[] = [];
       const scores: number[] = [];
       if (!bound.none) {
@@ -465,7 +475,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
   let query: QueryNode | undefined;
   if (b.query !== undefined) query = new QueryParser(b).parse(b.query, ['query']);
   else if (params.q !== undefined) query = { t: 'qs', simple: false, query: params.q, operator: 'or', analyzeWildcard: false, boost: 1 };
-  if (!query) {
+  if (!query && !env.aliasFilters?.size) {
     let n = 0;
     for (const ix of env.indices) n += ix.docsCount();
     return n;

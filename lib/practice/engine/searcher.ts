@@ -2,7 +2,9 @@ import { type SearchParams, EsError } from './api';
 import type { Catalog } from './catalog';
 import { esErrorEnvelope, isPlainObject } from './errors';
 import { type IndexState, randomBase64Url } from './index-state';
-import { executeCount, executeSearch } from './search';
+import { type QueryNode, QueryParser } from './query';
+import { executeCount, executeSearch, type SearchEnv } from './search';
+import { simpleMatch } from './wildcard';
 
 /** `_search`, `_count` and `_msearch` over the indices a target resolves to. */
 
@@ -21,14 +23,19 @@ export class Searcher {
     });
   }
 
-  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
+  private env(target: string | undefined, params: SearchParams): SearchEnv {
     const indices = this.searchIndices(target, params);
-    return executeSearch({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS }, body, params);
+    return { flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS, aliasFilters: aliasFilters(target, indices) };
+  }
+
+  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
+    return executeSearch(this.env(target, params), body, params);
   }
 
   count(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
-    const indices = this.searchIndices(target, params);
-    const count = executeCount({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS }, body, params);
+    const env = this.env(target, params);
+    const indices = env.indices;
+    const count = executeCount(env, body, params);
     return { count, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } };
   }
 
@@ -51,4 +58,33 @@ export class Searcher {
     });
     return { took: Math.max(0, Date.now() - started), responses };
   }
+}
+
+/**
+ * Alias filters as Elasticsearch applies them (`IndexNameExpressionResolver.filteringAliases`):
+ * an index named by the target itself (by name, a wildcard or `_all`) is searched whole; one
+ * reached only through aliases is narrowed to what any of those aliases' filters match, unless
+ * one of them has no filter. So `.ml-anomalies-<job>` reads one job's results and
+ * `.ml-anomalies-*` all of them.
+ */
+function aliasFilters(target: string | undefined, indices: IndexState[]): Map<IndexState, QueryNode> | undefined {
+  const exprs = (target ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('-'));
+  if (exprs.length === 0 || exprs.includes('_all')) return undefined;
+  let out: Map<IndexState, QueryNode> | undefined;
+  for (const ix of indices) {
+    const named = exprs.some((e) => (e.includes('*') ? simpleMatch(e, ix.name) : e === ix.name) || (ix.dataStream !== undefined && simpleMatch(e, ix.dataStream)));
+    if (named) continue;
+    const filters: unknown[] = [];
+    let unfiltered = false;
+    for (const [alias, meta] of ix.aliases) {
+      if (!exprs.some((e) => (e.includes('*') ? simpleMatch(e, alias) : e === alias))) continue;
+      if (meta.filter === undefined || meta.filter === null) unfiltered = true;
+      else filters.push(meta.filter);
+    }
+    if (unfiltered || filters.length === 0) continue;
+    const parsed = filters.map((f) => new QueryParser({ query: f }).parse(f, ['query']));
+    out ??= new Map();
+    out.set(ix, parsed.length === 1 ? (parsed[0] as QueryNode) : { t: 'bool', must: [], filter: [], should: parsed, mustNot: [], msm: 1, boost: 1 });
+  }
+  return out;
 }
