@@ -56,6 +56,7 @@ export class Deployment {
         deploymentId: id,
         flavor,
         info: this.info,
+        node: { id: this.nodeId, name: this.nodeName },
         engine,
         clock,
         createdAt,

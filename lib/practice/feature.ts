@@ -49,6 +49,8 @@ export interface FeatureContext {
   readonly deploymentId: string;
   readonly flavor: Flavor;
   readonly info: FlavourInfo;
+  /** The deployment's one node, as `_nodes` names it (ML answers which node runs a job). */
+  readonly node: { id: string; name: string };
   /** The deployment's indices: where the feature keeps its state. */
   readonly engine: Engine;
   readonly clock: Clock;
