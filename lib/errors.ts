@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'invalid_request',
   'not_found',
   'internal',
+  // Chapter 5: an upload the importer cannot read, an ML job the wizard cannot create.
+  'invalid_file',
+  'invalid_job',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -76,10 +79,14 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
   not_found: { status: 404, publicParams: [] },
   internal: { status: 500, publicParams: [] },
+  invalid_file: { status: 400, publicParams: ['reason', 'line', 'limitMb', 'detail'] },
+  invalid_job: { status: 400, publicParams: ['reason', 'jobId', 'field', 'detail'] },
 };
 
 export interface AppErrorOptions {
   params?: ErrorParams;
+  /** Another HTTP status than the code's own (a file over the size limit is `invalid_file` with 413). */
+  status?: number;
   /** For the log only: what exactly happened (redacted of secrets on the way in). */
   detail?: string;
   cause?: unknown;
@@ -108,7 +115,7 @@ export class AppError extends Error {
     super(`${code}: ${describeError(code, 'en', params).message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERROR_SPECS[code].status;
+    this.status = options.status ?? ERROR_SPECS[code].status;
     this.params = params;
     this.detail = options.detail === undefined ? undefined : redactString(options.detail);
   }
