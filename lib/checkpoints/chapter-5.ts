@@ -1,9 +1,9 @@
 import 'server-only';
 import type { ClusterClient } from '../cluster/adapter';
 import { toAppError } from '../errors';
+import { readJobStatus } from '../panels/ml-anomalies';
 import { aggregationsOf, asNumber, bucketsOf, hitsOf, isObject, metricValue, searchRequest, type Dsl, type SearchRequest } from '../queries/common';
 import { jobFinished, ML_RESULTS_PATTERN, type JobStatus } from '../queries/ml-anomalies';
-import { readJobStatus } from '../panels/ml-anomalies';
 import { CHECK_TIMEOUT_MS, searchFor, type CheckpointContext, type CheckpointDefinition, type CheckpointVerdict } from './definition';
 
 /**

@@ -1,9 +1,11 @@
 /** The chapter 5 Single Metric Viewer panel, client-safe: its query, DTO and limits (see `contract.ts`). */
-import type { AnomalyRecord, MlAnswers, SeriesPoint, Severity, TimeView } from '../queries/ml-anomalies';
+import type { AnomalyRecord, SeriesPoint, Severity } from '../queries/ml-anomalies';
+import type { TimeView, MlAnswers } from '../queries/ml-answers';
 import { panelContract, type PanelReading } from './contract';
 
 export { FOCUS_MAX_POINTS, HANDOUT_DAYS, OVERVIEW_MAX_POINTS, SEVERITY_COLOURS, severityOf } from '../queries/ml-anomalies';
-export type { AnomalyRecord, DayAnswer, MlAnswers, SeriesPoint, Severity, TimeView, WeekdayFigure } from '../queries/ml-anomalies';
+export type { AnomalyRecord, SeriesPoint, Severity } from '../queries/ml-anomalies';
+export type { DayAnswer, MlAnswers, TimeView, WeekdayFigure } from '../queries/ml-answers';
 
 export const DEFAULT_ML_JOB = 'flights';
 /** Anomalies listed for the chosen range at most (the highest scores). */

@@ -9,10 +9,8 @@ import {
   buildModelPlotRequest,
   buildRecordsRequest,
   chartInterval,
-  computeAnswers,
   EARLY_WINDOW_MS,
   FOCUS_MAX_POINTS,
-  handoutViews,
   jobFinished,
   OVERVIEW_MAX_POINTS,
   parseDailyCounts,
@@ -22,6 +20,7 @@ import {
   singleMetricViewerLink,
   type JobStatus,
 } from '../queries/ml-anomalies';
+import { computeAnswers, handoutViews } from '../queries/ml-answers';
 import { datafeedIdOf } from '../queries/ml-jobs';
 import { DEFAULT_ML_JOB, MAX_LISTED_ANOMALIES, mlAnomaliesPanel, type MlAnomaliesDto, type MlJobView } from './ml-anomalies.contract';
 import { msearchCluster, panelReader, searchCluster } from './read';
@@ -132,7 +131,7 @@ export const mlAnomalies = panelReader(mlAnomaliesPanel, {
       const daily = await microCache(
         connectionKey(connection.id, 'ml-daily:', job.id, ':', params.tz, ':', String(job.processedRecords), ':', String(end)),
         DAILY_TTL_MS,
-        async () => parseDailyCounts(await searchCluster(client, buildDailyCountsRequest(job, params.tz), TIMEOUT_MS), params.tz),
+        async () => parseDailyCounts(await searchCluster(client, buildDailyCountsRequest(job, params.tz), TIMEOUT_MS)),
       );
       answers = computeAnswers({ early: early ? parseModelPlot(early) : [], bucketSpanMs: job.bucketSpanMs, jobStart: start, daily, records: allRecords, timeZone: params.tz });
     }
