@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  EuiBasicTable,
   EuiButton,
   EuiButtonEmpty,
   EuiCallOut,
@@ -14,9 +13,14 @@ import {
   EuiPanel,
   EuiProgress,
   EuiSpacer,
+  EuiTable,
+  EuiTableBody,
+  EuiTableHeader,
+  EuiTableHeaderCell,
+  EuiTableRow,
+  EuiTableRowCell,
   EuiText,
   EuiTitle,
-  type EuiBasicTableColumn,
 } from '@elastic/eui';
 import { useFormatter, useLocale, useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -55,25 +59,40 @@ async function postFile<T>(url: string, body: Blob, locale: string): Promise<T> 
   return json as T;
 }
 
+// Table primitives rather than EuiBasicTable: its value formatting brings moment into the page's first load.
 function FieldStats({ fields }: { fields: FieldSummary[] }) {
   const t = useTranslations('ml.importer');
   const format = useFormatter();
-  const columns: EuiBasicTableColumn<FieldSummary>[] = [
-    { field: 'name', name: t('field'), render: (name: string) => <strong>{name}</strong> },
-    { field: 'type', name: t('type') },
-    { field: 'count', name: t('count'), render: (n: number) => format.number(n) },
-    { field: 'distinct', name: t('distinct'), render: (n: number) => format.number(n) },
-    {
-      name: t('values'),
-      render: (f: FieldSummary) =>
-        f.min !== undefined && f.max !== undefined
-          ? t('range', { min: format.number(f.min), median: format.number(f.median ?? f.min), max: format.number(f.max) })
-          : f.earliest && f.latest
-            ? t('timeRange', { earliest: f.earliest, latest: f.latest })
-            : f.top.slice(0, 3).map((top) => `${top.value} (${format.number(top.count)})`).join(', '),
-    },
-  ];
-  return <EuiBasicTable items={fields} columns={columns} tableCaption={t('fileStats')} compressed data-testid="flights-import-fields" />;
+  const values = (f: FieldSummary) =>
+    f.min !== undefined && f.max !== undefined
+      ? t('range', { min: format.number(f.min), median: format.number(f.median ?? f.min), max: format.number(f.max) })
+      : f.earliest && f.latest
+        ? t('timeRange', { earliest: f.earliest, latest: f.latest })
+        : f.top.slice(0, 3).map((top) => `${top.value} (${format.number(top.count)})`).join(', ');
+  return (
+    <EuiTable compressed aria-label={t('fileStats')} data-testid="flights-import-fields">
+      <EuiTableHeader>
+        <EuiTableHeaderCell>{t('field')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell>{t('type')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell align="right">{t('count')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell align="right">{t('distinct')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell>{t('values')}</EuiTableHeaderCell>
+      </EuiTableHeader>
+      <EuiTableBody>
+        {fields.map((f) => (
+          <EuiTableRow key={f.name} data-field={f.name}>
+            <EuiTableRowCell>
+              <strong>{f.name}</strong>
+            </EuiTableRowCell>
+            <EuiTableRowCell>{f.type}</EuiTableRowCell>
+            <EuiTableRowCell align="right">{format.number(f.count)}</EuiTableRowCell>
+            <EuiTableRowCell align="right">{format.number(f.distinct)}</EuiTableRowCell>
+            <EuiTableRowCell>{values(f)}</EuiTableRowCell>
+          </EuiTableRow>
+        ))}
+      </EuiTableBody>
+    </EuiTable>
+  );
 }
 
 function Summary({ analysis }: { analysis: FileAnalysis }) {

@@ -2,7 +2,6 @@
 
 import {
   EuiBadge,
-  EuiBasicTable,
   EuiButtonEmpty,
   EuiButtonGroup,
   EuiCallOut,
@@ -12,8 +11,13 @@ import {
   EuiSkeletonRectangle,
   EuiSkeletonText,
   EuiSpacer,
+  EuiTable,
+  EuiTableBody,
+  EuiTableHeader,
+  EuiTableHeaderCell,
+  EuiTableRow,
+  EuiTableRowCell,
   EuiText,
-  type EuiBasicTableColumn,
 } from '@elastic/eui';
 import dynamic from 'next/dynamic';
 import { useFormatter, useTranslations } from 'next-intl';
@@ -32,34 +36,50 @@ const MlAnomaliesChart = dynamic(() => import('./ml-anomalies-chart'), {
   loading: () => <EuiSkeletonRectangle width="100%" height={280} borderRadius="m" />,
 });
 
+// Table primitives rather than EuiBasicTable: its value formatting brings moment into the page's first load.
 function AnomaliesTable({ anomalies }: { anomalies: AnomalyRecord[] }) {
   const t = useTranslations('ml.panel');
   const format = useFormatter();
   const time = useTimeFormat();
-  const columns: EuiBasicTableColumn<AnomalyRecord>[] = [
-    { field: 'timestamp', name: t('table.time'), render: (ms: number) => time.format(ms, 'shortDateTime') },
-    {
-      field: 'severity',
-      name: t('table.severity'),
-      render: (_: string, record: AnomalyRecord) => (
-        // Kibana's table labels everything under 25 "warning"; the colour follows the score's band.
-        <EuiBadge color={SEVERITY_COLOURS[record.severity]} data-severity={record.severity}>
-          {t(`severity.${record.score >= 25 ? record.severity : 'warning'}`)}
-        </EuiBadge>
-      ),
-    },
-    { field: 'score', name: t('table.score'), render: (score: number) => format.number(score, { maximumFractionDigits: 0 }) },
-    { field: 'actual', name: t('table.actual'), render: (v: number | null) => (v === null ? '–' : format.number(v, { maximumFractionDigits: 1 })) },
-    { field: 'typical', name: t('table.typical'), render: (v: number | null) => (v === null ? '–' : format.number(v, { maximumFractionDigits: 1 })) },
-    {
-      name: t('table.description'),
-      render: (record: AnomalyRecord) =>
-        record.factor === null
-          ? t(record.direction === 'higher' ? 'table.unexpectedHigh' : 'table.unexpectedLow')
-          : t(record.direction === 'higher' ? 'table.higher' : 'table.lower', { factor: format.number(record.factor, { maximumFractionDigits: 1 }) }),
-    },
-  ];
-  return <EuiBasicTable items={anomalies.slice(0, 20)} columns={columns} tableCaption={t('table.caption')} compressed data-testid="ml-anomalies-table" noItemsMessage={t('table.none')} />;
+  const value = (v: number | null) => (v === null ? '–' : format.number(v, { maximumFractionDigits: 1 }));
+  const description = (record: AnomalyRecord) =>
+    record.factor === null
+      ? t(record.direction === 'higher' ? 'table.unexpectedHigh' : 'table.unexpectedLow')
+      : t(record.direction === 'higher' ? 'table.higher' : 'table.lower', { factor: format.number(record.factor, { maximumFractionDigits: 1 }) });
+  if (anomalies.length === 0) {
+    return (
+      <EuiText size="xs" color="subdued" data-testid="ml-anomalies-table">
+        <p>{t('table.none')}</p>
+      </EuiText>
+    );
+  }
+  return (
+    <EuiTable compressed aria-label={t('table.caption')} data-testid="ml-anomalies-table">
+      <EuiTableHeader>
+        <EuiTableHeaderCell>{t('table.time')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell>{t('table.severity')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell align="right">{t('table.score')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell align="right">{t('table.actual')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell align="right">{t('table.typical')}</EuiTableHeaderCell>
+        <EuiTableHeaderCell>{t('table.description')}</EuiTableHeaderCell>
+      </EuiTableHeader>
+      <EuiTableBody>
+        {anomalies.slice(0, 20).map((record) => (
+          <EuiTableRow key={record.timestamp} data-severity={record.severity} data-score={record.score}>
+            <EuiTableRowCell>{time.format(record.timestamp, 'shortDateTime')}</EuiTableRowCell>
+            <EuiTableRowCell>
+              {/* Kibana's table labels everything under 25 "warning"; the colour follows the score's band. */}
+              <EuiBadge color={SEVERITY_COLOURS[record.severity]}>{t(`severity.${record.score >= 25 ? record.severity : 'warning'}`)}</EuiBadge>
+            </EuiTableRowCell>
+            <EuiTableRowCell align="right">{format.number(record.score, { maximumFractionDigits: 0 })}</EuiTableRowCell>
+            <EuiTableRowCell align="right">{value(record.actual)}</EuiTableRowCell>
+            <EuiTableRowCell align="right">{value(record.typical)}</EuiTableRowCell>
+            <EuiTableRowCell>{description(record)}</EuiTableRowCell>
+          </EuiTableRow>
+        ))}
+      </EuiTableBody>
+    </EuiTable>
+  );
 }
 
 /** Where the learner is in the chapter when there is no result to show yet. */
