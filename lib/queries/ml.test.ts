@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseVersionNumber } from '../cluster/version';
-import { boundsNarrowedAt, computeAnswers, handoutViews, localDate } from './ml-answers';
 import { buildModelPlotRequest, chartInterval, parseJobStatus, parseModelPlot, parseRecords, severityOf, singleMetricViewerLink, type SeriesPoint } from './ml-anomalies';
+import { boundsNarrowedAt, computeAnswers, handoutViews, localDate } from './ml-answers';
 import { planImport, summariseStructure } from './ml-import';
 import {
   bucketSpanMs,
