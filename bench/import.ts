@@ -32,6 +32,21 @@ function option(argv: string[], name: string, fallback: string): string {
   return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
 }
 
+/** Resident memory of a process (and its children), from /proc (Linux). */
+function rssBytes(pid: number): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) === pid || Number(fields[1]) === pid) total += Number(fields[21]) * 4096;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
 function cpuSeconds(pid: number): number {
   // The process and its children (next start forks a worker), from /proc (Linux).
   const stats = readdirSync('/proc')
@@ -225,12 +240,19 @@ async function main(): Promise<void> {
     await session.json('POST', '/api/practice', { flavor: '8' });
     for (let run = 1; run <= repeat; run += 1) {
       const appCpu0 = cpuSeconds(app.pid!);
+      const rssBefore = rssBytes(app.pid!);
+      let rssPeak = rssBefore;
+      const appPid = app.pid!;
+      const sampler = setInterval(() => {
+        rssPeak = Math.max(rssPeak, rssBytes(appPid));
+      }, 200);
       const practiceCpuStart = separate ? cpuSeconds(practice!.pid!) : 0;
       const t0 = performance.now();
       const body = Readable.toWeb(flightsCsvStream(range)) as ReadableStream<Uint8Array>;
       const response = await session.request('POST', `/api/imports?index=flights&tz=UTC&size=${size.bytes}`, { body, headers: { 'content-type': 'text/csv' } });
       const progress = (await response.json()) as { state?: string; rows?: number; failedRows?: number; rowsPerSecond?: number; error?: unknown };
       const seconds = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
       const appCpu = cpuSeconds(app.pid!) - appCpu0;
       const practiceCpu = separate ? cpuSeconds(practice!.pid!) - practiceCpuStart : 0;
       if (!response.ok || progress.state !== 'done') throw new Error(`import answered ${response.status}: ${JSON.stringify(progress).slice(0, 300)}`);
@@ -240,7 +262,8 @@ async function main(): Promise<void> {
       console.log(
         `[bench] 2. through the app (run ${run}): ${rows} rows (${progress.failedRows} failed) in ${seconds.toFixed(1)} s = ${Math.round(rows / seconds)} rows/s end to end (${progress.rowsPerSecond} rows/s while indexing); ` +
           `${totalUs.toFixed(0)} µs CPU/row in all, of which the route's own overhead ${routeUs.toFixed(0)} µs/row (engine ${(totalUs - routeUs).toFixed(0)} µs/row); ` +
-          `on one free core the route alone would allow ~${Math.round(1e6 / Math.max(1, routeUs))} rows/s, the engine ~${Math.round(1e6 / Math.max(1, totalUs - routeUs))} rows/s`,
+          `on one free core the route alone would allow ~${Math.round(1e6 / Math.max(1, routeUs))} rows/s, the engine ~${Math.round(1e6 / Math.max(1, totalUs - routeUs))} rows/s; ` +
+          `app resident ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB at most during the upload of ${(size.bytes / 2 ** 20).toFixed(1)} MiB`,
       );
     }
   } finally {
