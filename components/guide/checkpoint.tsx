@@ -4,7 +4,6 @@ import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiText } from '@elastic
 import { useTranslations } from 'next-intl';
 import { useParticipant } from '@/components/providers/participant';
 import { chapterOfCheckpoint, type CheckpointId } from '@/content/chapters';
-import { isCheckpointReason } from '@/lib/checkpoints/reasons';
 import { useTimeFormat } from '@/lib/client/time';
 import { usePresenter, type PresenterCounts } from './presenter-context';
 import { useChapterCheckpoints } from './use-checkpoints';
@@ -19,7 +18,7 @@ const badgeColor: Record<CheckpointState, string> = { pending: 'hollow', done: '
 const badgeIcon: Record<CheckpointState, string> = { pending: 'clock', done: 'checkCircleFill', error: 'error' };
 
 /** Chapters whose checks run on the server today; the others say where to check meanwhile. */
-export const VERIFIED_CHAPTERS: ReadonlySet<number> = new Set([1, 2, 3, 5]);
+export const VERIFIED_CHAPTERS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5]);
 
 /** A self-checking checkpoint; in presenter mode, the class's completion count instead. */
 export function Checkpoint({ id }: CheckpointProps) {
@@ -57,7 +56,6 @@ function ClassCount({ id, counts }: { id: CheckpointId; counts: PresenterCounts 
  */
 function OwnCheckpoint({ id }: CheckpointProps) {
   const t = useTranslations('checkpoint');
-  const reasons = useTranslations('checkpointReasons');
   const time = useTimeFormat();
   const participant = useParticipant();
   const chapter = chapterOfCheckpoint(id);
@@ -73,7 +71,6 @@ function OwnCheckpoint({ id }: CheckpointProps) {
   else if (item.state === 'done') note = [item.detail, item.at && time.ready ? t('doneAt', { time: time.format(item.at, 'short') }) : null].filter(Boolean).join(' · ');
   else if (item.code === 'not_connected') note = t('notConnected');
   else if (item.note) note = [item.detail, item.note.message, item.note.hint].filter(Boolean).join(' ');
-  else if (isCheckpointReason(item.code)) note = [item.detail, reasons(item.code)].filter(Boolean).join(' · ');
   else note = item.detail ?? t('notYetChecked');
 
   return (

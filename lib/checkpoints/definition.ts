@@ -18,7 +18,7 @@ export type CheckpointState = 'pending' | 'done' | 'error';
 export interface CheckpointVerdict {
   state: CheckpointState;
   detail?: string;
-  /** Why it is still pending or failed: an error code, or a reason a pending check gives (`reasons.ts`), both explained by the UI. */
+  /** Why it is still pending or failed: an error code, or a pending reason (`reasons.ts`), the UI explains with a hint. */
   code?: ErrorCode | CheckpointReason;
 }
 

@@ -49,8 +49,10 @@ export interface FeatureContext {
   readonly deploymentId: string;
   readonly flavor: Flavor;
   readonly info: FlavourInfo;
-  /** The deployment's one node, as `_nodes` names it (ML answers which node runs a job). */
-  readonly node: { id: string; name: string };
+  /** The deployment's node id, node name and cluster name, as `_nodes` and `GET /` answer them (Watcher writes them into records, ML names the node that runs a job). */
+  readonly nodeId: string;
+  readonly nodeName: string;
+  readonly clusterName: string;
   /** The deployment's indices: where the feature keeps its state. */
   readonly engine: Engine;
   readonly clock: Clock;

@@ -31,7 +31,7 @@ export class MlFeature implements PracticeFeature {
       engine: ctx.engine,
       clock: ctx.clock,
       licence: () => this.licence(),
-      node: ctx.node,
+      node: { id: ctx.nodeId, name: ctx.nodeName },
       mlNodes: () => this.mlNodes,
       tickBudgetMs: SLICE_MS,
       version: { version: ctx.info.version, buildHash: ctx.info.buildHash },
