@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkpointDefinition } from '../checkpoints/registry';
@@ -12,6 +13,7 @@ import { readPanel } from '../panels/read';
 import type { Flavor } from '../practice/engine/api';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { sharedFile } from '../testing/shared-files';
 import { createWizardJob, estimateBucketSpan } from './jobs';
 
 /**
@@ -155,7 +157,7 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
     const { client } = await participantCluster(ctx, participantId);
     const job = ((await client.getJobs('flights')) as unknown as { jobs: Record<string, unknown>[] }).jobs[0] as Record<string, unknown>;
     expect(job.custom_settings).toEqual({ created_by: 'single-metric-wizard' });
-    expect(job.model_plot_config).toEqual(flavor === '7' ? { enabled: true, annotations_enabled: true } : { enabled: true, annotations_enabled: true });
+    expect(job.model_plot_config).toEqual({ enabled: true, annotations_enabled: true });
     const stats = (await client.getJobStats('flights')).jobs[0];
     expect(stats?.state).toBe('closed');
 
@@ -253,5 +255,44 @@ describe('Thanksgiving on the sample slice of the browser test (flavour 8)', () 
     expect(focused.view?.intervalMs).toBe(900_000);
     expect(focused.anomalies[0]?.severity).toBe('critical');
     expect(focused.anomalies[0]?.direction).toBe('lower');
+  });
+});
+
+/**
+ * A job the attendee made in Kibana, not in the guide: the bodies Kibana's single-metric wizard
+ * sends (the recorded fixtures, 7.6 with the 7.2-7.4 datafeed's `interval` on 7.x, the later ones
+ * on 8.x/9.x) under another id, opened and run over the data by hand. The panel reads it by id and
+ * the checkpoints find it by its datafeed's index.
+ */
+describe.each([
+  ['7', 'DERIVED-flights-job.kibana-7.6-single-metric-wizard.put-body.json', 'DERIVED-flights-datafeed.kibana-7.2-7.4-era.put-body.json'],
+  ['8', 'DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', 'DERIVED-flights-datafeed.kibana-later-7x-and-8x.put-body.json'],
+  ['9', 'DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json', 'DERIVED-flights-datafeed.kibana-later-7x-and-8x.put-body.json'],
+] as const)('a job created in Kibana on a flavour %s cluster', (flavor, jobFile, datafeedFile) => {
+  it('is what the Single Metric Viewer panel and the checkpoints read', async () => {
+    const { participantId } = await learner(flavor);
+    await importUpload(ctx, participantId, { index: 'flights', timeZone: 'UTC', body: csvBody(TWO_DAYS), totalBytes: null }, 'en');
+    const { client } = await participantCluster(ctx, participantId);
+    const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', 'ml', name), 'utf8')) as Record<string, unknown>;
+    const jobId = 'kibana-flights';
+    await client.request({ method: 'PUT', path: `/_ml/anomaly_detectors/${jobId}`, body: { ...fixture(jobFile), job_id: jobId } });
+    await client.request({ method: 'PUT', path: `/_ml/datafeeds/datafeed-${jobId}`, body: { ...fixture(datafeedFile), datafeed_id: `datafeed-${jobId}`, job_id: jobId } });
+    expect(await check(participantId, 'ml-job-created')).toEqual({ state: 'done', detail: jobId });
+    expect(await check(participantId, 'ml-job-ran')).toMatchObject({ state: 'pending', code: 'job_not_run' });
+
+    await client.request({ method: 'POST', path: `/_ml/anomaly_detectors/${jobId}/_open` });
+    await client.request({ method: 'POST', path: `/_ml/datafeeds/datafeed-${jobId}/_start`, querystring: { start: '2017-11-20T00:00:00Z', end: '2017-11-22T00:00:00Z' } });
+    const deadline = Date.now() + 120_000;
+    let panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
+    while (!panel.job?.finished) {
+      if (Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(panel.job)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
+    }
+    expect(panel.job).toMatchObject({ id: jobId, function: 'count', bucketSpan: '15m', modelPlot: true, datafeedState: 'stopped' });
+    expect(panel.jobs).toContain(jobId);
+    expect(panel.series.length).toBeGreaterThan(100);
+    expect(panel.series.some((p) => p.lower !== null && p.upper !== null && (p.upper as number) > (p.lower as number))).toBe(true);
+    expect(await check(participantId, 'ml-job-ran')).toMatchObject({ state: 'done' });
   });
 });
