@@ -15,8 +15,8 @@
 //               (lib/client/page-scheduler.ts, panel-transport.ts): one POST /api/panels per page
 //               per beat carrying every read due;
 //      routes   one GET per panel read at its own interval (the pages before the channel);
-//      stream   PROTOTYPE, only while the server has app/api/panels/stream: one server-sent-events
-//               stream per page that the server feeds at the reads' intervals;
+//    (a server-sent-events stream per page was measured against the channel with a prototype,
+//    commit 74d91fd: --transport stream there; README "How a page reads its live data");
 //    a share of the pages (--hidden, default 0.25) is in a background tab at any time: pages go to
 //    the background and come back at random (every 20-40 s one may flip), read nothing while hidden
 //    and catch up when shown, as the pages do; one board polls the progress endpoint every 3 s;
@@ -38,7 +38,7 @@
 // --runs R repeats the whole measurement R times (fresh data each time) and prints the median.
 //
 // Flags: --attendees N (50) --duration S (120) --port P (3190) --practice-port P (9290)
-//        --transport channel|routes|stream (channel) --hidden F (0.25) --chapters 1,2,3,4,5
+//        --transport channel|routes (channel) --hidden F (0.25) --chapters 1,2,3,4,5
 //        --instances N (1) --kill-one-at S (off) --runs R (1)
 //        --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
@@ -57,7 +57,7 @@ import { createPanelTransport } from '../lib/client/panel-transport';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-type Transport = 'channel' | 'routes' | 'stream';
+type Transport = 'channel' | 'routes';
 
 interface Options {
   attendees: number;
@@ -94,7 +94,7 @@ function parseOptions(argv: string[]): Options {
   const practice = value('practice', 'separate');
   if (practice !== 'in-app' && practice !== 'separate') throw new Error('--practice must be in-app or separate');
   const transport = value('transport', 'channel');
-  if (transport !== 'channel' && transport !== 'routes' && transport !== 'stream') throw new Error('--transport must be channel, routes or stream');
+  if (transport !== 'channel' && transport !== 'routes') throw new Error('--transport must be channel or routes');
   const chapters = value('chapters', '1,2,3,4,5')
     .split(',')
     .map((c) => Number(c.trim()));
@@ -205,7 +205,7 @@ class Stats {
     entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
   }
 
-  /** Reads by the page's name for them: how many, and how many were answered with an error (inside a channel request or a stream). */
+  /** Reads by the page's name for them: how many, and how many were answered with an error (inside a channel request). */
   readonly reads = new Map<string, { count: number; errors: number; codes: Map<string, number> }>();
   /** How old each answer was when the page got it (now - checkedAt), ms. */
   readonly ages: number[] = [];
@@ -650,8 +650,7 @@ class AttendeePage {
   /** Opens the page (its first reads at once, like the components mounting) and reads until `stop`. */
   async open(): Promise<void> {
     if (this.options.transport === 'channel') this.openChannel();
-    else if (this.options.transport === 'routes') this.openRoutes();
-    else this.openStream();
+    else this.openRoutes();
   }
 
   stop(): void {
@@ -758,63 +757,6 @@ class AttendeePage {
     this.listeners.add(() => {
       if (!this.hidden) for (const read of this.reads) if (read.refreshMs(this.states.get(read.name)!.latest, this.options) > 0) void get(read);
     });
-  }
-
-  /** PROTOTYPE: one server-sent-events stream per visible page; closed while hidden, opened again when shown. */
-  private openStream(): void {
-    let controller: AbortController | null = null;
-    const byUrl = (url: string) => this.reads.find((read) => url.split('?')[0] === read.url(this.states.get(read.name)!).split('?')[0]);
-    const open = async () => {
-      controller?.abort();
-      const mine = new AbortController();
-      controller = mine;
-      const query = this.reads
-        .map((read) => {
-          const state = this.states.get(read.name)!;
-          const ms = read.refreshMs(state.latest, this.options);
-          return ms > 0 ? `r=${encodeURIComponent(`${ms}:${read.url(state)}`)}` : null;
-        })
-        .filter(Boolean)
-        .join('&');
-      if (!query) return;
-      const started = performance.now();
-      let response: Response;
-      try {
-        response = await this.session.fetch(`/api/panels/stream?${query}`, { headers: { accept: 'text/event-stream', 'accept-language': 'en' }, signal: mine.signal });
-      } catch (error) {
-        if (!mine.signal.aborted) this.stats.record('page GET /api/panels/stream', performance.now() - started, `network:${(error as Error).name}`, false);
-        return;
-      }
-      this.stats.record('page GET /api/panels/stream', performance.now() - started, String(response.status), response.ok);
-      if (!response.ok || !response.body) return;
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = event.split('\n').find((line) => line.startsWith('data: '));
-            if (!data) continue;
-            const { url, answer } = JSON.parse(data.slice(6)) as { url: string; answer: { data?: unknown; error?: { code: string } } };
-            const read = byUrl(url);
-            if (!read) continue;
-            if (answer.data !== undefined) this.answered(read, answer.data);
-            else this.failed(read, answer.error ?? {});
-          }
-        }
-      } catch {
-        // aborted (hidden, stopped) or the instance went away
-      }
-    };
-    this.listeners.add(() => {
-      if (this.hidden) controller?.abort();
-      else void open();
-    });
-    this.stops.push(() => controller?.abort());
-    if (!this.hidden) void open();
   }
 }
 
@@ -1067,6 +1009,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     diagnostics.startLoad();
     const cpuBefore = processTree(appPid);
     const loadStarted = performance.now();
+    const loadWindowUs = { from: monotonicUs(), to: Infinity };
     const loadAverages = [loadAverage()];
     stats.recording = true;
     // The pages open at random moments over the first 5 s (a class does not click in step); a
@@ -1148,6 +1091,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     })();
     await sleep(options.durationS * 1000);
     running = false;
+    loadWindowUs.to = monotonicUs();
     clearInterval(sampler);
     const loadS = (performance.now() - loadStarted) / 1000;
     const cpuAfter = processTree(appPid);
@@ -1276,7 +1220,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     if (options.profile) {
       stopping = true;
       await stopProcess(app);
-      printProfile(profileDir);
+      printProfile(profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
     }
     return {
       p99,
@@ -1338,7 +1282,11 @@ interface ProfileNode {
 }
 
 /** Where the app's CPU went: self time by area (from module paths) and the busiest functions. */
-function printProfile(dir: string): void {
+/** Microseconds on the monotonic clock V8's profiler stamps its samples with (CLOCK_MONOTONIC, shared by processes). */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Where the app's CPU went during [fromUs, toUs] (the load, not the set-up). */
+function printProfile(dir: string, window: { fromUs: number; toUs: number } = { fromUs: 0, toUs: Infinity }): void {
   const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')) : [];
   if (files.length === 0) return void console.log('\n(no CPU profile was written)');
   const self = new Map<number, number>();
@@ -1347,11 +1295,14 @@ function printProfile(dir: string): void {
   /** Stretches of the main thread without a break (no idle sample): the event loop was blocked. */
   const stretches: { us: number; samples: number[] }[] = [];
   for (const file of files) {
-    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
     const offset = nodes.size * 1_000_000;
     for (const node of profile.nodes) nodes.set(node.id + offset, node);
     let current: { us: number; samples: number[] } | null = null;
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      if (at < window.fromUs || at > window.toUs) return;
       const delta = profile.timeDeltas[i + 1] ?? 0;
       self.set(id + offset, (self.get(id + offset) ?? 0) + delta);
       totalUs += delta;
@@ -1406,6 +1357,29 @@ function printProfile(dir: string): void {
   for (const [key, us] of [...byArea].filter(([key]) => key !== 'idle').sort((a, b) => b[1] - a[1])) {
     console.log(`  ${key.padEnd(40)} ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(1)} s`);
   }
+  // Inclusive: a sample counts for a part when any frame of its stack is in that part.
+  const parent = new Map<number, number>();
+  for (const [id, node] of nodes) for (const child of node.children ?? []) parent.set(child + (id - node.id), id);
+  const parts: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
+    ['Elasticsearch client (requests to clusters)', (f) => /@elastic\/(elasticsearch|transport)|\/es[78]\/|undici/.test(f.url)],
+    ['PostgreSQL client and drizzle', (f) => /\/pg\/|pg-protocol|pg-pool|drizzle-orm/.test(f.url)],
+    ['Next.js request handling', (f) => /next\/dist\/(server|compiled\/next-server)/.test(f.url)],
+    ['compression (zlib)', (f) => /zlib/i.test(f.url) || /^(deflate|gzip|zlib)/i.test(f.functionName)],
+    ['JSON stringify/parse', (f) => !f.url && /^(stringify|parse)$/.test(f.functionName)],
+  ];
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const hit = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (!frame) break;
+      if (frame.functionName === '(idle)') break;
+      for (const [name, test] of parts) if (test(frame)) hit.add(name);
+    }
+    for (const name of hit) inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
+  console.log('Inclusive (a sample counts wherever its stack passes; parts overlap):');
+  for (const [name] of parts) console.log(`  ${name.padEnd(44)} ${(((inclusive.get(name) ?? 0) / busy) * 100).toFixed(1).padStart(5)}%`);
   console.log('Busiest functions (self time):');
   for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${fn.slice(0, 150)}`);
   stretches.sort((a, b) => b.us - a.us);

@@ -65,9 +65,9 @@ const checkpointsQuery = z.object({ chapter: z.coerce.number().int().min(1).max(
 /** The page's checkpoints: `GET /api/checkpoints?chapter=N` (app/api/checkpoints/route.ts). */
 export const checkpointsSource: ChannelSource = {
   path: '/api/checkpoints',
-  read({ ctx, participant, locale }, search) {
+  read({ ctx, participant, locale }, search, shared) {
     const { chapter } = parseQuery(search, checkpointsQuery);
-    return verifyChapter(ctx, { participantId: participant.id, workshopId: participant.workshopId }, chapter, locale);
+    return verifyChapter(ctx, { participantId: participant.id, workshopId: participant.workshopId, connection: shared.connection }, chapter, locale);
   },
 };
 
