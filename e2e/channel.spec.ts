@@ -49,6 +49,8 @@ async function metricbeatPage(page: Page, name: string) {
   }
   const sent = recordLiveRequests(page);
   await page.goto('/en/chapters/metricbeat');
+  // The first page after the server starts may take a while on a busy machine (the panel loads lazily).
+  await expect(page.getByTestId('panel-host-metrics')).toHaveAttribute('data-panel-state', 'live', { timeout: 60_000 });
   const panel = await settledPanel(page, 'host-metrics', 'live');
   return { panel, sent };
 }

@@ -95,6 +95,16 @@ describe('PageScheduler', () => {
     expect(log.reads.filter(([, key]) => key === 'host-metrics').map(([at]) => at)).toEqual([1_000, 10_000, 15_000]);
   });
 
+  it('a first read that starts before its component adds the key (SWR on mount) counts: no second read at the next tick', async () => {
+    scheduler.add('cluster', reader(scheduler, 'cluster', log, { intervalMs: 5_000 }));
+    const late = reader(scheduler, 'host-metrics', log, { intervalMs: 5_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    late.read();
+    scheduler.add('host-metrics', late);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(log.reads.filter(([, key]) => key === 'host-metrics').map(([at]) => at)).toEqual([1_000, 10_000]);
+  });
+
   it('does not start a key again while its read runs', async () => {
     scheduler.add('slow', reader(scheduler, 'slow', log, { intervalMs: 1_000, latencyMs: 2_500 }));
     await vi.advanceTimersByTimeAsync(10_000);

@@ -110,10 +110,13 @@ export class PageScheduler {
     };
   }
 
-  /** A read of `key` began, whoever began it. */
+  /**
+   * A read of `key` began, whoever began it. A component's first read may start before it adds
+   * its key (SWR reads on mount before effects run): the key is remembered from here.
+   */
   started(key: string): void {
-    const state = this.keys.get(key);
-    if (!state) return;
+    let state = this.keys.get(key);
+    if (!state) this.keys.set(key, (state = { readers: new Set(), startedAt: null, running: false, failures: 0 }));
     state.startedAt = this.clock.now();
     state.running = true;
   }
@@ -124,6 +127,7 @@ export class PageScheduler {
     if (!state) return;
     state.running = false;
     state.failures = ok ? 0 : state.failures + 1;
+    if (state.readers.size === 0) this.keys.delete(key);
   }
 
   /** A reader's interval or pause changed: the beat may change. */
