@@ -569,8 +569,8 @@ interface PageRead {
   /** Pages of a stream (the auth log): the next read continues from the answer's cursor, drains `more`. */
   follow?: boolean;
   /**
-   * A panel that lands after this bench was written (chapter 4 `watches`, chapter 5
-   * `ml-anomalies`): the row is part of the page only when its route answers (not 404).
+   * A panel that lands after this bench was written (chapter 5 `ml-anomalies`): the row is part
+   * of the page only when its route answers (not 404).
    */
   landing?: boolean;
 }
@@ -595,7 +595,17 @@ const READS = {
     // FILEBEAT_MODULE_INSTALLED_REFRESH_MS: checked now and then once the pipeline is there.
     refreshMs: (latest) => ((latest as { installed?: boolean } | undefined)?.installed ? 60_000 : FIVE_S),
   },
-  watches: { name: 'watches', url: () => '/api/panels/watches', refreshMs: every(FIVE_S), landing: true },
+  watches: { name: 'watches', url: () => '/api/panels/watches', refreshMs: every(FIVE_S) },
+  // The threshold builder of step 4 as it opens (CHAPTER_FORM in components/watches/threshold-builder.tsx):
+  // its field pickers for metricbeat-* and its preview of max system.cpu.total.norm.pct per minute.
+  watchFields: { name: 'watches/fields', url: () => '/api/panels/watches/fields?index=metricbeat-*', refreshMs: every(60_000) },
+  watchPreview: {
+    name: 'watches/preview',
+    url: () => '/api/panels/watches/preview?aggField=system.cpu.total.norm.pct&aggType=max&index=metricbeat-*&timeField=%40timestamp&timeWindowSize=1&timeWindowUnit=m',
+    refreshMs: every(10_000),
+  },
+  // The practice mailbox (steps 18 and 27: one key, read once).
+  outbox: { name: 'practice/outbox', url: () => '/api/practice/outbox', refreshMs: every(FIVE_S) },
   mlAnomalies: { name: 'ml-anomalies', url: () => '/api/panels/ml-anomalies', refreshMs: every(FIVE_S), landing: true },
 } satisfies Record<string, PageRead | ((chapter: Chapter) => PageRead)>;
 
@@ -608,7 +618,7 @@ const PAGE_MODEL: Record<Chapter, PageRead[]> = {
   1: [READS.cluster, READS.checkpoints(1)],
   2: [READS.cluster, READS.checkpoints(2), READS.hostMetrics],
   3: [READS.cluster, READS.checkpoints(3), READS.authLog, READS.sshSummary, READS.filebeatModule],
-  4: [READS.cluster, READS.checkpoints(4), READS.hostMetrics, READS.watches],
+  4: [READS.cluster, READS.checkpoints(4), READS.hostMetrics, READS.watches, READS.watchFields, READS.watchPreview, READS.outbox],
   5: [READS.checkpoints(5), READS.mlAnomalies],
 };
 

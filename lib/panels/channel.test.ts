@@ -49,6 +49,20 @@ describe('the page channel (server side)', () => {
     expect(data(answers[4])).toMatchObject({ installed: false, checkedAt: expect.any(String) });
   });
 
+  it('carries the chapter 4 page: the watches panel, the builder’s field pickers and preview, the practice mailbox', async () => {
+    const preview = '/api/panels/watches/preview?aggField=system.cpu.total.norm.pct&aggType=max&index=metricbeat-*&timeField=%40timestamp&timeWindowSize=1&timeWindowUnit=m';
+    const reads = ['/api/panels/watches', '/api/panels/watches/fields?index=metricbeat-*', preview, '/api/practice/outbox', '/api/checkpoints?chapter=4', '/api/panels/watches/preview?index=metricbeat-*'];
+    const answers = await readChannel(connected, reads);
+    expect(answers.some((answer) => 'route' in answer)).toBe(false);
+    expect(data(answers[0])).toMatchObject({ watches: [], total: 0, history: { readable: true }, version: { major: 8 }, checkedAt: expect.any(String) });
+    expect(data(answers[1])).toMatchObject({ checkedAt: expect.any(String) });
+    expect(data(answers[2])).toMatchObject({ series: expect.any(Array), checkedAt: expect.any(String) });
+    expect(data(answers[3])).toEqual({ emails: [] });
+    expect((data(answers[4]) as { id: string }[]).map((item) => item.id)).toContain('highcpu-watch-created');
+    // The preview's own validation, as its route: no time field, no aggregation.
+    expect(failure(answers[5])).toMatchObject({ status: 400, error: { code: 'invalid_request' } });
+  });
+
   it('one read’s failure is that read’s answer, with its route’s status and error body in the reader’s language', async () => {
     const answers = await readChannel(connected, ['/api/panels/auth-log?filter=user.name%3A', '/api/panels/host-metrics?range=2d', '/api/panels/cluster-status']);
     expect(failure(answers[0])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'filter', position: 10 } } });
@@ -66,7 +80,7 @@ describe('the page channel (server side)', () => {
   });
 
   it('a read it does not carry is sent to its route; a read that is not a path of the app is refused', async () => {
-    const answers = await readChannel(connected, ['/api/panels/watches', '//evil.example/api/panels/cluster-status', 'https://evil.example/x', '/api/checkpoints?chapter=9']);
+    const answers = await readChannel(connected, ['/api/panels/ml-anomalies', '//evil.example/api/panels/cluster-status', 'https://evil.example/x', '/api/checkpoints?chapter=9']);
     expect(answers[0]).toEqual({ route: true });
     expect(failure(answers[1])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'reads' } } });
     expect(failure(answers[2])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'reads' } } });

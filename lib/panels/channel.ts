@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { chapters } from '@/content/chapters';
 import type { SessionParticipant } from '../auth/sign-in';
 import { verifyChapter } from '../checkpoints/verifier';
+import { practiceOutbox } from '../connections/practice-outbox';
 import { getConnection, type ClusterConnection } from '../db';
 import { AppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
@@ -13,6 +14,8 @@ import { clusterStatusCard } from './cluster-status';
 import { panelPath, type PanelQuery, type PanelReading } from './contract';
 import { hostMetrics } from './host-metrics';
 import { readPanel, type PanelReader } from './read';
+import { watchFields, watchPreview } from './watch-builder';
+import { watches } from './watches';
 
 /**
  * `POST /api/panels`, the page channel's server side: the reads a page's panels and checkpoints
@@ -23,8 +26,8 @@ import { readPanel, type PanelReader } from './read';
  * the session, the participant check and the connection row, once per page per window instead
  * of once per panel.
  *
- * A panel added later (chapter 4 `watches`, chapter 5 `ml-anomalies`) rides the channel with one
- * line in `CHANNEL_SOURCES`: `panelSource(watches)`. Until then the channel answers its reads with
+ * A panel added later (chapter 5 `ml-anomalies`) rides the channel with one line in
+ * `CHANNEL_SOURCES`: `panelSource(mlAnomalies)`. Until then the channel answers its reads with
  * `{ route: true }` and the browser asks the panel's route itself, so nothing breaks meanwhile.
  */
 
@@ -79,6 +82,14 @@ export const clusterStatusSource: ChannelSource = {
   },
 };
 
+/** The practice mailbox of chapter 4: `GET /api/practice/outbox` (app/api/practice/outbox/route.ts). */
+export const practiceOutboxSource: ChannelSource = {
+  path: '/api/practice/outbox',
+  read({ ctx, participant }) {
+    return practiceOutbox(ctx, participant.id);
+  },
+};
+
 /** Every read the channel carries; a panel's route and its entry here answer the same. */
 export const CHANNEL_SOURCES: readonly ChannelSource[] = [
   clusterStatusSource,
@@ -86,6 +97,10 @@ export const CHANNEL_SOURCES: readonly ChannelSource[] = [
   panelSource(authLogTail),
   panelSource(authLogSummary),
   panelSource(filebeatModule),
+  panelSource(watches),
+  panelSource(watchFields),
+  panelSource(watchPreview),
+  practiceOutboxSource,
   checkpointsSource,
 ];
 
