@@ -977,7 +977,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     };
 
     const triggered = new Set<string>();
-    const boardDelays: { name: string; idle: boolean; ms: number | null; pageMs: number | null }[] = [];
+    const boardDelays: { name: string; idle: boolean; ms: number | null; pageMs: number | null; failed?: string }[] = [];
     /** An SSH attempt on the attendee's practice host; records how long until the board (and the attendee's page) shows it. */
     const trigger = async (idle: boolean, prefer: (attendee: Attendee) => boolean = () => true) => {
       const candidates = attendees.filter((a) => a.chapter === 3 && a.idle === idle && !triggered.has(a.id) && (idle || !a.page?.hidden));
@@ -987,7 +987,14 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       triggered.add(attendee.id);
       // Its page stays in front while the bench waits: "board delay for attendees whose page is open".
       attendee.pinned = true;
-      await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
+      try {
+        await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
+      } catch (error) {
+        // Reported with the delays (a refused attempt, e.g. its instance just killed), not a crash of the bench.
+        attendee.pinned = false;
+        boardDelays.push({ name: attendee.name, idle, ms: null, pageMs: null, failed: String(error).slice(0, 160) });
+        return;
+      }
       const since = performance.now();
       const timeout = () => sleep(90_000).then(() => null);
       const [ms, pageMs] = await Promise.all([
@@ -1148,6 +1155,10 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     if (ages.length) console.log(`Age of an answer when the page got it (now − checkedAt): p50 ${fmt(pct(ages, 50))} ms, p99 ${fmt(pct(ages, 99))} ms`);
     console.log('\nBoard shows an SSH attempt made on the attendee’s practice host after (and the attendee’s own auth log after):');
     for (const delay of boardDelays) {
+      if (delay.failed) {
+        console.log(`  ${delay.name.padEnd(14)} the SSH attempt itself failed: ${delay.failed}`);
+        continue;
+      }
       console.log(
         `  ${delay.name.padEnd(14)} ${delay.idle ? 'no page open (background verifier)' : 'page open (own reads)            '}  board ${delay.ms === null ? 'not within 90 s' : `${(delay.ms / 1000).toFixed(1)} s`}` +
           `${delay.idle ? '' : `, page ${delay.pageMs === null || Number.isNaN(delay.pageMs) ? 'not within 90 s' : `${(delay.pageMs / 1000).toFixed(1)} s`}`}`,
