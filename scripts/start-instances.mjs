@@ -165,6 +165,7 @@ function forward(request, response, body, attempt = 0) {
     // request never reached it, so it is safe to send to another, a POST too (the page channel is
     // one): its body is held here.
     if (error.code === 'ECONNREFUSED') choice.instance.up = false;
+    console.error(`[instances] ${request.method} ${request.url} to instance ${choice.instance.index}: ${error.code ?? error.message}${error.code === 'ECONNREFUSED' && attempt < count ? ', sent to another' : ''}`);
     if (error.code === 'ECONNREFUSED' && attempt < count && !response.headersSent) {
       request.headers.cookie = (request.headers.cookie ?? '').replace(/(?:^|;\s*)lab_instance=\d+/, '');
       return forward(request, response, body, attempt + 1);
