@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SessionParticipant } from '../auth/sign-in';
 import { connectPracticeCluster } from '../connections/service';
 import { createParticipant, type ClusterConnection } from '../db';
+import { encodeAuthOlderCursor } from '../queries/auth-log/older-cursor';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
 import { CHANNEL_SOURCES, channelRequestSchema, panelSource, readChannel, type ChannelCaller, type ChannelSource } from './channel';
@@ -63,6 +64,21 @@ describe('the page channel (server side)', () => {
     expect(failure(answers[5])).toMatchObject({ status: 400, error: { code: 'invalid_request' } });
   });
 
+  it('carries the auth log’s older pages (`before=`) as its route dispatches them, and the chapter 5 panel', async () => {
+    const before = encodeURIComponent(encodeAuthOlderCursor({ v: 1, sort: [Date.now(), '', -1] }));
+    const [older, unreadable, both, anomalies] = await readChannel(connected, [
+      `/api/panels/auth-log?before=${before}&filter=`,
+      '/api/panels/auth-log?before=not-a-cursor',
+      `/api/panels/auth-log?before=${before}&cursor=${before}`,
+      '/api/panels/ml-anomalies?job=flights',
+    ]);
+    expect(data(older)).toMatchObject({ events: expect.any(Array), more: expect.any(Boolean), checkedAt: expect.any(String) });
+    expect(data(older)).not.toHaveProperty('cursor');
+    expect(failure(unreadable)).toMatchObject({ status: 400, error: { code: 'invalid_request' } });
+    expect(failure(both)).toMatchObject({ status: 400, error: { code: 'invalid_request' } });
+    expect(anomalies && 'route' in anomalies).toBe(false);
+  });
+
   it('one read’s failure is that read’s answer, with its route’s status and error body in the reader’s language', async () => {
     const answers = await readChannel(connected, ['/api/panels/auth-log?filter=user.name%3A', '/api/panels/host-metrics?range=2d', '/api/panels/cluster-status']);
     expect(failure(answers[0])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'filter', position: 10 } } });
@@ -80,7 +96,7 @@ describe('the page channel (server side)', () => {
   });
 
   it('a read it does not carry is sent to its route; a read that is not a path of the app is refused', async () => {
-    const answers = await readChannel(connected, ['/api/panels/ml-anomalies', '//evil.example/api/panels/cluster-status', 'https://evil.example/x', '/api/checkpoints?chapter=9']);
+    const answers = await readChannel(connected, ['/api/beats/filebeat/setup', '//evil.example/api/panels/cluster-status', 'https://evil.example/x', '/api/checkpoints?chapter=9']);
     expect(answers[0]).toEqual({ route: true });
     expect(failure(answers[1])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'reads' } } });
     expect(failure(answers[2])).toMatchObject({ status: 400, error: { code: 'invalid_request', params: { field: 'reads' } } });

@@ -8,11 +8,12 @@ import { getConnection, type ClusterConnection } from '../db';
 import { AppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
 import { errorAnswer, parseQuery } from '../server/http';
-import { authLogSummary, authLogTail, filebeatModule } from './auth-log';
+import { asksForOlder, authLogOlder, authLogSummary, authLogTail, filebeatModule } from './auth-log';
 import { CHANNEL_MAX_READS, CHANNEL_MAX_URL, type ChannelAnswer } from './channel.contract';
 import { clusterStatusCard } from './cluster-status';
 import { panelPath, type PanelQuery, type PanelReading } from './contract';
 import { hostMetrics } from './host-metrics';
+import { mlAnomalies } from './ml-anomalies';
 import { readPanel, type PanelReader } from './read';
 import { watchFields, watchPreview } from './watch-builder';
 import { watches } from './watches';
@@ -26,8 +27,8 @@ import { watches } from './watches';
  * the session, the participant check and the connection row, once per page per window instead
  * of once per panel.
  *
- * A panel added later (chapter 5 `ml-anomalies`) rides the channel with one line in
- * `CHANNEL_SOURCES`: `panelSource(mlAnomalies)`. Until then the channel answers its reads with
+ * A panel added later rides the channel with one line in
+ * `CHANNEL_SOURCES`: `panelSource(reader)`. Until then the channel answers its reads with
  * `{ route: true }` and the browser asks the panel's route itself, so nothing breaks meanwhile.
  */
 
@@ -65,6 +66,14 @@ export function panelSource<Q extends PanelQuery, P, T extends PanelReading>(rea
 
 const checkpointsQuery = z.object({ chapter: z.coerce.number().int().min(1).max(chapters.length) });
 
+/** The auth log: the tail, or with `before=` a page of older events, as its route dispatches (app/api/panels/auth-log/route.ts). */
+export const authLogSource: ChannelSource = {
+  path: panelPath(authLogTail.contract),
+  async read(caller, search, shared) {
+    return (asksForOlder(search) ? panelSource(authLogOlder) : panelSource(authLogTail)).read(caller, search, shared);
+  },
+};
+
 /** The page's checkpoints: `GET /api/checkpoints?chapter=N` (app/api/checkpoints/route.ts). */
 export const checkpointsSource: ChannelSource = {
   path: '/api/checkpoints',
@@ -94,12 +103,13 @@ export const practiceOutboxSource: ChannelSource = {
 export const CHANNEL_SOURCES: readonly ChannelSource[] = [
   clusterStatusSource,
   panelSource(hostMetrics),
-  panelSource(authLogTail),
+  authLogSource,
   panelSource(authLogSummary),
   panelSource(filebeatModule),
   panelSource(watches),
   panelSource(watchFields),
   panelSource(watchPreview),
+  panelSource(mlAnomalies),
   practiceOutboxSource,
   checkpointsSource,
 ];
