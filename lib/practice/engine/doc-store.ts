@@ -119,15 +119,19 @@ export class Shape {
   /** Mapping version this shape's fields were last checked against (ingest fast path). */
   mappedVersion = -1;
   /** Leaves whose values must be validated per document against their mapped type. */
-  checks: { leaf: number; def: unknown }[] = [];
+  checks: { leaf: number; def: unknown; lastOk?: unknown }[] = [];
   /** Approximate `_source` JSON size of this shape's documents. */
   bytesEstimate = 0;
   readonly byPath = new Map<string, number[]>();
   /** Leaf indices per path prefix, computed when an object field is read. */
   private prefixCache = new Map<string, number[]>();
 
+  /** Column of the single ISO `@timestamp` leaf when the mapping reads it as such, else -1 (write fast path). */
+  tsCol = -1;
+
   constructor(
     readonly id: number,
+    readonly key: string,
     readonly root: Node,
     readonly leaves: Leaf[],
     readonly cols: Column[],
@@ -262,6 +266,8 @@ export function leafPaths(doc: unknown, prefix = '', out: Set<string> = new Set(
 export class DocStore {
   readonly shapes: (Shape | null)[] = [null];
   private readonly shapeByKey = new Map<string, Shape>();
+  /** The shape of the last document prepared (tried first for the next one). */
+  private lastShape: Shape | null = null;
   readonly raw: (Record<string, unknown> | undefined)[] = [];
   private intern = new Map<string, string>();
 
@@ -294,6 +300,66 @@ export class DocStore {
 
   /** Computes a document's shape key and values; `shape` is set when the shape is already known. */
   prepare(source: Record<string, unknown>): Prepared | undefined {
+    // Bulk writes mostly repeat the previous document's structure: check it without building a key.
+    const last = this.lastShape;
+    if (last) {
+      const vals: (number | string)[] = [];
+      if (this.matches(last, last.root, source, vals)) return { key: last.key, vals, shape: last };
+    }
+    const p = this.prepareByKey(source);
+    if (p?.shape) this.lastShape = p.shape;
+    return p;
+  }
+
+  /** Whether `v` has exactly the structure of `node` (keys in order, leaf kinds); pushes its leaf values. */
+  private matches(shape: Shape, node: Node, v: unknown, vals: (number | string)[]): boolean {
+    if (node.t === 2) {
+      const leaf = shape.leaves[node.leaf] as Leaf;
+      switch (leaf.kind) {
+        case Kind.Num:
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+          vals.push(v);
+          return true;
+        case Kind.Str:
+          if (typeof v !== 'string' || isoKind(v) !== undefined) return false;
+          vals.push(this.internString(v));
+          return true;
+        case Kind.Bool:
+          if (typeof v !== 'boolean') return false;
+          vals.push(v ? 1 : 0);
+          return true;
+        case Kind.Null:
+          return v === null;
+        case Kind.IsoMs:
+        case Kind.IsoS: {
+          if (typeof v !== 'string' || v.length !== (leaf.kind === Kind.IsoMs ? 24 : 20)) return false;
+          const ms = isoKind(v);
+          if (ms === undefined) return false;
+          vals.push(ms);
+          return true;
+        }
+      }
+      return false;
+    }
+    if (node.t === 1) {
+      if (!Array.isArray(v) || v.length !== node.items.length) return false;
+      for (let i = 0; i < v.length; i += 1) if (!this.matches(shape, node.items[i] as Node, v[i], vals)) return false;
+      return true;
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const keys = node.keys;
+    let i = 0;
+    for (const name in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, name)) continue;
+      if (i >= keys.length || name !== keys[i]) return false;
+      const child = (v as Record<string, unknown>)[name];
+      if (child === undefined || !this.matches(shape, node.kids[i] as Node, child, vals)) return false;
+      i += 1;
+    }
+    return i === keys.length;
+  }
+
+  private prepareByKey(source: Record<string, unknown>): Prepared | undefined {
     const vals: (number | string)[] = [];
     let key: string;
     try {
@@ -454,6 +520,7 @@ export class DocStore {
       }
     }
     this.shapes[shape.id] = null;
+    if (this.lastShape === shape) this.lastShape = null;
   }
 
   /** Slots [from, to) in time order whose ts lies in [lo, hi] (call `tidy()` first). */
@@ -533,9 +600,10 @@ export class DocStore {
     let shape = p.shape ?? this.shapeByKey.get(key);
     if (!shape) {
       if (this.shapeByKey.size >= MAX_SHAPES || vals.length > MAX_LEAVES) return this.appendRaw(source);
-      shape = this.createShape(source);
+      shape = this.createShape(source, key);
       this.shapeByKey.set(key, shape);
       p.shape = shape;
+      this.lastShape = shape;
     }
     const row = shape.rows;
     const cols = shape.cols;
@@ -589,7 +657,7 @@ export class DocStore {
     }
   }
 
-  private createShape(source: Record<string, unknown>): Shape {
+  private createShape(source: Record<string, unknown>, key: string): Shape {
     const leaves: Leaf[] = [];
     const cols: Column[] = [];
     const build = (v: unknown, path: string): Node => {
@@ -620,7 +688,7 @@ export class DocStore {
     };
     const root = build(source, '');
     const id = this.shapes.length;
-    const shape = new Shape(id, root, leaves, cols);
+    const shape = new Shape(id, key, root, leaves, cols);
     this.shapes.push(shape);
     return shape;
   }
@@ -640,13 +708,43 @@ export class DocStore {
   }
 }
 
-/** Epoch millis when `s` is an ISO timestamp that toISOString reproduces (with or without millis). */
-function isoKind(s: string): number | undefined {
+/** Two decimal digits at `i`, or -1. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch millis when `s` is an ISO timestamp that toISOString reproduces (with or without millis):
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ` or `YYYY-MM-DDTHH:MM:SSZ`, year 1970-9999, every field in range. Read
+ * digit by digit (every Beats document carries one, so this is on the indexing hot path).
+ */
+export function isoKind(s: string): number | undefined {
   const len = s.length;
   if ((len !== 24 && len !== 20) || s.charCodeAt(len - 1) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45) return undefined;
-  const ms = Date.parse(s);
-  if (!Number.isFinite(ms) || ms < 0 || ms > 253402300799999) return undefined;
-  const iso = new Date(ms).toISOString();
-  if (len === 24) return iso === s ? ms : undefined;
-  return iso.endsWith('.000Z') && iso.slice(0, 19) === s.slice(0, 19) ? ms : undefined;
+  if (s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const hi = digits2(s, 0);
+  const lo = digits2(s, 2);
+  const mo = digits2(s, 5);
+  const d = digits2(s, 8);
+  const h = digits2(s, 11);
+  const mi = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (hi < 0 || lo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  const y = hi * 100 + lo;
+  if (y < 1970) return undefined;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return undefined;
+  let ms = 0;
+  if (len === 24) {
+    if (s.charCodeAt(19) !== 46) return undefined;
+    const m1 = digits2(s, 20);
+    const m2 = s.charCodeAt(22) - 48;
+    if (m1 < 0 || m2 < 0 || m2 > 9) return undefined;
+    ms = m1 * 10 + m2;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }

@@ -1,6 +1,6 @@
 import type { Mappings } from './api';
 import { EsError } from './api';
-import { parseDate } from './dates';
+import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
 import { DocStore, type Shape, valuesAtPath } from './doc-store';
 import { canonicalIp } from './ip';
 import { type FieldDef, MappingState, validateValue } from './mapping';
@@ -174,7 +174,13 @@ export class IndexState {
     const shape = prepared?.shape;
     if (shape && shape.mappedVersion === this.mapping.version) {
       // Known structure, unchanged mapping: only values of mismatching kinds need checking.
-      for (const c of shape.checks) validateValue(c.def as FieldDef, DocStore.preparedValue(prepared, shape, c.leaf), idForErrors);
+      for (const c of shape.checks) {
+        const value = DocStore.preparedValue(prepared, shape, c.leaf);
+        // Consecutive documents often repeat a value (a CSV's minute-resolution timestamps): validate it once.
+        if (value === c.lastOk && value !== undefined) continue;
+        validateValue(c.def as FieldDef, value, idForErrors);
+        c.lastOk = value;
+      }
     } else {
       const update = this.mapping.dynamicUpdate(doc, idForErrors);
       if (update) this.mapping.merge(update);
@@ -182,7 +188,7 @@ export class IndexState {
     if (existingPos >= 0 && opType === 'create') {
       throw this.versionConflict(id as string, `document already exists (current version [${this.store.ver[existingPos]}])`);
     }
-    const ts = this.extractTs(doc);
+    const ts = shape && shape.mappedVersion === this.mapping.version && shape.tsCol >= 0 ? (prepared.vals[shape.tsCol] as number) : this.extractTs(doc);
     const seqNo = this.seqNo++;
     let version = 1;
     let idn: number;
@@ -206,6 +212,7 @@ export class IndexState {
     if (stored && stored.mappedVersion !== this.mapping.version) {
       stored.bytesEstimate = bytes;
       stored.checks = valueChecks(stored, this.mapping);
+      stored.tsCol = isoTimeColumn(stored, this.mapping, this.tsUnreliable);
       stored.mappedVersion = this.mapping.version;
     }
     return { id: id ?? this.autoId(idn), version, seqNo, result: existingPos >= 0 ? 'updated' : 'created' };
@@ -302,6 +309,19 @@ function valueChecks(shape: Shape, mapping: MappingState): { leaf: number; def: 
     }
   });
   return out;
+}
+
+/** Formats that read a canonical ISO UTC string as `isoKind` does (the stored epoch is then the time field's value). */
+const ISO_FORMATS = new Set([DEFAULT_DATE_FORMAT, 'strict_date_optional_time', 'date_optional_time', 'strict_date_optional_time||epoch_millis', 'date_optional_time||epoch_millis']);
+
+/** The column holding a shape's `@timestamp` as epoch millis when it can stand for `extractTs`, else -1. */
+function isoTimeColumn(shape: Shape, mapping: MappingState, unreliable: boolean): number {
+  const def = mapping.field(TIME_FIELD);
+  if (unreliable || !def || def.family !== 'date' || def.type !== 'date' || !ISO_FORMATS.has(def.format)) return -1;
+  const leaves = shape.byPath.get(TIME_FIELD);
+  if (!leaves || leaves.length !== 1) return -1;
+  const leaf = shape.leaves[leaves[0] as number];
+  return leaf && shape.leafIsDate(leaves[0] as number) ? leaf.col : -1;
 }
 
 function mix(n: number, seed: Uint8Array): number {
