@@ -15,8 +15,20 @@ export function numericStats(def: AggDef, docs: DocSet, ctx: AggCtx): Out {
   let min = Infinity;
   let max = -Infinity;
   for (const seg of docs) {
-    for (const pos of seg.pos) {
-      const vals = src.values(seg, pos);
+    const values = src.forSeg(seg);
+    const positions = seg.pos;
+    for (let j = 0; j < positions.length; j += 1) {
+      const pos = positions[j] as number;
+      const one = values.number(pos);
+      if (one !== undefined) {
+        count += 1;
+        sum += one;
+        sumSq += one * one;
+        if (one < min) min = one;
+        if (one > max) max = one;
+        continue;
+      }
+      const vals = values.values(pos);
       for (let i = 0; i < vals.length; i += 1) {
         const v = vals[i] as number;
         count += 1;
