@@ -8,6 +8,8 @@
  * can render `{ error: { root_cause, type, reason, ... }, status }` unchanged.
  */
 
+import type { DocStore } from './doc-store';
+
 /** The Elasticsearch generation a deployment answers as: 7.17, 8.x or 9.x (see flavours.ts). */
 export type Flavor = '7' | '8' | '9';
 
@@ -123,6 +125,21 @@ export interface SearchParams {
   _sourceExcludes?: string;
 }
 
+/**
+ * A frozen set of documents that many deployments read without a copy each (chapter 5's sample):
+ * built once per process by lib/practice/shared-datasets.ts, attached under an index of each
+ * deployment that asks for it with `attachShared`.
+ */
+export interface SharedIndex {
+  /** JSON naming the dataset (`{"dataset": "flights", "timeZone": ...}`), kept by persistence to attach it again after a restart. */
+  readonly descriptor: Record<string, unknown>;
+  /** Frozen, tidied, with id number p + 1 in slot p (DocStore.frozenIdsAreSlots). */
+  readonly store: DocStore;
+  /** The seed its auto-generated `_id`s are derived from (the same in every process, so ids survive restarts). */
+  readonly idSeed: Uint8Array;
+  readonly mappings: Mappings;
+}
+
 export interface Engine {
   readonly flavor: Flavor;
 
@@ -172,6 +189,15 @@ export interface Engine {
   search(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): Record<string, unknown>;
   count(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): { count: number; _shards: { total: number; successful: number; skipped: number; failed: number } };
   msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params?: SearchParams & { defaultIndex?: string }): { took: number; responses: Record<string, unknown>[] };
+
+  /**
+   * Creates index `name` with the shared set's mappings and its slots [start, end) as a read-only
+   * segment: searches, aggregations, get, count, scroll see the shared rows minus the deployment's
+   * deletions, plus its own writes; `approximateBytes` counts only the deployment's own part.
+   * Attaching the same descriptor again is a no-op; any other existing index answers 400
+   * `resource_already_exists_exception` as index creation does.
+   */
+  attachShared?(name: string, shared: SharedIndex, window?: { start?: number; end?: number }): { acknowledged: true; index: string; docs: number };
 
   /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
   approximateBytes(): number;

@@ -263,6 +263,18 @@ export function leafPaths(doc: unknown, prefix = '', out: Set<string> = new Set(
   return out;
 }
 
+/**
+ * A read-only window on a frozen store shared between tenants (chapter 5's sample): the arrays,
+ * shapes and columns are the frozen store's own objects; what a tenant deleted or overwrote is a
+ * bit in its own `hidden` map. See shared-datasets.ts.
+ */
+interface ViewOf {
+  frozen: DocStore;
+  /** First and last-plus-one slot the tenant sees (a date slice of the sample). */
+  start: number;
+  end: number;
+}
+
 export class DocStore {
   readonly shapes: (Shape | null)[] = [null];
   private readonly shapeByKey = new Map<string, Shape>();
@@ -271,8 +283,20 @@ export class DocStore {
   readonly raw: (Record<string, unknown> | undefined)[] = [];
   private intern = new Map<string, string>();
 
-  /** Number of slots in the metadata arrays (including deleted ones). */
+  /** Number of slots in the metadata arrays (including deleted ones); a view's slots are [start, n). */
   n = 0;
+  /** First slot: 0, except for a view on a slice of a frozen store. */
+  start = 0;
+  /** A shared frozen store this one is a read-only view of (its deletions are `hidden` bits). */
+  readonly viewOf?: DocStore;
+  /** Set once a store is shared: it takes no more writes. */
+  frozen = false;
+  /** A view's hidden slots (deleted or overwritten by the tenant), one bit per slot; allocated on the first. */
+  hidden?: Uint8Array;
+  private hiddenCount = 0;
+  /** Slot of each internal id number (index = idn - posBase), -1 when none; built on the first lookup. */
+  private posOf: Int32Array | null = null;
+  private posBase = 0;
   /** Slots [0, sortedLen) are ordered by (ts, seq); the rest were appended out of order. */
   private sortedLen = 0;
   deleted = 0;
@@ -290,8 +314,92 @@ export class DocStore {
   sourceBytes = 0;
   private sourceBytesByPos: number[] = [];
 
+  constructor(view?: ViewOf) {
+    if (!view) return;
+    const f = view.frozen;
+    if (!f.frozen) throw new Error('a view needs a frozen store');
+    this.viewOf = f;
+    this.frozen = true;
+    this.shapes = f.shapes;
+    this.raw = f.raw;
+    this.ts = f.ts;
+    this.seq = f.seq;
+    this.idn = f.idn;
+    this.ver = f.ver;
+    this.shp = f.shp;
+    this.row = f.row;
+    this.sourceBytesByPos = f.sourceBytesByPos;
+    this.start = Math.max(0, Math.min(view.start, f.n));
+    this.n = Math.max(this.start, Math.min(view.end, f.n));
+    this.sortedLen = this.n;
+    for (let p = this.start; p < this.n; p += 1) this.sourceBytes += f.sourceBytesByPos[p] ?? 0;
+  }
+
   get live(): number {
-    return this.n - this.deleted;
+    return this.n - this.start - this.deleted - this.hiddenCount;
+  }
+
+  /** Whether a view hides slot `pos` (a tenant's deletion over a shared row). */
+  isHidden(pos: number): boolean {
+    const h = this.hidden;
+    return h !== undefined && ((h[pos >> 3] as number) & (1 << (pos & 7))) !== 0;
+  }
+
+  /**
+   * A frozen store sharing everything with the frozen `base` except time: slot p's time becomes
+   * `times[p]`, in `ts` and in the ISO date leaf at `path`. One copy of the sample's columns then
+   * serves learners in every time zone, each zone adding only its times. Undefined when the new
+   * times are out of slot order or a document cannot take them (the caller builds a full copy).
+   */
+  static withTimes(base: DocStore, path: string, times: Float64Array): DocStore | undefined {
+    if (!base.frozen || base.viewOf || times.length < base.n || base.raw.length > 0) return undefined;
+    for (let p = 1; p < base.n; p += 1) if ((times[p] as number) < (times[p - 1] as number)) return undefined;
+    const out = new DocStore();
+    out.shapes.length = 0;
+    for (const shape of base.shapes) {
+      if (!shape) {
+        out.shapes.push(null);
+        continue;
+      }
+      const leaves = shape.byPath.get(path) ?? [];
+      if (leaves.length === 0) {
+        out.shapes.push(shape);
+        continue;
+      }
+      const leafIndex = leaves[0] as number;
+      const leaf = shape.leaves[leafIndex] as Leaf;
+      if (leaves.length !== 1 || leaf.kind !== Kind.IsoMs) return undefined;
+      const byRow = new Float64Array(shape.rows);
+      for (let p = 0; p < base.n; p += 1) if (base.shp[p] === shape.id) byRow[base.row[p] as number] = times[p] as number;
+      const col = new Column(false);
+      for (let r = 0; r < shape.rows; r += 1) col.push(r, byRow[r] as number);
+      const cols = shape.cols.slice();
+      cols[leaf.col] = col;
+      const copy = new Shape(shape.id, shape.key, shape.root, shape.leaves, cols);
+      copy.rows = shape.rows;
+      out.shapes.push(copy);
+    }
+    out.ts = times.slice(0, base.n);
+    out.seq = base.seq;
+    out.idn = base.idn;
+    out.ver = base.ver;
+    out.shp = base.shp;
+    out.row = base.row;
+    out.sourceBytesByPos = base.sourceBytesByPos;
+    out.sourceBytes = base.sourceBytes;
+    out.n = base.n;
+    out.sortedLen = base.n;
+    out.frozen = true;
+    return out;
+  }
+
+  /** Freezes a finished store so views can share it (it is tidied first). */
+  freeze(): this {
+    this.tidy();
+    this.frozen = true;
+    this.lastShape = null;
+    this.intern = new Map();
+    return this;
   }
 
   shapeOf(pos: number): Shape | null {
@@ -383,6 +491,7 @@ export class DocStore {
 
   /** Appends a document; returns its slot. */
   append(source: Record<string, unknown>, ts: number, seq: number, idn: number, version: number, bytes: number, prepared?: Prepared): number {
+    if (this.frozen) throw new Error('a frozen document store takes no writes');
     const { shape, row } = this.encode(source, prepared);
     if (this.n === this.ts.length) this.grow();
     const pos = this.n;
@@ -395,6 +504,7 @@ export class DocStore {
     this.sourceBytesByPos[pos] = bytes;
     this.sourceBytes += bytes;
     this.n += 1;
+    if (this.posOf) this.indexPos(idn, pos);
     if (this.sortedLen === pos && (pos === 0 || ts > (this.ts[pos - 1] as number) || (ts === this.ts[pos - 1] && seq > (this.seq[pos - 1] as number)))) {
       this.sortedLen = this.n;
     }
@@ -403,7 +513,16 @@ export class DocStore {
 
   /** Marks a slot deleted; the slot disappears at the next `tidy()`. */
   remove(pos: number): void {
+    if (this.viewOf) {
+      this.hide(pos);
+      return;
+    }
+    if (this.frozen) throw new Error('a frozen document store takes no writes');
     if (this.ver[pos] === 0) return;
+    if (this.posOf) {
+      const i = (this.idn[pos] as number) - this.posBase;
+      if (this.posOf[i] === pos) this.posOf[i] = -1;
+    }
     this.ver[pos] = 0;
     this.deleted += 1;
     const s = this.shp[pos] as number;
@@ -412,12 +531,64 @@ export class DocStore {
     this.sourceBytes -= this.sourceBytesByPos[pos] ?? 0;
   }
 
+  private hide(pos: number): void {
+    if (pos < this.start || pos >= this.n || this.isHidden(pos)) return;
+    this.hidden ??= new Uint8Array((this.viewOf as DocStore).n + 7 >> 3);
+    this.hidden[pos >> 3] = (this.hidden[pos >> 3] as number) | (1 << (pos & 7));
+    this.hiddenCount += 1;
+    this.sourceBytes -= this.sourceBytesByPos[pos] ?? 0;
+  }
+
   /** Slot of the live document with internal id number `idn`, or -1. */
   find(idn: number): number {
-    const ids = this.idn;
-    const ver = this.ver;
-    for (let i = this.n - 1; i >= 0; i -= 1) if (ids[i] === idn && ver[i] !== 0) return i;
-    return -1;
+    if (this.viewOf) {
+      // A frozen store's slot p holds id number p + 1 (see `frozenIdsAreSlots`).
+      const pos = idn - 1;
+      return pos >= this.start && pos < this.n && !this.isHidden(pos) ? pos : -1;
+    }
+    if (!this.posOf) this.buildPosIndex();
+    const i = idn - this.posBase;
+    const posOf = this.posOf as Int32Array;
+    if (i < 0 || i >= posOf.length) return -1;
+    const pos = posOf[i] as number;
+    return pos >= 0 && this.ver[pos] !== 0 ? pos : -1;
+  }
+
+  /** Whether slot p holds id number p + 1 everywhere (how a frozen shared store is built; views rely on it). */
+  frozenIdsAreSlots(): boolean {
+    for (let p = 0; p < this.n; p += 1) if (this.idn[p] !== p + 1) return false;
+    return true;
+  }
+
+  private buildPosIndex(): void {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let p = 0; p < this.n; p += 1) {
+      if (this.ver[p] === 0) continue;
+      const idn = this.idn[p] as number;
+      if (idn < lo) lo = idn;
+      if (idn > hi) hi = idn;
+    }
+    this.posBase = lo === Infinity ? 1 : lo;
+    this.posOf = new Int32Array(lo === Infinity ? 64 : Math.max(64, hi - lo + 64)).fill(-1);
+    for (let p = 0; p < this.n; p += 1) if (this.ver[p] !== 0) this.indexPos(this.idn[p] as number, p);
+  }
+
+  private indexPos(idn: number, pos: number): void {
+    let posOf = this.posOf as Int32Array;
+    if (idn < this.posBase) {
+      // An id number below the indexed range (rare): rebuild at the next lookup.
+      this.posOf = null;
+      return;
+    }
+    const i = idn - this.posBase;
+    if (i >= posOf.length) {
+      const bigger = new Int32Array(Math.max(i + 64, Math.ceil(posOf.length * 1.5))).fill(-1);
+      bigger.set(posOf);
+      posOf = bigger;
+      this.posOf = bigger;
+    }
+    posOf[i] = pos;
   }
 
   source(pos: number): Record<string, unknown> {
@@ -429,6 +600,7 @@ export class DocStore {
   /** Merges the unsorted tail and drops deleted slots, so [0, n) is ordered and live. */
   tidy(): void {
     if (this.sortedLen === this.n && this.deleted === 0) return;
+    if (this.frozen) return;
     const order: number[] = [];
     const tail: number[] = [];
     for (let i = 0; i < this.sortedLen; i += 1) if (this.ver[i] !== 0) order.push(i);
@@ -476,6 +648,7 @@ export class DocStore {
     this.n = n;
     this.sortedLen = n;
     this.deleted = 0;
+    this.posOf = null;
   }
 
   /** Rebuilds the columns of shapes that are mostly dead rows (after roll-off or overwrites). */
@@ -529,7 +702,7 @@ export class DocStore {
   }
 
   private lowerBound(v: number): number {
-    let a = 0;
+    let a = this.start;
     let b = this.n;
     while (a < b) {
       const m = (a + b) >> 1;
@@ -540,7 +713,7 @@ export class DocStore {
   }
 
   private upperBound(v: number): number {
-    let a = 0;
+    let a = this.start;
     let b = this.n;
     while (a < b) {
       const m = (a + b) >> 1;
@@ -552,6 +725,19 @@ export class DocStore {
 
   /** Deletes documents with a finite ts below `cutoff`; returns their internal id numbers. */
   removeOlderThan(cutoff: number): number[] {
+    if (this.viewOf) {
+      // A view drops the shared rows before the cutoff by moving its first slot.
+      const end = this.lowerBound(cutoff);
+      const gone: number[] = [];
+      for (let p = this.start; p < end; p += 1) {
+        if (this.isHidden(p)) continue;
+        gone.push(this.idn[p] as number);
+        this.sourceBytes -= this.sourceBytesByPos[p] ?? 0;
+      }
+      for (let p = this.start; p < end; p += 1) if (this.isHidden(p)) this.hiddenCount -= 1;
+      if (end > this.start) this.start = end;
+      return gone;
+    }
     this.tidy();
     const start = this.lowerBound(-Number.MAX_VALUE);
     const end = this.lowerBound(cutoff);
@@ -694,6 +880,8 @@ export class DocStore {
   }
 
   bytes(): number {
+    // A view holds only its hidden bits: the shared store is counted once, by the process.
+    if (this.viewOf) return 256 + (this.hidden?.byteLength ?? 0);
     let total = this.ts.length * 36;
     for (const s of this.shapes) if (s) total += s.bytes();
     for (const r of this.raw) if (r) total += 600;

@@ -137,10 +137,10 @@ export class Documents {
   get(index: string, id: string) {
     const ix = this.c.singleIndex(index);
     if (!ix) throw indexNotFound(index);
-    ix.store.tidy();
-    const pos = ix.findId(id);
-    if (pos < 0) return this.c.typed({ _index: ix.name, _id: id, found: false });
-    return this.c.typed({ _index: ix.name, _id: id, _version: ix.store.ver[pos] as number, _seq_no: ix.store.seq[pos] as number, _primary_term: 1, found: true, _source: ix.source(pos) });
+    const hit = ix.locate(id);
+    if (!hit) return this.c.typed({ _index: ix.name, _id: id, found: false });
+    const { ix: segment, pos } = hit;
+    return this.c.typed({ _index: ix.name, _id: id, _version: segment.store.ver[pos] as number, _seq_no: segment.store.seq[pos] as number, _primary_term: 1, found: true, _source: segment.source(pos) });
   }
 
   delete(index: string, id: string) {
@@ -159,8 +159,8 @@ export class Documents {
     if (doc === undefined && upsert === undefined) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
     if (this.c.dataStreams.has(target)) throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
     let ix = this.c.singleIndex(target);
-    const existing = ix ? ix.findId(id) : -1;
-    if (!ix || existing < 0) {
+    const hit = ix?.locate(id);
+    if (!ix || !hit) {
       const fresh = body.doc_as_upsert === true ? doc : upsert;
       if (!isPlainObject(fresh)) {
         const uuid = ix?.uuid ?? '_na_';
@@ -175,10 +175,10 @@ export class Documents {
         throw this.flavorParseError(e, fresh);
       }
     }
-    const current = ix.source(existing);
+    const current = hit.ix.source(hit.pos);
     const merged = isPlainObject(doc) ? deepMerge(current, doc) : current;
     if (body.detect_noop !== false && deepEqual(merged, current)) {
-      return { ix, id, version: ix.store.ver[existing] as number, seqNo: ix.store.seq[existing] as number, result: 'noop' };
+      return { ix, id, version: hit.ix.store.ver[hit.pos] as number, seqNo: hit.ix.store.seq[hit.pos] as number, result: 'noop' };
     }
     try {
       const r = ix.write(merged, id, 'index');

@@ -49,6 +49,9 @@ export class PracticeEngine implements Engine {
   resolve(...a: Parameters<Metadata['resolve']>) {
     return this.metadata.resolve(...a);
   }
+  attachShared(...a: Parameters<Metadata['attachShared']>) {
+    return this.metadata.attachShared(...a);
+  }
   updateAliases(...a: Parameters<Metadata['updateAliases']>) {
     return this.metadata.updateAliases(...a);
   }

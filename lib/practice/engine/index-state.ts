@@ -64,6 +64,12 @@ export class IndexState {
   tsUnreliable = false;
   private readers = new Map<string, Reader>();
   private readersVersion = -1;
+  /** The index a segment belongs to: itself, or for a shared segment the tenant's index. */
+  readonly owner: IndexState = this;
+  /** A read-only segment shared with other tenants under this index's own documents (chapter 5's sample). */
+  shared?: IndexState;
+  /** The shared set's descriptor and window, for persistence and to make a repeated attach a no-op. */
+  sharedOrigin?: { descriptor: Record<string, unknown>; start: number; end: number };
 
   constructor(
     readonly name: string,
@@ -73,6 +79,53 @@ export class IndexState {
   ) {
     this.mapping = new MappingState(mappings);
     this.settings = settings;
+  }
+
+  /**
+   * What a search reads: the shared segment first (when there is one), then this index's own
+   * documents. Each segment has its own slots (`pos`), so a hit is a segment and a slot; writes
+   * always go to `owner`.
+   */
+  get segments(): IndexState[] {
+    return this.shared ? [this.shared, this] : [this];
+  }
+
+  /**
+   * Puts the frozen `store` (ids numbered by slot from `idSeed`, see DocStore.frozenIdsAreSlots)
+   * under this empty index as a shared read-only segment that shows slots [start, end). The segment
+   * reads through this index's mapping, settings and aliases; its deletions are the view's bits.
+   */
+  attachShared(frozen: DocStore, idSeed: Uint8Array, start: number, end: number): void {
+    if (this.store.n > 0 || this.shared) throw new Error(`index [${this.name}] already has documents`);
+    const store = new DocStore({ frozen, start, end });
+    const owner = this.owner;
+    // The segment is this index seen through another store: everything else reads through to the owner.
+    const segment = Object.create(owner) as IndexState;
+    Object.defineProperties(segment, {
+      store: { value: store },
+      owner: { value: owner },
+      shared: { value: undefined },
+      idSeed: { value: idSeed },
+      explicit: { value: new Map<string, number>() },
+      idText: { value: new Map<number, string>() },
+      readers: { value: new Map<string, Reader>(), writable: true },
+      readersVersion: { value: -1, writable: true },
+      write: { value: owner.write.bind(owner) },
+      deleteDoc: { value: owner.deleteDoc.bind(owner) },
+      rollOff: { value: owner.rollOff.bind(owner) },
+      attachShared: { value: owner.attachShared.bind(owner) },
+    });
+    this.shared = segment;
+    // Seq numbers of the tenant's own writes follow the shared rows' (slot p has seq p).
+    this.seqNo = Math.max(this.seqNo, frozen.n);
+  }
+
+  /** The live document with `_id` `id`: its segment and slot, or undefined. */
+  locate(id: string): { ix: IndexState; pos: number } | undefined {
+    const pos = this.findId(id);
+    if (pos >= 0) return { ix: this, pos };
+    const shared = this.shared?.findId(id) ?? -1;
+    return shared >= 0 ? { ix: this.shared as IndexState, pos: shared } : undefined;
   }
 
   get hidden(): boolean {
@@ -175,6 +228,8 @@ export class IndexState {
     opType: 'index' | 'create',
   ): { id: string; version: number; seqNo: number; result: 'created' | 'updated' } {
     const existingPos = id === undefined ? -1 : this.findId(id);
+    // An id of the shared segment: the tenant's new version hides the shared row.
+    const sharedPos = existingPos < 0 && id !== undefined && this.shared ? this.shared.findId(id) : -1;
     const idForErrors = id ?? '_auto_';
     const prepared = this.store.prepare(doc);
     const shape = prepared?.shape;
@@ -194,6 +249,9 @@ export class IndexState {
     if (existingPos >= 0 && opType === 'create') {
       throw this.versionConflict(id as string, `document already exists (current version [${this.store.ver[existingPos]}])`);
     }
+    if (sharedPos >= 0 && opType === 'create') {
+      throw this.versionConflict(id as string, `document already exists (current version [${(this.shared as IndexState).store.ver[sharedPos]}])`);
+    }
     const ts = shape && shape.mappedVersion === this.mapping.version && shape.tsCol >= 0 ? (prepared.vals[shape.tsCol] as number) : this.extractTs(doc);
     const seqNo = this.seqNo++;
     let version = 1;
@@ -203,6 +261,11 @@ export class IndexState {
       idn = this.store.idn[existingPos] as number;
       this.store.remove(existingPos);
     } else if (id !== undefined) {
+      if (sharedPos >= 0) {
+        const shared = this.shared as IndexState;
+        version = (shared.store.ver[sharedPos] as number) + 1;
+        shared.store.remove(sharedPos);
+      }
       idn = this.idnOf(id) ?? this.nextIdn++;
       if (!this.explicit.has(id) && this.decodeAutoId(id) === undefined) {
         this.explicit.set(id, idn);
@@ -221,11 +284,18 @@ export class IndexState {
       stored.tsCol = isoTimeColumn(stored, this.mapping, this.tsUnreliable);
       stored.mappedVersion = this.mapping.version;
     }
-    return { id: id ?? this.autoId(idn), version, seqNo, result: existingPos >= 0 ? 'updated' : 'created' };
+    return { id: id ?? this.autoId(idn), version, seqNo, result: existingPos >= 0 || sharedPos >= 0 ? 'updated' : 'created' };
   }
 
   deleteDoc(id: string): { found: boolean; version: number; seqNo: number } {
     const pos = this.findId(id);
+    const sharedPos = pos < 0 && this.shared ? this.shared.findId(id) : -1;
+    if (sharedPos >= 0) {
+      const shared = this.shared as IndexState;
+      const version = (shared.store.ver[sharedPos] as number) + 1;
+      shared.store.remove(sharedPos);
+      return { found: true, version, seqNo: this.seqNo++ };
+    }
     if (pos < 0) return { found: false, version: 1, seqNo: this.seqNo++ };
     const version = (this.store.ver[pos] as number) + 1;
     const idn = this.store.idn[pos] as number;
@@ -245,7 +315,7 @@ export class IndexState {
   rollOff(cutoff: number): number {
     const gone = this.store.removeOlderThan(cutoff);
     for (const idn of gone) this.forgetId(idn);
-    return gone.length;
+    return gone.length + (this.shared?.store.removeOlderThan(cutoff).length ?? 0);
   }
 
   versionConflict(id: string, what: string): EsError {
@@ -296,7 +366,12 @@ export class IndexState {
   }
 
   docsCount(): number {
-    return this.store.live;
+    return this.store.live + (this.shared?.store.live ?? 0);
+  }
+
+  /** Approximate `_source` bytes of the live documents, shared ones included (for `_cat/indices`). */
+  sourceBytes(): number {
+    return this.store.sourceBytes + (this.shared?.store.sourceBytes ?? 0);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type DataStreamInfo, type IndexInfo, type Mappings, EsError } from './api';
+import { type DataStreamInfo, type IndexInfo, type Mappings, type SharedIndex, EsError } from './api';
 import { type Catalog, type ResolveOpts, validateIndexName } from './catalog';
 import { illegalArgument, indexNotFound, isPlainObject, resourceNotFound } from './errors';
 import { type AliasMeta, IndexState, TIME_FIELD } from './index-state';
@@ -35,6 +35,21 @@ export class Metadata {
     const ix = this.c.buildIndex(name, body ?? {});
     this.c.indices.set(name, ix);
     return { acknowledged: true as const, shards_acknowledged: true as const, index: name };
+  }
+
+  attachShared(name: string, shared: SharedIndex, window: { start?: number; end?: number } = {}) {
+    const start = window.start ?? 0;
+    const end = window.end ?? shared.store.n;
+    const existing = this.c.indices.get(name);
+    const origin = existing?.sharedOrigin;
+    if (existing && origin && origin.start === start && origin.end === end && JSON.stringify(origin.descriptor) === JSON.stringify(shared.descriptor)) {
+      return { acknowledged: true as const, index: name, docs: existing.docsCount() };
+    }
+    this.createIndex(name, { mappings: shared.mappings });
+    const ix = this.c.indices.get(name) as IndexState;
+    ix.attachShared(shared.store, shared.idSeed, start, end);
+    ix.sharedOrigin = { descriptor: shared.descriptor, start, end };
+    return { acknowledged: true as const, index: name, docs: ix.docsCount() };
   }
 
   deleteIndex(target: string) {
@@ -100,7 +115,7 @@ export class Metadata {
         health: 'green',
         status: 'open',
         docsCount: ix.docsCount(),
-        storeBytes: Math.round(ix.store.sourceBytes * 0.6) + 225,
+        storeBytes: Math.round(ix.sourceBytes() * 0.6) + 225,
         creationDate: ix.creationDate,
         hidden: ix.hidden,
       };
