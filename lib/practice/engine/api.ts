@@ -9,6 +9,7 @@
  */
 
 import type { DocStore } from './doc-store';
+import type { EngineDurability } from './durability';
 
 /** The Elasticsearch generation a deployment answers as: 7.17, 8.x or 9.x (see flavours.ts). */
 export type Flavor = '7' | '8' | '9';
@@ -198,6 +199,9 @@ export interface Engine {
    * `resource_already_exists_exception` as index creation does.
    */
   attachShared?(name: string, shared: SharedIndex, window?: { start?: number; end?: number }): { acknowledged: true; index: string; docs: number };
+
+  /** Journal, snapshot and restore for durability across restarts (lib/practice/persistence.ts). */
+  durability?(): EngineDurability;
 
   /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
   approximateBytes(): number;

@@ -94,12 +94,83 @@ class Column {
     }
   }
 
+  /** The column as persistence keeps it: one value, numbers as one array, or strings. */
+  dump(rows: number): ColumnDump {
+    if (this.constant) return rows === 0 ? { c: 0 } : { c: this.cv };
+    if (this.isStr) return { s: (this.strs as string[]).slice(0, rows) };
+    const out = new Float64Array(rows);
+    const chunks = this.chunks as Float64Array[];
+    for (let r = 0; r < rows; r += CHUNK) {
+      const chunk = chunks[r >> 10] as Float64Array;
+      out.set(chunk.subarray(0, Math.min(CHUNK, rows - r)), r);
+    }
+    return { f: out };
+  }
+
+  static load(isStr: boolean, dump: ColumnDump, rows: number): Column {
+    const col = new Column(isStr);
+    if ('c' in dump) {
+      col.cv = dump.c;
+      return col;
+    }
+    col.constant = false;
+    if ('s' in dump) {
+      col.strs = dump.s.slice();
+      return col;
+    }
+    col.chunks = [];
+    for (let r = 0; r < rows; r += CHUNK) {
+      const len = Math.min(CHUNK, rows - r);
+      const chunk = new Float64Array(r === 0 ? Math.max(16, nextPow2(len)) : CHUNK);
+      chunk.set(dump.f.subarray(r, r + len));
+      col.chunks.push(chunk);
+    }
+    if (col.chunks.length === 0) col.chunks.push(new Float64Array(16));
+    return col;
+  }
+
   bytes(): number {
     if (this.constant) return 16;
     if (this.isStr) return 16 + (this.strs as string[]).length * 8;
     return 16 + (this.chunks as Float64Array[]).reduce((n, c) => n + c.byteLength + 64, 0);
   }
 }
+
+/** A column in a snapshot: constant `c`, numbers `f`, strings `s`. */
+export type ColumnDump = { c: number | string } | { f: Float64Array } | { s: string[] };
+
+/** A shape in a snapshot. */
+export interface ShapeDump {
+  id: number;
+  key: string;
+  root: unknown;
+  leaves: [string, number, number][];
+  rows: number;
+  cols: ColumnDump[];
+}
+
+/**
+ * A document store as persistence keeps it (lib/practice/persistence): its slots and columns as
+ * they are in memory, so a restart loads arrays instead of re-indexing every document. A view on a
+ * shared store keeps only its window and hidden bits.
+ */
+export type DocStoreDump =
+  | {
+      n: number;
+      sortedLen: number;
+      deleted: number;
+      ts: Float64Array;
+      seq: Float64Array;
+      idn: Float64Array;
+      ver: Uint32Array;
+      shp: Uint32Array;
+      row: Uint32Array;
+      bytes: Float64Array;
+      shapes: (ShapeDump | null)[];
+      raw: (Record<string, unknown> | null)[];
+      deadRows: [number, number][];
+    }
+  | { view: true; start: number; end: number; hidden: Uint8Array | null };
 
 function nextPow2(n: number): number {
   let p = 1;
@@ -888,6 +959,95 @@ export class DocStore {
     total += this.sourceBytesByPos.length * 8;
     total += this.intern.size * 48;
     return total;
+  }
+
+  /** This store's state for a snapshot (copies: the store keeps taking writes while it is written out). */
+  dump(): DocStoreDump {
+    if (this.viewOf) return { view: true, start: this.start, end: this.n, hidden: this.hidden ? this.hidden.slice() : null };
+    const n = this.n;
+    return {
+      n,
+      sortedLen: this.sortedLen,
+      deleted: this.deleted,
+      ts: this.ts.slice(0, n),
+      seq: this.seq.slice(0, n),
+      idn: this.idn.slice(0, n),
+      ver: this.ver.slice(0, n),
+      shp: this.shp.slice(0, n),
+      row: this.row.slice(0, n),
+      bytes: Float64Array.from(this.sourceBytesByPos.slice(0, n), (b) => b ?? 0),
+      shapes: this.shapes.map((shape) =>
+        shape
+          ? {
+              id: shape.id,
+              key: shape.key,
+              root: shape.root,
+              leaves: shape.leaves.map((l): [string, number, number] => [l.path, l.kind, l.col]),
+              rows: shape.rows,
+              cols: shape.cols.map((c) => c.dump(shape.rows)),
+            }
+          : null,
+      ),
+      raw: this.raw.map((d) => (d === undefined ? null : d)),
+      deadRows: [...this.deadRows],
+    };
+  }
+
+  /** A store from `dump()`; a view's dump needs the frozen store it was a view of. */
+  static load(dump: DocStoreDump, frozen?: DocStore): DocStore {
+    if ('view' in dump) {
+      if (!frozen) throw new Error('a view needs its shared store');
+      const view = new DocStore({ frozen, start: dump.start, end: dump.end });
+      if (dump.hidden) {
+        view.hidden = dump.hidden.slice();
+        for (let p = view.start; p < view.n; p += 1) {
+          if (!view.isHidden(p)) continue;
+          view.hiddenCount += 1;
+          view.sourceBytes -= view.sourceBytesByPos[p] ?? 0;
+        }
+      }
+      return view;
+    }
+    const store = new DocStore();
+    const n = dump.n;
+    const cap = Math.max(64, Math.ceil(n * 1.25));
+    const grown64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    const grown32 = (a: Uint32Array) => {
+      const b = new Uint32Array(cap);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    store.ts = grown64(dump.ts);
+    store.seq = grown64(dump.seq);
+    store.idn = grown64(dump.idn);
+    store.ver = grown32(dump.ver);
+    store.shp = grown32(dump.shp);
+    store.row = grown32(dump.row);
+    store.n = n;
+    store.sortedLen = dump.sortedLen;
+    store.deleted = dump.deleted;
+    store.sourceBytesByPos = Array.from(dump.bytes);
+    for (let p = 0; p < n; p += 1) if (store.ver[p] !== 0) store.sourceBytes += dump.bytes[p] ?? 0;
+    store.shapes.length = 0;
+    for (const d of dump.shapes) {
+      if (!d) {
+        store.shapes.push(null);
+        continue;
+      }
+      const leaves: Leaf[] = d.leaves.map(([path, kind, col]) => ({ path, kind: kind as Kind, col }));
+      const cols = leaves.filter((l) => l.col >= 0).sort((a, b) => a.col - b.col).map((l, i) => Column.load(l.kind === Kind.Str, d.cols[i] as ColumnDump, d.rows));
+      const shape = new Shape(d.id, d.key, d.root as Node, leaves, cols);
+      shape.rows = d.rows;
+      store.shapes.push(shape);
+      store.shapeByKey.set(d.key, shape);
+    }
+    for (const doc of dump.raw) store.raw.push(doc ?? undefined);
+    for (const [shape, dead] of dump.deadRows) store.deadRows.set(shape, dead);
+    return store;
   }
 
   /** Leaf kind code of every leaf of a shape (for diagnostics and tests). */

@@ -70,6 +70,7 @@ export class Documents {
     }
     const fresh = this.c.buildIndex(target);
     this.c.indices.set(target, fresh);
+    this.c.journal.touch();
     return fresh;
   }
 

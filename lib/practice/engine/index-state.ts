@@ -1,7 +1,8 @@
 import type { Mappings } from './api';
 import { EsError } from './api';
 import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
-import { DocStore, type Shape, valuesAtPath } from './doc-store';
+import { DocStore, type DocStoreDump, type Shape, valuesAtPath } from './doc-store';
+import type { Journal } from './journal';
 import { canonicalIp } from './ip';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
@@ -46,10 +47,40 @@ export function randomBase64Url(bytes: number): string {
   return out.slice(0, Math.ceil((bytes * 4) / 3));
 }
 
+/** An index's definition without its documents: what a journal `meta` line and a snapshot keep. */
+export interface IndexMeta {
+  name: string;
+  uuid: string;
+  creationDate: number;
+  settings: Record<string, string>;
+  mappings: Mappings;
+  aliases: [string, AliasMeta][];
+  dataStream?: string;
+  /** Base64 of the seed auto-generated ids derive from (ids must read the same after a restart). */
+  idSeed: string;
+  shared?: { descriptor: Record<string, unknown>; start: number; end: number };
+}
+
+/** An index in a snapshot: its definition, counters and documents. */
+export interface IndexDump {
+  meta: IndexMeta;
+  seqNo: number;
+  nextIdn: number;
+  explicit: [string, number][];
+  tsUnreliable: boolean;
+  store: DocStoreDump;
+  shared?: DocStoreDump;
+}
+
+/** Finds a shared read-only store again from its descriptor (see shared-datasets.ts). */
+export type SharedResolver = (descriptor: Record<string, unknown>) => { store: DocStore; idSeed: Uint8Array } | undefined;
+
 export class IndexState {
-  readonly uuid = randomBase64Url(16).slice(0, 22);
+  readonly uuid: string;
   readonly mapping: MappingState;
-  readonly store = new DocStore();
+  store = new DocStore();
+  /** Where changes are recorded for durability (the catalog's journal; off without a data folder). */
+  journal: Journal | null = null;
   readonly aliases = new Map<string, AliasMeta>();
   settings: Record<string, string>;
   dataStream?: string;
@@ -59,7 +90,7 @@ export class IndexState {
   /** User-given ids; auto-generated ones are derived from the internal id number. */
   private readonly explicit = new Map<string, number>();
   private readonly idText = new Map<number, string>();
-  private readonly idSeed = crypto.getRandomValues(new Uint8Array(6));
+  private readonly idSeed: Uint8Array;
   /** True once a document's time field could not be used for time-ordered narrowing. */
   tsUnreliable = false;
   private readers = new Map<string, Reader>();
@@ -76,9 +107,107 @@ export class IndexState {
     readonly creationDate: number,
     mappings: Mappings | undefined,
     settings: Record<string, string>,
+    identity?: { uuid: string; idSeed: Uint8Array },
   ) {
+    this.uuid = identity?.uuid ?? randomBase64Url(16).slice(0, 22);
+    this.idSeed = identity?.idSeed ?? crypto.getRandomValues(new Uint8Array(6));
     this.mapping = new MappingState(mappings);
     this.settings = settings;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // persistence (see journal.ts and lib/practice/persistence.ts)
+
+  meta(): IndexMeta {
+    const m: IndexMeta = {
+      name: this.name,
+      uuid: this.uuid,
+      creationDate: this.creationDate,
+      settings: this.settings,
+      mappings: this.mapping.root,
+      aliases: [...this.aliases],
+      idSeed: Buffer.from(this.idSeed).toString('base64'),
+    };
+    if (this.dataStream !== undefined) m.dataStream = this.dataStream;
+    if (this.sharedOrigin) m.shared = this.sharedOrigin;
+    return m;
+  }
+
+  dump(): IndexDump {
+    const d: IndexDump = {
+      meta: structuredClone(this.meta()),
+      seqNo: this.seqNo,
+      nextIdn: this.nextIdn,
+      explicit: [...this.explicit],
+      tsUnreliable: this.tsUnreliable,
+      store: this.store.dump(),
+    };
+    if (this.shared) d.shared = this.shared.store.dump();
+    return d;
+  }
+
+  /** An empty index from its definition (a journal `meta` line), its shared segment attached again. */
+  static fromMeta(m: IndexMeta, resolve: SharedResolver): IndexState {
+    const ix = new IndexState(m.name, m.creationDate, structuredClone(m.mappings), { ...m.settings }, { uuid: m.uuid, idSeed: new Uint8Array(Buffer.from(m.idSeed, 'base64')) });
+    ix.applyMeta(m);
+    if (m.shared) {
+      const shared = resolve(m.shared.descriptor);
+      if (!shared) throw new Error(`index [${m.name}] was over the shared dataset ${JSON.stringify(m.shared.descriptor)}, which this process does not know`);
+      ix.attachShared(shared.store, shared.idSeed, m.shared.start, m.shared.end);
+      ix.sharedOrigin = structuredClone(m.shared);
+    }
+    return ix;
+  }
+
+  /** Takes a later definition of the same index (settings, mapping, aliases). */
+  applyMeta(m: IndexMeta): void {
+    this.settings = { ...m.settings };
+    this.mapping.merge(structuredClone(m.mappings));
+    this.aliases.clear();
+    for (const [name, meta] of m.aliases) this.aliases.set(name, structuredClone(meta));
+    if (m.dataStream !== undefined) this.dataStream = m.dataStream;
+  }
+
+  /** An index from `dump()`. */
+  static load(d: IndexDump, resolve: SharedResolver): IndexState {
+    const ix = IndexState.fromMeta(d.meta, resolve);
+    ix.seqNo = d.seqNo;
+    ix.nextIdn = d.nextIdn;
+    for (const [id, idn] of d.explicit) {
+      ix.explicit.set(id, idn);
+      ix.idText.set(idn, id);
+    }
+    ix.tsUnreliable = d.tsUnreliable;
+    ix.store = DocStore.load(d.store);
+    if (d.shared && ix.shared) (ix.shared as { store: DocStore }).store = DocStore.load(d.shared, ix.shared.store.viewOf);
+    return ix;
+  }
+
+  /** Replays a journal `put` line: the document as it was stored, without validating it again. */
+  replayPut(idn: number, id: string | undefined, seq: number, version: number, doc: Record<string, unknown>): void {
+    const existing = this.store.find(idn);
+    if (existing >= 0) this.store.remove(existing);
+    if (id !== undefined && !this.explicit.has(id)) {
+      this.explicit.set(id, idn);
+      this.idText.set(idn, id);
+    }
+    const prepared = this.store.prepare(doc);
+    this.store.append(doc, this.extractTs(doc), seq, idn, version, approximateJsonBytes(doc), prepared);
+    this.seqNo = Math.max(this.seqNo, seq + 1);
+    this.nextIdn = Math.max(this.nextIdn, idn + 1);
+  }
+
+  replayDelete(idn: number, seq: number): void {
+    const pos = this.store.find(idn);
+    if (pos >= 0) {
+      this.store.remove(pos);
+      this.forgetId(idn);
+    }
+    this.seqNo = Math.max(this.seqNo, seq + 1);
+  }
+
+  replayHide(slot: number): void {
+    this.shared?.store.remove(slot);
   }
 
   /**
@@ -102,7 +231,7 @@ export class IndexState {
     // The segment is this index seen through another store: everything else reads through to the owner.
     const segment = Object.create(owner) as IndexState;
     Object.defineProperties(segment, {
-      store: { value: store },
+      store: { value: store, writable: true },
       owner: { value: owner },
       shared: { value: undefined },
       idSeed: { value: idSeed },
@@ -244,7 +373,10 @@ export class IndexState {
       }
     } else {
       const update = this.mapping.dynamicUpdate(doc, idForErrors);
-      if (update) this.mapping.merge(update);
+      if (update) {
+        this.mapping.merge(update);
+        this.journal?.touch();
+      }
     }
     if (existingPos >= 0 && opType === 'create') {
       throw this.versionConflict(id as string, `document already exists (current version [${this.store.ver[existingPos]}])`);
@@ -265,6 +397,7 @@ export class IndexState {
         const shared = this.shared as IndexState;
         version = (shared.store.ver[sharedPos] as number) + 1;
         shared.store.remove(sharedPos);
+        this.journal?.hide(this.uuid, sharedPos);
       }
       idn = this.idnOf(id) ?? this.nextIdn++;
       if (!this.explicit.has(id) && this.decodeAutoId(id) === undefined) {
@@ -277,6 +410,7 @@ export class IndexState {
     const known = prepared?.shape;
     const bytes = known && known.bytesEstimate > 0 ? known.bytesEstimate : approximateJsonBytes(doc);
     this.store.append(doc, ts, seqNo, idn, version, bytes, prepared);
+    this.journal?.put(this.uuid, idn, this.idText.get(idn), seqNo, version, doc);
     const stored = prepared?.shape;
     if (stored && stored.mappedVersion !== this.mapping.version) {
       stored.bytesEstimate = bytes;
@@ -294,6 +428,7 @@ export class IndexState {
       const shared = this.shared as IndexState;
       const version = (shared.store.ver[sharedPos] as number) + 1;
       shared.store.remove(sharedPos);
+      this.journal?.hide(this.uuid, sharedPos);
       return { found: true, version, seqNo: this.seqNo++ };
     }
     if (pos < 0) return { found: false, version: 1, seqNo: this.seqNo++ };
@@ -301,7 +436,9 @@ export class IndexState {
     const idn = this.store.idn[pos] as number;
     this.store.remove(pos);
     this.forgetId(idn);
-    return { found: true, version, seqNo: this.seqNo++ };
+    const seqNo = this.seqNo++;
+    this.journal?.del(this.uuid, idn, seqNo);
+    return { found: true, version, seqNo };
   }
 
   private forgetId(idn: number): void {
@@ -315,7 +452,9 @@ export class IndexState {
   rollOff(cutoff: number): number {
     const gone = this.store.removeOlderThan(cutoff);
     for (const idn of gone) this.forgetId(idn);
-    return gone.length + (this.shared?.store.removeOlderThan(cutoff).length ?? 0);
+    const removed = gone.length + (this.shared?.store.removeOlderThan(cutoff).length ?? 0);
+    if (removed > 0) this.journal?.roll(this.uuid, cutoff);
+    return removed;
   }
 
   versionConflict(id: string, what: string): EsError {

@@ -3,6 +3,8 @@ import { PracticeEngine } from './engine';
 
 export type { BulkAction, BulkItemResult, CreateEngine, DataStreamInfo, Engine, EngineOptions, Flavor, IndexInfo, Mappings, SearchParams, SharedIndex } from './api';
 export { DocStore } from './doc-store';
+export type { EngineDurability } from './durability';
+export type { JournalRecord } from './journal';
 export { EsError } from './api';
 export { esErrorBody, esErrorEnvelope } from './errors';
 
