@@ -1,5 +1,5 @@
-import { deflateRaw, gunzip, gzip, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import { deflateRaw, gunzip, gzip, inflateRawSync } from 'node:zlib';
 
 /**
  * The bytes of the practice cluster's files (see persistence.ts for what goes in them and when).

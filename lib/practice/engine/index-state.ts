@@ -2,8 +2,8 @@ import type { Mappings } from './api';
 import { EsError } from './api';
 import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
 import { DocStore, type DocStoreDump, type Shape, valuesAtPath } from './doc-store';
-import type { Journal } from './journal';
 import { canonicalIp } from './ip';
+import type { Journal } from './journal';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
 /** A field value as the engine compares and aggregates it: strings for keyword/text/ip, numbers otherwise. */
