@@ -58,6 +58,9 @@ export interface PracticeStoreOptions {
 
 export class PracticeDataLockedError extends Error {}
 
+/** Data folders opened by this process (its own pid in a LOCK file is no proof it is free). */
+const OPEN_HERE = new Set<string>();
+
 const LOCK = 'LOCK';
 const DEPLOYMENTS = 'deployments';
 const LOST = 'lost';
@@ -157,11 +160,14 @@ export class PracticeStore implements DeploymentPersistence {
   }
 
   private async lock(): Promise<void> {
+    const resolved = path.resolve(this.options.dir);
+    if (OPEN_HERE.has(resolved)) throw new PracticeDataLockedError(`the practice data folder ${this.options.dir} is in use by process ${process.pid} (this one)`);
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
         const handle = await open(this.lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
         await handle.writeFile(String(process.pid));
         await handle.close();
+        OPEN_HERE.add(resolved);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -384,7 +390,10 @@ export class PracticeStore implements DeploymentPersistence {
 
   dropLost(id: string): boolean {
     if (!this.lostById.delete(id)) return false;
-    rm(path.join(this.options.dir, LOST, id), { recursive: true, force: true }).catch((error: unknown) => this.log(`practice deployment ${id}: could not delete its lost files: ${(error as Error).message}`));
+    const removal = rm(path.join(this.options.dir, LOST, id), { recursive: true, force: true })
+      .catch((error: unknown) => this.log(`practice deployment ${id}: could not delete its lost files: ${(error as Error).message}`))
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
     return true;
   }
 
@@ -417,8 +426,10 @@ export class PracticeStore implements DeploymentPersistence {
       const key = comparable(record);
       if (key !== t.lastRecord) {
         t.lastRecord = key;
-        t.queue.push(`{"t":"dep","m":${JSON.stringify(record)}}`);
+        // First: the deployment must be named before its indices change (and nothing in it depends on them).
+        t.queue.unshift(`{"t":"dep","m":${JSON.stringify(record)}}`);
       }
+      // Last: a feature's state follows the documents it wrote.
       for (const feature of t.deployment.features.values()) {
         if (!feature.snapshot) continue;
         const json = JSON.stringify(feature.snapshot() ?? null);
@@ -550,5 +561,6 @@ export class PracticeStore implements DeploymentPersistence {
     for (const t of this.tracked.values()) t.durability.setSink(null);
     this.tracked.clear();
     await unlink(this.lockPath).catch(() => {});
+    OPEN_HERE.delete(path.resolve(this.options.dir));
   }
 }
