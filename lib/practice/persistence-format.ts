@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { deflateRaw, gunzip, gzip, inflateRawSync } from 'node:zlib';
+import { type Pause, StringList } from './engine/doc-store';
 
 /**
  * The bytes of the practice cluster's files (see persistence.ts for what goes in them and when).
@@ -12,9 +13,10 @@ import { deflateRaw, gunzip, gzip, inflateRawSync } from 'node:zlib';
  *
  * Snapshot file `snapshot-<generation>.snap`: gzip of
  *   "ELLSNAP1" | u32 LE length of the JSON | JSON | the binary blobs the JSON refers to, in order
- * Typed arrays in the snapshot (a document store's columns and slots) are written as blobs, not
- * as JSON numbers: `{"$blob": i, "type": "f64" | "u32" | "u8"}` in the JSON stands for blob i.
- * gzip's own CRC-32 catches a damaged snapshot.
+ * Typed arrays in the snapshot (a document store's columns and slots) and long string lists
+ * (dictionaries of string columns, given `_id`s) are written as blobs, not as JSON:
+ * `{"$blob": i, "type": "f64" | "u32" | "u8" | "str"}` in the JSON stands for blob i; a `str` blob
+ * is each string as u32 LE byte length and UTF-8. gzip's own CRC-32 catches a damaged snapshot.
  */
 
 const deflateRawAsync = promisify(deflateRaw);
@@ -88,19 +90,68 @@ export function readFrames(file: Buffer, last: boolean): ReadFrames {
   return { lines, goodBytes: at, torn: false };
 }
 
-type BlobType = 'f64' | 'u32' | 'u8';
+type BlobType = 'f64' | 'u32' | 'u8' | 'str';
 
-/** A snapshot's bytes: its JSON with typed arrays taken out as blobs, gzipped off the event loop. */
-export async function encodeSnapshot(value: unknown): Promise<Buffer> {
+const STRINGS_PER_SLICE = 50_000;
+
+async function stringBlob(list: StringList, pause: Pause): Promise<Buffer> {
+  const values = list.values;
+  let size = 0;
+  for (let i = 0; i < values.length; i += 1) size += 4 + Buffer.byteLength(values[i] as string);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    const written = out.write(values[i] as string, at + 4, 'utf8');
+    out.writeUInt32LE(written, at);
+    at += 4 + written;
+    if (i % STRINGS_PER_SLICE === STRINGS_PER_SLICE - 1) await pause();
+  }
+  return out;
+}
+
+function readStringBlob(blob: Buffer): StringList {
+  const values: string[] = [];
+  let at = 0;
+  while (at < blob.length) {
+    const length = blob.readUInt32LE(at);
+    if (at + 4 + length > blob.length) throw new CorruptFileError('a string list in the snapshot runs past its blob');
+    values.push(blob.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return new StringList(values);
+}
+
+/** Replaces typed arrays and string lists in `value` by blob references (a copy; `value` is not changed). */
+async function takeBlobs(value: unknown, blobs: Buffer[], pause: Pause): Promise<unknown> {
+  if (value instanceof Float64Array || value instanceof Uint32Array || value instanceof Uint8Array) {
+    const type: BlobType = value instanceof Float64Array ? 'f64' : value instanceof Uint32Array ? 'u32' : 'u8';
+    blobs.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    return { $blob: blobs.length - 1, type };
+  }
+  if (value instanceof StringList) {
+    blobs.push(await stringBlob(value, pause));
+    return { $blob: blobs.length - 1, type: 'str' };
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i += 1) out[i] = await takeBlobs(value[i], blobs, pause);
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await takeBlobs(v, blobs, pause);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A snapshot's bytes: its JSON with typed arrays and string lists taken out as blobs, pausing now
+ * and then; gzipped off the event loop.
+ */
+export async function encodeSnapshot(value: unknown, pause: Pause = async () => {}): Promise<Buffer> {
   const blobs: Buffer[] = [];
-  const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Float64Array || v instanceof Uint32Array || v instanceof Uint8Array) {
-      const type: BlobType = v instanceof Float64Array ? 'f64' : v instanceof Uint32Array ? 'u32' : 'u8';
-      blobs.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-      return { $blob: blobs.length - 1, type };
-    }
-    return v;
-  });
+  const json = JSON.stringify(await takeBlobs(value, blobs, pause));
   const jsonBytes = Buffer.from(json, 'utf8');
   const head = Buffer.alloc(SNAPSHOT_MAGIC.length + 4);
   SNAPSHOT_MAGIC.copy(head);
@@ -109,7 +160,9 @@ export async function encodeSnapshot(value: unknown): Promise<Buffer> {
   blobs.forEach((b, i) => lengths.writeUInt32LE(b.length, 4 * i));
   const countBytes = Buffer.alloc(4);
   countBytes.writeUInt32LE(blobs.length, 0);
-  return gzipAsync(Buffer.concat([head, jsonBytes, countBytes, lengths, ...blobs]));
+  const whole = Buffer.concat([head, jsonBytes, countBytes, lengths, ...blobs]);
+  await pause();
+  return gzipAsync(whole);
 }
 
 /** Reads `encodeSnapshot`'s bytes back; a damaged file throws CorruptFileError. */
@@ -146,6 +199,7 @@ export async function decodeSnapshot(file: Buffer): Promise<unknown> {
       const bytes = new Uint8Array(blob);
       if (ref.type === 'f64') return new Float64Array(bytes.buffer, 0, bytes.length / 8);
       if (ref.type === 'u32') return new Uint32Array(bytes.buffer, 0, bytes.length / 4);
+      if (ref.type === 'str') return readStringBlob(blob);
       return bytes;
     });
   } catch (error) {

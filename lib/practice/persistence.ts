@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Clock } from './clock';
 import type { Deployment, DeploymentPersistence, DeploymentRecord, DeploymentRegistry, LostDeployment } from './deployments';
 import type { CatalogDump } from './engine/catalog';
+import type { Pause } from './engine/doc-store';
 import type { EngineDurability } from './engine/durability';
 import type { SharedResolver } from './engine/index-state';
 import { JOURNAL_RECORD_TYPES, type JournalRecord } from './engine/journal';
@@ -67,16 +68,14 @@ const LOST = 'lost';
 const SNAPSHOT_RE = /^snapshot-(\d+)\.snap$/;
 const JOURNAL_RE = /^journal-(\d+)\.log$/;
 const SNAPSHOT_VERSION = 1;
-/** Past this many queued bytes a flush starts at once instead of waiting for the timer. */
-const EAGER_FLUSH_BYTES = 16 * 1024 * 1024;
 /** `lastUsedAt` changes with every request: it is written when something else changes, or when it moved by this much. */
 const LAST_USED_GRAIN_MS = 10 * 60_000;
 
-interface SnapshotFile {
+interface SnapshotFile<E = CatalogDump> {
   v: number;
   deployment: DeploymentRecord;
   features: Record<string, unknown>;
-  engine: CatalogDump;
+  engine: E;
 }
 
 interface Tracked {
@@ -84,8 +83,8 @@ interface Tracked {
   durability: EngineDurability;
   dir: string;
   generation: number;
+  /** Lines taken from the engine but not yet written (a failed write keeps them here). */
   queue: string[];
-  queuedBytes: number;
   /** Flushes and compactions of this deployment, one after another. */
   chain: Promise<void>;
   busy: boolean;
@@ -127,7 +126,20 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** What the store did, for the benchmark and diagnostics: the event loop's share of it in particular. */
+export interface PracticeStoreStats {
+  frames: number;
+  compactions: number;
+  /** Longest synchronous part of a flush (collecting lines and feature state), ms. */
+  longestCollectMs: number;
+  /** Longest synchronous part of a compaction: taking the engine's state at one instant, ms. */
+  longestCaptureMs: number;
+  /** Longest stretch between two pauses while a snapshot is encoded (compression runs off the loop), ms. */
+  longestSliceMs: number;
+}
+
 export class PracticeStore implements DeploymentPersistence {
+  readonly stats: PracticeStoreStats = { frames: 0, compactions: 0, longestCollectMs: 0, longestCaptureMs: 0, longestSliceMs: 0 };
   private readonly tracked = new Map<string, Tracked>();
   private readonly lostById = new Map<string, LostDeployment>();
   private timer: NodeJS.Timeout | null = null;
@@ -338,7 +350,6 @@ export class PracticeStore implements DeploymentPersistence {
       dir: this.deploymentDir(deployment.id),
       generation: start?.generation ?? 0,
       queue: [],
-      queuedBytes: 0,
       chain: Promise.resolve(),
       busy: false,
       journalBytes: start?.journalBytes ?? 0,
@@ -352,10 +363,8 @@ export class PracticeStore implements DeploymentPersistence {
     };
     // After a restore the journal continues from the state just read: its metadata is known.
     if (start) durability.snapshotTaken();
-    durability.setSink((line) => {
-      t.queue.push(line);
-      t.queuedBytes += line.length;
-      if (t.queuedBytes > EAGER_FLUSH_BYTES && !t.busy) setImmediate(() => this.flushOne(t));
+    durability.record(true, () => {
+      if (!t.busy) setImmediate(() => this.flushOne(t));
     });
     this.tracked.set(deployment.id, t);
     this.lostById.delete(deployment.id);
@@ -372,7 +381,7 @@ export class PracticeStore implements DeploymentPersistence {
     if (!t) return;
     this.tracked.delete(id);
     t.removed = true;
-    t.durability.setSink(null);
+    t.durability.record(false);
     t.queue = [];
     const removal = t.chain
       .then(() => rm(t.dir, { recursive: true, force: true }))
@@ -414,11 +423,12 @@ export class PracticeStore implements DeploymentPersistence {
   /** Lines describing what changed outside the engine, then the queue, taken at one instant. */
   private takeLines(t: Tracked): string[] {
     const now = this.options.clock.now();
-    t.durability.flushMeta();
     if (now - t.lastMetaCheck >= this.metaCheckEveryMs) {
       t.lastMetaCheck = now;
       t.durability.checkMeta();
     }
+    const engineLines = t.durability.drain();
+    if (engineLines.length > 0) t.queue = t.queue.length > 0 ? t.queue.concat(engineLines) : engineLines;
     const active = [...t.deployment.features.values()].some((f) => f.active !== false && typeof f.tick === 'function');
     if (t.dirty || active || t.queue.length > 0) {
       t.dirty = false;
@@ -440,7 +450,6 @@ export class PracticeStore implements DeploymentPersistence {
     }
     const lines = t.queue;
     t.queue = [];
-    t.queuedBytes = 0;
     return lines;
   }
 
@@ -448,7 +457,9 @@ export class PracticeStore implements DeploymentPersistence {
     if (t.busy || t.removed) return;
     let lines: string[];
     try {
+      const started = performance.now();
       lines = this.takeLines(t);
+      this.stats.longestCollectMs = Math.max(this.stats.longestCollectMs, performance.now() - started);
     } catch (error) {
       this.log(`practice deployment ${t.deployment.id}: could not collect its changes: ${(error as Error).stack ?? String(error)}`);
       return;
@@ -483,6 +494,7 @@ export class PracticeStore implements DeploymentPersistence {
     if (t.journalBytes === 0 && !(await exists(t.dir))) await mkdir(t.dir, { recursive: true });
     await appendFile(path.join(t.dir, `journal-${generation}.log`), frame);
     t.journalBytes += frame.length;
+    this.stats.frames += 1;
     t.failures = 0;
   }
 
@@ -493,21 +505,32 @@ export class PracticeStore implements DeploymentPersistence {
    */
   private async compact(t: Tracked): Promise<void> {
     if (t.removed) return;
+    const started = performance.now();
     const before = this.takeLines(t);
-    const snapshot: SnapshotFile = {
+    const snapshot: SnapshotFile<(pause: Pause) => Promise<CatalogDump>> = {
       v: SNAPSHOT_VERSION,
-      deployment: t.deployment.record(),
+      deployment: structuredClone(t.deployment.record()),
       features: {},
       engine: t.durability.snapshot(),
     };
-    for (const feature of t.deployment.features.values()) if (feature.snapshot) snapshot.features[feature.name] = feature.snapshot();
+    for (const feature of t.deployment.features.values()) if (feature.snapshot) snapshot.features[feature.name] = structuredClone(feature.snapshot());
     t.durability.snapshotTaken();
     t.lastRecord = comparable(snapshot.deployment);
     for (const [name, state] of Object.entries(snapshot.features)) t.lastFeatures.set(name, JSON.stringify(state));
     const old = t.generation;
     t.generation = old + 1;
+    this.stats.longestCaptureMs = Math.max(this.stats.longestCaptureMs, performance.now() - started);
+    this.stats.compactions += 1;
     await this.append(t, old, before);
-    const bytes = await encodeSnapshot(snapshot);
+    // The dump and its encoding give the event loop a turn between slices; the longest slice is measured.
+    let sliceStarted = performance.now();
+    const pause: Pause = async () => {
+      this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, performance.now() - sliceStarted);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    };
+    const engine = await snapshot.engine(pause);
+    const bytes = await encodeSnapshot({ ...snapshot, engine }, pause);
     if (t.removed) return;
     const file = path.join(t.dir, `snapshot-${t.generation}.snap`);
     const handle = await open(`${file}.tmp`, 'w', 0o600);
@@ -558,7 +581,7 @@ export class PracticeStore implements DeploymentPersistence {
     this.timer = null;
     await this.flush();
     this.closed = true;
-    for (const t of this.tracked.values()) t.durability.setSink(null);
+    for (const t of this.tracked.values()) t.durability.record(false);
     this.tracked.clear();
     await unlink(this.lockPath).catch(() => {});
     OPEN_HERE.delete(path.resolve(this.options.dir));

@@ -1,4 +1,5 @@
 import { type Flavor, type Mappings, EsError } from './api';
+import type { Pause } from './doc-store';
 import { illegalArgument, indexNotFound, isPlainObject } from './errors';
 import { approximateJsonBytes, type AliasMeta, type IndexDump, type IndexMeta, IndexState, type SharedResolver, TIME_FIELD } from './index-state';
 import { Journal } from './journal';
@@ -276,8 +277,18 @@ export class Catalog {
     };
   }
 
-  dump(): CatalogDump {
-    return { meta: structuredClone(this.metaWithoutIndices()), indices: [...this.indices.values()].map((ix) => ix.dump()) };
+  /**
+   * Everything at this instant, cheaply (see DocStore.capture), as a function that makes the dump
+   * afterwards, a slice at a time: the event loop is not held for the whole of a large index.
+   */
+  capture(): (pause: Pause) => Promise<CatalogDump> {
+    const meta = structuredClone(this.metaWithoutIndices());
+    const indices = [...this.indices.values()].map((ix) => ix.capture());
+    return async (pause) => {
+      const dumps: IndexDump[] = [];
+      for (const c of indices) dumps.push(await IndexState.dumpCapture(c, pause));
+      return { meta, indices: dumps };
+    };
   }
 
   /** Replaces everything with a snapshot's catalog. */

@@ -94,10 +94,31 @@ class Column {
     }
   }
 
-  /** The column as persistence keeps it: one value, numbers as one array, or strings. */
-  dump(rows: number): ColumnDump {
+  /**
+   * The column's first `rows` values as persistence keeps them: one value, numbers as one array,
+   * or strings as a dictionary and indices. Rows below `rows` never change (columns only grow, and
+   * a compaction makes new columns), so this can run after the capture, a slice at a time.
+   */
+  async dump(rows: number, pause: Pause): Promise<ColumnDump> {
     if (this.constant) return rows === 0 ? { c: 0 } : { c: this.cv };
-    if (this.isStr) return { s: (this.strs as string[]).slice(0, rows) };
+    if (this.isStr) {
+      const strs = this.strs as string[];
+      const dict: string[] = [];
+      const codes = new Map<string, number>();
+      const idx = new Uint32Array(rows);
+      for (let r = 0; r < rows; r += 1) {
+        const v = strs[r] as string;
+        let code = codes.get(v);
+        if (code === undefined) {
+          code = dict.length;
+          dict.push(v);
+          codes.set(v, code);
+        }
+        idx[r] = code;
+        if (r % PAUSE_ROWS === PAUSE_ROWS - 1) await pause();
+      }
+      return { d: new StringList(dict), i: idx };
+    }
     const out = new Float64Array(rows);
     const chunks = this.chunks as Float64Array[];
     for (let r = 0; r < rows; r += CHUNK) {
@@ -114,8 +135,11 @@ class Column {
       return col;
     }
     col.constant = false;
-    if ('s' in dump) {
-      col.strs = dump.s.slice();
+    if ('d' in dump) {
+      const dict = dump.d.values;
+      const strs = new Array<string>(rows);
+      for (let r = 0; r < rows; r += 1) strs[r] = dict[dump.i[r] as number] as string;
+      col.strs = strs;
       return col;
     }
     col.chunks = [];
@@ -136,8 +160,18 @@ class Column {
   }
 }
 
-/** A column in a snapshot: constant `c`, numbers `f`, strings `s`. */
-export type ColumnDump = { c: number | string } | { f: Float64Array } | { s: string[] };
+/** Lets a long piece of work give the event loop a turn now and then. */
+export type Pause = () => Promise<void>;
+
+const PAUSE_ROWS = 65_536;
+
+/** Strings kept as one binary blob in a snapshot (persistence-format.ts), not as JSON. */
+export class StringList {
+  constructor(readonly values: string[]) {}
+}
+
+/** A column in a snapshot: constant `c`, numbers `f`, strings as dictionary `d` and indices `i`. */
+export type ColumnDump = { c: number | string } | { f: Float64Array } | { d: StringList; i: Uint32Array };
 
 /** A shape in a snapshot. */
 export interface ShapeDump {
@@ -148,6 +182,25 @@ export interface ShapeDump {
   rows: number;
   cols: ColumnDump[];
 }
+
+/** A store at one instant (`capture`): references to what cannot change and copies of what can. */
+export type DocStoreCapture =
+  | {
+      n: number;
+      sortedLen: number;
+      deleted: number;
+      ts: Float64Array;
+      seq: Float64Array;
+      idn: Float64Array;
+      ver: Uint32Array;
+      shp: Uint32Array;
+      row: Uint32Array;
+      bytes: number[];
+      shapes: ({ id: number; key: string; root: unknown; leaves: [string, number, number][]; rows: number; cols: Column[] } | null)[];
+      raw: (Record<string, unknown> | null)[];
+      deadRows: [number, number][];
+    }
+  | { view: true; start: number; end: number; hidden: Uint8Array | null };
 
 /**
  * A document store as persistence keeps it (lib/practice/persistence): its slots and columns as
@@ -287,6 +340,7 @@ export class Shape {
   }
 }
 
+const EMPTY_SOURCE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const MAX_SHAPES = 2000;
 const MAX_LEAVES = 4000;
 const INTERN_LIMIT = 50_000;
@@ -961,36 +1015,80 @@ export class DocStore {
     return total;
   }
 
-  /** This store's state for a snapshot (copies: the store keeps taking writes while it is written out). */
-  dump(): DocStoreDump {
+  /** A slot as stored, for the journal: its shape and leaf values (column order), or the raw document. */
+  encoded(pos: number): { shape: Shape; vals: (number | string)[]; bytes: number } | { raw: Record<string, unknown>; bytes: number } {
+    const s = this.shp[pos] as number;
+    const row = this.row[pos] as number;
+    const bytes = this.sourceBytesByPos[pos] ?? 0;
+    if (s === RAW) return { raw: this.raw[row] as Record<string, unknown>, bytes };
+    const shape = this.shapes[s] as Shape;
+    const vals = new Array<number | string>(shape.cols.length);
+    for (let c = 0; c < shape.cols.length; c += 1) vals[c] = (shape.cols[c] as Column).get(row);
+    return { shape, vals, bytes };
+  }
+
+  /** The shape with `key`; made from a journal's description of it when this store has none yet. */
+  shapeFor(key: string, root?: unknown, leaves?: [string, number, number][]): Shape | undefined {
+    const known = this.shapeByKey.get(key);
+    if (known || root === undefined || !leaves) return known;
+    const list: Leaf[] = leaves.map(([path, kind, col]) => ({ path, kind: kind as Kind, col }));
+    const cols = list.filter((l) => l.col >= 0).sort((a, b) => a.col - b.col).map((l) => new Column(l.kind === Kind.Str));
+    const shape = new Shape(this.shapes.length, key, root as Node, list, cols);
+    this.shapes.push(shape);
+    this.shapeByKey.set(key, shape);
+    return shape;
+  }
+
+  /** Appends a slot from its stored form (journal replay): no document to read, no structure to find. */
+  appendEncoded(shape: Shape, vals: (number | string)[], ts: number, seq: number, idn: number, version: number, bytes: number): number {
+    return this.append(EMPTY_SOURCE, ts, seq, idn, version, bytes, { key: shape.key, vals, shape });
+  }
+
+  /**
+   * This store at this instant, cheaply: arrays that are only ever appended to (or replaced
+   * whole) are shared up to `n`, arrays changed in place (`ver`, `row`) are copied, and columns
+   * are referenced with their row counts. `dumpCapture` turns it into a dump later, a slice at a
+   * time, while the store goes on taking writes.
+   */
+  capture(): DocStoreCapture {
     if (this.viewOf) return { view: true, start: this.start, end: this.n, hidden: this.hidden ? this.hidden.slice() : null };
     const n = this.n;
     return {
       n,
       sortedLen: this.sortedLen,
       deleted: this.deleted,
-      ts: this.ts.slice(0, n),
-      seq: this.seq.slice(0, n),
-      idn: this.idn.slice(0, n),
+      ts: this.ts.subarray(0, n),
+      seq: this.seq.subarray(0, n),
+      idn: this.idn.subarray(0, n),
       ver: this.ver.slice(0, n),
-      shp: this.shp.slice(0, n),
+      shp: this.shp.subarray(0, n),
       row: this.row.slice(0, n),
-      bytes: Float64Array.from(this.sourceBytesByPos.slice(0, n), (b) => b ?? 0),
+      bytes: this.sourceBytesByPos,
       shapes: this.shapes.map((shape) =>
-        shape
-          ? {
-              id: shape.id,
-              key: shape.key,
-              root: shape.root,
-              leaves: shape.leaves.map((l): [string, number, number] => [l.path, l.kind, l.col]),
-              rows: shape.rows,
-              cols: shape.cols.map((c) => c.dump(shape.rows)),
-            }
-          : null,
+        shape ? { id: shape.id, key: shape.key, root: shape.root, leaves: shape.leaves.map((l): [string, number, number] => [l.path, l.kind, l.col]), rows: shape.rows, cols: shape.cols.slice() } : null,
       ),
       raw: this.raw.map((d) => (d === undefined ? null : d)),
       deadRows: [...this.deadRows],
     };
+  }
+
+  /** A capture as a dump (see `capture`), pausing now and then so other work runs. */
+  static async dumpCapture(c: DocStoreCapture, pause: Pause): Promise<DocStoreDump> {
+    if ('view' in c) return c;
+    const bytes = new Float64Array(c.n);
+    for (let p = 0; p < c.n; p += 1) bytes[p] = c.bytes[p] ?? 0;
+    const shapes: (ShapeDump | null)[] = [];
+    for (const shape of c.shapes) {
+      if (!shape) {
+        shapes.push(null);
+        continue;
+      }
+      const cols: ColumnDump[] = [];
+      for (const col of shape.cols) cols.push(await col.dump(shape.rows, pause));
+      shapes.push({ id: shape.id, key: shape.key, root: shape.root, leaves: shape.leaves, rows: shape.rows, cols });
+      await pause();
+    }
+    return { n: c.n, sortedLen: c.sortedLen, deleted: c.deleted, ts: c.ts, seq: c.seq, idn: c.idn, ver: c.ver, shp: c.shp, row: c.row, bytes, shapes, raw: c.raw, deadRows: c.deadRows };
   }
 
   /** A store from `dump()`; a view's dump needs the frozen store it was a view of. */

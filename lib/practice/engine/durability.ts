@@ -1,20 +1,24 @@
 import type { Catalog, CatalogDump, CatalogMeta } from './catalog';
+import type { Pause } from './doc-store';
 import type { IndexState, SharedResolver } from './index-state';
-import type { JournalRecord, JournalSink } from './journal';
+import type { JournalRecord } from './journal';
 
 /**
  * What the practice cluster's persistence (lib/practice/persistence.ts) needs from a deployment's
  * engine: the journal of its changes, a snapshot of everything, and the way back from both.
  */
 export interface EngineDurability {
-  /** Where journal lines go from now on (null: nowhere). */
-  setSink(sink: JournalSink | null): void;
-  /** Writes a `meta` line now if the metadata was changed (announced by the engine). */
-  flushMeta(): void;
-  /** Writes a `meta` line if the metadata differs from the last one, announced or not. */
+  /** Starts (or stops) recording changes; `onBacklog` is called when much is waiting. */
+  record(on: boolean, onBacklog?: () => void): void;
+  /** The lines recorded since the last drain, in order. */
+  drain(): string[];
+  /** Queues a `meta` line if the metadata differs from the last one, announced or not. */
   checkMeta(): void;
-  /** Everything, copied (writes may continue while it is written out). */
-  snapshot(): CatalogDump;
+  /**
+   * Everything at this instant, cheaply; the returned function makes the dump afterwards, pausing
+   * now and then (writes go on meanwhile and are not in it).
+   */
+  snapshot(): (pause: Pause) => Promise<CatalogDump>;
   /** The journal starts after this snapshot. */
   snapshotTaken(): void;
   /** Replaces everything with a snapshot's state. */
@@ -33,17 +37,19 @@ export function catalogDurability(c: Catalog): EngineDurability {
     return ix;
   };
   return {
-    setSink(sink) {
-      c.journal.sink = sink;
+    record(on, onBacklog) {
+      c.journal.enabled = on;
+      c.journal.onBacklog = onBacklog ?? null;
+      if (!on) c.journal.drain();
     },
-    flushMeta() {
-      c.journal.flushMeta();
+    drain() {
+      return c.journal.drain();
     },
     checkMeta() {
       c.journal.check();
     },
     snapshot() {
-      return c.dump();
+      return c.capture();
     },
     snapshotTaken() {
       c.journal.snapshotTaken();
@@ -57,6 +63,9 @@ export function catalogDurability(c: Catalog): EngineDurability {
         case 'meta':
           c.applyMeta(r.m as CatalogMeta, resolve);
           last = undefined;
+          return;
+        case 'rows':
+          index(r.i).replayRows(r);
           return;
         case 'put':
           index(r.i).replayPut(r.n, r.id, r.s, r.v, r.d);

@@ -1,9 +1,9 @@
 import type { Mappings } from './api';
 import { EsError } from './api';
 import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
-import { DocStore, type DocStoreDump, type Shape, valuesAtPath } from './doc-store';
+import { DocStore, type DocStoreCapture, type DocStoreDump, type Pause, type Shape, StringList, valuesAtPath } from './doc-store';
 import { canonicalIp } from './ip';
-import type { Journal } from './journal';
+import type { Journal, JournalRecord } from './journal';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
 /** A field value as the engine compares and aggregates it: strings for keyword/text/ip, numbers otherwise. */
@@ -66,11 +66,15 @@ export interface IndexDump {
   meta: IndexMeta;
   seqNo: number;
   nextIdn: number;
-  explicit: [string, number][];
+  /** Given `_id`s and their id numbers. */
+  explicit: { ids: StringList; idns: Float64Array };
   tsUnreliable: boolean;
   store: DocStoreDump;
   shared?: DocStoreDump;
 }
+
+/** An index at one instant, before its documents are turned into a dump. */
+export type IndexCapture = Omit<IndexDump, 'store' | 'shared'> & { store: DocStoreCapture; shared?: DocStoreCapture };
 
 /** Finds a shared read-only store again from its descriptor (see shared-datasets.ts). */
 export type SharedResolver = (descriptor: Record<string, unknown>) => { store: DocStore; idSeed: Uint8Array } | undefined;
@@ -133,16 +137,32 @@ export class IndexState {
     return m;
   }
 
-  dump(): IndexDump {
-    const d: IndexDump = {
+  /** The index at this instant (see DocStore.capture); `dumpCapture` makes the dump from it later. */
+  capture(): IndexCapture {
+    const ids = new Array<string>(this.explicit.size);
+    const idns = new Float64Array(this.explicit.size);
+    let i = 0;
+    for (const [id, idn] of this.explicit) {
+      ids[i] = id;
+      idns[i] = idn;
+      i += 1;
+    }
+    const c: IndexCapture = {
       meta: structuredClone(this.meta()),
       seqNo: this.seqNo,
       nextIdn: this.nextIdn,
-      explicit: [...this.explicit],
+      explicit: { ids: new StringList(ids), idns },
       tsUnreliable: this.tsUnreliable,
-      store: this.store.dump(),
+      store: this.store.capture(),
     };
-    if (this.shared) d.shared = this.shared.store.dump();
+    if (this.shared) c.shared = this.shared.store.capture();
+    return c;
+  }
+
+  static async dumpCapture(c: IndexCapture, pause: Pause): Promise<IndexDump> {
+    const { store, shared, ...rest } = c;
+    const d: IndexDump = { ...rest, store: await DocStore.dumpCapture(store, pause) };
+    if (shared) d.shared = await DocStore.dumpCapture(shared, pause);
     return d;
   }
 
@@ -173,14 +193,45 @@ export class IndexState {
     const ix = IndexState.fromMeta(d.meta, resolve);
     ix.seqNo = d.seqNo;
     ix.nextIdn = d.nextIdn;
-    for (const [id, idn] of d.explicit) {
-      ix.explicit.set(id, idn);
-      ix.idText.set(idn, id);
+    const ids = d.explicit.ids.values;
+    for (let i = 0; i < ids.length; i += 1) {
+      ix.explicit.set(ids[i] as string, d.explicit.idns[i] as number);
+      ix.idText.set(d.explicit.idns[i] as number, ids[i] as string);
     }
     ix.tsUnreliable = d.tsUnreliable;
     ix.store = DocStore.load(d.store);
     if (d.shared && ix.shared) (ix.shared as { store: DocStore }).store = DocStore.load(d.shared, ix.shared.store.viewOf);
     return ix;
+  }
+
+  /** The `_id` given to the document with id number `idn`, if it was given (not generated). */
+  explicitId(idn: number): string | undefined {
+    return this.idText.get(idn);
+  }
+
+  /** Replays a journal `rows` line: documents in the store's own form, without validating them again. */
+  replayRows(r: Extract<JournalRecord, { t: 'rows' }>): void {
+    const shape = this.store.shapeFor(r.k, r.r, r.l);
+    if (!shape) throw new Error(`the journal uses a document structure of index [${this.name}] it never described`);
+    if (r.c.length !== shape.cols.length) throw new Error(`the journal's rows of index [${this.name}] do not fit their structure`);
+    const vals = new Array<number | string>(r.c.length);
+    for (let i = 0; i < r.n.length; i += 1) {
+      const idn = r.n[i] as number;
+      const seq = r.s[i] as number;
+      const existing = this.store.find(idn);
+      if (existing >= 0) this.store.remove(existing);
+      const id = r.id?.[idn];
+      if (id !== undefined && !this.explicit.has(id)) {
+        this.explicit.set(id, idn);
+        this.idText.set(idn, id);
+      }
+      for (let c = 0; c < vals.length; c += 1) vals[c] = (r.c[c] as (number | string)[])[i] as number | string;
+      const ts = r.ts[i];
+      this.store.appendEncoded(shape, vals.slice(), ts === null || ts === undefined ? Number.NEGATIVE_INFINITY : ts, seq, idn, r.v[i] as number, r.b[i] as number);
+      this.seqNo = Math.max(this.seqNo, seq + 1);
+      this.nextIdn = Math.max(this.nextIdn, idn + 1);
+    }
+    if (r.u) this.tsUnreliable = true;
   }
 
   /** Replays a journal `put` line: the document as it was stored, without validating it again. */
@@ -410,7 +461,7 @@ export class IndexState {
     const known = prepared?.shape;
     const bytes = known && known.bytesEstimate > 0 ? known.bytesEstimate : approximateJsonBytes(doc);
     this.store.append(doc, ts, seqNo, idn, version, bytes, prepared);
-    this.journal?.put(this.uuid, idn, this.idText.get(idn), seqNo, version, doc);
+    this.journal?.put(this, idn);
     const stored = prepared?.shape;
     if (stored && stored.mappedVersion !== this.mapping.version) {
       stored.bytesEstimate = bytes;
