@@ -20,7 +20,7 @@ import { resolveSharedDataset } from './shared-datasets';
  * day of host data is megabytes; rewriting it every few seconds would cost far more than writing
  * the few new documents. So every change is appended to the deployment's journal, batched: a
  * write-behind buffer is compressed and appended as one frame about once a second (compression
- * and file writes run off the event loop). When the journal outgrows the last snapshot (or 8 MiB,
+ * and file writes run off the event loop). When the journal outgrows the last snapshot (or 4 MiB,
  * whichever is larger), a snapshot of the whole deployment (its indices as the engine holds them:
  * arrays, not documents) is written beside it and the old generation is deleted. A restart loads
  * the newest snapshot and replays the journal written after it. A crash loses at most the last
@@ -153,7 +153,7 @@ export class PracticeStore implements DeploymentPersistence {
   private constructor(private readonly options: PracticeStoreOptions) {
     this.log = options.log ?? (() => {});
     this.flushEveryMs = options.flushEveryMs ?? 1_000;
-    this.compactAfterBytes = options.compactAfterBytes ?? 8 * 1024 * 1024;
+    this.compactAfterBytes = options.compactAfterBytes ?? 4 * 1024 * 1024;
     this.metaCheckEveryMs = options.metaCheckEveryMs ?? 30_000;
     this.resolve = options.resolveShared ?? resolveSharedDataset;
   }
