@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < TENANTS; i += 1) {
       const d = cluster.deployments.create({ flavor: i % 3 === 0 ? '7' : i % 3 === 1 ? '8' : '9' });
       const started = Date.now();
-      const attached = attachSharedDataset(d.engine, 'flights', { timeZone: ZONES[i % ZONES.length] });
+      const attached = await attachSharedDataset(d.engine, 'flights', { timeZone: ZONES[i % ZONES.length] as string });
       attachMs.push(Date.now() - started);
       // The learner looks at it: a count per day, the busiest airports, a page of hits.
       d.engine.search('flights', { size: 0, aggs: { days: { date_histogram: { field: '@timestamp', calendar_interval: 'day' } }, origins: { terms: { field: 'origin', size: 5 } } } });

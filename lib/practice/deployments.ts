@@ -77,12 +77,9 @@ export class Deployment {
     this.passwordHash = restored?.passwordHash ?? passwordHash(password ?? '');
     this.clusterUuid = restored?.clusterUuid ?? base64Uuid();
     this.nodeId = restored?.nodeId ?? base64Uuid();
-    this.license = restored ? { ...restored.license } : { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
-    this.lastUsedAt = restored?.lastUsedAt ?? createdAt;
-    if (restored) {
-      this.faults = structuredClone(restored.faults);
-      for (const { secretHash, ...key } of restored.apiKeys) this.apiKeys.set(key.id, { ...structuredClone(key), secretHash: Buffer.from(secretHash, 'base64') });
-    }
+    this.license = { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
+    this.lastUsedAt = createdAt;
+    if (restored) this.applyRecord(restored);
     const features = new Map<string, PracticeFeature>();
     for (const definition of definitions) {
       const context: FeatureContext = {

@@ -173,7 +173,7 @@ describe('the shared sample over a restart', () => {
     const auth = basic(d);
     const engine = cluster.deployments.get(d.id)?.engine;
     if (!engine) throw new Error('no engine');
-    const attached = attachSharedDataset(engine, 'flights', { timeZone: 'Asia/Seoul', from: '2017-11-22', to: '2017-11-24' });
+    const attached = await attachSharedDataset(engine, 'flights', { timeZone: 'Asia/Seoul', from: '2017-11-22', to: '2017-11-24' });
     const [deleted, overwritten] = ((await ok(cluster, 'POST', '/flights/_search', auth, { size: 2, sort: [{ '@timestamp': 'asc' }] })).hits as { hits: { _id: string; _source: Record<string, unknown> }[] }).hits;
     await ok(cluster, 'DELETE', `/flights/_doc/${deleted?._id}`, auth);
     await ok(cluster, 'PUT', `/flights/_doc/${overwritten?._id}`, auth, { ...overwritten?._source, dep_delay: 12345 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flightsSummary } from '../datasets/flights';
 import { createEngine, EsError, type Engine } from './engine';
-import { attachSharedDataset, resolveSharedDataset, sharedFlights } from './shared-datasets';
+import { attachSharedDataset, flightsIdPrefix, resolveSharedDataset, sharedFlights, sharedFlightsPaced } from './shared-datasets';
 
 const SLICE = { from: '2017-11-09', to: '2017-11-26' };
 
@@ -23,26 +23,41 @@ function catchEs(run: () => unknown): EsError {
   throw new Error('expected an EsError');
 }
 
+async function rejectsEs(run: () => Promise<unknown>): Promise<EsError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof EsError) return error;
+    throw error;
+  }
+  throw new Error('expected an EsError');
+}
+
 describe('the shared flights sample', () => {
   const rows = flightsSummary().rows;
   const sliceRows = flightsSummary(SLICE).rows;
 
-  it('gives each deployment the whole file or a slice, read in its zone, as the importer would have indexed it', () => {
+  it('gives each deployment the whole file or a slice, read in its zone, as the importer would have indexed it', async () => {
     const seoul = createEngine({ flavor: '8' });
     const utc = createEngine({ flavor: '7' });
-    expect(attachSharedDataset(seoul, 'flights', { timeZone: 'Asia/Seoul', ...SLICE })).toEqual({ index: 'flights', docs: sliceRows, timeZone: 'Asia/Seoul' });
-    expect(attachSharedDataset(utc, 'flights', {})).toEqual({ index: 'flights', docs: rows, timeZone: 'UTC' });
+    expect(await attachSharedDataset(seoul, 'flights', { timeZone: 'Asia/Seoul', ...SLICE })).toEqual({ index: 'flights', docs: sliceRows, timeZone: 'Asia/Seoul' });
+    expect(await attachSharedDataset(utc, 'flights', { timeZone: 'UTC' })).toEqual({ index: 'flights', docs: rows, timeZone: 'UTC' });
     expect(total(seoul)).toBe(sliceRows);
     expect(total(utc)).toBe(rows);
     expect(seoul.getMapping('flights').flights?.mappings.properties).toMatchObject({ timestamp: { type: 'date', format: 'yyyy-MM-dd HH:mm:ss' }, dep_delay: { type: 'long' }, carrier: { type: 'keyword' } });
 
     const first = hitsOf(seoul.search('flights', { size: 1, sort: [{ '@timestamp': 'asc' }] }))[0];
     expect(first?._source).toMatchObject({ timestamp: expect.stringMatching(/^2017-11-09 00:0\d:00$/) });
-    const naive = String(first?._source.timestamp);
-    // 09:00 in Seoul is midnight UTC: the first minute of 11/09 in Seoul is 15:0x UTC the day before.
-    expect(first?._source['@timestamp']).toBe(`2017-11-08T15:${naive.slice(14, 16)}:00.000Z`);
-    const sameRow = utc.get('flights', first?._id as string);
-    expect(sameRow).toMatchObject({ found: true, _type: '_doc', _source: { ...first?._source, '@timestamp': `2017-11-09T00:${naive.slice(14, 16)}:00.000Z` } });
+    const minute = String(first?._source.timestamp).slice(14, 16);
+    // As the date processor writes it: the wall-clock time with the zone's offset.
+    expect(first?._source['@timestamp']).toBe(`2017-11-09T00:${minute}:00.000+09:00`);
+    expect(Object.keys(first?._source ?? {})).toEqual(['timestamp', 'carrier', 'origin', 'dest', 'dep_delay', '@timestamp']);
+    // The importer's ids: the slice file's key and the row's line (the header is line 1).
+    expect(first?._id).toBe(`${flightsIdPrefix(SLICE)}2`);
+    const range = seoul.search('flights', { size: 0, query: { range: { '@timestamp': { lt: '2017-11-08T15:10:00Z' } } } });
+    expect((range.hits as { total: { value: number } }).total.value).toBeGreaterThan(0);
+    const wholeFileId = `${flightsIdPrefix()}2`;
+    expect(utc.get('flights', wholeFileId)).toMatchObject({ found: true, _type: '_doc', _source: { timestamp: '2017-10-01 00:02:00', '@timestamp': '2017-10-01T00:02:00.000Z' } });
 
     // Days bucketed in the learner's zone hold the file's days exactly.
     const perDay = seoul.search('flights', { size: 0, aggs: { d: { date_histogram: { field: '@timestamp', calendar_interval: 'day', time_zone: 'Asia/Seoul' } } } });
@@ -50,23 +65,25 @@ describe('the shared flights sample', () => {
     expect(buckets.map((b) => [b.key_as_string.slice(0, 10), b.doc_count])).toEqual(flightsSummary(SLICE).days.map((d) => [d.date, d.rows]));
   });
 
-  it('crosses the end of daylight saving time in file order (New York, 2017-11-05)', () => {
+  it('crosses the end of daylight saving time in file order (New York, 2017-11-05)', async () => {
     const ny = createEngine({ flavor: '9' });
-    attachSharedDataset(ny, 'flights', { timeZone: 'America/New_York', from: '2017-11-04', to: '2017-11-06' });
+    await attachSharedDataset(ny, 'flights', { timeZone: 'America/New_York', from: '2017-11-04', to: '2017-11-06' });
     const before = hitsOf(ny.search('flights', { size: 1, query: { term: { timestamp: '2017-11-04 12:00:00' } } }))[0];
     const after = hitsOf(ny.search('flights', { size: 1, query: { term: { timestamp: '2017-11-06 12:00:00' } } }))[0];
-    expect(before?._source['@timestamp']).toBe('2017-11-04T16:00:00.000Z');
-    expect(after?._source['@timestamp']).toBe('2017-11-06T17:00:00.000Z');
+    expect(before?._source['@timestamp']).toBe('2017-11-04T12:00:00.000-04:00');
+    expect(after?._source['@timestamp']).toBe('2017-11-06T12:00:00.000-05:00');
+    expect(hitsOf(ny.search('flights', { size: 1, query: { range: { '@timestamp': { gte: '2017-11-06T17:00:00Z', lte: '2017-11-06T17:00:00Z' } } } }))[0]?._source.timestamp).toBe('2017-11-06 12:00:00');
     const sorted = hitsOf(ny.search('flights', { size: 500, sort: [{ '@timestamp': 'asc' }], query: { range: { '@timestamp': { gte: '2017-11-05T04:00:00Z', lt: '2017-11-05T08:00:00Z' } } } }));
     const times = sorted.map((h) => Date.parse(String(h._source['@timestamp'])));
+    expect(times.length).toBeGreaterThan(100);
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it("keeps each deployment's deletes, overwrites and new documents to itself", () => {
+  it("keeps each deployment's deletes, overwrites and new documents to itself", async () => {
     const a = createEngine({ flavor: '8' });
     const b = createEngine({ flavor: '8' });
-    attachSharedDataset(a, 'flights', SLICE);
-    attachSharedDataset(b, 'flights', SLICE);
+    await attachSharedDataset(a, 'flights', { timeZone: 'UTC', ...SLICE });
+    await attachSharedDataset(b, 'flights', { timeZone: 'UTC', ...SLICE });
     const [one, two] = hitsOf(a.search('flights', { size: 2, query: { term: { origin: 'ATL' } } }));
     expect(a.delete('flights', one?._id as string)).toMatchObject({ result: 'deleted', _version: 2 });
     expect(a.get('flights', one?._id as string).found).toBe(false);
@@ -91,18 +108,19 @@ describe('the shared flights sample', () => {
     expect(b.approximateBytes()).toBeLessThan(1024 * 1024);
   });
 
-  it('makes a repeated press a no-op, refuses another index of the same name, bad zones and days', () => {
+  it('makes a repeated press a no-op, refuses another index of the same name, bad zones and days', async () => {
     const e = createEngine({ flavor: '8' });
-    attachSharedDataset(e, 'flights', SLICE);
-    expect(attachSharedDataset(e, 'flights', SLICE).docs).toBe(sliceRows);
-    expect(catchEs(() => attachSharedDataset(e, 'flights', {})).type).toBe('resource_already_exists_exception');
-    expect(catchEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { timeZone: 'Mars/Olympus' })).reason).toContain('Mars/Olympus');
-    expect(catchEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { from: '2017-12-01' })).type).toBe('illegal_argument_exception');
-    expect(catchEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { from: '2017-11-10', to: '2017-11-09' })).reason).toContain('[to]');
+    await attachSharedDataset(e, 'flights', { timeZone: 'UTC', ...SLICE });
+    expect((await attachSharedDataset(e, 'flights', { timeZone: 'UTC', ...SLICE })).docs).toBe(sliceRows);
+    expect((await rejectsEs(() => attachSharedDataset(e, 'flights', { timeZone: 'UTC' }))).type).toBe('resource_already_exists_exception');
+    expect((await rejectsEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { timeZone: 'Mars/Olympus' }))).reason).toContain('Mars/Olympus');
+    expect((await rejectsEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { timeZone: 'UTC', from: '2017-12-01' }))).type).toBe('illegal_argument_exception');
+    expect((await rejectsEs(() => attachSharedDataset(createEngine({ flavor: '8' }), 'flights', { timeZone: 'UTC', from: '2017-11-10', to: '2017-11-09' }))).reason).toContain('[to]');
   });
 
-  it('shares one copy per zone between deployments and finds it again from its descriptor', () => {
-    const seoul = sharedFlights('Asia/Seoul');
+  it('shares one copy per zone between deployments, built once for callers asking at the same time, and finds it again from its descriptor', async () => {
+    const [seoul, again] = await Promise.all([sharedFlightsPaced('Asia/Seoul'), sharedFlightsPaced('Asia/Seoul')]);
+    expect(again).toBe(seoul);
     expect(sharedFlights('Asia/Seoul')).toBe(seoul);
     expect(resolveSharedDataset({ dataset: 'flights', timeZone: 'Asia/Seoul' })).toBe(seoul);
     expect(resolveSharedDataset({ dataset: 'nope' })).toBeUndefined();

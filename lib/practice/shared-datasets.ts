@@ -1,6 +1,7 @@
-import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, FLIGHTS_FIRST_DAY, FLIGHTS_LAST_DAY } from '../datasets/flights';
+import { createHash } from 'node:crypto';
+import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, FLIGHTS_FIRST_DAY, FLIGHTS_LAST_DAY, flightsCsvChunks, type FlightsRange } from '../datasets/flights';
 import { EsError, type Engine, type Mappings, type SharedIndex } from './engine/api';
-import { DateParseError, parseDate, parseZone } from './engine/dates';
+import { DateParseError, parseZone, type Zone } from './engine/dates';
 import { DocStore } from './engine/doc-store';
 import { approximateJsonBytes } from './engine/index-state';
 
@@ -11,23 +12,32 @@ import { approximateJsonBytes } from './engine/index-state';
  * as a read-only segment; what a learner writes or deletes there is their own (see
  * IndexState.attachShared), and only that counts in their deployment's memory.
  *
- * Time zones: the file's times have no zone and are read in the learner's zone, as Kibana's
- * importer does. Everything but `@timestamp` is the same in every zone, so the zone-free columns
- * are built once and each zone asked for adds only its times (two arrays of 8 bytes a row,
+ * The documents are what Kibana's importer leaves after uploading flights.csv in the learner's time
+ * zone with the structure finder's pipeline (csv, date, convert, remove): the csv columns in file
+ * order, `dep_delay` a number, and `@timestamp` last, as the date processor writes it
+ * (`yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in that zone). Their `_id`s are the importer's, `<file key>-<line>`,
+ * so uploading the downloaded file afterwards overwrites them instead of adding copies.
+ *
+ * Time zones: everything but `@timestamp` is the same in every zone, so the zone-free columns are
+ * built once and each zone asked for adds only its times (a string and a number a row,
  * DocStore.withTimes). A zone's copy lives as long as a deployment uses it, and the two most
- * recent stay ready for the next learner.
+ * recent stay ready for the next learner. Building yields to the event loop between days.
  */
 
 export type SharedDatasetName = 'flights';
 
 export interface AttachSharedOptions {
-  /** The learner's zone (IANA name or offset), as the browser reports it; UTC when absent. */
-  timeZone?: string;
+  /** The learner's zone (IANA name or offset), as the browser reports it. */
+  timeZone: string;
   /** First and last day (YYYY-MM-DD, inclusive) of the file to show; the whole file when absent. */
   from?: string;
   to?: string;
   /** The index to create; `flights` as the chapter says. */
   index?: string;
+  /** The index's mappings, when the caller has its own structure finder's proposal. */
+  mappings?: Mappings;
+  /** The `_id` prefix (`<file key>-`); by default the key of the generated file of that slice (see `flightsIdPrefix`). */
+  idPrefix?: string;
 }
 
 export interface AttachedDataset {
@@ -38,6 +48,7 @@ export interface AttachedDataset {
 
 /** The mappings the structure finder proposes for the file (find-structure.test.ts), as the importer creates the index. */
 export const FLIGHTS_MAPPINGS: Mappings = {
+  _meta: { created_by: 'file-data-visualizer' },
   properties: {
     '@timestamp': { type: 'date' },
     carrier: { type: 'keyword' },
@@ -50,24 +61,44 @@ export const FLIGHTS_MAPPINGS: Mappings = {
 
 const DAY_MS = 86_400_000;
 const KEEP_RECENT = 2;
-
-/** The same in every process, so a learner's deletions of sample rows (kept by `_id`) survive a restart. */
-const FLIGHTS_ID_SEED = new Uint8Array([0x3a, 0x91, 0xc4, 0x5e, 0x07, 0xb2]);
+/** What the zone-free store holds for `@timestamp` until a zone's copy replaces it (any non-ISO string). */
+const NO_ZONE_YET = 'zone-free';
+const FILE_KEY_HEAD_BYTES = 64 * 1024;
 
 let naiveBase: DocStore | undefined;
+let buildingBase: Promise<DocStore> | undefined;
 const byZone = new Map<string, WeakRef<SharedIndex>>();
+const buildingZone = new Map<string, Promise<SharedIndex>>();
 const recent: SharedIndex[] = [];
+const idPrefixes = new Map<string, string>();
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** Runs a build to its end at once (start-up, before requests are served). */
+function runNow<T>(build: Generator<void, T>): T {
+  for (;;) {
+    const step = build.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a build a step at a time, giving the event loop a turn between steps. */
+async function runPaced<T>(build: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = build.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 /**
- * The whole file as the import pipeline leaves each row (csv columns, `dep_delay` converted to a
- * number, `@timestamp` added last by the date processor), with the naive times read as UTC.
- * Rows go straight into the store's columns: no JSON object per row.
+ * The whole file as the import pipeline leaves each row, zone aside: `ts` holds the naive times
+ * read as UTC (file order), `@timestamp` a placeholder. Rows go straight into the store's
+ * columns: no JSON object per row. Yields after every day.
  */
-function buildNaiveBase(): DocStore {
+function* buildNaiveBase(): Generator<void, DocStore> {
   const store = new DocStore();
   let slot = 0;
   let bytes = 0;
@@ -84,23 +115,58 @@ function buildNaiveBase(): DocStore {
       const dest = FLIGHT_AIRPORTS[day.dest[i] as number] as string;
       const delay = day.depDelay[i] as number;
       if (!prepared?.shape) {
-        Object.assign(first, { timestamp: text, carrier, origin, dest, dep_delay: delay, '@timestamp': new Date(ms).toISOString() });
-        prepared = store.prepare(first);
+        Object.assign(first, { timestamp: text, carrier, origin, dest, dep_delay: delay, '@timestamp': '2017-10-01T00:00:00.000+00:00' });
         bytes = approximateJsonBytes(first);
+        first['@timestamp'] = NO_ZONE_YET;
+        prepared = store.prepare(first);
         store.append(first, ms, slot, slot + 1, 1, bytes, prepared);
       } else {
-        // Leaf order of the shape: timestamp, carrier, origin, dest, dep_delay, @timestamp (epoch ms).
-        store.append(first, ms, slot, slot + 1, 1, bytes, { key: prepared.key, shape: prepared.shape, vals: [text, carrier, origin, dest, delay, ms] });
+        // Leaf order of the shape: timestamp, carrier, origin, dest, dep_delay, @timestamp.
+        store.append(first, ms, slot, slot + 1, 1, bytes, { key: prepared.key, shape: prepared.shape, vals: [text, carrier, origin, dest, delay, NO_ZONE_YET] });
       }
       slot += 1;
     }
+    yield;
   }
   store.freeze();
-  if (!store.frozenIdsAreSlots()) throw new Error('the flights sample was not built in time order');
+  if (!store.frozenIdsAreSlots()) throw new Error('the flights sample was not built in file order');
   return store;
 }
 
-function zoneOf(timeZone: string): ReturnType<typeof parseZone> {
+/** `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` of an instant in `zone`, as the date processor writes its output. */
+function zonedText(instant: number, zone: Zone): string {
+  const offset = zone.offsetAt(instant);
+  const local = new Date(instant + offset * 60_000).toISOString().slice(0, 23);
+  if (offset === 0) return `${local}Z`;
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/** The sample's times in `zone`, a copy sharing every other column with the zone-free store. Yields every 100 000 rows. */
+function* buildZone(base: DocStore, zone: Zone): Generator<void, SharedIndex> {
+  const times = new Float64Array(base.n);
+  const texts = new Array<string>(base.n);
+  let lastNaive = NaN;
+  let instant = NaN;
+  let text = '';
+  for (let p = 0; p < base.n; p += 1) {
+    const naive = base.ts[p] as number;
+    if (naive !== lastNaive) {
+      // A wall-clock time in the zone, as the date processor reads a zoneless timestamp.
+      instant = naive - zone.offsetForLocal(naive) * 60_000;
+      text = zonedText(instant, zone);
+      lastNaive = naive;
+    }
+    times[p] = instant;
+    texts[p] = text;
+    if (p % 100_000 === 99_999) yield;
+  }
+  const store = DocStore.withTimes(base, '@timestamp', times, texts);
+  if (!store) throw new Error(`the flights sample's times in ${zone.id} are not in file order`);
+  return { descriptor: { dataset: 'flights', timeZone: zone.id }, store, mappings: FLIGHTS_MAPPINGS };
+}
+
+function zoneOf(timeZone: string): Zone {
   try {
     return parseZone(timeZone);
   } catch (error) {
@@ -109,40 +175,41 @@ function zoneOf(timeZone: string): ReturnType<typeof parseZone> {
   }
 }
 
-/** The sample with its times read in `timeZone` (built on first use, shared while anyone uses it). */
-export function sharedFlights(timeZone = 'UTC'): SharedIndex {
-  const zone = zoneOf(timeZone);
-  const cached = byZone.get(zone.id)?.deref();
-  if (cached) return remember(cached);
-  naiveBase ??= buildNaiveBase();
-  const base = naiveBase;
-  const times = new Float64Array(base.n);
-  let same = true;
-  let lastNaive = NaN;
-  let lastUtc = NaN;
-  for (let p = 0; p < base.n; p += 1) {
-    const naive = base.ts[p] as number;
-    if (naive !== lastNaive) {
-      const text = new Date(naive).toISOString();
-      lastUtc = parseDate(`${text.slice(0, 10)} ${text.slice(11, 19)}`, 'yyyy-MM-dd HH:mm:ss', zone) as number;
-      lastNaive = naive;
-    }
-    times[p] = lastUtc;
-    if (lastUtc !== naive) same = false;
-  }
-  const store = same ? base : DocStore.withTimes(base, '@timestamp', times);
-  if (!store) throw new Error(`the flights sample's times in ${zone.id} are not in file order`);
-  const shared: SharedIndex = { descriptor: { dataset: 'flights', timeZone: zone.id }, store, idSeed: FLIGHTS_ID_SEED, mappings: FLIGHTS_MAPPINGS };
-  byZone.set(zone.id, new WeakRef(shared));
-  return remember(shared);
-}
-
 function remember(shared: SharedIndex): SharedIndex {
+  byZone.set(String(shared.descriptor.timeZone), new WeakRef(shared));
   const i = recent.indexOf(shared);
   if (i >= 0) recent.splice(i, 1);
   recent.unshift(shared);
   recent.length = Math.min(recent.length, KEEP_RECENT);
   return shared;
+}
+
+/** The sample in `timeZone`, built at once if needed (start-up: restoring deployments). */
+export function sharedFlights(timeZone: string): SharedIndex {
+  const zone = zoneOf(timeZone);
+  const cached = byZone.get(zone.id)?.deref();
+  if (cached) return remember(cached);
+  naiveBase ??= runNow(buildNaiveBase());
+  return remember(runNow(buildZone(naiveBase, zone)));
+}
+
+/** The sample in `timeZone`; a first build gives the event loop a turn between days, and callers asking meanwhile share it. */
+export async function sharedFlightsPaced(timeZone: string): Promise<SharedIndex> {
+  const zone = zoneOf(timeZone);
+  const cached = byZone.get(zone.id)?.deref();
+  if (cached) return remember(cached);
+  let building = buildingZone.get(zone.id);
+  if (!building) {
+    building = (async () => {
+      if (!naiveBase) {
+        buildingBase ??= runPaced(buildNaiveBase());
+        naiveBase = await buildingBase;
+      }
+      return remember(await runPaced(buildZone(naiveBase, zone)));
+    })().finally(() => buildingZone.delete(zone.id));
+    buildingZone.set(zone.id, building);
+  }
+  return building;
 }
 
 function dayMs(value: string | undefined, fallback: string, what: string): number {
@@ -155,22 +222,50 @@ function dayMs(value: string | undefined, fallback: string, what: string): numbe
 }
 
 /**
- * "Use the sample file": creates the deployment's `flights` index over the shared sample in the
- * learner's zone (or the days `from`-`to` of it). Pressing it again with the same choice is a
- * no-op; an existing `flights` index of another origin answers 400 resource_already_exists_exception.
+ * `<file key>-`: the `_id` prefix an importer that keys a file by its size and first 64 KiB gives
+ * the rows of the generated flights.csv of `range` (SHA-256 of `<size>\n` and the head, 16 hex
+ * characters), so the shared rows and an upload of the same file have the same ids.
  */
-export function attachSharedDataset(engine: Engine, dataset: SharedDatasetName, options: AttachSharedOptions = {}): AttachedDataset {
+export function flightsIdPrefix(range: FlightsRange = {}): string {
+  const memo = `${range.from ?? ''}..${range.to ?? ''}`;
+  const known = idPrefixes.get(memo);
+  if (known) return known;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let size = 0;
+  for (const chunk of flightsCsvChunks(range)) {
+    const bytes = Buffer.from(chunk, 'utf8');
+    size += bytes.length;
+    if (headBytes < FILE_KEY_HEAD_BYTES) {
+      head.push(bytes);
+      headBytes += bytes.length;
+    }
+  }
+  const key = createHash('sha256').update(`${size}\n`).update(Buffer.concat(head).subarray(0, FILE_KEY_HEAD_BYTES)).digest('hex').slice(0, 16);
+  idPrefixes.set(memo, `${key}-`);
+  return `${key}-`;
+}
+
+/**
+ * "Use the sample file": creates the deployment's `flights` index over the shared sample in the
+ * learner's zone (or the days `from`-`to` of it). The first call in a process builds the shared
+ * copy (a few seconds, in slices that let other requests through); the others take a moment.
+ * Pressing it again with the same choice is a no-op; an existing `flights` index of another origin
+ * answers 400 resource_already_exists_exception (a caller can then load a copy instead).
+ */
+export async function attachSharedDataset(engine: Engine, dataset: SharedDatasetName, options: AttachSharedOptions): Promise<AttachedDataset> {
   if (dataset !== 'flights') throw new EsError(400, 'illegal_argument_exception', `no shared dataset [${String(dataset)}]`);
   if (!engine.attachShared) throw new Error('this engine cannot attach shared datasets');
   const first = dayMs(options.from, FLIGHTS_FIRST_DAY, 'from');
   const last = dayMs(options.to, FLIGHTS_LAST_DAY, 'to');
   if (last < first) throw new EsError(400, 'illegal_argument_exception', '[to] must not be before [from]');
-  const shared = sharedFlights(options.timeZone ?? 'UTC');
-  naiveBase ??= buildNaiveBase();
+  const shared = await sharedFlightsPaced(options.timeZone);
+  const base = naiveBase as DocStore;
   // Slots are in file order, the same in every zone: the day slice is found on the naive times.
-  const [start, end] = naiveBase.range(first, last + DAY_MS - 1);
+  const [start, end] = base.range(first, last + DAY_MS - 1);
+  const idPrefix = options.idPrefix ?? flightsIdPrefix({ from: options.from, to: options.to });
   const index = options.index ?? 'flights';
-  const r = engine.attachShared(index, shared, { start, end });
+  const r = engine.attachShared(index, shared, { start, end, idPrefix }, options.mappings);
   return { index, docs: r.docs, timeZone: String(shared.descriptor.timeZone) };
 }
 

@@ -134,11 +134,21 @@ export interface SearchParams {
 export interface SharedIndex {
   /** JSON naming the dataset (`{"dataset": "flights", "timeZone": ...}`), kept by persistence to attach it again after a restart. */
   readonly descriptor: Record<string, unknown>;
-  /** Frozen, tidied, with id number p + 1 in slot p (DocStore.frozenIdsAreSlots). */
+  /** Frozen, tidied, in file order, with id number p + 1 in slot p (DocStore.frozenIdsAreSlots). */
   readonly store: DocStore;
-  /** The seed its auto-generated `_id`s are derived from (the same in every process, so ids survive restarts). */
-  readonly idSeed: Uint8Array;
   readonly mappings: Mappings;
+}
+
+/**
+ * Where a shared set goes in a deployment: its slots [start, end) (a slice of the file) and the
+ * `_id`s they have there: `${idPrefix}${line}`, line 2 for slot `start` (line 1 is the file's
+ * header), as an importer that numbers rows by line gives them, so re-importing the same file
+ * overwrites instead of duplicating.
+ */
+export interface SharedWindow {
+  start: number;
+  end: number;
+  idPrefix: string;
 }
 
 export interface Engine {
@@ -198,7 +208,7 @@ export interface Engine {
    * Attaching the same descriptor again is a no-op; any other existing index answers 400
    * `resource_already_exists_exception` as index creation does.
    */
-  attachShared?(name: string, shared: SharedIndex, window?: { start?: number; end?: number }): { acknowledged: true; index: string; docs: number };
+  attachShared?(name: string, shared: SharedIndex, window: SharedWindow, mappings?: Mappings): { acknowledged: true; index: string; docs: number };
 
   /** Journal, snapshot and restore for durability across restarts (lib/practice/persistence.ts). */
   durability?(): EngineDurability;

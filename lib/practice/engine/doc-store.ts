@@ -472,12 +472,13 @@ export class DocStore {
 
   /**
    * A frozen store sharing everything with the frozen `base` except time: slot p's time becomes
-   * `times[p]`, in `ts` and in the ISO date leaf at `path`. One copy of the sample's columns then
-   * serves learners in every time zone, each zone adding only its times. Undefined when the new
-   * times are out of slot order or a document cannot take them (the caller builds a full copy).
+   * `times[p]` in `ts`, and `texts[p]` the value of the string leaf at `path` (a zoned timestamp as
+   * the date processor writes it). One copy of the sample's columns then serves learners in every
+   * time zone, each zone adding only its times. Undefined when the new times are out of slot order
+   * or a document cannot take them.
    */
-  static withTimes(base: DocStore, path: string, times: Float64Array): DocStore | undefined {
-    if (!base.frozen || base.viewOf || times.length < base.n || base.raw.length > 0) return undefined;
+  static withTimes(base: DocStore, path: string, times: Float64Array, texts: string[]): DocStore | undefined {
+    if (!base.frozen || base.viewOf || times.length < base.n || texts.length < base.n || base.raw.length > 0) return undefined;
     for (let p = 1; p < base.n; p += 1) if ((times[p] as number) < (times[p - 1] as number)) return undefined;
     const out = new DocStore();
     out.shapes.length = 0;
@@ -493,11 +494,11 @@ export class DocStore {
       }
       const leafIndex = leaves[0] as number;
       const leaf = shape.leaves[leafIndex] as Leaf;
-      if (leaves.length !== 1 || leaf.kind !== Kind.IsoMs) return undefined;
-      const byRow = new Float64Array(shape.rows);
-      for (let p = 0; p < base.n; p += 1) if (base.shp[p] === shape.id) byRow[base.row[p] as number] = times[p] as number;
-      const col = new Column(false);
-      for (let r = 0; r < shape.rows; r += 1) col.push(r, byRow[r] as number);
+      if (leaves.length !== 1 || leaf.kind !== Kind.Str) return undefined;
+      const byRow = new Array<string>(shape.rows);
+      for (let p = 0; p < base.n; p += 1) if (base.shp[p] === shape.id) byRow[base.row[p] as number] = texts[p] as string;
+      const col = new Column(true);
+      for (let r = 0; r < shape.rows; r += 1) col.push(r, byRow[r] as string);
       const cols = shape.cols.slice();
       cols[leaf.col] = col;
       const copy = new Shape(shape.id, shape.key, shape.root, shape.leaves, cols);

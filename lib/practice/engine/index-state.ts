@@ -1,4 +1,4 @@
-import type { Mappings } from './api';
+import type { Mappings, SharedWindow } from './api';
 import { EsError } from './api';
 import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
 import { DocStore, type DocStoreCapture, type DocStoreDump, type Pause, type Shape, StringList, valuesAtPath } from './doc-store';
@@ -58,7 +58,7 @@ export interface IndexMeta {
   dataStream?: string;
   /** Base64 of the seed auto-generated ids derive from (ids must read the same after a restart). */
   idSeed: string;
-  shared?: { descriptor: Record<string, unknown>; start: number; end: number };
+  shared?: { descriptor: Record<string, unknown>; start: number; end: number; idPrefix: string };
 }
 
 /** An index in a snapshot: its definition, counters and documents. */
@@ -77,7 +77,7 @@ export interface IndexDump {
 export type IndexCapture = Omit<IndexDump, 'store' | 'shared'> & { store: DocStoreCapture; shared?: DocStoreCapture };
 
 /** Finds a shared read-only store again from its descriptor (see shared-datasets.ts). */
-export type SharedResolver = (descriptor: Record<string, unknown>) => { store: DocStore; idSeed: Uint8Array } | undefined;
+export type SharedResolver = (descriptor: Record<string, unknown>) => { store: DocStore } | undefined;
 
 export class IndexState {
   readonly uuid: string;
@@ -104,7 +104,7 @@ export class IndexState {
   /** A read-only segment shared with other tenants under this index's own documents (chapter 5's sample). */
   shared?: IndexState;
   /** The shared set's descriptor and window, for persistence and to make a repeated attach a no-op. */
-  sharedOrigin?: { descriptor: Record<string, unknown>; start: number; end: number };
+  sharedOrigin?: { descriptor: Record<string, unknown>; start: number; end: number; idPrefix: string };
 
   constructor(
     readonly name: string,
@@ -173,7 +173,7 @@ export class IndexState {
     if (m.shared) {
       const shared = resolve(m.shared.descriptor);
       if (!shared) throw new Error(`index [${m.name}] was over the shared dataset ${JSON.stringify(m.shared.descriptor)}, which this process does not know`);
-      ix.attachShared(shared.store, shared.idSeed, m.shared.start, m.shared.end);
+      ix.attachShared(shared.store, m.shared);
       ix.sharedOrigin = structuredClone(m.shared);
     }
     return ix;
@@ -271,25 +271,33 @@ export class IndexState {
   }
 
   /**
-   * Puts the frozen `store` (ids numbered by slot from `idSeed`, see DocStore.frozenIdsAreSlots)
-   * under this empty index as a shared read-only segment that shows slots [start, end). The segment
-   * reads through this index's mapping, settings and aliases; its deletions are the view's bits.
+   * Puts the frozen `store` under this empty index as a shared read-only segment showing slots
+   * [start, end) with `_id`s `${idPrefix}${line}` (see SharedWindow). The segment reads through
+   * this index's mapping, settings and aliases; its deletions are bits of its own.
    */
-  attachShared(frozen: DocStore, idSeed: Uint8Array, start: number, end: number): void {
+  attachShared(frozen: DocStore, window: SharedWindow): void {
     if (this.store.n > 0 || this.shared) throw new Error(`index [${this.name}] already has documents`);
-    const store = new DocStore({ frozen, start, end });
+    const store = new DocStore({ frozen, start: window.start, end: window.end });
     const owner = this.owner;
+    const { start, idPrefix } = window;
     // The segment is this index seen through another store: everything else reads through to the owner.
     const segment = Object.create(owner) as IndexState;
     Object.defineProperties(segment, {
       store: { value: store, writable: true },
       owner: { value: owner },
       shared: { value: undefined },
-      idSeed: { value: idSeed },
-      explicit: { value: new Map<string, number>() },
-      idText: { value: new Map<number, string>() },
       readers: { value: new Map<string, Reader>(), writable: true },
       readersVersion: { value: -1, writable: true },
+      idOf: { value: (pos: number) => `${idPrefix}${pos - start + 2}` },
+      findId: {
+        value: (id: string) => {
+          if (!id.startsWith(idPrefix)) return -1;
+          const rest = id.slice(idPrefix.length);
+          if (!/^[1-9]\d{0,9}$/.test(rest)) return -1;
+          const pos = start + Number(rest) - 2;
+          return segment.store.find(pos + 1);
+        },
+      },
       write: { value: owner.write.bind(owner) },
       deleteDoc: { value: owner.deleteDoc.bind(owner) },
       rollOff: { value: owner.rollOff.bind(owner) },
@@ -549,7 +557,8 @@ export class IndexState {
     }
     let r = this.readers.get(field);
     if (!r) {
-      r = makeReader(this.store, this.mapping.field(field));
+      const def = this.mapping.field(field);
+      r = def && isTimeField(def) && this.timeOrdered ? timeReader(this.store, def) : makeReader(this.store, def);
       this.readers.set(field, r);
     }
     return r;
@@ -788,6 +797,29 @@ function makeReader(store: DocStore, def: FieldDef | undefined): Reader {
         numberPlans[s] = plan;
       }
       return plan(store.row[pos] as number);
+    },
+  };
+}
+
+function isTimeField(def: FieldDef): boolean {
+  return def.name === TIME_FIELD && def.source === TIME_FIELD && def.type === 'date' && def.nullValue === undefined;
+}
+
+/**
+ * The time field of a time-ordered index read from the slots' times: the value extractTs parsed
+ * with the field's format when the document was stored (one value, or none), whatever its text
+ * (a zoned timestamp in a string column is not parsed again for every bucket of a histogram).
+ */
+function timeReader(store: DocStore, def: FieldDef): Reader {
+  return {
+    def,
+    values(pos) {
+      const t = store.ts[pos] as number;
+      return t === Number.NEGATIVE_INFINITY ? EMPTY : [t];
+    },
+    number(pos) {
+      const t = store.ts[pos] as number;
+      return t === Number.NEGATIVE_INFINITY ? undefined : t;
     },
   };
 }

@@ -2,7 +2,6 @@ import type { CreateEngine } from './api';
 import { PracticeEngine } from './engine';
 
 export type { BulkAction, BulkItemResult, CreateEngine, DataStreamInfo, Engine, EngineOptions, Flavor, IndexInfo, Mappings, SearchParams, SharedIndex } from './api';
-export { DocStore } from './doc-store';
 export type { EngineDurability } from './durability';
 export type { JournalRecord } from './journal';
 export { EsError } from './api';

@@ -1,4 +1,4 @@
-import { type DataStreamInfo, type IndexInfo, type Mappings, type SharedIndex, EsError } from './api';
+import { type DataStreamInfo, type IndexInfo, type Mappings, type SharedIndex, type SharedWindow, EsError } from './api';
 import { type Catalog, type ResolveOpts, validateIndexName } from './catalog';
 import { illegalArgument, indexNotFound, isPlainObject, resourceNotFound } from './errors';
 import { type AliasMeta, IndexState, TIME_FIELD } from './index-state';
@@ -37,18 +37,16 @@ export class Metadata {
     return { acknowledged: true as const, shards_acknowledged: true as const, index: name };
   }
 
-  attachShared(name: string, shared: SharedIndex, window: { start?: number; end?: number } = {}) {
-    const start = window.start ?? 0;
-    const end = window.end ?? shared.store.n;
+  attachShared(name: string, shared: SharedIndex, window: SharedWindow, mappings: Mappings = shared.mappings) {
     const existing = this.c.indices.get(name);
     const origin = existing?.sharedOrigin;
-    if (existing && origin && origin.start === start && origin.end === end && JSON.stringify(origin.descriptor) === JSON.stringify(shared.descriptor)) {
+    if (existing && origin && origin.start === window.start && origin.end === window.end && origin.idPrefix === window.idPrefix && JSON.stringify(origin.descriptor) === JSON.stringify(shared.descriptor)) {
       return { acknowledged: true as const, index: name, docs: existing.docsCount() };
     }
-    this.createIndex(name, { mappings: shared.mappings });
+    this.createIndex(name, { mappings });
     const ix = this.c.indices.get(name) as IndexState;
-    ix.attachShared(shared.store, shared.idSeed, start, end);
-    ix.sharedOrigin = { descriptor: shared.descriptor, start, end };
+    ix.attachShared(shared.store, window);
+    ix.sharedOrigin = { descriptor: shared.descriptor, ...window };
     return { acknowledged: true as const, index: name, docs: ix.docsCount() };
   }
 
