@@ -19,6 +19,17 @@ export interface Reader {
    * metric aggregations over a day of Beats data.
    */
   number?(pos: number): number | undefined;
+  /**
+   * The values every slot of [from, to) has, when they all have the same ones (a column that is
+   * constant in each shape met there: the host's name over a day of its metrics), else undefined.
+   * Lets a terms aggregation put a whole segment in one bucket without reading each document.
+   */
+  constant?(from: number, to: number): readonly Val[] | undefined;
+  /**
+   * How many slots of [from, to) have a value and the least and greatest of them, without reading
+   * each (the time field of a time-ordered index); undefined when that cannot be told at once.
+   */
+  extent?(from: number, to: number): { count: number; min: number; max: number } | undefined;
 }
 
 const EMPTY: readonly Val[] = Object.freeze([]);
@@ -798,6 +809,30 @@ function makeReader(store: DocStore, def: FieldDef | undefined): Reader {
       }
       return plan(store.row[pos] as number);
     },
+    constant(from: number, to: number): readonly Val[] | undefined {
+      if (def.family === 'object') return undefined;
+      let out: readonly Val[] | undefined;
+      // Shapes already checked in this call (a day of metrics interleaves a few shapes slot by slot).
+      const checked: boolean[] = [];
+      for (let p = from; p < to; p += 1) {
+        const s = store.shp[p] as number;
+        if (checked[s]) continue;
+        checked[s] = true;
+        // Raw documents (shape 0) are read one by one; a shape's column may stop being constant as rows are added, so this is asked each time.
+        const shape = s === 0 ? null : (store.shapes[s] as Shape | null);
+        const leaves = shape?.byPath.get(def.source);
+        if (!shape || !leaves || leaves.length !== 1 || !shape.leafIsConstant(leaves[0] as number)) return undefined;
+        let plan = plans[s];
+        if (!plan) {
+          plan = planFor(s);
+          plans[s] = plan;
+        }
+        const vals = plan(store.row[p] as number);
+        if (out === undefined) out = vals;
+        else if (vals !== out && (vals.length !== out.length || vals.some((v, i) => v !== out?.[i]))) return undefined;
+      }
+      return out;
+    },
   };
 }
 
@@ -820,6 +855,20 @@ function timeReader(store: DocStore, def: FieldDef): Reader {
     number(pos) {
       const t = store.ts[pos] as number;
       return t === Number.NEGATIVE_INFINITY ? undefined : t;
+    },
+    extent(from, to) {
+      // Times ascend in a time-ordered store (tidied before a search); documents without one come first.
+      let a = from;
+      let b = to;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        if ((store.ts[m] as number) === Number.NEGATIVE_INFINITY) a = m + 1;
+        else b = m;
+      }
+      if (a >= to) return { count: 0, min: Infinity, max: -Infinity };
+      const min = store.ts[a] as number;
+      const max = store.ts[to - 1] as number;
+      return min <= max ? { count: to - a, min, max } : undefined;
     },
   };
 }

@@ -5,7 +5,7 @@ import type { IndexState, Val } from '../index-state';
 import type { FieldDef } from '../mapping';
 import { applyParentPipelines, resolvePath } from './pipeline';
 import { type AggCtx, type AggDef, type DocSet, type EvalAggs, type Out, type Seg, BUCKETS, PARENT_PIPELINES, SIBLING_PIPELINES } from './types';
-import { compareKeys, countBuckets, docCount, filterDocs, formatNumber, type SegSource, source } from './values';
+import { compareKeys, countBuckets, docCount, filterDocs, formatNumber, type SegSource, slotRange, source } from './values';
 
 /**
  * Bucket aggregations: terms, (date_)histogram, (date_)range, filter(s), missing, global, composite.
@@ -129,7 +129,13 @@ function termsOneBucket(seg: Seg, values: SegSource, accs: Map<Val, Acc>): boole
   if (positions.length === 0) return false;
   let key: Val | undefined;
   let lastVals: readonly Val[] | undefined;
-  for (let j = 0; j < positions.length; j += 1) {
+  const range = values.constant ? slotRange(positions) : undefined;
+  const same = range ? values.constant?.(range[0], range[1]) : undefined;
+  if (same) {
+    if (same.length !== 1) return false;
+    key = same[0] as Val;
+  }
+  for (let j = same ? positions.length : 0; j < positions.length; j += 1) {
     const vals = values.values(positions[j] as number);
     // Constant columns hand back the same array: compare it before the value.
     if (vals === lastVals) continue;
