@@ -34,15 +34,22 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // The built app, as `npm start` serves it; the readiness route answers once Next is up.
-    // A fresh data folder per run; the server log is kept in it for the security test's grep.
-    command: `rm -rf .e2e-data && mkdir -p .e2e-data && npm run build && npx next start -H 127.0.0.1 -p ${port} 2>&1 | tee .e2e-data/server.log`,
+    // The built app, served as `npm start` serves it (scripts/start.mjs: the guide's own server in
+    // front of Next); the readiness route answers once Next is up. A fresh data folder per run;
+    // the server log is kept in it for the security test's grep.
+    command: `rm -rf .e2e-data && mkdir -p .e2e-data && npm run build && node scripts/start.mjs 2>&1 | tee .e2e-data/server.log`,
     url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    // A build on a busy two-core machine can take several minutes.
+    timeout: 900_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // A pretend reverse proxy on another loopback address (e2e/support/proxy.ts sends from it);
+      // the browser and the tests' own requests come from 127.0.0.1, an untrusted client.
+      TRUSTED_PROXIES: '127.0.0.2',
       PRACTICE_CLUSTER_PORT: process.env.PRACTICE_CLUSTER_PORT ?? '9251',
       DATA_DIR: '.e2e-data',
       INSTRUCTOR_PASSWORD: 'e2e-instructor-password',

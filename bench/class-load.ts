@@ -16,7 +16,15 @@
 //    whose page polls, and for "idle" ones (tab closed) whom only the background verifier checks.
 // It prints p50/p99/max latency per route, errors, the board's delays, and the app's CPU and memory.
 //
+// With --instances N (N >= 2, needs DATABASE_URL) the app runs as `npm run start:instances -- N`
+// (N instances behind the sticky proxy, the practice cluster in its own process) and the bench
+// also reads each instance's diagnostics port: its event-loop delay, CPU, memory and every check
+// its background verifier made, so it can say whether each verification was done exactly once;
+// --kill-one-at S kills the last instance (SIGKILL) S seconds into the load and reports how long
+// the survivors took to take over its share of the verifier and whether any result was lost.
+//
 // Flags: --attendees N (50) --duration S (120) --port P (3190) --practice-port P (9290)
+//        --instances N (1) --kill-one-at S (off)
 //        --poll-ms 5000 --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
 //        (in-app: the practice cluster in the app's process, as `npm start` runs it)
@@ -46,6 +54,8 @@ interface Options {
   practice: 'in-app' | 'separate';
   keepPolling: boolean;
   profile: boolean;
+  instances: number;
+  killOneAtS: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -75,6 +85,8 @@ function parseOptions(argv: string[]): Options {
     practice,
     keepPolling: argv.includes('--keep-polling'),
     profile: argv.includes('--profile'),
+    instances: Math.max(1, number('instances', 1)),
+    killOneAtS: argv.some((arg) => arg.startsWith('--kill-one-at')) ? number('kill-one-at', 60) : null,
   };
 }
 
@@ -127,6 +139,8 @@ class Session {
 class Stats {
   private readonly routes = new Map<string, { latencies: number[]; errors: number; statuses: Map<string, number> }>();
   recording = false;
+  /** When each error happened (performance.now()), to tell errors around a killed instance from the rest. */
+  readonly errorTimes: number[] = [];
 
   private entry(route: string) {
     let entry = this.routes.get(route);
@@ -145,7 +159,10 @@ class Stats {
       if (this.recording) {
         const entry = this.entry(route);
         entry.latencies.push(ms);
-        if (!response.ok) entry.errors += 1;
+        if (!response.ok) {
+          entry.errors += 1;
+          if (!route.startsWith('probe:')) this.errorTimes.push(performance.now());
+        }
         entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
       }
       return response.ok ? value : null;
@@ -153,6 +170,7 @@ class Stats {
       if (this.recording) {
         const entry = this.entry(route);
         entry.errors += 1;
+        if (!route.startsWith('probe:')) this.errorTimes.push(performance.now());
         entry.latencies.push(performance.now() - started);
         const key = `${status}:${(error as Error).name}`;
         entry.statuses.set(key, (entry.statuses.get(key) ?? 0) + 1);
@@ -206,7 +224,12 @@ function processTree(rootPid: number): { cpuS: number; rssBytes: number } {
   const tree = new Set([rootPid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const stat of stats) if (!tree.has(stat.pid) && tree.has(stat.ppid)) (tree.add(stat.pid), (grew = true));
+    for (const stat of stats) {
+      if (!tree.has(stat.pid) && tree.has(stat.ppid)) {
+        tree.add(stat.pid);
+        grew = true;
+      }
+    }
   }
   const mine = stats.filter((stat) => tree.has(stat.pid));
   return { cpuS: mine.reduce((sum, s) => sum + s.cpu, 0), rssBytes: mine.reduce((sum, s) => sum + s.rss, 0) };
@@ -262,6 +285,177 @@ async function inBatches<T>(items: T[], concurrency: number, run: (item: T, inde
   );
 }
 
+// ---------------------------------------------------------------- the instances' own figures
+
+interface CheckRecord {
+  seq: number;
+  participantId: string;
+  workshopId: string;
+  startedAt: number;
+  endedAt: number;
+  ok: boolean;
+}
+
+interface LeaseUnit {
+  workshopId: string;
+  slice: number;
+}
+
+interface DiagnosticsBody {
+  pid: number;
+  cpuUs: { user: number; system: number };
+  memory: { rss: number };
+  eventLoop: { p99Ms: number; maxMs: number };
+  verifier?: {
+    instanceId: string;
+    leases: { instances: number; share: number; held: number };
+    leaseChanges: { at: number; claimed: LeaseUnit[]; released: LeaseUnit[] }[];
+    checks: CheckRecord[];
+  };
+}
+
+interface InstanceFigures {
+  index: number;
+  port: number;
+  alive: boolean;
+  pid: number | null;
+  instanceId: string | null;
+  checks: CheckRecord[];
+  leaseChanges: Map<string, { at: number; claimed: LeaseUnit[]; released: LeaseUnit[] }>;
+  standing: { instances: number; share: number; held: number } | null;
+  /** The event loop's p99 over each stretch between two reads. */
+  loopP99: number[];
+  loopMax: number;
+  rssMax: number;
+  cpuAtStart: { us: number; at: number } | null;
+  cpuLast: { us: number; at: number } | null;
+}
+
+/** Reads each instance's diagnostics port (lib/server/diagnostics.ts) every few seconds. */
+class InstanceDiagnostics {
+  readonly instances: InstanceFigures[];
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(ports: number[]) {
+    this.instances = ports.map((port, i) => ({
+      index: i + 1,
+      port,
+      alive: true,
+      pid: null,
+      instanceId: null,
+      checks: [],
+      leaseChanges: new Map(),
+      standing: null,
+      loopP99: [],
+      loopMax: 0,
+      rssMax: 0,
+      cpuAtStart: null,
+      cpuLast: null,
+    }));
+  }
+
+  async poll(recordLoop = false): Promise<void> {
+    await Promise.all(
+      this.instances
+        .filter((instance) => instance.alive)
+        .map(async (instance) => {
+          const after = instance.checks[instance.checks.length - 1]?.seq ?? 0;
+          let body: DiagnosticsBody;
+          try {
+            const response = await fetch(`http://127.0.0.1:${instance.port}/?reset=1&checksAfter=${after}`, { signal: AbortSignal.timeout(5_000) });
+            body = (await response.json()) as DiagnosticsBody;
+          } catch {
+            return;
+          }
+          instance.pid = body.pid;
+          instance.cpuLast = { us: body.cpuUs.user + body.cpuUs.system, at: performance.now() };
+          instance.rssMax = Math.max(instance.rssMax, body.memory.rss);
+          if (recordLoop) {
+            instance.loopP99.push(body.eventLoop.p99Ms);
+            instance.loopMax = Math.max(instance.loopMax, body.eventLoop.maxMs);
+          }
+          if (body.verifier) {
+            instance.instanceId = body.verifier.instanceId;
+            instance.standing = body.verifier.leases;
+            instance.checks.push(...body.verifier.checks);
+            for (const change of body.verifier.leaseChanges) instance.leaseChanges.set(`${change.at}:${JSON.stringify(change)}`, change);
+          }
+        }),
+    );
+  }
+
+  startLoad(): void {
+    for (const instance of this.instances) instance.cpuAtStart = instance.cpuLast;
+    this.timer = setInterval(() => void this.poll(true), 5_000);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Slices an instance held at its last change: what a survivor must take over when it dies. */
+  heldSlices(instance: InstanceFigures): Set<string> {
+    const held = new Set<string>();
+    for (const change of [...instance.leaseChanges.values()].sort((a, b) => a.at - b.at)) {
+      for (const unit of change.claimed) held.add(`${unit.workshopId}:${unit.slice}`);
+      for (const unit of change.released) held.delete(`${unit.workshopId}:${unit.slice}`);
+    }
+    return held;
+  }
+}
+
+interface CheckAnalysis {
+  total: number;
+  perInstance: number[];
+  attendees: number;
+  /** The same attendee checked by two instances at overlapping times: must never happen. */
+  concurrent: number;
+  /** Checked again by another instance less than half an interval after the last check (a hand-over, not a double). */
+  earlyByOther: number;
+  /** Attendees with only successful checks whose longest wait between two checks exceeded 1.5 intervals, and that wait. */
+  lateAttendees: number;
+  longestGapMs: number;
+}
+
+function analyseChecks(instances: InstanceFigures[], intervalMs: number): CheckAnalysis {
+  const byAttendee = new Map<string, (CheckRecord & { instance: number })[]>();
+  for (const instance of instances) {
+    for (const check of instance.checks) {
+      let list = byAttendee.get(check.participantId);
+      if (!list) byAttendee.set(check.participantId, (list = []));
+      list.push({ ...check, instance: instance.index });
+    }
+  }
+  let concurrent = 0;
+  let earlyByOther = 0;
+  let lateAttendees = 0;
+  let longestGapMs = 0;
+  for (const checks of byAttendee.values()) {
+    checks.sort((a, b) => a.startedAt - b.startedAt);
+    let longest = 0;
+    for (let i = 1; i < checks.length; i += 1) {
+      const previous = checks[i - 1]!;
+      const check = checks[i]!;
+      if (check.instance !== previous.instance && check.startedAt < previous.endedAt) concurrent += 1;
+      else if (check.instance !== previous.instance && check.startedAt - previous.startedAt < intervalMs / 2) earlyByOther += 1;
+      longest = Math.max(longest, check.startedAt - previous.startedAt);
+    }
+    if (checks.every((check) => check.ok)) {
+      if (longest > intervalMs * 1.5) lateAttendees += 1;
+      longestGapMs = Math.max(longestGapMs, longest);
+    }
+  }
+  return {
+    total: instances.reduce((sum, instance) => sum + instance.checks.length, 0),
+    perInstance: instances.map((instance) => instance.checks.length),
+    attendees: byAttendee.size,
+    concurrent,
+    earlyByOther,
+    lateAttendees,
+    longestGapMs,
+  };
+}
+
 // ---------------------------------------------------------------- the class
 
 interface Attendee {
@@ -281,6 +475,12 @@ interface ProgressBody {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const several = options.instances > 1;
+  if (several && !process.env.DATABASE_URL) throw new Error('--instances needs DATABASE_URL (an empty PostgreSQL database): instances share it');
+  if (several) options.practice = 'separate';
+  if (options.killOneAtS !== null && !several) throw new Error('--kill-one-at needs --instances 2 or more');
+  // Enough attendees without a page that some were checked by the instance that is killed.
+  if (options.killOneAtS !== null && !process.argv.some((arg) => arg.startsWith('--idle'))) options.idle = 8;
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'class-load-'));
   const base = `http://127.0.0.1:${options.port}`;
@@ -298,7 +498,15 @@ async function main(): Promise<void> {
       ? { DATABASE_URL: process.env.DATABASE_URL, AUTH_SECRET: randomBytes(32).toString('hex'), CREDENTIALS_KEY: randomBytes(32).toString('hex') }
       : {}),
   };
-  console.log(`[bench] ${options.attendees} attendees, ${options.durationS} s, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`);
+  // One instance: the app on --port, its figures on --port + 1. Several: the proxy on --port, instance
+  // i on --port + i and its figures on --port + N + i (scripts/start-instances.mjs).
+  const diagnosticsPorts = several
+    ? Array.from({ length: options.instances }, (_, i) => options.port + options.instances + i + 1)
+    : [options.port + 1];
+  if (!several) env.DIAGNOSTICS_PORT = String(diagnosticsPorts[0]);
+  console.log(
+    `[bench] ${options.attendees} attendees, ${options.durationS} s, ${several ? `${options.instances} instances behind the proxy, ` : ''}${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`,
+  );
 
   let practice: ChildProcess | undefined;
   let app: ChildProcess | undefined;
@@ -318,10 +526,17 @@ async function main(): Promise<void> {
     const profileDir = path.join(dataDir, 'profile');
     // --cpu-prof is refused in NODE_OPTIONS, so a profiled app runs Next's CLI under node directly.
     const nextArgs = ['start', '-H', '127.0.0.1', '-p', String(options.port)];
-    app = options.profile
-      ? startProcess('app', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs], env, path.join(dataDir, 'app.log'))
-      : startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), nextArgs, env, path.join(dataDir, 'app.log'));
-    await waitFor(`${base}/api/health`, 60_000);
+    if (several) {
+      app = startProcess('app instances', process.execPath, ['scripts/start-instances.mjs', String(options.instances), '--diagnostics'], { ...env, PORT: String(options.port), HOST: '127.0.0.1' }, path.join(dataDir, 'app.log'));
+    } else {
+      app = options.profile
+        ? startProcess('app', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs], env, path.join(dataDir, 'app.log'))
+        : startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), nextArgs, env, path.join(dataDir, 'app.log'));
+    }
+    await waitFor(`${base}/api/health`, several ? 15 * 60_000 : 60_000);
+    for (const port of diagnosticsPorts) await waitFor(`http://127.0.0.1:${port}/`, 60_000);
+    const diagnostics = new InstanceDiagnostics(diagnosticsPorts);
+    await diagnostics.poll();
     await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     const appPid = app.pid!;
 
@@ -332,6 +547,19 @@ async function main(): Promise<void> {
     const workshop = await instructor.json<{ id: string; code: string }>('POST', '/api/workshops', { name: `Class load ${options.attendees}`, clusterMode: 'practice' });
 
     const attendees: Attendee[] = [];
+    let setupRetries = 0;
+    /** A set-up step that a loaded machine answered with a 5xx or not at all is tried again (twice at most): set-up is not what is measured. */
+    const setupStep = async <T,>(run: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await run();
+        } catch (error) {
+          if (attempt >= 3 || !/-> 5\d\d|timeout|fetch failed/i.test(String(error))) throw error;
+          setupRetries += 1;
+          await sleep(2_000 * attempt);
+        }
+      }
+    };
     const beatBody = options.backfillMinutes < 60 ? { backfillMinutes: options.backfillMinutes } : {};
     await inBatches(
       Array.from({ length: options.attendees }, (_, i) => i),
@@ -342,9 +570,9 @@ async function main(): Promise<void> {
         const { id } = await session.signIn('attendee', { code: workshop.code, name });
         const chapter = ((i % 3) + 1) as 1 | 2 | 3;
         for (let c = 1; c <= chapter; c += 1) await session.json('POST', '/api/progress', { chapter: c });
-        await session.json('POST', '/api/practice', { flavor: '8' });
+        await setupStep(() => session.json('POST', '/api/practice', { flavor: '8' }));
         for (const action of ['metricbeat-setup', 'filebeat-setup', 'metricbeat-start', 'filebeat-start']) {
-          await session.json('POST', `/api/practice/host/${action}`, action.endsWith('-start') ? beatBody : {});
+          await setupStep(() => session.json('POST', `/api/practice/host/${action}`, action.endsWith('-start') ? beatBody : {}));
         }
         attendees.push({ index: i, name, session, id, chapter, idle: false, chapterDone: false });
         if ((i + 1) % 50 === 0) console.log(`[bench] ${i + 1} attendees set up (${((performance.now() - setupStarted) / 1000).toFixed(0)} s)`);
@@ -355,7 +583,7 @@ async function main(): Promise<void> {
     for (const attendee of attendees.filter((a) => a.chapter === 3).slice(-options.idle)) attendee.idle = true;
     const setupS = (performance.now() - setupStarted) / 1000;
     const afterSetup = processTree(appPid);
-    console.log(`[bench] set-up done in ${setupS.toFixed(0)} s; app ${mib(afterSetup.rssBytes)} resident, ${afterSetup.cpuS.toFixed(0)} CPU s so far`);
+    console.log(`[bench] set-up done in ${setupS.toFixed(0)} s (${setupRetries} steps tried again); app ${mib(afterSetup.rssBytes)} resident, ${afterSetup.cpuS.toFixed(0)} CPU s so far`);
 
     // ----- the class at work
     const stats = new Stats();
@@ -434,9 +662,10 @@ async function main(): Promise<void> {
     const triggered = new Set<string>();
     const boardDelays: { name: string; idle: boolean; ms: number | null }[] = [];
     /** An SSH attempt on the attendee's practice host; resolves with how long until the board shows it. */
-    const trigger = async (idle: boolean) => {
+    const trigger = async (idle: boolean, prefer: (attendee: Attendee) => boolean = () => true) => {
       const candidates = attendees.filter((a) => a.chapter === 3 && a.idle === idle && !triggered.has(a.id));
-      const attendee = candidates.find((a) => latest?.body.attendees.find((row) => row.id === a.id)?.checkpoints['ssh-attempt-seen']?.state !== 'done');
+      const open = candidates.filter((a) => latest?.body.attendees.find((row) => row.id === a.id)?.checkpoints['ssh-attempt-seen']?.state !== 'done');
+      const attendee = open.find(prefer) ?? open[0];
       if (!attendee) return;
       triggered.add(attendee.id);
       await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
@@ -465,19 +694,44 @@ async function main(): Promise<void> {
       }
     };
 
+    await diagnostics.poll();
+    diagnostics.startLoad();
     const cpuBefore = processTree(appPid);
     const loadStarted = performance.now();
     stats.recording = true;
     const loops = [...attendees.filter((a) => !a.idle).map(attendeeLoop), boardLoop(), probeLoop()];
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(processTree(appPid).rssBytes), 5_000);
+    // --kill-one-at: the last instance dies (SIGKILL: no clean stop, no lease given back).
+    let killed: { instance: InstanceFigures; atWall: number; atPerf: number; slices: Set<string>; attendees: Set<string>; doneCells: Set<string> } | null = null;
+    const doneCells = (body: ProgressBody | undefined) =>
+      new Set((body?.attendees ?? []).flatMap((row) => Object.entries(row.checkpoints).filter(([, cell]) => cell.state === 'done').map(([id]) => `${row.id}:${id}`)));
+    const killer = (async () => {
+      if (options.killOneAtS === null) return;
+      await sleep(options.killOneAtS * 1000);
+      if (!running) return;
+      await diagnostics.poll(true);
+      const victim = diagnostics.instances[diagnostics.instances.length - 1]!;
+      const slices = diagnostics.heldSlices(victim);
+      const attendeesOfVictim = new Set(victim.checks.map((check) => check.participantId));
+      const before = doneCells((latest as { body: ProgressBody } | null)?.body);
+      process.kill(victim.pid!, 'SIGKILL');
+      victim.alive = false;
+      killed = { instance: victim, atWall: Date.now(), atPerf: performance.now(), slices, attendees: attendeesOfVictim, doneCells: before };
+      console.log(`[bench] killed instance ${victim.index} (pid ${victim.pid}) ${options.killOneAtS} s into the load; it held ${slices.size} verifier slices`);
+    })();
     const triggers = (async () => {
       const duration = options.durationS * 1000;
-      for (const [fraction, idle] of [[0.2, false], [0.35, true], [0.5, false], [0.65, true], [0.8, false]] as const) {
+      const plan: [number, boolean][] = [[0.2, false], [0.35, true], [0.5, false], [0.65, true], [0.8, false]];
+      // After a kill, also attendees with no page open whom the killed instance was checking: only a takeover shows them.
+      if (options.killOneAtS !== null) plan.push([0.72, true], [0.85, true]);
+      plan.sort((a, b) => a[0] - b[0]);
+      for (const [fraction, idle] of plan) {
         const wait = loadStarted + fraction * duration - performance.now();
         if (wait > 0) await sleep(wait);
         if (!running) return;
-        void trigger(idle);
+        const victim = killed as { attendees: Set<string> } | null;
+        void trigger(idle, victim && idle ? (a) => victim.attendees.has(a.id) : undefined);
       }
     })();
     await sleep(options.durationS * 1000);
@@ -488,6 +742,7 @@ async function main(): Promise<void> {
     await Promise.all(loops);
     stats.recording = false;
     await triggers;
+    await killer;
     // Give a late trigger the rest of its board polls.
     const lateDeadline = performance.now() + 20_000;
     while (waiters.length > 0 && performance.now() < lateDeadline) {
@@ -503,6 +758,9 @@ async function main(): Promise<void> {
       await sleep(options.boardMs);
     }
     await sleep(100);
+    diagnostics.stop();
+    await diagnostics.poll(true);
+    const finalBoard = await instructor.json<ProgressBody>('GET', `/api/workshops/${workshop.id}/progress`);
 
     // ----- report
     console.log(`\n[bench] ${options.attendees} attendees (${attendees.filter((a) => a.idle).length} without a page open), ${loadS.toFixed(0)} s of load, polls every ${options.pollMs / 1000} s, board every ${options.boardMs / 1000} s`);
@@ -510,7 +768,7 @@ async function main(): Promise<void> {
     console.log('\nBoard shows an SSH attempt made on the attendee’s practice host after:');
     for (const delay of boardDelays) console.log(`  ${delay.name.padEnd(14)} ${delay.idle ? 'no page open (background verifier)' : 'page open (own polling)          '}  ${delay.ms === null ? 'not within 90 s' : `${(delay.ms / 1000).toFixed(1)} s`}`);
     const appCpu = cpuAfter.cpuS - cpuBefore.cpuS;
-    console.log(`\nApp process (with ${options.practice === 'in-app' ? 'the practice cluster inside' : 'the practice cluster in its own process'}): ${((appCpu / loadS) * 100).toFixed(0)}% CPU on average over the load (${os.cpus().length} cores), resident ${mib(Math.max(...rssSamples, afterSetup.rssBytes))} at most`);
+    console.log(`\n${several ? `App processes (the proxy and ${options.instances} instances)` : 'App process'} (with ${options.practice === 'in-app' ? 'the practice cluster inside' : 'the practice cluster in its own process'}): ${((appCpu / loadS) * 100).toFixed(0)}% CPU on average over the load (${os.cpus().length} cores), resident ${mib(Math.max(...rssSamples, afterSetup.rssBytes))} at most`);
     if (practice?.pid) {
       const p = processTree(practice.pid);
       console.log(`Practice cluster process: ${p.cpuS.toFixed(0)} CPU s in all, resident ${mib(p.rssBytes)}`);
@@ -520,6 +778,49 @@ async function main(): Promise<void> {
     console.log(
       `\nGoals (500 attendees on 2 cores): p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} · board ${Number.isFinite(worstBoard) ? `${(worstBoard / 1000).toFixed(1)} s` : 'missed'} ${worstBoard <= 15_000 ? '≤' : '>'} 15 s`,
     );
+    console.log('\nPer instance (diagnostics port; event-loop p99 of each 5 s stretch: median / worst; max single delay):');
+    for (const instance of diagnostics.instances) {
+      const cpu = instance.cpuAtStart && instance.cpuLast ? (instance.cpuLast.us - instance.cpuAtStart.us) / 1000 / (instance.cpuLast.at - instance.cpuAtStart.at) : NaN;
+      const loops = [...instance.loopP99].sort((a, b) => a - b);
+      console.log(
+        `  instance ${instance.index} (pid ${instance.pid}${instance.alive ? '' : ', killed'}): CPU ${(cpu * 100).toFixed(0)}% of a core, resident ${mib(instance.rssMax)} at most, ` +
+          `event loop p99 ${fmt(pct(loops, 50))} / ${fmt(loops[loops.length - 1] ?? NaN)} ms, max ${fmt(instance.loopMax)} ms; ` +
+          `${instance.checks.length} background checks; verifier slices ${instance.standing ? `${instance.standing.held} (share ${instance.standing.share}, ${instance.standing.instances} live)` : '-'}`,
+      );
+    }
+    if (several) {
+      const intervalMs = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
+      const analysis = analyseChecks(diagnostics.instances, intervalMs);
+      console.log(
+        `\nBackground verifications (set-up and load): ${analysis.total} checks of ${analysis.attendees} attendees (${analysis.perInstance.map((n, i) => `instance ${i + 1}: ${n}`).join(', ')}); ` +
+          `the same attendee checked by two instances at once: ${analysis.concurrent}; ` +
+          `re-checked by another instance within half an interval (a hand-over): ${analysis.earlyByOther}; ` +
+          `longest wait between two checks of an attendee whose checks all succeeded: ${(analysis.longestGapMs / 1000).toFixed(1)} s (${analysis.lateAttendees} attendees waited over 1.5 intervals)`,
+      );
+    }
+    const victim = killed as { instance: InstanceFigures; atWall: number; atPerf: number; slices: Set<string>; attendees: Set<string>; doneCells: Set<string> } | null;
+    if (victim) {
+      const leaseMs = Number(process.env.BOARD_VERIFY_LEASE_MS ?? 30_000);
+      const survivors = diagnostics.instances.filter((instance) => instance !== victim.instance);
+      const claims = survivors.flatMap((instance) => [...instance.leaseChanges.values()].filter((change) => change.at >= victim.atWall).flatMap((change) => change.claimed.map((unit) => ({ key: `${unit.workshopId}:${unit.slice}`, at: change.at }))));
+      const takenAt = [...victim.slices].map((key) => claims.filter((claim) => claim.key === key).map((claim) => claim.at).sort((a, b) => a - b)[0]);
+      const allTaken = takenAt.every((at) => at !== undefined);
+      const takeoverMs = allTaken ? Math.max(0, ...(takenAt as number[])) - victim.atWall : NaN;
+      const firstChecks = [...victim.attendees].map((id) =>
+        survivors.flatMap((instance) => instance.checks.filter((check) => check.participantId === id && check.startedAt >= victim.atWall).map((check) => check.startedAt)).sort((a, b) => a - b)[0],
+      );
+      const checkedAgain = firstChecks.filter((at) => at !== undefined) as number[];
+      const after = doneCells(finalBoard);
+      const lost = [...victim.doneCells].filter((cell) => !after.has(cell));
+      const errorsAround = stats.errorTimes.filter((at) => at >= victim.atPerf - 1_000 && at <= victim.atPerf + 10_000).length;
+      console.log(
+        `\nKilled instance ${victim.instance.index}: its ${victim.slices.size} verifier slices taken over by the survivors ${allTaken ? `${(takeoverMs / 1000).toFixed(1)} s after the kill` : `only in part (${takenAt.filter((at) => at !== undefined).length})`} ` +
+          `(lease ${leaseMs / 1000} s: ${allTaken && takeoverMs <= leaseMs ? 'within' : 'NOT within'} one lease period); ` +
+          `${checkedAgain.length} of the ${victim.attendees.size} attendees it had been checking were checked again by a survivor, the last ${checkedAgain.length ? `${((Math.max(...checkedAgain) - victim.atWall) / 1000).toFixed(1)} s` : '-'} after the kill; ` +
+          `checkpoints done before the kill: ${victim.doneCells.size}, of them not done at the end: ${lost.length}; done at the end: ${after.size}; ` +
+          `errors from 1 s before to 10 s after the kill: ${errorsAround} of ${stats.errorTimes.length}`,
+      );
+    }
     const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
     const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || line.includes('[board]') && line.includes('failed'));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);

@@ -1,5 +1,5 @@
 import { request as playwrightRequest } from '@playwright/test';
-import { createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
+import { createPracticeDeployment, createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
 import { expect, settledPanel, test } from './support/fixtures';
 
 const chapterOneCheckpoints = ['cluster-connected', 'ml-node', 'licence-ok', 'sample-data'];
@@ -73,6 +73,38 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await panel.getByTestId('connect-password').fill('whatever');
     await panel.getByTestId('connect-submit').click();
     await expect(panel.getByTestId('connect-error')).toHaveAttribute('data-code', 'invalid_cloud_id');
+  });
+
+  test('five typo fixes do not lock a learner out: only a cluster refusing the credentials counts', async ({ page, request }) => {
+    const deployment = await createPracticeDeployment(request);
+    await page.goto('/en/join');
+    await page.getByTestId('join-tab-self-paced').click();
+    await page.getByTestId('join-name').fill('Typist');
+    await page.getByTestId('join-submit').click();
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
+    const typos = [
+      { cloudId: 'elastic_workshop:not-base64!!', password: 'x' },
+      { cloudId: 'elastic_workshop', password: 'x' },
+      { url: 'htps://my-deployment', password: 'x' },
+      { url: 'http://10.0.0.1:9200', password: 'x' },
+      { url: 'http://127.0.0.1:1', password: 'x' },
+      { cloudId: 'elastic_workshop:abc', password: 'x' },
+    ];
+    const codes = await page.evaluate(async (bodies) => {
+      const out: string[] = [];
+      for (const body of bodies) {
+        const response = await fetch('/api/cluster', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        out.push(((await response.json()) as { error: { code: string } }).error.code);
+      }
+      return out;
+    }, typos);
+    expect(codes).not.toContain('rate_limited');
+    expect(codes).toHaveLength(6);
+    await panel.getByRole('button', { name: 'URL' }).click();
+    await panel.getByTestId('connect-url').fill(deployment.url);
+    await panel.getByTestId('connect-password').fill(deployment.password);
+    await panel.getByTestId('connect-submit').click();
+    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
   });
 
   test('joining with an unknown code says so', async ({ page }) => {

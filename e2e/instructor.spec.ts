@@ -64,6 +64,9 @@ test.describe('the instructor’s class board', () => {
     await expect(page).toHaveURL(/\/en\/instructor\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('join-code-large')).toHaveText(code);
     await expect(page.getByTestId('join-url')).toHaveText(new RegExp(`/en/join\\?code=${code}$`));
+    // Served on 127.0.0.1 here: the board says phones cannot open the link, and how to fix it.
+    await expect(page.getByTestId('join-loopback-warning')).toContainText('Phones cannot open this link');
+    await expect(page.getByTestId('join-loopback-warning')).toContainText('NEXTAUTH_URL');
     const qr = await page.request.get((await page.getByTestId('join-qr').getAttribute('src'))!);
     expect(qr.headers()['content-type']).toBe('image/svg+xml');
     expect(await qr.text()).toContain('<svg');

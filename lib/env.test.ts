@@ -54,3 +54,19 @@ describe('class board settings', () => {
     expect(() => parseServerEnv({ BOARD_STUCK_REPEATS: '1' })).toThrow(/BOARD_STUCK_REPEATS/);
   });
 });
+
+describe('client identity settings', () => {
+  it('parses TRUSTED_PROXIES as addresses and ranges, and names a bad entry', () => {
+    expect(parseServerEnv({}).TRUSTED_PROXIES).toEqual([]);
+    expect(parseServerEnv({ TRUSTED_PROXIES: '' }).TRUSTED_PROXIES).toEqual([]);
+    const proxies = parseServerEnv({ TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12,::1' }).TRUSTED_PROXIES;
+    expect(proxies.map((proxy) => `${proxy.address.toString()}/${proxy.bits}`)).toEqual(['10.0.0.5/32', '172.16.0.0/12', '::1/128']);
+    expect(() => parseServerEnv({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES.*10\.0\.0\.0\/33/);
+    expect(() => parseServerEnv({ TRUSTED_PROXIES: 'proxy.internal' })).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it('limits self-paced sign-ups per address above any class', () => {
+    expect(parseServerEnv({}).SELF_PACED_SIGNUPS_PER_HOUR).toBe(200);
+    expect(() => parseServerEnv({ SELF_PACED_SIGNUPS_PER_HOUR: '0' })).toThrow(/SELF_PACED_SIGNUPS_PER_HOUR/);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxy } from './server/client-address';
 
 /** An optional variable where an empty value counts as unset (as `KEY=` in a .env file). */
 function optionalString<T extends z.ZodTypeAny>(schema: T) {
@@ -38,18 +39,45 @@ const serverEnvSchema = z.object({
   ALLOWED_CLUSTER_HOSTS: optionalString(z.string()),
   /** The guide's public URL, when it differs from the address it is served on (behind a proxy). */
   NEXTAUTH_URL: optionalString(z.string().url()),
+  /**
+   * Reverse proxies in front of the guide (comma separated IPs and CIDR ranges). Only a request
+   * whose socket peer is one of them has its X-Forwarded-For/-Host/-Proto believed.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, context): TrustedProxy[] => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  /** Self-paced sign-ups one client address may make per hour (workshop attendees are not counted). */
+  SELF_PACED_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(200),
   /** How often the class board's background verifier checks every attendee's open checkpoints; 0 turns it off. */
   BOARD_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   /** Verifications the background verifier runs at once in this app instance. */
   BOARD_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Verifications it runs at once against one cluster (a class sharing one cloud cluster is not flooded). */
   BOARD_VERIFY_PER_CLUSTER: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * With several app instances on one PostgreSQL: how long an instance's claim on a share of the
+   * verifier's work lasts. A stopped instance's share is taken over at once, a dead one's within this.
+   */
+  BOARD_VERIFY_LEASE_MS: z.coerce.number().int().min(3_000).max(600_000).default(30_000),
   /** Upper bound of the back-off after a cluster keeps failing (doubling from the interval). */
   BOARD_VERIFY_MAX_BACKOFF_MS: z.coerce.number().int().min(1_000).default(300_000),
   /** An attendee is stuck when a checkpoint is still open this many minutes after half the class passed it. */
   BOARD_STUCK_MINUTES: z.coerce.number().min(1).max(240).default(10),
   /** ...or when the same error came back this many times in a row. */
   BOARD_STUCK_REPEATS: z.coerce.number().int().min(2).max(100).default(3),
+  /**
+   * A loopback-only port on which this instance reports its event-loop delay, CPU, memory and
+   * background-verifier work as JSON (the class-load bench reads it); unset: no such port.
+   */
+  DIAGNOSTICS_PORT: optionalString(z.coerce.number().int().min(1).max(65535)),
   GITHUB_ID: optionalString(z.string()),
   GITHUB_SECRET: optionalString(z.string()),
   GOOGLE_ID: optionalString(z.string()),

@@ -97,6 +97,13 @@ function filterSyntaxMessage(params: ErrorTextParams, locale: TextLocale): strin
 const FEATURE_EN: Record<string, string> = { watcher: 'Watcher (alerting)', ml: 'Machine learning' };
 const FEATURE_KO: Record<string, string> = { watcher: 'Watcher(알림)', ml: '머신러닝' };
 
+/** `limit` (bytes) as "1 MB" / "64 KB". */
+function kilobytes(params: ErrorTextParams): string | undefined {
+  const raw = params.limit;
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
+  return raw >= 1024 * 1024 ? `${Math.round((raw / (1024 * 1024)) * 10) / 10} MB` : `${Math.max(1, Math.round(raw / 1024))} KB`;
+}
+
 function seconds(params: ErrorTextParams, name: string): string | undefined {
   const raw = params[name];
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
@@ -335,7 +342,7 @@ export const ERROR_TEXTS: ErrorTexts = {
       message: (p) => {
         const feature = FEATURE_EN[param(p, 'feature') ?? ''] ?? 'This feature';
         const licence = param(p, 'licence');
-        const needs = param(p, 'feature') === 'watcher' ? 'a Gold, Platinum, Enterprise or trial licence' : 'a Platinum, Enterprise or trial licence';
+        const needs = param(p, 'feature') === 'watcher' ? 'a Standard, Gold, Platinum, Enterprise or trial licence (not Basic)' : 'a Platinum, Enterprise or trial licence';
         return licence === undefined ? `${feature} needs ${needs}.` : `${feature} needs ${needs}; the cluster has a ${licence} licence.`;
       },
       hint: fixed(
@@ -346,7 +353,7 @@ export const ERROR_TEXTS: ErrorTexts = {
       message: (p) => {
         const feature = FEATURE_KO[param(p, 'feature') ?? ''] ?? '이 기능';
         const licence = param(p, 'licence');
-        const needs = param(p, 'feature') === 'watcher' ? 'Gold, Platinum, Enterprise 또는 평가판(trial) 라이선스' : 'Platinum, Enterprise 또는 평가판(trial) 라이선스';
+        const needs = param(p, 'feature') === 'watcher' ? 'Basic이 아닌 Standard, Gold, Platinum, Enterprise 또는 평가판(trial) 라이선스' : 'Platinum, Enterprise 또는 평가판(trial) 라이선스';
         return licence === undefined
           ? `${feature}에는 ${needs}가 필요합니다.`
           : `${feature}에는 ${needs}가 필요합니다. 클러스터의 라이선스는 ${licence}입니다.`;
@@ -422,7 +429,8 @@ export const ERROR_TEXTS: ErrorTexts = {
     en: {
       message: byReason({
         circuit_breaker: fixed('The cluster is short of memory for this request and asked to slow down.'),
-        connect_attempts: fixed('Too many connection attempts.'),
+        connect_attempts: fixed('Too many failed connection attempts: the cluster refused the credentials several times in a row.'),
+        sign_ups: fixed('Too many new sign-ups from this network.'),
         other: fixed('Too many requests: the cluster asked to slow down.'),
       }),
       hint: (p) => {
@@ -433,7 +441,8 @@ export const ERROR_TEXTS: ErrorTexts = {
     ko: {
       message: byReason({
         circuit_breaker: fixed('클러스터의 메모리가 부족하여 요청을 줄여 달라고 했습니다.'),
-        connect_attempts: fixed('연결 시도가 너무 많습니다.'),
+        connect_attempts: fixed('연결 실패가 너무 많습니다: 클러스터가 인증 정보를 여러 번 연속으로 거부했습니다.'),
+        sign_ups: fixed('이 네트워크에서 새로 시작한 사용자가 너무 많습니다.'),
         other: fixed('요청이 너무 많습니다: 클러스터가 요청을 줄여 달라고 했습니다.'),
       }),
       hint: (p) => {
@@ -530,40 +539,102 @@ export const ERROR_TEXTS: ErrorTexts = {
         const field = param(p, 'field');
         const reason = param(p, 'reason');
         if (reason === 'filter_syntax') return filterSyntaxMessage(p, 'en');
+        if (reason === 'control_characters') return `The value of ${field ?? 'a field'} contains control characters (such as NUL or a line break), which are not allowed.`;
+        if (reason === 'not_a_date') return `The value of ${field ?? 'a field'} is not a real date (YYYY-MM-DD).`;
         if (field !== undefined) return `The value of ${field} is not valid${reason === undefined ? '.' : `: ${reason}`}`;
         return reason === undefined ? 'The request is not valid.' : `The request is not valid: ${reason}`;
       },
-      hint: (p) =>
-        param(p, 'reason') === 'filter_syntax'
-          ? 'Write conditions as field: value, join them with and, or, not, and quote values that hold spaces, colons or parentheses, for example user.name: "hAx0R" and not process.name: sudo'
-          : 'Check the values and try again.',
+      hint: byReason({
+        filter_syntax: fixed(
+          'Write conditions as field: value, join them with and, or, not, and quote values that hold spaces, colons or parentheses, for example user.name: "hAx0R" and not process.name: sudo',
+        ),
+        control_characters: fixed('Type it again with letters, digits, spaces and punctuation only (text pasted from elsewhere can carry invisible characters).'),
+        not_a_date: fixed('Pick a day that exists in the calendar, for example 2026-03-14.'),
+        other: fixed('Check the values and try again.'),
+      }),
     },
     ko: {
       message: (p) => {
         const field = param(p, 'field');
         const reason = param(p, 'reason');
         if (reason === 'filter_syntax') return filterSyntaxMessage(p, 'ko');
+        if (reason === 'control_characters') return `${field ?? '입력'} 값에 제어 문자(NUL, 줄바꿈 등)가 들어 있어 사용할 수 없습니다.`;
+        if (reason === 'not_a_date') return `${field ?? '입력'} 값이 실제로 있는 날짜가 아닙니다(YYYY-MM-DD).`;
         if (field !== undefined) return `${field} 값이 올바르지 않습니다${reason === undefined ? '.' : `: ${reason}`}`;
         return reason === undefined ? '요청이 올바르지 않습니다.' : `요청이 올바르지 않습니다: ${reason}`;
       },
-      hint: (p) =>
-        param(p, 'reason') === 'filter_syntax'
-          ? '조건은 필드: 값 형식으로 쓰고 and, or, not으로 이으세요. 공백, 콜론, 괄호가 든 값은 따옴표로 감싸세요. 예: user.name: "hAx0R" and not process.name: sudo'
-          : '값을 확인하고 다시 시도하세요.',
+      hint: byReason({
+        filter_syntax: fixed(
+          '조건은 필드: 값 형식으로 쓰고 and, or, not으로 이으세요. 공백, 콜론, 괄호가 든 값은 따옴표로 감싸세요. 예: user.name: "hAx0R" and not process.name: sudo',
+        ),
+        control_characters: fixed('글자, 숫자, 공백, 문장 부호만으로 다시 입력하세요(다른 곳에서 붙여 넣은 글에는 보이지 않는 문자가 섞여 있을 수 있습니다).'),
+        not_a_date: fixed('달력에 있는 날짜를 고르세요. 예: 2026-03-14'),
+        other: fixed('값을 확인하고 다시 시도하세요.'),
+      }),
     },
   },
   not_found: {
     en: { message: fixed('Not found.'), hint: fixed('Check the address, or go back to the start page.') },
     ko: { message: fixed('찾을 수 없습니다.'), hint: fixed('주소를 확인하거나 시작 페이지로 돌아가세요.') },
   },
-  internal: {
+  payload_too_large: {
     en: {
-      message: fixed("Something went wrong on the guide's server."),
-      hint: fixed('Try again. If it keeps happening, tell the instructor; the server log has the details.'),
+      message: byReason({
+        body: (p) => `The request is too large: this address accepts at most ${kilobytes(p) ?? 'a limited size'}.`,
+        depth: (p) => `The request nests its values too deeply (more than ${param(p, 'limit') ?? 'the allowed'} levels).`,
+        entries: (p) => `The request holds too many values (more than ${param(p, 'limit') ?? 'the allowed number'}).`,
+        length_required: fixed('The request did not say how large its body is.'),
+        other: fixed('The request is too large.'),
+      }),
+      hint: fixed('Send less at once. If you pasted something, check that it is what you meant to paste.'),
     },
     ko: {
-      message: fixed('가이드 서버에서 문제가 생겼습니다.'),
-      hint: fixed('다시 시도하세요. 계속되면 강사에게 알려 주세요. 자세한 내용은 서버 로그에 있습니다.'),
+      message: byReason({
+        body: (p) => `요청이 너무 큽니다: 이 주소는 최대 ${kilobytes(p) ?? '정해진 크기'}까지 받습니다.`,
+        depth: (p) => `요청의 값이 너무 깊게 중첩되어 있습니다(${param(p, 'limit') ?? '허용된'}단계 초과).`,
+        entries: (p) => `요청에 값이 너무 많습니다(${param(p, 'limit') ?? '허용된 수'}개 초과).`,
+        length_required: fixed('요청 본문의 크기가 적혀 있지 않습니다.'),
+        other: fixed('요청이 너무 큽니다.'),
+      }),
+      hint: fixed('한 번에 보내는 양을 줄이세요. 붙여 넣은 내용이 있다면 의도한 내용이 맞는지 확인하세요.'),
+    },
+  },
+  internal: {
+    en: {
+      message: (p) => {
+        const id = param(p, 'requestId');
+        return id === undefined ? "Something went wrong on the guide's server." : `Something went wrong on the guide's server (request ${id}).`;
+      },
+      hint: fixed('Try again. If it keeps happening, tell the instructor the request number; the server log has the details.'),
+    },
+    ko: {
+      message: (p) => {
+        const id = param(p, 'requestId');
+        return id === undefined ? '가이드 서버에서 문제가 생겼습니다.' : `가이드 서버에서 문제가 생겼습니다(요청 ${id}).`;
+      },
+      hint: fixed('다시 시도하세요. 계속되면 강사에게 요청 번호를 알려 주세요. 자세한 내용은 서버 로그에 있습니다.'),
+    },
+  },
+  invalid_watch: {
+    en: {
+      message: (p) => {
+        const where = [param(p, 'line') === undefined ? undefined : `line ${param(p, 'line')}`, param(p, 'field') === undefined ? undefined : `field ${param(p, 'field')}`].filter(Boolean).join(', ');
+        return `The watch was not saved${where ? ` (${where})` : ''}: ${param(p, 'reason') ?? 'it is not a valid watch'}`;
+      },
+      hint: (p) =>
+        param(p, 'line') !== undefined
+          ? `Fix the watch at line ${param(p, 'line')} and save again; your text stays in the editor. Compare it with the watch printed in this step.`
+          : 'Fix the watch and save again; your text stays in the editor. Compare it with the watch printed in this step.',
+    },
+    ko: {
+      message: (p) => {
+        const where = [param(p, 'line') === undefined ? undefined : `${param(p, 'line')}번째 줄`, param(p, 'field') === undefined ? undefined : `필드 ${param(p, 'field')}`].filter(Boolean).join(', ');
+        return `워치를 저장하지 않았습니다${where ? `(${where})` : ''}: ${param(p, 'reason') ?? '올바른 워치가 아닙니다'}`;
+      },
+      hint: (p) =>
+        param(p, 'line') !== undefined
+          ? `${param(p, 'line')}번째 줄을 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.`
+          : '워치를 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.',
     },
   },
 };

@@ -29,8 +29,11 @@ export const ERROR_CODES = [
   'version_unsupported',
   'not_elasticsearch',
   'invalid_request',
+  'payload_too_large',
   'not_found',
   'internal',
+  // Chapter 4: a watch the cluster would refuse (syntax, Watcher's parser, an action reaching the network).
+  'invalid_watch',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -74,8 +77,11 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   version_unsupported: { status: 422, publicParams: ['version', 'reason'] },
   not_elasticsearch: { status: 422, publicParams: ['reason'] },
   invalid_request: { status: 400, publicParams: ['field', 'reason', 'position', 'syntax', 'token'] },
+  payload_too_large: { status: 413, publicParams: ['reason', 'limit'] },
   not_found: { status: 404, publicParams: [] },
-  internal: { status: 500, publicParams: [] },
+  /** `requestId` names the server log line with the details, which never reach the response. */
+  internal: { status: 500, publicParams: ['requestId'] },
+  invalid_watch: { status: 400, publicParams: ['reason', 'line', 'column', 'field'] },
 };
 
 export interface AppErrorOptions {

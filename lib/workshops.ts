@@ -23,6 +23,7 @@ import {
 } from './db';
 import { AppError } from './errors';
 import type { AppContext } from './server/context';
+import { calendarDate, singleLineText, textWithoutControls } from './validation/text';
 
 export interface WorkshopDto {
   id: string;
@@ -51,9 +52,9 @@ export function workshopDto(workshop: Workshop, attendees?: number): WorkshopDto
   };
 }
 
-const name = z.string().trim().min(1).max(120);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-const code = z.string().trim().min(4).max(14);
+const name = singleLineText({ max: 120 });
+const date = calendarDate;
+const code = textWithoutControls(14).pipe(z.string().trim().min(4));
 
 /** `POST /api/workshops` */
 export const createWorkshopSchema = z
@@ -162,7 +163,7 @@ export async function removeAttendee(ctx: AppContext, instructorId: string, work
 }
 
 /** `POST .../reset`: the only way a done checkpoint goes back; it is verified afresh on the next check. */
-export const resetSchema = z.object({ checkpointIds: z.array(z.string().min(1).max(64)).max(50).optional() }).strict();
+export const resetSchema = z.object({ checkpointIds: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50).optional() }).strict();
 
 export async function resetAttendee(
   ctx: AppContext,

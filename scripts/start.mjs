@@ -1,11 +1,12 @@
 // `npm start`: builds the guide when there is no build or the sources changed since the last one,
-// then serves it with `next start` (the practice cluster starts with it, see instrumentation.ts).
-import { spawnSync, spawn } from 'node:child_process';
+// then serves it through the guide's own server (scripts/guide-server.mjs), in this process. The
+// practice cluster starts with the app (instrumentation.ts).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { serveGuide, stopOnSignals } from './guide-server.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const buildId = path.join(root, '.next', 'BUILD_ID');
 const sources = ['app', 'components', 'content', 'lib', 'messages', 'i18n', 'mdx-components.tsx', 'middleware.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
 
 function newestMtime(target) {
@@ -15,18 +16,28 @@ function newestMtime(target) {
   return readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), stat.mtimeMs);
 }
 
-const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-const changedAt = Math.max(...sources.map((source) => newestMtime(path.join(root, source))));
-const nextBin = path.join(root, 'node_modules', '.bin', 'next');
-
-if (builtAt < changedAt) {
+/** Runs `next build` unless the last build is newer than every source. */
+function buildIfChanged() {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const changedAt = Math.max(...sources.map((source) => newestMtime(path.join(root, source))));
+  if (builtAt >= changedAt) return;
   console.log(builtAt ? 'Sources changed since the last build: rebuilding the guide…' : 'Building the guide (first start)…');
-  const build = spawnSync(nextBin, ['build'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = process.env.PORT ?? '3000';
-const server = spawn(nextBin, ['start', '-H', host, '-p', port], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => process.exit(code ?? 0));
+async function main() {
+  buildIfChanged();
+  /** What runs, in start order; each has `close()`. Ctrl-C / SIGTERM stop them last first. */
+  const services = [];
+  stopOnSignals(services);
+  const host = process.env.HOST || '127.0.0.1';
+  const port = process.env.PORT || '3000';
+  services.push(await serveGuide({ dir: root, host, port }));
+}
+
+main().catch((error) => {
+  console.error('[start] could not start the guide:', error);
+  process.exit(1);
+});

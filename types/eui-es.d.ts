@@ -10,3 +10,7 @@ declare module '@elastic/eui/es/components/icon/assets/*' {
 declare module '@elastic/eui/es/components/code/code_block' {
   export { EuiCodeBlock } from '@elastic/eui/src/components/code/code_block';
 }
+declare module '@elastic/eui/es/services/emotion/css' {
+  // EUI's own @emotion/css instance (its theme provider's colour-mode class); not a public export.
+  export const cache: import('@emotion/cache').EmotionCache;
+}

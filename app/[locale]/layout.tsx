@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { NextIntlClientProvider } from 'next-intl';
 import { getMessages, getTranslations, setRequestLocale } from 'next-intl/server';
@@ -10,6 +10,7 @@ import { AppShell } from '@/components/shell/app-shell';
 import { isLocale, locales } from '@/i18n/routing';
 import { currentParticipant } from '@/lib/auth/session';
 import { loadAllFrontmatter } from '@/lib/content/load';
+import { NONCE_HEADER } from '@/lib/server/content-security';
 import { parseColorMode, THEME_COOKIE } from '@/lib/theme';
 import '../globals.css';
 
@@ -29,6 +30,8 @@ export default async function LocaleLayout({ children, params }: { children: Rea
   setRequestLocale(locale);
   const [messages, chapterMeta, participant] = await Promise.all([getMessages(), loadAllFrontmatter(locale), currentParticipant()]);
   const colorMode = parseColorMode(cookies().get(THEME_COOKIE)?.value);
+  // Set by middleware.ts for this response's Content-Security-Policy.
+  const nonce = headers().get(NONCE_HEADER) ?? undefined;
   const nav = chapterMeta.map(({ chapter, frontmatter }) => ({
     number: chapter.number,
     slug: chapter.slug,
@@ -40,7 +43,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
       <body>
         <NextIntlClientProvider messages={messages} locale={locale}>
           <ParticipantProvider participant={participant}>
-            <EuiRoot initialColorMode={colorMode}>
+            <EuiRoot initialColorMode={colorMode} nonce={nonce}>
               <AppShell chapters={nav}>{children}</AppShell>
             </EuiRoot>
           </ParticipantProvider>

@@ -16,6 +16,7 @@ import {
 import { signIn } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
+import { parseSignInError, type SignInError } from '@/lib/auth/sign-in-errors';
 
 type Mode = 'attendee' | 'self-paced' | 'instructor';
 
@@ -28,7 +29,6 @@ export interface JoinFormProps {
   initialMode?: Mode;
 }
 
-const KNOWN_ERRORS = new Set(['invalid_name', 'invalid_code', 'workshop_not_found', 'workshop_closed', 'instructor_disabled', 'wrong_password', 'rate_limited']);
 
 export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initialCode, initialMode = 'attendee' }: JoinFormProps) {
   const t = useTranslations('join');
@@ -37,7 +37,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: SignInError | 'unknown'; value?: string } | null>(null);
   // An empty field is marked only after a submit (no native `required`, which paints empty fields
   // red before anyone has typed); typing in it clears the mark.
   const [missing, setMissing] = useState<'code' | 'name' | 'password' | null>(null);
@@ -57,7 +57,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
     const result = await signIn(mode, { ...fields, redirect: false });
     if (!result || result.error) {
       setBusy(false);
-      setError(result?.error && KNOWN_ERRORS.has(result.error) ? result.error : 'unknown');
+      setError(parseSignInError(result?.error) ?? { code: 'unknown' });
       return;
     }
     // A full navigation, so the server layout renders with the new session.
@@ -136,8 +136,8 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
         )}
         {error && (
           <>
-            <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="join-error" data-code={error} role="alert">
-              <p>{t(`errors.${error}`)}</p>
+            <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="join-error" data-code={error.code} role="alert">
+              <p>{t(`errors.${error.code}`, { value: error.value ?? '' })}</p>
             </EuiCallOut>
             <EuiSpacer size="s" />
           </>

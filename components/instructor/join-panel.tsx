@@ -1,7 +1,8 @@
 'use client';
 
-import { EuiButtonEmpty, EuiCopy, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiText, EuiTitle, useEuiTheme } from '@elastic/eui';
+import { EuiButtonEmpty, EuiCallOut, EuiCopy, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiText, EuiTitle, useEuiTheme } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
+import { pointsToThisComputer } from '@/lib/board/join-link';
 
 export interface JoinPanelProps {
   workshopId: string;
@@ -66,6 +67,14 @@ export function JoinPanel({ workshopId, code, url, locale }: JoinPanelProps) {
           <EuiText size="s" color="subdued">
             <p>{t('hint')}</p>
           </EuiText>
+          {pointsToThisComputer(url) && (
+            <>
+              <EuiSpacer size="s" />
+              <EuiCallOut title={t('loopbackTitle')} color="warning" iconType="warning" size="s" data-testid="join-loopback-warning">
+                <p>{t('loopbackBody', { host: new URL(url).host })}</p>
+              </EuiCallOut>
+            </>
+          )}
         </EuiFlexItem>
       </EuiFlexGroup>
     </EuiPanel>

@@ -45,8 +45,10 @@ export function WorkshopForm({ initial, submitLabel, onCancel, onSubmit, testId 
       await onSubmit(values);
     } catch (caught) {
       const apiError = caught as ApiError;
-      // With the name and code already checked here, a refused code can only be one in use.
-      setError(apiError.code === 'invalid_request' && codeTyped ? t('errors.codeTaken') : apiError.message);
+      // A code in use gets the form's own wording; anything else (a name with control characters,
+      // a date that does not exist) the server's message, which names the field and the reason.
+      const codeTaken = apiError.code === 'invalid_request' && apiError.params.field === 'code' && apiError.params.reason === 'taken';
+      setError(codeTaken ? t('errors.codeTaken') : apiError.message);
     } finally {
       setBusy(false);
     }

@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { THEME_COOKIE, type ColorMode } from '@/lib/theme';
 import { euiTokenMapping } from './eui-i18n';
 import './icons';
+import { applyStyleNonce, documentNonce } from './style-nonce';
 
 interface InsertedStyle {
   name: string;
@@ -19,8 +20,8 @@ interface InsertedStyle {
  * of streamed server HTML carries exactly the CSS its markup needs (no flash of unstyled content).
  * This is the App Router recipe: the default Emotion SSR hooks only know the Pages Router.
  */
-function createFlushableCache(): { cache: EmotionCache; flush: () => InsertedStyle[] } {
-  const cache = createCache({ key: 'eui' });
+function createFlushableCache(nonce: string | undefined): { cache: EmotionCache; flush: () => InsertedStyle[] } {
+  const cache = createCache({ key: 'eui', nonce });
   cache.compat = true;
   const insert = cache.insert;
   let inserted: InsertedStyle[] = [];
@@ -55,6 +56,8 @@ export function useColorMode(): ColorModeContextValue {
 export interface EuiRootProps {
   /** Read from the theme cookie by the server layout, so the first paint already has the right theme. */
   initialColorMode: ColorMode;
+  /** This response's Content-Security-Policy nonce: every <style> Emotion writes carries it. */
+  nonce?: string;
   children: ReactNode;
 }
 
@@ -76,8 +79,12 @@ function HydratedBreakpoint({ children }: { children: ReactNode }) {
 }
 
 /** The one client boundary that holds every EUI tree: EuiProvider, its Emotion cache and the theme. */
-export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
-  const [{ cache, flush }] = useState(createFlushableCache);
+export function EuiRoot({ initialColorMode, nonce, children }: EuiRootProps) {
+  const [{ cache, flush }] = useState(() => {
+    const styleNonce = documentNonce(nonce);
+    applyStyleNonce(styleNonce);
+    return createFlushableCache(styleNonce);
+  });
   const [colorMode, setColorMode] = useState<ColorMode>(initialColorMode);
 
   useServerInsertedHTML(() => {
@@ -99,9 +106,9 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
     return (
       <>
         {globals.map(({ name, style }) => (
-          <style key={name} data-emotion={`${cache.key}-global ${name}`} dangerouslySetInnerHTML={{ __html: style }} />
+          <style key={name} data-emotion={`${cache.key}-global ${name}`} nonce={nonce} dangerouslySetInnerHTML={{ __html: style }} />
         ))}
-        {styles && <style data-emotion={dataEmotion} dangerouslySetInnerHTML={{ __html: styles }} />}
+        {styles && <style data-emotion={dataEmotion} nonce={nonce} dangerouslySetInnerHTML={{ __html: styles }} />}
       </>
     );
   });
@@ -109,7 +116,8 @@ export function EuiRoot({ initialColorMode, children }: EuiRootProps) {
   const toggleColorMode = useCallback(() => {
     setColorMode((current) => {
       const next: ColorMode = current === 'dark' ? 'light' : 'dark';
-      document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+      const secure = window.location.protocol === 'https:' ? '; secure' : '';
+      document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax${secure}`;
       return next;
     });
   }, []);

@@ -19,6 +19,13 @@ export const test = base.extend<GuideFixtures>({
     };
     page.on('console', onConsole);
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    // Anything the Content-Security-Policy blocks (a style without the nonce, an eval) is a problem
+    // too, reported with the directive even where the browser would not print it.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+      });
+    });
     await use(problems);
     page.off('console', onConsole);
   },

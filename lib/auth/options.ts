@@ -5,14 +5,53 @@ import GitHubProvider from 'next-auth/providers/github';
 import GoogleProvider from 'next-auth/providers/google';
 import { connectWorkshopPractice } from '../connections/practice';
 import { getDb } from '../db';
+import { toAppError } from '../errors';
+import { clientAddress } from '../server/client-address';
 import { appContext, syncContext } from '../server/context';
-import { signInAttendee, signInInstructor, signInOAuth, signInSelfPaced, type SessionParticipant } from './sign-in';
+import { newRequestId } from '../server/request-id';
+import { signInAttendee, signInInstructor, signInOAuth, signInSelfPaced, SignInRefused, type SessionParticipant } from './sign-in';
 
-function clientKey(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.['x-forwarded-for'];
-  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return first || 'local';
+/**
+ * Runs a provider's sign-in. A refusal travels to the browser as its code; anything else (a
+ * database failure) is logged in full under a request id and the browser gets only `internal`
+ * with that id, never the error's text (next-auth would show it).
+ */
+async function authorizing(provider: string, run: () => Promise<SessionParticipant>): Promise<SessionParticipant> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SignInRefused) throw error;
+    const requestId = newRequestId();
+    console.error(`[auth] ${provider} sign-in failed (request ${requestId}):`, toAppError(error).toLog());
+    throw new SignInRefused('internal', requestId);
+  }
 }
+
+/**
+ * next-auth's own log lines. A bad or expired session cookie (anyone can send one) is one short
+ * line without the stack; other errors keep their code and message, still without stacks.
+ */
+function logMessage(metadata: unknown): string {
+  if (metadata instanceof Error) return metadata.message;
+  if (metadata && typeof metadata === 'object') {
+    const { message, error } = metadata as { message?: unknown; error?: unknown };
+    if (typeof message === 'string') return message;
+    if (error instanceof Error) return error.message;
+  }
+  return '';
+}
+
+const authLogger: NextAuthOptions['logger'] = {
+  error(code, metadata) {
+    const message = logMessage(metadata);
+    if (code === 'JWT_SESSION_ERROR') console.warn(`[auth] session cookie refused (${message.slice(0, 120) || 'unreadable'})`);
+    else console.error(`[auth] ${code}: ${message.slice(0, 500)}`);
+  },
+  warn(code) {
+    console.warn(`[auth] ${code}`);
+  },
+  debug() {},
+};
 
 let cached: NextAuthOptions | undefined;
 
@@ -25,27 +64,34 @@ export function authOptions(): NextAuthOptions {
   if (cached) return cached;
   const { env, secrets } = syncContext();
   // next-auth v4 builds its callback URLs from NEXTAUTH_URL, else (with this flag) from the
-  // request's own host: the guide is usually reached at whatever address the classroom uses.
+  // request's X-Forwarded-Host/-Proto, which middleware.ts sets from the request's own host (or a
+  // trusted proxy's): the guide is usually reached at whatever address the classroom uses.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
   const providers: NextAuthOptions['providers'] = [
     CredentialsProvider({
       id: 'attendee',
       name: 'Workshop code',
       credentials: { code: { label: 'Workshop code', type: 'text' }, name: { label: 'Display name', type: 'text' } },
-      authorize: async (credentials) => ({ ...(await signInAttendee(await getDb(), credentials)) }),
+      authorize: async (credentials) => ({ ...(await authorizing('attendee', async () => signInAttendee(await getDb(), credentials))) }),
     }),
     CredentialsProvider({
       id: 'self-paced',
       name: 'Self-paced',
       credentials: { name: { label: 'Display name', type: 'text' } },
-      authorize: async (credentials) => ({ ...(await signInSelfPaced(await getDb(), credentials)) }),
+      authorize: async (credentials, request) => ({
+        ...(await authorizing('self-paced', async () =>
+          signInSelfPaced(await getDb(), credentials, { address: clientAddress(request?.headers, env.TRUSTED_PROXIES), perHour: env.SELF_PACED_SIGNUPS_PER_HOUR }),
+        )),
+      }),
     }),
     CredentialsProvider({
       id: 'instructor',
       name: 'Instructor',
       credentials: { password: { label: 'Password', type: 'password' } },
       authorize: async (credentials, request) => ({
-        ...(await signInInstructor(await getDb(), credentials, { password: env.INSTRUCTOR_PASSWORD, clientKey: clientKey(request?.headers) })),
+        ...(await authorizing('instructor', async () =>
+          signInInstructor(await getDb(), credentials, { password: env.INSTRUCTOR_PASSWORD, address: clientAddress(request?.headers, env.TRUSTED_PROXIES) }),
+        )),
       }),
     }),
   ];
@@ -54,6 +100,7 @@ export function authOptions(): NextAuthOptions {
 
   cached = {
     secret: secrets.authSecret,
+    logger: authLogger,
     session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
     providers,
     pages: { signIn: '/ko/join' },

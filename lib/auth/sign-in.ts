@@ -10,7 +10,9 @@ import {
   type Participant,
   type ParticipantRole,
 } from '../db';
-import { RateLimiter } from '../server/rate-limit';
+import { singleLineText } from '../validation/text';
+import { signInErrorText, type SignInError } from './sign-in-errors';
+import { claimInstructorAttempt, claimSelfPacedSignUp, instructorSignedIn } from './sign-in-limits';
 
 /** What a sign-in puts in the session token: who, in which role, in which workshop. */
 export interface SessionParticipant {
@@ -20,24 +22,24 @@ export interface SessionParticipant {
   workshopId: string | null;
 }
 
-/**
- * Why a sign-in was refused. next-auth passes a thrown error's message to the browser as `error`,
- * so these codes (never details) are what the join page translates.
- */
-export const SIGN_IN_ERRORS = ['invalid_name', 'invalid_code', 'workshop_not_found', 'workshop_closed', 'instructor_disabled', 'wrong_password', 'rate_limited'] as const;
-export type SignInError = (typeof SIGN_IN_ERRORS)[number];
+export { SIGN_IN_ERRORS, type SignInError } from './sign-in-errors';
 
 export class SignInRefused extends Error {
-  constructor(readonly code: SignInError) {
-    super(code);
+  constructor(
+    readonly code: SignInError,
+    readonly value?: string | number,
+  ) {
+    super(signInErrorText(code, value));
     this.name = 'SignInRefused';
   }
 }
 
-const displayName = z
-  .string()
-  .transform((value) => value.normalize('NFC').replace(/\s+/g, ' ').trim())
-  .pipe(z.string().min(1).max(40));
+const displayName = singleLineText({ max: 40 });
+
+/** A refused display name: control characters get their own message. */
+function nameError(error: z.ZodError): SignInError {
+  return error.issues.some((issue) => issue.message === 'control_characters') ? 'name_control_characters' : 'invalid_name';
+}
 
 export const attendeeSignInSchema = z.object({ code: z.string().trim().min(1).max(20), name: displayName });
 export const selfPacedSignInSchema = z.object({ name: displayName });
@@ -57,7 +59,7 @@ function toSession(participant: Participant): SessionParticipant {
 export async function signInAttendee(db: Database, input: unknown): Promise<SessionParticipant> {
   const raw = (input ?? {}) as Record<string, unknown>;
   const name = displayName.safeParse(raw.name);
-  if (!name.success) throw new SignInRefused('invalid_name');
+  if (!name.success) throw new SignInRefused(nameError(name.error));
   const fields = { ...parse(attendeeSignInSchema.pick({ code: true }), raw, 'invalid_code'), name: name.data };
   const workshop = await getWorkshopByCode(db, fields.code);
   if (!workshop) throw new SignInRefused('workshop_not_found');
@@ -67,8 +69,19 @@ export async function signInAttendee(db: Database, input: unknown): Promise<Sess
   return toSession(participant);
 }
 
-export async function signInSelfPaced(db: Database, input: unknown): Promise<SessionParticipant> {
-  const fields = parse(selfPacedSignInSchema, input, 'invalid_name');
+/** Who signs in from where, for the limits: the client address (lib/server/client-address.ts). */
+export interface SignInClient {
+  address: string | null;
+  now?: Date;
+}
+
+/** A self-paced learner starts alone; each sign-up is a new participant, so they are limited per address. */
+export async function signInSelfPaced(db: Database, input: unknown, client: SignInClient & { perHour: number }): Promise<SessionParticipant> {
+  const name = displayName.safeParse(((input ?? {}) as Record<string, unknown>).name);
+  if (!name.success) throw new SignInRefused(nameError(name.error));
+  const fields = { name: name.data };
+  const verdict = await claimSelfPacedSignUp(db, client.address, client.perHour, client.now);
+  if (!verdict.allowed) throw new SignInRefused('too_many_sign_ups', Math.ceil(verdict.retryAfterMs / 60_000));
   const participant = await createParticipant(db, { displayName: fields.name, role: 'self_paced' });
   await appendEvent(db, { type: 'signed_in', participantId: participant.id });
   return toSession(participant);
@@ -81,22 +94,22 @@ function samePassword(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-const instructorAttempts = new RateLimiter({ limit: 10, windowMs: 10 * 60_000 });
-
-/** The instructor signs in with the operator's INSTRUCTOR_PASSWORD; failures are rate limited per address. */
+/**
+ * The instructor signs in with the operator's INSTRUCTOR_PASSWORD. Failures slow down per client
+ * address and overall (lib/auth/sign-in-limits.ts); an attempt before its wait is over is refused
+ * unchecked, with the seconds to wait.
+ */
 export async function signInInstructor(
   db: Database,
   input: unknown,
-  options: { password: string | undefined; clientKey: string },
+  options: SignInClient & { password: string | undefined },
 ): Promise<SessionParticipant> {
   if (!options.password) throw new SignInRefused('instructor_disabled');
   const fields = parse(instructorSignInSchema, input, 'wrong_password');
-  if (!instructorAttempts.check(options.clientKey).allowed) throw new SignInRefused('rate_limited');
-  if (!samePassword(fields.password, options.password)) {
-    instructorAttempts.hit(options.clientKey);
-    throw new SignInRefused('wrong_password');
-  }
-  instructorAttempts.reset(options.clientKey);
+  const verdict = await claimInstructorAttempt(db, options.address, options.now);
+  if (!verdict.allowed) throw new SignInRefused('rate_limited', Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+  if (!samePassword(fields.password, options.password)) throw new SignInRefused('wrong_password');
+  await instructorSignedIn(db, options.address, options.now);
   const participant = await upsertParticipantByAuth(db, { provider: 'instructor', subject: 'instructor' }, { displayName: 'Instructor', role: 'instructor' });
   return toSession(participant);
 }

@@ -199,6 +199,37 @@ describe('BackgroundVerifier', () => {
     expect(started).toEqual(['p1']);
   });
 
+  it('asks before each check whether the attendee is still its own, and reports what it hands off and checks', async () => {
+    const gate = deferred<ChapterOutcome>();
+    const owned = new Set(['p1', 'p2', 'p3']);
+    const started: string[] = [];
+    const reported: { participantId: string; ok: boolean }[] = [];
+    const bv = verifier({
+      concurrency: 1,
+      listTasks: async () => [task(1), task(2), task(3)],
+      owns: (t) => owned.has(t.participantId),
+      verifyChapter: async (t) => {
+        started.push(t.participantId);
+        return t.participantId === 'p1' ? gate.promise : { ok: false, code: 'timeout' };
+      },
+      onChecked: (t, check) => reported.push({ participantId: t.participantId, ok: check.ok }),
+    });
+    const round = bv.runRound();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bv.busy().map((t) => t.participantId)).toEqual(['p1']);
+    // Another instance took p2's slice while p1 was being checked.
+    owned.delete('p2');
+    gate.resolve({ ok: true });
+    const report = await round;
+    expect(started).toEqual(['p1', 'p3']);
+    expect(report).toMatchObject({ tasks: 3, checked: 2, handedOff: 1, failed: 1 });
+    expect(reported).toEqual([
+      { participantId: 'p1', ok: true },
+      { participantId: 'p3', ok: false },
+    ]);
+    expect(bv.busy()).toEqual([]);
+  });
+
   it('keeps going after a round whose task list could not be read', async () => {
     let calls = 0;
     const logged: string[] = [];

@@ -14,6 +14,9 @@ import { Semaphore } from './semaphore';
  * - A connection whose check fails (the cluster is down, refuses the password, rate limits) backs
  *   off exponentially: it is tried again after 2, 4, 8... intervals, capped at `maxBackoffMs`; a
  *   rate limit counts double. A success, or a new connection, starts afresh.
+ * - With several app instances, `owns` says which attendees this one may check now (the slices it
+ *   holds a lease on, lib/board/leases.ts); it is asked again right before each check, so a slice
+ *   lost in the middle of a round is not checked here any more.
  */
 
 export interface VerifyTask {
@@ -36,6 +39,10 @@ export interface BackgroundVerifierOptions {
   maxBackoffMs: number;
   listTasks(): Promise<VerifyTask[]>;
   verifyChapter(task: VerifyTask, chapter: number): Promise<ChapterOutcome>;
+  /** Whether this instance may check the task's attendee now; all of them when absent. */
+  owns?(task: VerifyTask): boolean;
+  /** Told after every attendee's check (diagnostics: which instance checked whom, when). */
+  onChecked?(task: VerifyTask, check: { startedAt: number; endedAt: number; ok: boolean }): void;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -48,6 +55,8 @@ export interface RoundReport {
   backingOff: number;
   /** Attendees whose check failed (and who now back off). */
   failed: number;
+  /** Attendees left out because another instance took their slice during the round. */
+  handedOff: number;
   durationMs: number;
 }
 
@@ -67,6 +76,7 @@ export class BackgroundVerifier {
   private current: Promise<RoundReport> | null = null;
   private running = false;
   private halted = false;
+  private readonly inFlight = new Set<VerifyTask>();
 
   constructor(private readonly options: BackgroundVerifierOptions) {
     this.now = options.now ?? Date.now;
@@ -79,6 +89,11 @@ export class BackgroundVerifier {
   /** The back-off of a connection, for tests and the log. */
   backoffOf(connectionKey: string): Readonly<Backoff> | undefined {
     return this.backoffs.get(connectionKey);
+  }
+
+  /** The tasks being checked right now. */
+  busy(): VerifyTask[] {
+    return [...this.inFlight];
   }
 
   start(): void {
@@ -129,6 +144,8 @@ export class BackgroundVerifier {
     const clusters = new Map<string, Semaphore>();
     let checked = 0;
     let failed = 0;
+    let handedOff = 0;
+    const owns = this.options.owns ?? (() => true);
 
     await Promise.all(
       due.map(async (task) => {
@@ -141,13 +158,26 @@ export class BackgroundVerifier {
         await cluster.use(() =>
           global.use(async () => {
             if (this.halted) return;
+            if (!owns(task)) {
+              handedOff += 1;
+              return;
+            }
             checked += 1;
-            if (!(await this.check(task, startedAt))) failed += 1;
+            this.inFlight.add(task);
+            const checkStartedAt = this.now();
+            let ok = false;
+            try {
+              ok = await this.check(task, startedAt);
+            } finally {
+              this.inFlight.delete(task);
+            }
+            if (!ok) failed += 1;
+            this.options.onChecked?.(task, { startedAt: checkStartedAt, endedAt: this.now(), ok });
           }),
         );
       }),
     );
-    return { tasks: tasks.length, checked, backingOff: tasks.length - due.length, failed, durationMs: this.now() - startedAt };
+    return { tasks: tasks.length, checked, backingOff: tasks.length - due.length, failed, handedOff, durationMs: this.now() - startedAt };
   }
 
   /** Checks the task's chapters in order; stops at the first failure, which starts (or extends) a back-off. */

@@ -1,18 +1,20 @@
-import type { ServerEnv } from '../env';
-
-/**
- * The address attendees open to join: the guide's public URL when the operator set one
- * (NEXTAUTH_URL, behind a proxy), else the address the instructor reached the guide at, which
- * is what a classroom on one network shares.
- */
-export function publicOrigin(env: Pick<ServerEnv, 'NEXTAUTH_URL'>, headers: Headers): string {
-  if (env.NEXTAUTH_URL) return new URL(env.NEXTAUTH_URL).origin;
-  const host = headers.get('x-forwarded-host')?.split(',')[0]?.trim() || headers.get('host') || '127.0.0.1:3000';
-  const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
-  return `${proto}://${host}`;
-}
-
-/** The join page with the code filled in. */
+/** The join page with the code filled in. Client-safe: the board builds it in the browser. */
 export function joinUrl(origin: string, locale: string, code: string): string {
   return `${origin}/${locale}/join?code=${encodeURIComponent(code)}`;
+}
+
+/**
+ * Whether a URL's host names this computer only (localhost, 127.x.x.x, ::1, 0.0.0.0): phones
+ * and other attendees' laptops cannot open a join link that points there.
+ */
+export function pointsToThisComputer(url: string): boolean {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return false;
+  }
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  if (/^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '0.0.0.0') return true;
+  return hostname === '[::1]' || hostname === '[::]' || /^\[(0{1,4}:){7}0{0,3}1\]$/.test(hostname);
 }

@@ -1,9 +1,9 @@
 import { allCheckpointIds, chapterOfCheckpoint, type CheckpointId } from '@/content/chapters';
-import type { BoardAttendee } from '../db/repositories/board';
+import type { BoardAttendee, BoardPerson, BoardResult } from '../db/repositories/board';
 import type { ConnectAttemptRow } from '../db/repositories/class-board';
 import type { WorkshopDto } from '../workshops';
 import { toCsv } from './csv';
-import { detectStuck, type StuckGroup, type StuckReason } from './stuck';
+import { type ConnectAttempt, DEFAULT_FAILURE_WINDOW_MS, detectStuck, type StuckGroup, type StuckInput, type StuckReason } from './stuck';
 
 /**
  * The class board's data as the browser (and the instructor's own tooling) receives it from
@@ -79,6 +79,8 @@ export interface ProgressOptions {
   stuckMinutes: number;
   stuckRepeats: number;
   checkIntervalMs: number;
+  /** Connect attempts older than this are not counted (the window the board reads them for). */
+  failureWindowMs?: number;
 }
 
 function hostOf(endpoint: string): string {
@@ -113,68 +115,230 @@ export function stuckReasonDto(reason: StuckReason): StuckReasonDto {
   return { ...reason, since: new Date(reason.since).toISOString() };
 }
 
-export function buildProgress(workshop: WorkshopDto, board: readonly BoardAttendee[], attempts: readonly ConnectAttemptRow[], options: ProgressOptions): ProgressDto {
-  const attemptsBy = new Map<string, { ok: boolean; code: string | null; at: number }[]>();
-  for (const attempt of attempts) {
-    let list = attemptsBy.get(attempt.participantId);
-    if (!list) attemptsBy.set(attempt.participantId, (list = []));
-    list.push({ ok: attempt.ok, code: attempt.code, at: attempt.at.getTime() });
-  }
-  const stuck = detectStuck(
-    board.map((attendee) => ({
-      id: attendee.id,
-      joinedAt: attendee.joinedAt.getTime(),
-      checkpoints: Object.fromEntries(
-        Object.entries(attendee.checkpoints).map(([id, cell]) => [id, { state: cell.state, at: cell.at.getTime(), code: cell.errorCode }]),
-      ),
-      connectAttempts: attemptsBy.get(attendee.id) ?? [],
-    })),
-    {
-      now: options.now,
-      checkpointIds: options.automatic,
-      pendingMs: options.stuckMinutes * 60_000,
-      repeats: options.stuckRepeats,
-      checkIntervalMs: options.checkIntervalMs,
-    },
-  );
+type AttendeeRowDto = Omit<BoardAttendeeDto, 'stuck'>;
 
-  const done: Record<string, number> = {};
-  const attendees = board.map((attendee): BoardAttendeeDto => {
-    const checkpoints = {} as Record<CheckpointId, BoardCellDto>;
-    let doneCount = 0;
-    for (const id of allCheckpointIds) {
-      const cell = attendee.checkpoints[id];
-      checkpoints[id] = cell
-        ? { state: cell.state, at: cell.at.toISOString(), detail: cell.detail, code: cell.errorCode }
-        : { state: 'pending', at: null, detail: null, code: null };
-      if (cell?.state === 'done') {
-        doneCount += 1;
-        done[id] = (done[id] ?? 0) + 1;
+/** An attendee's part of the board that does not depend on the rest of the class, built once per change. */
+interface Entry {
+  attendee: BoardAttendee;
+  /** Connect attempts (epoch ms), oldest first. */
+  attempts: ConnectAttempt[];
+  row: AttendeeRowDto | null;
+  /** `row` as JSON without its closing brace: `stuck` is appended per request. */
+  json: string | null;
+  stuckCells: StuckInput['checkpoints'] | null;
+}
+
+const byJoining = (a: Entry, b: Entry) =>
+  a.attendee.joinedAt.getTime() - b.attendee.joinedAt.getTime() || (a.attendee.id < b.attendee.id ? -1 : a.attendee.id > b.attendee.id ? 1 : 0);
+
+function toAttempt(row: ConnectAttemptRow): ConnectAttempt {
+  return { ok: row.ok, code: row.code, at: row.at.getTime() };
+}
+
+/**
+ * A workshop's board kept between requests: the whole class is loaded once, then only the
+ * attendees that changed are replaced (lib/board/live-view.ts feeds it from the database's change
+ * feed), and each attendee's row and JSON are rebuilt only when that attendee changed. What depends
+ * on the whole class and the clock (stuck, counts) is computed per request from the cached rows.
+ * Pure: no database, no clock of its own.
+ */
+export class ProgressView {
+  private readonly entries = new Map<string, Entry>();
+  private ordered: Entry[] | null = null;
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(participantId: string): boolean {
+    return this.entries.has(participantId);
+  }
+
+  replaceAll(board: readonly BoardAttendee[], attempts: readonly ConnectAttemptRow[]): void {
+    this.entries.clear();
+    this.ordered = null;
+    for (const attendee of board) this.entries.set(attendee.id, this.entry(attendee));
+    this.setAttempts(
+      board.map((attendee) => attendee.id),
+      attempts,
+    );
+  }
+
+  /** The people (row and connection) of `ids` as read again: missing ones left the board. */
+  updatePeople(ids: readonly string[], people: readonly BoardPerson[]): void {
+    const found = new Map(people.map((person) => [person.id, person]));
+    for (const id of ids) {
+      const person = found.get(id);
+      const existing = this.entries.get(id);
+      if (!person) {
+        if (existing) {
+          this.entries.delete(id);
+          this.ordered = null;
+        }
+        continue;
+      }
+      if (existing) {
+        existing.attendee = { ...person, checkpoints: existing.attendee.checkpoints };
+        this.invalidate(existing);
+      } else {
+        this.entries.set(id, this.entry({ ...person, checkpoints: {} }));
+        this.ordered = null;
       }
     }
-    const reason = stuck.byAttendee[attendee.id];
-    return {
-      id: attendee.id,
-      name: attendee.displayName,
-      currentChapter: attendee.currentChapter,
-      joinedAt: attendee.joinedAt.toISOString(),
-      lastSeenAt: attendee.lastSeenAt.toISOString(),
-      connection: attendee.connection ? connectionDto(attendee.connection) : null,
-      done: doneCount,
-      checkpoints,
-      stuck: reason ? stuckReasonDto(reason) : null,
-    };
-  });
+  }
 
-  const automatic = new Set(options.automatic);
+  /** The results of `ids` as read again (all of each attendee's results). */
+  updateResults(ids: readonly string[], results: readonly BoardResult[]): void {
+    const cells = new Map<string, Record<string, BoardAttendee['checkpoints'][string]>>();
+    for (const id of ids) cells.set(id, {});
+    for (const { participantId, checkpointId, ...cell } of results) cells.get(participantId)![checkpointId] = cell;
+    for (const [id, checkpoints] of cells) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      entry.attendee = { ...entry.attendee, checkpoints };
+      this.invalidate(entry);
+    }
+  }
+
+  /** The connect attempts of `ids` as read again. */
+  setAttempts(ids: readonly string[], attempts: readonly ConnectAttemptRow[]): void {
+    const by = new Map<string, ConnectAttempt[]>(ids.map((id) => [id, []]));
+    for (const attempt of attempts) by.get(attempt.participantId)?.push(toAttempt(attempt));
+    for (const [id, list] of by) {
+      const entry = this.entries.get(id);
+      if (entry) entry.attempts = list;
+    }
+  }
+
+  /** Presenter mode's counts: attendees on the board, and done per checkpoint. */
+  counts(): { attendees: number; done: Record<string, number> } {
+    const done: Record<string, number> = {};
+    for (const entry of this.entries.values()) {
+      for (const id of allCheckpointIds) if (entry.attendee.checkpoints[id]?.state === 'done') done[id] = (done[id] ?? 0) + 1;
+    }
+    return { attendees: this.entries.size, done };
+  }
+
+  build(workshop: WorkshopDto, options: ProgressOptions): ProgressDto {
+    const { stuck, ordered } = this.classWide(options);
+    const attendees = ordered.map((entry): BoardAttendeeDto => {
+      const reason = stuck.byAttendee[entry.attendee.id];
+      return { ...entry.row!, stuck: reason ? stuckReasonDto(reason) : null };
+    });
+    return this.envelope(workshop, options, attendees, stuck.groups);
+  }
+
+  /** The same as `JSON.stringify(build(...))`, from each attendee's cached JSON. */
+  json(workshop: WorkshopDto, options: ProgressOptions): string {
+    const { stuck, ordered } = this.classWide(options);
+    const rows = ordered.map((entry) => {
+      const reason = stuck.byAttendee[entry.attendee.id];
+      return `${entry.json!},"stuck":${reason ? JSON.stringify(stuckReasonDto(reason)) : 'null'}}`;
+    });
+    const envelope = JSON.stringify(this.envelope(workshop, options, [], stuck.groups));
+    const marker = '"attendees":[]';
+    const at = envelope.indexOf(marker);
+    return `${envelope.slice(0, at)}"attendees":[${rows.join(',')}]${envelope.slice(at + marker.length)}`;
+  }
+
+  /** One attendee's row with their stuck reason (which depends on the class). */
+  attendee(participantId: string, options: ProgressOptions): BoardAttendeeDto | undefined {
+    const entry = this.entries.get(participantId);
+    if (!entry) return undefined;
+    const { stuck } = this.classWide(options);
+    const reason = stuck.byAttendee[participantId];
+    return { ...this.prepared(entry).row!, stuck: reason ? stuckReasonDto(reason) : null };
+  }
+
+  private entry(attendee: BoardAttendee): Entry {
+    return { attendee, attempts: [], row: null, json: null, stuckCells: null };
+  }
+
+  private invalidate(entry: Entry): void {
+    entry.row = null;
+    entry.json = null;
+    entry.stuckCells = null;
+  }
+
+  private order(): Entry[] {
+    this.ordered ??= [...this.entries.values()].sort(byJoining);
+    return this.ordered;
+  }
+
+  private prepared(entry: Entry): Entry & { row: AttendeeRowDto; json: string; stuckCells: StuckInput['checkpoints'] } {
+    if (!entry.row || entry.json === null || !entry.stuckCells) {
+      const row = attendeeRow(entry.attendee);
+      entry.row = row;
+      entry.json = JSON.stringify(row).slice(0, -1);
+      entry.stuckCells = Object.fromEntries(
+        Object.entries(entry.attendee.checkpoints).map(([id, cell]) => [id, { state: cell.state, at: cell.at.getTime(), code: cell.errorCode }]),
+      );
+    }
+    return entry as Entry & { row: AttendeeRowDto; json: string; stuckCells: StuckInput['checkpoints'] };
+  }
+
+  private classWide(options: ProgressOptions) {
+    const ordered = this.order().map((entry) => this.prepared(entry));
+    const failureWindowMs = options.failureWindowMs ?? DEFAULT_FAILURE_WINDOW_MS;
+    const stuck = detectStuck(
+      ordered.map((entry) => ({
+        id: entry.attendee.id,
+        joinedAt: entry.attendee.joinedAt.getTime(),
+        checkpoints: entry.stuckCells,
+        // As read for one request before: attempts older than the window do not count.
+        connectAttempts: entry.attempts.filter((attempt) => attempt.at >= options.now - failureWindowMs),
+      })),
+      {
+        now: options.now,
+        checkpointIds: options.automatic,
+        pendingMs: options.stuckMinutes * 60_000,
+        repeats: options.stuckRepeats,
+        checkIntervalMs: options.checkIntervalMs,
+      },
+    );
+    return { stuck, ordered };
+  }
+
+  private envelope(workshop: WorkshopDto, options: ProgressOptions, attendees: BoardAttendeeDto[], groups: StuckGroup[]): ProgressDto {
+    const automatic = new Set(options.automatic);
+    return {
+      workshop,
+      generatedAt: new Date(options.now).toISOString(),
+      checkpoints: allCheckpointIds.map((id) => ({ id, chapter: chapterOfCheckpoint(id), automatic: automatic.has(id) })),
+      attendees,
+      stuck: { minutes: options.stuckMinutes, groups },
+      counts: this.counts(),
+    };
+  }
+}
+
+function attendeeRow(attendee: BoardAttendee): AttendeeRowDto {
+  const checkpoints = {} as Record<CheckpointId, BoardCellDto>;
+  let done = 0;
+  for (const id of allCheckpointIds) {
+    const cell = attendee.checkpoints[id];
+    checkpoints[id] = cell
+      ? { state: cell.state, at: cell.at.toISOString(), detail: cell.detail, code: cell.errorCode }
+      : { state: 'pending', at: null, detail: null, code: null };
+    if (cell?.state === 'done') done += 1;
+  }
   return {
-    workshop,
-    generatedAt: new Date(options.now).toISOString(),
-    checkpoints: allCheckpointIds.map((id) => ({ id, chapter: chapterOfCheckpoint(id), automatic: automatic.has(id) })),
-    attendees,
-    stuck: { minutes: options.stuckMinutes, groups: stuck.groups },
-    counts: { attendees: attendees.length, done },
+    id: attendee.id,
+    name: attendee.displayName,
+    currentChapter: attendee.currentChapter,
+    joinedAt: attendee.joinedAt.toISOString(),
+    lastSeenAt: attendee.lastSeenAt.toISOString(),
+    connection: attendee.connection ? connectionDto(attendee.connection) : null,
+    done,
+    checkpoints,
   };
+}
+
+/** The board built from scratch: what one request used to do, and what the view's answers must equal. */
+export function buildProgress(workshop: WorkshopDto, board: readonly BoardAttendee[], attempts: readonly ConnectAttemptRow[], options: ProgressOptions): ProgressDto {
+  const view = new ProgressView();
+  view.replaceAll(board, attempts);
+  return view.build(workshop, options);
 }
 
 export const CSV_HEADER = ['attendee', 'attendee_id', 'chapter', 'checkpoint', 'state', 'time', 'detail', 'code'] as const;

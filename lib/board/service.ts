@@ -1,19 +1,12 @@
 import 'server-only';
 import { allCheckpointIds, type CheckpointId } from '@/content/chapters';
 import { checkpointDefinition } from '../checkpoints/registry';
-import {
-  getCompletionCounts,
-  getResults,
-  getWorkshopProgress,
-  listConnectAttempts,
-  listParticipantEvents,
-  type StoredEvent,
-} from '../db';
+import { getResults, listParticipantEvents, type StoredEvent } from '../db';
 import { describeError, isErrorCode, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
 import { ownedWorkshop, workshopAttendee, workshopDto } from '../workshops';
-import { buildProgress, type BoardAttendeeDto, type ProgressDto } from './progress-view';
-import { DEFAULT_FAILURE_WINDOW_MS } from './stuck';
+import { liveProgressView } from './live-view';
+import { type BoardAttendeeDto, type ProgressDto } from './progress-view';
 
 /** The checkpoints the guide verifies by itself today (chapters with definitions). */
 export function automaticCheckpoints(): CheckpointId[] {
@@ -31,14 +24,21 @@ function progressOptions(ctx: AppContext, now: number) {
   };
 }
 
-/** `GET /api/workshops/{id}/progress`: four queries whatever the class size. */
+/**
+ * `GET /api/workshops/{id}/progress`: from the board this instance keeps in memory, brought up to
+ * date with the attendees that changed since the last poll (lib/board/live-view.ts).
+ */
 export async function workshopProgress(ctx: AppContext, instructorId: string, workshopId: string, now = Date.now()): Promise<ProgressDto> {
   const workshop = await ownedWorkshop(ctx, instructorId, workshopId);
-  const [board, attempts] = await Promise.all([
-    getWorkshopProgress(ctx.db, workshop.id),
-    listConnectAttempts(ctx.db, workshop.id, new Date(now - DEFAULT_FAILURE_WINDOW_MS)),
-  ]);
-  return buildProgress(workshopDto(workshop), board, attempts, progressOptions(ctx, now));
+  const view = await liveProgressView(ctx.db, workshop.id);
+  return view.build(workshopDto(workshop), progressOptions(ctx, now));
+}
+
+/** The same as `JSON.stringify(workshopProgress(...))`, assembled from each attendee's cached JSON. */
+export async function workshopProgressJson(ctx: AppContext, instructorId: string, workshopId: string, now = Date.now()): Promise<string> {
+  const workshop = await ownedWorkshop(ctx, instructorId, workshopId);
+  const view = await liveProgressView(ctx.db, workshop.id);
+  return view.json(workshopDto(workshop), progressOptions(ctx, now));
 }
 
 export interface CountsDto {
@@ -47,11 +47,11 @@ export interface CountsDto {
   done: Record<string, number>;
 }
 
-/** Presenter mode polls this: two small aggregate queries. */
+/** Presenter mode polls this: the counts of the same board in memory. */
 export async function workshopCounts(ctx: AppContext, instructorId: string, workshopId: string): Promise<CountsDto> {
   const workshop = await ownedWorkshop(ctx, instructorId, workshopId);
-  const counts = await getCompletionCounts(ctx.db, workshop.id);
-  return { workshop: { id: workshop.id, name: workshop.name, code: workshop.code, status: workshop.status }, ...counts };
+  const view = await liveProgressView(ctx.db, workshop.id);
+  return { workshop: { id: workshop.id, name: workshop.name, code: workshop.code, status: workshop.status }, ...view.counts() };
 }
 
 export interface AttendeeEventDto {
@@ -81,15 +81,13 @@ function eventDto(event: StoredEvent): AttendeeEventDto {
 /** The drill-in: where the attendee is, their connection (never its credentials), last error and recent events. */
 export async function attendeeDetail(ctx: AppContext, instructorId: string, workshopId: string, attendeeId: string, locale: ErrorLocale, now = Date.now()): Promise<AttendeeDetailDto> {
   const { workshop } = await workshopAttendee(ctx, instructorId, workshopId, attendeeId);
-  const [board, attempts, events, results] = await Promise.all([
-    getWorkshopProgress(ctx.db, workshop.id),
-    listConnectAttempts(ctx.db, workshop.id, new Date(now - DEFAULT_FAILURE_WINDOW_MS)),
+  const [view, events, results] = await Promise.all([
+    liveProgressView(ctx.db, workshop.id),
     listParticipantEvents(ctx.db, attendeeId, 40),
     getResults(ctx.db, attendeeId),
   ]);
-  // Stuck is relative to the class, so the whole board is read; it is two queries either way.
-  const progress = buildProgress(workshopDto(workshop), board, attempts, progressOptions(ctx, now));
-  const attendee = progress.attendees.find((row) => row.id === attendeeId);
+  // Stuck is relative to the class, so it is worked out on the whole board (in memory).
+  const attendee = view.attendee(attendeeId, progressOptions(ctx, now));
   if (!attendee) throw new Error(`attendee ${attendeeId} left the board while being read`);
 
   const candidates: NonNullable<AttendeeDetailDto['lastError']>[] = [];

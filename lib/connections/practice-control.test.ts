@@ -26,4 +26,17 @@ describe('runPracticeHostAction', () => {
     expect(state.cpuLoad).toMatchObject({ cores: 1 });
     expect(hostActionBodySchema.safeParse({ cores: 'many' }).success).toBe(false);
   });
+
+  it('an SSH attempt the app accepts, the practice host writes (one rule on both sides)', async () => {
+    const deployment = await practice.deploy('8');
+    for (const body of [{ user: 'a'.repeat(32), sourceIp: '::1' }, { user: 'admin@example', sourceIp: '2001:0db8::0001' }, { user: 'hAx0R', sourceIp: '203.0.113.7' }]) {
+      const parsed = hostActionBodySchema.parse(body);
+      const state = await runPracticeHostAction(practice.cluster.url, deployment, 'ssh-attempt', parsed);
+      expect(state.sshAttempts, JSON.stringify(body)).toBeGreaterThan(0);
+    }
+    expect(hostActionBodySchema.parse({ sourceIp: '2001:0db8::0001' }).sourceIp).toBe('2001:db8::1');
+    for (const body of [{ user: 'a'.repeat(33) }, { user: 'two words' }, { sourceIp: '127.1' }, { sourceIp: '1.2.3.4 5' }]) {
+      expect(hostActionBodySchema.safeParse(body).success, JSON.stringify(body)).toBe(false);
+    }
+  });
 });

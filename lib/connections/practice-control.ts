@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { HostAction } from '../practice/host/actions';
+import { isSshAttemptUser, SSH_SOURCE_RULE, SSH_USER_RULE, sshAttemptSource } from '../validation/ssh-attempt';
 
 /**
  * The app's side of the practice cluster's control API (DESIGN.md "Stable contracts"). It goes over
@@ -27,8 +28,15 @@ export const hostActionBodySchema = z
     minutes: z.number().min(0.1).max(30).optional(),
     /** `all`: one busy loop per core of the practice host, as the guide's corrected `dd` step runs. */
     cores: z.union([z.number().int().min(1).max(64), z.literal('all')]).optional(),
-    user: z.string().trim().min(1).max(64).regex(/^[\w.@-]+$/).optional(),
-    sourceIp: z.string().ip().optional(),
+    user: z.string().trim().refine(isSshAttemptUser, { message: SSH_USER_RULE }).optional(),
+    sourceIp: z
+      .string()
+      .transform((value, context) => {
+        const source = sshAttemptSource(value);
+        if (source === null) context.addIssue({ code: z.ZodIssueCode.custom, message: SSH_SOURCE_RULE });
+        return source ?? value;
+      })
+      .optional(),
     count: z.number().int().min(1).max(50).optional(),
     /** A Beat's first start ships this much history (default an hour); load tests ask for less. */
     backfillMinutes: z.number().min(0).max(60).optional(),

@@ -19,17 +19,18 @@ import { AppError, toAppError } from '../errors';
 import type { ClusterPanelDto, ConnectionView } from '../panels/cluster-status.contract';
 import type { AppContext } from '../server/context';
 import { RateLimiter } from '../server/rate-limit';
+import { textWithoutControls } from '../validation/text';
 import { createPracticeDeployment, type PracticeFlavor } from './practice-control';
 
 /** The body of `POST /api/cluster` (DESIGN.md): a Cloud ID or a URL, and a password or an API key. */
 export const connectRequestSchema = z
   .object({
-    cloudId: z.string().max(2_000).optional(),
-    url: z.string().max(2_000).optional(),
-    kibanaUrl: z.string().max(2_000).optional(),
-    username: z.string().max(200).optional(),
-    password: z.string().max(1_000).optional(),
-    apiKey: z.string().max(2_000).optional(),
+    cloudId: textWithoutControls(2_000).optional(),
+    url: textWithoutControls(2_000).optional(),
+    kibanaUrl: textWithoutControls(2_000).optional(),
+    username: textWithoutControls(200).optional(),
+    password: textWithoutControls(1_000).optional(),
+    apiKey: textWithoutControls(2_000).optional(),
   })
   .strict();
 export type ConnectRequest = z.infer<typeof connectRequestSchema>;
@@ -61,11 +62,22 @@ export function snapshotOf(status: ClusterStatus) {
 // Failed connects per participant: a loop guessing passwords through the guide stops here.
 const failedConnects = new RateLimiter({ limit: 5, windowMs: 5 * 60_000 });
 
+/**
+ * Only a cluster refusing the credentials counts toward the lock-out: a typo in a Cloud ID or URL,
+ * a refused or unknown address, or an address the policy does not allow never reached a cluster
+ * to guess against, so a learner fixing it is not locked out.
+ */
+const REFUSED_BY_CLUSTER: ReadonlySet<string> = new Set(['unauthorized', 'forbidden']);
+
+export function countsAsRefusal(code: string): boolean {
+  return REFUSED_BY_CLUSTER.has(code);
+}
+
 function assertConnectAllowed(participantId: string): void {
   const verdict = failedConnects.check(participantId);
   if (!verdict.allowed) {
     throw new AppError('rate_limited', {
-      params: { reason: 'connect', retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
+      params: { reason: 'connect_attempts', retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
       detail: `participant ${participantId} made too many failed connects`,
     });
   }
@@ -104,7 +116,7 @@ async function connectOrRecord<T>(ctx: AppContext, participantId: string, attemp
     return result;
   } catch (error) {
     const appError = toAppError(error);
-    failedConnects.hit(participantId);
+    if (countsAsRefusal(appError.code)) failedConnects.hit(participantId);
     await appendEvent(ctx.db, { type: 'connect_failed', participantId, code: appError.code }).catch(() => undefined);
     throw appError;
   }

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { listApiKeys, recordApiKey } from './repositories/api-keys';
-import { getCompletionCounts, getWorkshopProgress } from './repositories/board';
-import { getResults, recordResult } from './repositories/checkpoint-results';
-import { getConnection, recordConnectionError, upsertConnection } from './repositories/connections';
+import { getWorkshopProgress, listBoardPeople, listBoardResults, readBoardChanges } from './repositories/board';
+import { getResults, recordResult, resetProgress } from './repositories/checkpoint-results';
+import { deleteConnection, getConnection, recordConnectionError, recordConnectionStatus, upsertConnection } from './repositories/connections';
 import { appendEvent, listRecentEvents } from './repositories/events';
-import { createParticipant, deleteParticipant, removeParticipant } from './repositories/participants';
+import { createParticipant, deleteParticipant, removeParticipant, setCurrentChapter, touchParticipant } from './repositories/participants';
 import { createWorkshop, getWorkshop } from './repositories/workshops';
 import { events, type Participant } from './schema';
 import { describeStorage } from './test-backends';
@@ -92,15 +92,55 @@ describeStorage('class board', ({ db, queries }) => {
     }
   });
 
-  it('counts, per checkpoint, how many attendees are done', async () => {
-    const { workshop, attendees } = await classWith(['P', 'Q', 'R']);
-    for (const [i, attendee] of attendees.entries()) {
-      await recordResult(db(), { participantId: attendee.id, checkpointId: 'cluster-connected', state: 'done' });
-      await recordResult(db(), { participantId: attendee.id, checkpointId: 'ml-node', state: i === 0 ? 'done' : 'error', errorCode: 'no_ml_node' });
+  it('reads the people and results of only the given attendees when asked', async () => {
+    const { workshop, named } = await classWith(['Ann', 'Ben', 'Cat']);
+    for (const name of ['Ann', 'Ben', 'Cat']) await recordResult(db(), { participantId: named(name).id, checkpointId: 'ml-node', state: 'done' });
+    expect((await listBoardPeople(db(), workshop.id, [named('Ben').id])).map((row) => row.displayName)).toEqual(['Ben']);
+    expect(await listBoardPeople(db(), workshop.id, [])).toEqual([]);
+    const results = await listBoardResults(db(), workshop.id, { participantIds: [named('Ann').id, named('Cat').id] });
+    expect(results.map((row) => row.participantId).sort()).toEqual([named('Ann').id, named('Cat').id].sort());
+    expect(await listBoardResults(db(), workshop.id, { participantIds: [] })).toEqual([]);
+  });
+
+  it('notes in the change feed every write that changes what the board shows of an attendee, and only then', async () => {
+    const { workshop, named } = await classWith(['Feed', 'Quiet']);
+    const feed = named('Feed');
+    const other = await createWorkshop(db(), { name: 'Other class' });
+    const stranger = await createParticipant(db(), { displayName: 'Stranger', role: 'attendee', workshopId: other.id });
+    const selfPaced = await createParticipant(db(), { displayName: 'Alone', role: 'self_paced' });
+    const start = await readBoardChanges(db(), workshop.id);
+    expect(start.changes.map((change) => change.participantId).sort()).toEqual([feed.id, named('Quiet').id].sort());
+
+    const writes: [string, 'person' | 'results', () => Promise<unknown>][] = [
+      ['touch', 'person', () => touchParticipant(db(), feed.id, 0)],
+      ['chapter', 'person', () => setCurrentChapter(db(), feed.id, 2)],
+      ['connect', 'person', () => upsertConnection(db(), feed.id, { kind: 'url', endpoint: 'https://es.example.com', authType: 'basic', encryptedCredentials: 'x' })],
+      ['status', 'person', () => recordConnectionStatus(db(), feed.id, { health: 'yellow' })],
+      ['error', 'person', () => recordConnectionError(db(), feed.id, 'unauthorized')],
+      ['failed connect', 'person', () => appendEvent(db(), { type: 'connect_failed', participantId: feed.id, code: 'unauthorized' })],
+      ['disconnect', 'person', () => deleteConnection(db(), feed.id)],
+      ['result', 'results', () => recordResult(db(), { participantId: feed.id, checkpointId: 'ml-node', state: 'done' })],
+      ['reset', 'results', () => resetProgress(db(), feed.id)],
+      ['removal', 'person', () => removeParticipant(db(), feed.id)],
+      ['deletion', 'person', () => deleteParticipant(db(), feed.id)],
+    ];
+    let since = (await readBoardChanges(db(), workshop.id)).readAt;
+    for (const [name, kind, write] of writes) {
+      await tick();
+      await write();
+      const read = await readBoardChanges(db(), workshop.id, since);
+      expect(read.changes.map((change) => change.participantId), name).toEqual([feed.id]);
+      const [change] = read.changes;
+      const field = kind === 'person' ? change!.personAt : change!.resultsAt;
+      expect(BigInt(field!), name).toBeGreaterThan(BigInt(since.getTime()) * 1000n);
+      since = read.readAt;
     }
-    expect(await getCompletionCounts(db(), workshop.id)).toEqual({ attendees: 3, done: { 'cluster-connected': 3, 'ml-node': 1 } });
-    const empty = await createWorkshop(db(), { name: 'Empty' });
-    expect(await getCompletionCounts(db(), empty.id)).toEqual({ attendees: 0, done: {} });
+    // Events that are not connect attempts, other classes and self-paced learners leave the feed alone.
+    await tick();
+    await appendEvent(db(), { type: 'chapter_changed', participantId: named('Quiet').id, workshopId: workshop.id });
+    await recordResult(db(), { participantId: stranger.id, checkpointId: 'ml-node', state: 'done' });
+    await recordResult(db(), { participantId: selfPaced.id, checkpointId: 'ml-node', state: 'done' });
+    expect((await readBoardChanges(db(), workshop.id, since)).changes).toEqual([]);
   });
 
   it('deletes everything of a deleted participant and nothing of anyone else', async () => {

@@ -91,6 +91,14 @@ export function getDb(config?: DbConfig): Promise<Database> {
   return store.__elasticLabDb.then((handle) => handle.db);
 }
 
+/** Which database the process opened (PGlite is one process's own; PostgreSQL may be shared). */
+export async function getDbBackend(): Promise<DbBackend> {
+  await getDb();
+  const handle = await store.__elasticLabDb;
+  if (!handle) throw new Error('the database closed while being asked for its backend');
+  return handle.backend;
+}
+
 /** Closes the process's database, for shutdown and tests; the next getDb() opens it again. */
 export async function closeDb(): Promise<void> {
   const opening = store.__elasticLabDb;

@@ -11,7 +11,7 @@ import type { Database } from './types';
 const journal = JSON.parse(readFileSync(path.join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
   entries: unknown[];
 };
-const TABLES = ['api_keys', 'checkpoint_results', 'cluster_connections', 'events', 'participants', 'workshops'];
+const TABLES = ['api_keys', 'board_changes', 'checkpoint_results', 'cluster_connections', 'events', 'participants', 'rate_limits', 'verifier_instances', 'verifier_leases', 'workshops'];
 
 async function tablesOf(db: Database): Promise<string[]> {
   const rows = await selectRows<{ table_name: string }>(

@@ -220,6 +220,74 @@ export const apiKeys = pgTable(
   ],
 );
 
+/**
+ * The background verifier's work, split between app instances (lib/board/leases.ts): each open
+ * workshop's attendees fall into `VERIFIER_SLICES` slices, and each slice is held by one instance
+ * at a time until `expires_at`. A holder renews well before then; a stopped one releases its
+ * slices, a dead one lets them expire, and another instance takes them over.
+ */
+export const verifierLeases = pgTable(
+  'verifier_leases',
+  {
+    workshopId: uuid('workshop_id')
+      .notNull()
+      .references(() => workshops.id, { onDelete: 'cascade' }),
+    slice: smallint('slice').notNull(),
+    /** The holding instance's id; null once released. */
+    holder: text('holder'),
+    /** When the current holder took the slice (a takeover shows here). */
+    acquiredAt: timestamp('acquired_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'verifier_leases_pk', columns: [t.workshopId, t.slice] })],
+);
+
+/** App instances running a background verifier, so each can take a fair share of the slices. */
+export const verifierInstances = pgTable('verifier_instances', {
+  id: text('id').primaryKey(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Which attendees of a workshop changed, and when: written by triggers on participants,
+ * cluster_connections, checkpoint_results and connect events (migration 0002), so every writer
+ * in every instance is seen. The class board keeps its view in memory and reads only these
+ * attendees again (lib/board/live-view.ts). No foreign keys: a deleted participant must still be
+ * noticed, and the triggers fire inside the cascades of a deleted workshop.
+ */
+export const boardChanges = pgTable(
+  'board_changes',
+  {
+    workshopId: uuid('workshop_id').notNull(),
+    participantId: uuid('participant_id').notNull(),
+    /** The participant row, their connection or their connect attempts changed. */
+    personAt: timestamp('person_at', { withTimezone: true }),
+    /** Their checkpoint results changed. */
+    resultsAt: timestamp('results_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ name: 'board_changes_pk', columns: [t.workshopId, t.participantId] })],
+);
+
+/**
+ * Counters every app instance shares, so limits hold however many instances serve a class: failed
+ * instructor sign-ins (per client and overall, lib/auth/sign-in-limits.ts) and self-paced sign-ups
+ * per client. A key names the limit and a hash of the client's address, never the address itself.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    /** Attempts counted since `windowStartedAt`. */
+    count: integer('count').notNull().default(0),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+    /** No attempt is considered before this time. */
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_last_at_idx').on(t.lastAt)],
+);
+
 export type Workshop = typeof workshops.$inferSelect;
 export type NewWorkshop = typeof workshops.$inferInsert;
 export type Participant = typeof participants.$inferSelect;
@@ -228,3 +296,5 @@ export type ClusterConnection = typeof clusterConnections.$inferSelect;
 export type CheckpointResult = typeof checkpointResults.$inferSelect;
 export type StoredEvent = typeof events.$inferSelect;
 export type ApiKeyRecord = typeof apiKeys.$inferSelect;
+export type VerifierLease = typeof verifierLeases.$inferSelect;
+export type RateLimitRow = typeof rateLimits.$inferSelect;

@@ -2,6 +2,8 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 import { AppError, errorStatus, normaliseLocale, toAppError, toErrorBody, type ErrorLocale } from '../errors';
+import { readJsonBody, type BodyLimits } from './body';
+import { newRequestId } from './request-id';
 
 /** The reader's language for error messages: the guide's fetcher sends it as Accept-Language. */
 export function requestLocale(request: Request): ErrorLocale {
@@ -11,12 +13,21 @@ export function requestLocale(request: Request): ErrorLocale {
 }
 
 export function errorResponse(error: unknown, request: Request): NextResponse {
-  const appError = toAppError(error);
+  let appError = toAppError(error);
   const status = errorStatus(appError);
   const where = `${request.method} ${new URL(request.url).pathname}`;
-  // The log gets the code and a redacted detail, never a request body (it may hold a password).
-  if (status >= 500) console.error(`[api] ${where} -> ${appError.code}`, appError.toLog());
-  else if (!(error instanceof AppError)) console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  if (appError.code === 'internal' && appError.params.requestId === undefined) {
+    // An unexpected failure (a database error, a bug) reaches the reader only as `internal` with a
+    // request id; what happened (the failed statement, the error's message) is in the log line.
+    const requestId = newRequestId();
+    console.error(`[api] ${where} -> internal (request ${requestId})`, appError.toLog());
+    appError = new AppError('internal', { params: { requestId }, detail: appError.detail });
+  } else if (status >= 500) {
+    // The log gets the code and a redacted detail, never a request body (it may hold a password).
+    console.error(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  } else if (!(error instanceof AppError)) {
+    console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
+  }
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const retryAfter = appError.params.retryAfterSeconds;
   if (appError.code === 'rate_limited' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
@@ -25,6 +36,11 @@ export function errorResponse(error: unknown, request: Request): NextResponse {
 
 export function json<T>(body: T, init: { status?: number } = {}): NextResponse {
   return NextResponse.json(body, { status: init.status ?? 200, headers: { 'cache-control': 'no-store' } });
+}
+
+/** A body already serialised as JSON (a large one assembled from cached parts). */
+export function jsonText(body: string): NextResponse {
+  return new NextResponse(body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 }
 
 /** Runs a route handler, turning any thrown error into the error body of DESIGN.md. */
@@ -38,15 +54,13 @@ export function handle<Args extends unknown[]>(fn: (request: Request, ...args: A
   };
 }
 
-/** Parses a JSON body with a zod schema; malformed JSON and invalid fields are `invalid_request`. */
-export async function readBody<S extends z.ZodTypeAny>(request: Request, schema: S): Promise<z.infer<S>> {
-  let raw: unknown;
-  const text = await request.text();
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new AppError('invalid_request', { params: { reason: 'json' }, detail: 'request body is not JSON' });
-  }
+/**
+ * Parses a JSON body with a zod schema; malformed JSON and invalid fields are `invalid_request`.
+ * The body is read within `limits` (1 MB, 32 levels, 10 000 entries unless the route says
+ * otherwise); beyond them the answer is 413 `payload_too_large`.
+ */
+export async function readBody<S extends z.ZodTypeAny>(request: Request, schema: S, limits: Partial<BodyLimits> = {}): Promise<z.infer<S>> {
+  const raw = await readJsonBody(request, limits);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -2,6 +2,7 @@ import 'server-only';
 import { startBackgroundVerifier } from '../board/start';
 import { getDb } from '../db';
 import { appContext, syncContext } from './context';
+import { startDiagnostics } from './diagnostics';
 
 /**
  * What the app prepares when the server starts rather than on the first request: the secrets
@@ -12,5 +13,7 @@ export async function prepareApp(): Promise<void> {
   syncContext();
   await getDb();
   console.log('[db] database ready (migrations applied)');
-  startBackgroundVerifier(await appContext());
+  const ctx = await appContext();
+  if (ctx.env.DIAGNOSTICS_PORT !== undefined) await startDiagnostics(ctx.env.DIAGNOSTICS_PORT);
+  await startBackgroundVerifier(ctx);
 }

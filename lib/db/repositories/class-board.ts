@@ -13,9 +13,11 @@ export interface ConnectAttemptRow {
 
 /**
  * The workshop's attendees' connect attempts (successful and failed) since a time, oldest first,
- * for stuck detection. Connect events carry no workshop, so they are found through the attendee.
+ * for stuck detection (of all attendees, or the given ones). Connect events carry no workshop, so
+ * they are found through the attendee.
  */
-export async function listConnectAttempts(db: Database, workshopId: string, since: Date): Promise<ConnectAttemptRow[]> {
+export async function listConnectAttempts(db: Database, workshopId: string, since: Date, participantIds?: readonly string[]): Promise<ConnectAttemptRow[]> {
+  if (participantIds && participantIds.length === 0) return [];
   const rows = await db
     .select({ participantId: participants.id, type: events.type, code: events.code, at: events.at })
     .from(events)
@@ -27,6 +29,7 @@ export async function listConnectAttempts(db: Database, workshopId: string, sinc
         isNull(participants.removedAt),
         inArray(events.type, ['connected', 'connect_failed']),
         gte(events.at, since),
+        participantIds ? inArray(participants.id, [...participantIds]) : undefined,
       ),
     )
     .orderBy(asc(events.id));
@@ -45,11 +48,18 @@ export interface VerifierTarget {
 }
 
 /**
- * What the background verifier walks: every attendee of an open workshop who has a cluster
- * connection, with the checkpoints they already have. Two queries whatever the number of classes.
+ * What the background verifier walks: every attendee of an open workshop (of the given ones, when
+ * this instance holds slices of only some) who has a cluster connection, with the checkpoints they
+ * already have. Two queries whatever the number of classes.
  */
-export async function listVerifierTargets(db: Database): Promise<VerifierTarget[]> {
-  const inOpenWorkshop = and(eq(workshops.status, 'open'), eq(participants.role, 'attendee'), isNull(participants.removedAt));
+export async function listVerifierTargets(db: Database, workshopIds?: readonly string[]): Promise<VerifierTarget[]> {
+  if (workshopIds && workshopIds.length === 0) return [];
+  const inOpenWorkshop = and(
+    eq(workshops.status, 'open'),
+    eq(participants.role, 'attendee'),
+    isNull(participants.removedAt),
+    workshopIds ? inArray(workshops.id, [...workshopIds]) : undefined,
+  );
   const [people, doneRows] = await Promise.all([
     db
       .select({

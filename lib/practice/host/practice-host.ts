@@ -1,3 +1,4 @@
+import { isSshAttemptUser, SSH_SOURCE_RULE, SSH_USER_RULE, sshAttemptSource } from '../../validation/ssh-attempt';
 import type { Clock } from '../clock';
 import type { BulkAction, Engine, Flavor } from '../engine/api';
 import { EsError } from '../engine/api';
@@ -255,11 +256,9 @@ export class PracticeHost implements PracticeFeature {
       }
       case 'ssh-attempt': {
         const user = optionalString(body, 'user', 'hAx0R');
-        if (!/^[A-Za-z0-9._-]{1,32}$/.test(user)) throw new HostActionError('user must be 1-32 characters of letters, digits, ".", "_" or "-"');
-        const sourceIp = optionalString(body, 'sourceIp', '') || randomPublicIpv4(this.random);
-        if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(sourceIp) || sourceIp.split('.').some((p) => Number(p) > 255)) {
-          throw new HostActionError('sourceIp must be an IPv4 address');
-        }
+        if (!isSshAttemptUser(user)) throw new HostActionError(`user must be ${SSH_USER_RULE}`);
+        const sourceIp = sshAttemptSource(optionalString(body, 'sourceIp', '') || randomPublicIpv4(this.random));
+        if (sourceIp === null) throw new HostActionError(`sourceIp must be ${SSH_SOURCE_RULE}`);
         const count = Math.round(optionalNumber(body, 'count', 1, 1, 50));
         this.appendLogs(sshAttemptLines({ user, sourceIp, count }, Math.floor(now / 1000) * 1000, this.random));
         this.sshAttempts += count;

@@ -5,8 +5,8 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { ClassBoard } from '@/components/instructor/class-board';
 import { RoleRequired } from '@/components/instructor/status';
 import { isLocale } from '@/i18n/routing';
-import { publicOrigin } from '@/lib/board/join-link';
 import { instructorForPage, ownedWorkshopForPage } from '@/lib/board/page-access';
+import { publicOrigin } from '@/lib/board/public-origin';
 import { workshopDto } from '@/lib/workshops';
 
 export const dynamic = 'force-dynamic';

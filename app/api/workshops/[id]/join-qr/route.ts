@@ -3,7 +3,8 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { locales, routing } from '@/i18n/routing';
 import { requireCaller } from '@/lib/auth/session';
-import { joinUrl, publicOrigin } from '@/lib/board/join-link';
+import { joinUrl } from '@/lib/board/join-link';
+import { publicOrigin } from '@/lib/board/public-origin';
 import { handle, readQuery } from '@/lib/server/http';
 import { ownedWorkshop } from '@/lib/workshops';
 

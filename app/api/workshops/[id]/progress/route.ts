@@ -2,8 +2,8 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { requireCaller } from '@/lib/auth/session';
 import { progressCsv, progressCsvFilename } from '@/lib/board/progress-view';
-import { workshopProgress } from '@/lib/board/service';
-import { handle, json, readQuery } from '@/lib/server/http';
+import { workshopProgress, workshopProgressJson } from '@/lib/board/service';
+import { handle, jsonText, readQuery } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,8 +13,8 @@ const querySchema = z.object({ format: z.enum(['json', 'csv']).default('json') }
 export const GET = handle(async (request, { params }: { params: { id: string } }) => {
   const { participant, ctx } = await requireCaller(['instructor']);
   const { format } = readQuery(request, querySchema);
+  if (format === 'json') return jsonText(await workshopProgressJson(ctx, participant.id, params.id));
   const progress = await workshopProgress(ctx, participant.id, params.id);
-  if (format === 'json') return json(progress);
   // The byte-order mark makes spreadsheet programs read the (often Korean) names as UTF-8.
   return new NextResponse(`\uFEFF${progressCsv(progress)}`, {
     headers: {

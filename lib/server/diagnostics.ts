@@ -1,0 +1,77 @@
+import 'server-only';
+import { createServer, type Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/**
+ * An instance's own figures for benchmarks and operators, as JSON on a loopback-only port
+ * (DIAGNOSTICS_PORT), never through the app's routes: event-loop delay, CPU, memory, and what
+ * the parts of the app register (the background verifier: rounds, checks, leases). It holds no
+ * credentials and no attendee names, only ids.
+ *
+ * `GET /` answers everything; `?reset=1` restarts the event-loop histogram after reading it, so a
+ * reader polling it gets the delay of each stretch; providers get the query (e.g. `checksAfter`).
+ */
+
+type Provider = (query: URLSearchParams) => unknown;
+
+const KEY = Symbol.for('elastic-logging-lab.diagnostics');
+type GlobalWithDiagnostics = typeof globalThis & { [KEY]?: { providers: Map<string, Provider>; server?: Server } };
+
+function registry() {
+  const g = globalThis as GlobalWithDiagnostics;
+  g[KEY] ??= { providers: new Map() };
+  return g[KEY];
+}
+
+export function registerDiagnostics(name: string, provider: Provider): void {
+  registry().providers.set(name, provider);
+}
+
+const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+
+export function startDiagnostics(port: number): Promise<Server> {
+  const state = registry();
+  if (state.server) return Promise.resolve(state.server);
+  // 10 ms resolution: finer sampling costs the loop it measures.
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let since = Date.now();
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const body: Record<string, unknown> = {
+      pid: process.pid,
+      uptimeS: Math.round(process.uptime()),
+      cpuUs: process.cpuUsage(),
+      memory: process.memoryUsage(),
+      eventLoop: {
+        sinceMs: Date.now() - since,
+        meanMs: ms(histogram.mean),
+        p50Ms: ms(histogram.percentile(50)),
+        p99Ms: ms(histogram.percentile(99)),
+        maxMs: ms(histogram.max),
+      },
+    };
+    for (const [name, provider] of state.providers) {
+      try {
+        body[name] = provider(url.searchParams);
+      } catch (error) {
+        body[name] = { error: String(error) };
+      }
+    }
+    if (url.searchParams.get('reset') === '1') {
+      histogram.reset();
+      since = Date.now();
+    }
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify(body));
+  });
+  server.unref();
+  state.server = server;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      console.log(`[diagnostics] instance figures on http://127.0.0.1:${port}/ (loopback only)`);
+      resolve(server);
+    });
+  });
+}
