@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
 import { FLAVORS, type Flavor } from './engine/api';
+import { defineFeature, type FeatureDefinition, type PracticeFeature } from './feature';
+import { PRACTICE_FEATURES } from './features';
 import { startPracticeCluster, type PracticeCluster } from './server';
 import { attachSharedDataset } from './shared-datasets';
 
@@ -31,8 +33,8 @@ interface Created {
   password: string;
 }
 
-async function start(dataDir: string, clock: ManualClock, persistence: { compactAfterBytes?: number } = {}): Promise<PracticeCluster> {
-  const cluster = await startPracticeCluster({ port: 0, clock, scheduler: false, dataDir, log: (m) => logs.push(m), persistence: { flushEveryMs: 60_000, ...persistence } });
+async function start(dataDir: string, clock: ManualClock, persistence: { compactAfterBytes?: number } = {}, features?: readonly FeatureDefinition[]): Promise<PracticeCluster> {
+  const cluster = await startPracticeCluster({ port: 0, clock, scheduler: false, dataDir, log: (m) => logs.push(m), persistence: { flushEveryMs: 60_000, ...persistence }, ...(features ? { features } : {}) });
   clusters.push(cluster);
   return cluster;
 }
@@ -188,6 +190,81 @@ describe('the shared sample over a restart', () => {
     expect((await ok(cluster, 'GET', `/flights/_doc/${overwritten?._id}`, auth))._source).toMatchObject({ dep_delay: 12345 });
     expect(timeless(await ok(cluster, 'POST', '/flights/_search', auth, { size: 3, sort: [{ dep_delay: 'desc' }], aggs: { c: { terms: { field: 'carrier', size: 20 } } } }))).toEqual(before);
     expect(cluster.deployments.get(d.id)?.engine.approximateBytes()).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('Watcher over a restart', () => {
+  const mailWatch = { trigger: { schedule: { interval: '1m' } }, input: { simple: { n: 1 } }, condition: { always: {} }, actions: { mail: { email: { to: 'kim@example.com', subject: 'still here', body: { text: 'n = {{ctx.payload.n}}' } } } } };
+
+  for (const flavor of FLAVORS) {
+    it(`keeps the watches with their status, history and mailbox, and runs them on schedule afterwards (flavour ${flavor})`, async () => {
+      const dataDir = path.join(root, `watcher-${flavor}`);
+      const clock = new ManualClock(Date.UTC(2026, 2, 9, 9, 0, 30));
+      let cluster = await start(dataDir, clock);
+      const d = (await ok(cluster, 'POST', '/_practice/deployments', undefined, { flavor })) as unknown as Created;
+      const auth = basic(d);
+      await ok(cluster, 'PUT', '/_watcher/watch/mail', auth, mailWatch);
+      await ok(cluster, 'PUT', '/_watcher/watch/paused?active=false', auth, mailWatch);
+      await advance(cluster, clock, 3);
+      // Flavour 8 keeps part of it in a snapshot file and part in the journal after it.
+      if (flavor === '8') {
+        await cluster.store?.compactNow(d.id);
+        await advance(cluster, clock, 2);
+      }
+      const read = async () => {
+        const mail = await ok(cluster, 'GET', '/_watcher/watch/mail', auth);
+        const paused = await ok(cluster, 'GET', '/_watcher/watch/paused', auth);
+        const outbox = (await ok(cluster, 'GET', `/_practice/deployments/${d.id}/outbox`, auth)).emails as { watch_id: string; sent_at: string }[];
+        const history = await ok(cluster, 'POST', '/.watcher-history-*/_count', auth, { query: { term: { watch_id: 'mail' } } });
+        return { mail: { status: mail.status, watch: mail.watch, version: mail._version }, paused: paused.status, outbox, history: history.count as number };
+      };
+      const before = await read();
+      expect(before.outbox.length).toBeGreaterThanOrEqual(3);
+      expect(before.history).toBe(before.outbox.length);
+      await stop(cluster);
+
+      cluster = await start(dataDir, clock);
+      expect(await read()).toEqual(before);
+      // Scheduled from where the clock is: two more minutes, two more mails; the paused watch stays quiet.
+      await advance(cluster, clock, 2);
+      const after = await read();
+      expect(after.outbox.length).toBe(before.outbox.length + 2);
+      expect(after.history).toBe(before.history + 2);
+      expect(after.outbox.every((m) => m.watch_id === 'mail')).toBe(true);
+    });
+  }
+});
+
+describe('a feature that keeps everything in indices', () => {
+  it('is asked to rebuild from them after a restart, with no kept state', async () => {
+    const restored: unknown[] = [];
+    const tally = defineFeature<PracticeFeature & { seen: number }>({
+      name: 'tally',
+      create: (ctx) => {
+        const feature = {
+          name: 'tally',
+          seen: -1,
+          approximateBytes: () => 0,
+          dispose: () => {},
+          restore(snapshot: unknown) {
+            restored.push(snapshot);
+            feature.seen = ctx.engine.indexExists('.tally') ? ctx.engine.count('.tally', {}).count : 0;
+          },
+        };
+        return feature;
+      },
+    });
+    const dataDir = path.join(root, 'tally');
+    const clock = new ManualClock(Date.UTC(2026, 2, 11));
+    let cluster = await start(dataDir, clock, {}, [...PRACTICE_FEATURES, tally]);
+    const d = (await ok(cluster, 'POST', '/_practice/deployments', undefined, { flavor: '8' })) as unknown as Created;
+    for (const n of [1, 2, 3]) await ok(cluster, 'PUT', `/.tally/_doc/${n}?refresh=true`, basic(d), { n });
+    await cluster.store?.flush();
+    await stop(cluster);
+
+    cluster = await start(dataDir, clock, {}, [...PRACTICE_FEATURES, tally]);
+    expect(restored).toEqual([undefined]);
+    expect((cluster.deployments.get(d.id)?.features.get('tally') as unknown as { seen: number }).seen).toBe(3);
   });
 });
 

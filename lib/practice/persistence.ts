@@ -35,8 +35,10 @@ import { resolveSharedDataset } from './shared-datasets';
  * API keys by their secrets' hashes, licence, faults), every index with its documents, templates,
  * pipelines, data streams and aliases (the engine's journal, engine/journal.ts), a shared sample's
  * attachment and the deployment's own deletions over it, and each feature's `snapshot()` (the
- * host's Beats state); features that keep their state in indices (Watcher, ML) are covered by
- * the indices.
+ * host's Beats state, Watcher's mailbox and service state) when it changed, in the same frame as
+ * the documents it wrote. What features keep in indices (Watcher's `.watches` and history, ML's
+ * `.ml-config` and results) is covered by the indices; after a restart every feature's `restore()`
+ * is called, with its kept state or `undefined`, to rebuild from them.
  *
  * A file that cannot be read loses that deployment only: it is moved to `lost/`, a log line says
  * why, and the control API answers 410 `practice_deployment_lost` for its id (see control-api.ts).
@@ -294,16 +296,17 @@ export class PracticeStore implements DeploymentPersistence {
       return false;
     }
     registry.applyRecord(deployment, record);
-    for (const [name, state] of features) {
-      const feature = deployment.features.get(name);
-      if (!feature?.restore) {
-        this.log(`practice deployment ${id}: kept state of feature [${name}] that this server does not have; ignored`);
-        continue;
-      }
+    for (const name of features.keys()) {
+      if (!deployment.features.get(name)?.restore) this.log(`practice deployment ${id}: kept state of feature [${name}] that this server does not have; ignored`);
+    }
+    // Every feature rebuilds from the restored indices (Watcher schedules the watches of `.watches`),
+    // with its kept state when it wrote one.
+    for (const feature of deployment.features.values()) {
+      if (!feature.restore) continue;
       try {
-        feature.restore(state);
+        feature.restore(features.get(feature.name));
       } catch (error) {
-        throw new CorruptFileError(`the state of feature [${name}] could not be restored: ${(error as Error).message}`);
+        throw new CorruptFileError(`the state of feature [${feature.name}] could not be restored: ${(error as Error).message}`);
       }
     }
     const generation = Math.max(base, journals.at(-1) ?? 0, 0);

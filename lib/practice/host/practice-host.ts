@@ -312,8 +312,10 @@ export class PracticeHost implements PracticeFeature {
     };
   }
 
-  /** Takes back a `snapshot()` after the deployment's indices were restored; the next tick catches up with the clock. */
+  /** Takes back a `snapshot()` (or nothing) after the deployment's indices were restored; the next tick catches up with the clock. */
   restore(snapshot: unknown): void {
+    // Nothing kept (no frame was written after the deployment was created): the VM is as new.
+    if (snapshot === undefined) return;
     if (!isHostSnapshot(snapshot)) throw new Error('not a practice host snapshot');
     this.metricbeat = { ...snapshot.metricbeat };
     this.filebeat = { ...snapshot.filebeat };
