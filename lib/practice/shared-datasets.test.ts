@@ -93,6 +93,11 @@ describe('the shared flights sample', () => {
     const overwritten = a.index('flights', { ...two?._source, dep_delay: 999 }, { id: two?._id as string });
     expect(overwritten).toMatchObject({ result: 'updated', _version: 2 });
     expect(a.get('flights', two?._id as string)).toMatchObject({ found: true, _version: 2, _source: { dep_delay: 999 } });
+    // Search sees the shared rows as they were until the next refresh, as it sees any old version.
+    expect(total(a)).toBe(sliceRows);
+    expect(total(a, { query: { term: { dep_delay: 999 } } })).toBe(0);
+    a.refresh('flights');
+    expect(total(a)).toBe(sliceRows - 1);
     expect(total(a, { query: { term: { dep_delay: 999 } } })).toBe(1);
     expect(total(b, { query: { term: { dep_delay: 999 } } })).toBe(0);
     expect(catchEs(() => a.index('flights', { x: 1 }, { id: hitsOf(a.search('flights', { size: 1, sort: [{ '@timestamp': 'desc' }] }))[0]?._id as string, opType: 'create' })).type).toBe('version_conflict_engine_exception');

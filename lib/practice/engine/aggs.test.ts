@@ -44,7 +44,7 @@ beforeAll(() => {
   engine.createIndex('metrics', {
     mappings: { properties: { '@timestamp': { type: 'date' }, host: { properties: { name: { type: 'keyword' } } }, cpu: { type: 'double' }, load: { type: 'double' }, net: { properties: { in: { type: 'long' } } }, tags: { type: 'keyword' } } },
   });
-  const r = engine.bulk(DOCS.map((source) => ({ op: 'index' as const, index: 'metrics', source: source as unknown as Record<string, unknown> })));
+  const r = engine.bulk(DOCS.map((source) => ({ op: 'index' as const, index: 'metrics', source: source as unknown as Record<string, unknown> })), { refresh: true });
   expect(r.errors).toBe(false);
 });
 
@@ -119,7 +119,7 @@ describe('terms', () => {
 
   it('refuses text fields with the fielddata error', () => {
     engine.createIndex('texts', { mappings: { properties: { msg: { type: 'text' } } } });
-    engine.index('texts', { msg: 'hello' });
+    engine.index('texts', { msg: 'hello' }, { refresh: true });
     try {
       engine.search('texts', { aggs: { m: { terms: { field: 'msg' } } } });
       throw new Error('expected an error');
@@ -177,7 +177,7 @@ describe('date_histogram', () => {
 
   it('accepts the deprecated `interval` on 7.x only', () => {
     const e7 = createEngine({ flavor: '7', now: () => NOW });
-    e7.index('m', { '@timestamp': new Date(NOW - 1000).toISOString() });
+    e7.index('m', { '@timestamp': new Date(NOW - 1000).toISOString() }, { refresh: true });
     const r = e7.search('m', { size: 0, aggs: { t: { date_histogram: { field: '@timestamp', interval: '1m' } } } }) as unknown as Res;
     expect(r.aggregations.t.buckets).toEqual([{ key_as_string: '2026-03-10T11:59:00.000Z', key: NOW - 60_000, doc_count: 1 }]);
   });
@@ -347,7 +347,7 @@ describe('a whole time range read without visiting each document', () => {
       docs.push({ '@timestamp': t, host: { name: 'alpha' }, cpu: i % 7 });
       docs.push({ '@timestamp': t, host: { name: 'alpha' }, mem: { used: i } });
     }
-    expect(e.bulk(docs.map((source) => ({ op: 'index' as const, index: 'day', source }))).errors).toBe(false);
+    expect(e.bulk(docs.map((source) => ({ op: 'index' as const, index: 'day', source })), { refresh: true }).errors).toBe(false);
     return e;
   }
   const hostList = { size: 0, query: { range: { '@timestamp': { gte: 'now-24h' } } }, aggs: { hosts: { terms: { field: 'host.name', size: 50 }, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } } } };
@@ -362,15 +362,15 @@ describe('a whole time range read without visiting each document', () => {
   it('still splits the bucket when one document of a constant-looking shape differs, and when a shape is read from raw documents', () => {
     const e = oneHost();
     // Another host in a shape of its own (the column stays constant there), then in a shared shape (no longer constant).
-    e.index('day', { '@timestamp': new Date(T0 + 6_000_000).toISOString(), host: { name: 'beta' }, disk: 1 });
+    e.index('day', { '@timestamp': new Date(T0 + 6_000_000).toISOString(), host: { name: 'beta' }, disk: 1 }, { refresh: true });
     expect(buckets(e)).toEqual([['alpha', 1200, first, last], ['beta', 1, new Date(T0 + 6_000_000).toISOString(), new Date(T0 + 6_000_000).toISOString()]]);
-    e.index('day', { '@timestamp': new Date(T0 + 6_010_000).toISOString(), host: { name: 'beta' }, cpu: 3 });
+    e.index('day', { '@timestamp': new Date(T0 + 6_010_000).toISOString(), host: { name: 'beta' }, cpu: 3 }, { refresh: true });
     expect(buckets(e).map((b) => [b[0], b[1]])).toEqual([['alpha', 1200], ['beta', 2]]);
   });
 
   it('counts documents without a time only where they have one, and lets `missing` give them one', () => {
     const e = oneHost();
-    e.index('day', { host: { name: 'alpha' }, cpu: 1 });
+    e.index('day', { host: { name: 'alpha' }, cpu: 1 }, { refresh: true });
     const body = { size: 0, aggs: { hosts: { terms: { field: 'host.name' }, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } }, n: { value_count: { field: '@timestamp' } } } } } };
     const [alpha] = (e.search('day', body) as unknown as Res).aggregations.hosts.buckets as Json[];
     expect([alpha.doc_count, alpha.n.value, alpha.first.value_as_string, alpha.last.value_as_string]).toEqual([1201, 1200, first, last]);
@@ -383,7 +383,7 @@ describe('a whole time range read without visiting each document', () => {
     const narrow = { ...hostList, query: { range: { '@timestamp': { gte: new Date(T0 + 1_000_000).toISOString(), lt: new Date(T0 + 2_000_000).toISOString() } } } };
     expect(buckets(e, narrow)).toEqual([['alpha', 200, new Date(T0 + 1_000_000).toISOString(), new Date(T0 + 1_990_000).toISOString()]]);
     const hits = (e.search('day', { size: 2, sort: [{ '@timestamp': 'desc' }] }) as unknown as { hits: { hits: { _id: string }[] } }).hits.hits;
-    for (const h of hits) e.delete('day', h._id);
+    for (const h of hits) e.delete('day', h._id, { refresh: true });
     expect(buckets(e)).toEqual([['alpha', 1198, first, new Date(T0 + 598 * 10_000).toISOString()]]);
   });
 });

@@ -697,7 +697,15 @@ export class DocStore {
     }
     this.posBase = lo === Infinity ? 1 : lo;
     this.posOf = new Int32Array(lo === Infinity ? 64 : Math.max(64, hi - lo + 64)).fill(-1);
-    for (let p = 0; p < this.n; p += 1) if (this.ver[p] !== 0) this.indexPos(this.idn[p] as number, p);
+    for (let p = 0; p < this.n; p += 1) {
+      if (this.ver[p] === 0) continue;
+      // An id can have two live slots for a while (an old version a reader still sees, see
+      // IndexState.retire): the index points at the newest, which outlives the other.
+      const idn = this.idn[p] as number;
+      const known = (this.posOf as Int32Array)[idn - this.posBase] as number;
+      if (known >= 0 && (this.seq[known] as number) > (this.seq[p] as number)) continue;
+      this.indexPos(idn, p);
+    }
   }
 
   private indexPos(idn: number, pos: number): void {

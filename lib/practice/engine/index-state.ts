@@ -2,6 +2,7 @@ import type { Mappings, SharedWindow } from './api';
 import { EsError } from './api';
 import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
 import { DocStore, type DocStoreCapture, type DocStoreDump, type Pause, type Shape, StringList, valuesAtPath } from './doc-store';
+import { stats } from './index-stats';
 import { canonicalIp } from './ip';
 import type { Journal, JournalRecord } from './journal';
 import { type FieldDef, MappingState, validateValue } from './mapping';
@@ -116,6 +117,21 @@ export class IndexState {
   shared?: IndexState;
   /** The shared set's descriptor and window, for persistence and to make a repeated attach a no-op. */
   sharedOrigin?: { descriptor: Record<string, unknown>; start: number; end: number; idPrefix: string };
+  /**
+   * What search sees, as Lucene's refreshed reader does: slots written with a `_seq_no` below
+   * `searchableSeq` (the last refresh). A slot replaced or deleted since stays searchable until a
+   * refresh (and as long as a scroll or point in time still looks at it): `retired` maps its
+   * `_seq_no` to the `_seq_no` of the write that replaced it. Get by id is realtime and skips
+   * retired slots.
+   */
+  private searchableSeq = 0;
+  private readonly retired = new Map<number, number>();
+  /** Open views (scrolls, points in time) by the `_seq_no` they see up to; they keep retired slots. */
+  private readonly views = new Map<number, number>();
+  /** Practice-clock time of the first write a refresh has not yet made searchable. */
+  private dirtySince: number | undefined;
+  /** `_seq_no`s below this belong to the shared segment's rows (0 without one). */
+  private sharedSeqEnd = 0;
 
   constructor(
     readonly name: string,
@@ -166,7 +182,28 @@ export class IndexState {
       tsUnreliable: this.tsUnreliable,
       store: this.store.capture(),
     };
-    if (this.shared) c.shared = this.shared.store.capture();
+    // An old version kept only for a reader (a scroll, or search before the next refresh) is not kept over a restart.
+    if (this.retired.size > 0 && !('view' in c.store)) {
+      const { seq, ver } = c.store;
+      for (let p = 0; p < c.store.n; p += 1) {
+        if (ver[p] !== 0 && this.retired.has(seq[p] as number)) {
+          ver[p] = 0;
+          c.store.deleted += 1;
+        }
+      }
+    }
+    if (this.shared) {
+      const shared = this.shared.store.capture();
+      // Shared rows already replaced or deleted are hidden over a restart even if a reader still sees them.
+      if ('view' in shared) {
+        for (const seq of this.retired.keys()) {
+          if (seq >= this.sharedSeqEnd) continue;
+          shared.hidden ??= new Uint8Array((this.shared.store.viewOf as DocStore).n + 7 >> 3);
+          shared.hidden[seq >> 3] = (shared.hidden[seq >> 3] as number) | (1 << (seq & 7));
+        }
+      }
+      c.shared = shared;
+    }
     return c;
   }
 
@@ -203,6 +240,8 @@ export class IndexState {
   static load(d: IndexDump, resolve: SharedResolver): IndexState {
     const ix = IndexState.fromMeta(d.meta, resolve);
     ix.seqNo = d.seqNo;
+    // Everything read back is searchable, as after Elasticsearch's recovery.
+    ix.searchableSeq = d.seqNo;
     ix.nextIdn = d.nextIdn;
     const ids = d.explicit.ids.values;
     for (let i = 0; i < ids.length; i += 1) {
@@ -240,6 +279,7 @@ export class IndexState {
       const ts = r.ts[i];
       this.store.appendEncoded(shape, vals.slice(), ts === null || ts === undefined ? Number.NEGATIVE_INFINITY : ts, seq, idn, r.v[i] as number, r.b[i] as number);
       this.seqNo = Math.max(this.seqNo, seq + 1);
+      this.searchableSeq = this.seqNo;
       this.nextIdn = Math.max(this.nextIdn, idn + 1);
     }
     if (r.u) this.tsUnreliable = true;
@@ -256,6 +296,7 @@ export class IndexState {
     const prepared = this.store.prepare(doc);
     this.store.append(doc, this.extractTs(doc), seq, idn, version, approximateJsonBytes(doc), prepared);
     this.seqNo = Math.max(this.seqNo, seq + 1);
+    this.searchableSeq = this.seqNo;
     this.nextIdn = Math.max(this.nextIdn, idn + 1);
   }
 
@@ -266,6 +307,7 @@ export class IndexState {
       this.forgetId(idn);
     }
     this.seqNo = Math.max(this.seqNo, seq + 1);
+    this.searchableSeq = this.seqNo;
   }
 
   replayHide(slot: number): void {
@@ -306,7 +348,9 @@ export class IndexState {
           const rest = id.slice(idPrefix.length);
           if (!/^[1-9]\d{0,9}$/.test(rest)) return -1;
           const pos = start + Number(rest) - 2;
-          return segment.store.find(pos + 1);
+          const found = segment.store.find(pos + 1);
+          // Replaced or deleted, and kept only for search until the next refresh.
+          return found >= 0 && owner.retired.has(found) ? -1 : found;
         },
       },
       write: { value: owner.write.bind(owner) },
@@ -315,8 +359,10 @@ export class IndexState {
       attachShared: { value: owner.attachShared.bind(owner) },
     });
     this.shared = segment;
-    // Seq numbers of the tenant's own writes follow the shared rows' (slot p has seq p).
+    // Seq numbers of the tenant's own writes follow the shared rows' (slot p has seq p); the rows are searchable at once.
     this.seqNo = Math.max(this.seqNo, frozen.n);
+    this.searchableSeq = this.seqNo;
+    this.sharedSeqEnd = frozen.n;
   }
 
   /** The live document with `_id` `id`: its segment and slot, or undefined. */
@@ -407,11 +453,19 @@ export class IndexState {
     return this.explicit.get(id) ?? this.decodeAutoId(id);
   }
 
-  /** Slot of the live document with `_id` `id`, or -1. */
+  /** Slot of the live (realtime) document with `_id` `id`, or -1. */
   findId(id: string): number {
     const n = this.idnOf(id);
     if (n === undefined) return -1;
-    return this.store.find(n);
+    return this.liveSlot(n);
+  }
+
+  /** Slot of the realtime version of the document with id number `n` (not an old one a reader still sees), or -1. */
+  liveSlot(n: number): number {
+    if (this.retired.size === 0) return this.store.find(n);
+    const { idn, ver, seq } = this.store;
+    for (let i = this.store.n - 1; i >= 0; i -= 1) if (idn[i] === n && ver[i] !== 0 && !this.retired.has(seq[i] as number)) return i;
+    return -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -461,12 +515,12 @@ export class IndexState {
     if (existingPos >= 0) {
       version = (this.store.ver[existingPos] as number) + 1;
       idn = this.store.idn[existingPos] as number;
-      this.store.remove(existingPos);
+      this.retire(existingPos, seqNo);
     } else if (id !== undefined) {
       if (sharedPos >= 0) {
         const shared = this.shared as IndexState;
         version = (shared.store.ver[sharedPos] as number) + 1;
-        shared.store.remove(sharedPos);
+        this.retireShared(sharedPos, seqNo);
         this.journal?.hide(this.uuid, sharedPos);
       }
       idn = this.idnOf(id) ?? this.nextIdn++;
@@ -497,18 +551,137 @@ export class IndexState {
     if (sharedPos >= 0) {
       const shared = this.shared as IndexState;
       const version = (shared.store.ver[sharedPos] as number) + 1;
-      shared.store.remove(sharedPos);
+      const seqNo = this.seqNo++;
+      this.retireShared(sharedPos, seqNo);
       this.journal?.hide(this.uuid, sharedPos);
-      return { found: true, version, seqNo: this.seqNo++ };
+      return { found: true, version, seqNo };
     }
     if (pos < 0) return { found: false, version: 1, seqNo: this.seqNo++ };
     const version = (this.store.ver[pos] as number) + 1;
     const idn = this.store.idn[pos] as number;
-    this.store.remove(pos);
-    this.forgetId(idn);
     const seqNo = this.seqNo++;
+    if (!this.retire(pos, seqNo)) this.forgetId(idn);
     this.journal?.del(this.uuid, idn, seqNo);
     return { found: true, version, seqNo };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // refresh
+
+  /** Replaces or deletes slot `pos` (by the write `bySeq`); false when it is gone at once because no reader ever saw it. */
+  private retire(pos: number, bySeq: number): boolean {
+    const seq = this.store.seq[pos] as number;
+    if (seq >= this.searchableSeq && !this.viewSees(seq)) {
+      this.store.remove(pos);
+      return false;
+    }
+    this.retired.set(seq, bySeq);
+    return true;
+  }
+
+  /** A shared row replaced or deleted by the write `bySeq`: search sees it until the next refresh, as any old version (its `_seq_no` is its slot). */
+  private retireShared(pos: number, bySeq: number): void {
+    const shared = this.shared as IndexState;
+    const seq = shared.store.seq[pos] as number;
+    if (seq >= this.searchableSeq && !this.viewSees(seq)) shared.store.remove(pos);
+    else this.retired.set(seq, bySeq);
+  }
+
+  private viewSees(seq: number): boolean {
+    for (const upTo of this.views.keys()) if (seq < upTo) return true;
+    return false;
+  }
+
+  /** `index.refresh_interval` in ms (ES's default 1 s); -1 when periodic refresh is off. */
+  get refreshIntervalMs(): number {
+    const raw = this.settings['index.refresh_interval'];
+    if (raw === undefined) return 1000;
+    if (raw.trim() === '-1') return -1;
+    const m = /^(\d+)(nanos|micros|ms|s|m|h|d)?$/.exec(raw.trim());
+    if (!m) return 1000;
+    const unit = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+    return Number(m[1]) * unit;
+  }
+
+  /** The `_seq_no` search sees up to (exclusive). */
+  get searchableUpTo(): number {
+    return this.searchableSeq;
+  }
+
+  /** Whether search sees exactly what get sees (no write since the last refresh). */
+  get fullyRefreshed(): boolean {
+    return this.searchableSeq === this.seqNo && this.retired.size === 0;
+  }
+
+  /** Whether slot `pos` is in the view of a reader that sees writes below `upTo`. */
+  visibleAt(pos: number, upTo: number): boolean {
+    const seq = this.store.seq[pos] as number;
+    if (seq >= upTo) return false;
+    if (this.retired.size === 0) return true;
+    const by = this.retired.get(seq);
+    return by === undefined || by >= upTo;
+  }
+
+  /** Notes a write at practice-clock time `now`, so the periodic refresh knows when it is due. */
+  noteWrite(now: number): void {
+    this.dirtySince ??= now;
+  }
+
+  /**
+   * The refresh Elasticsearch would have run by `now` (every `refresh_interval` after a write):
+   * run lazily, before a write or a read, which nobody can tell from a timer.
+   */
+  refreshIfDue(now: number): boolean {
+    const interval = this.refreshIntervalMs;
+    if (this.dirtySince === undefined || interval < 0 || now < this.dirtySince + interval) return false;
+    this.refresh();
+    return true;
+  }
+
+  /** Practice-clock time the pending writes become searchable, or undefined when none are pending or periodic refresh is off. */
+  refreshDueAt(): number | undefined {
+    const interval = this.refreshIntervalMs;
+    return this.dirtySince === undefined || interval < 0 ? undefined : this.dirtySince + interval;
+  }
+
+  /** Makes every write so far searchable and drops retired slots no open view still sees. */
+  refresh(): void {
+    stats.refreshed(this, true);
+    this.searchableSeq = this.seqNo;
+    this.dirtySince = undefined;
+    this.collectRetired();
+  }
+
+  /** Registers a scroll or point in time that sees writes below `upTo`; retired slots it sees are kept until it is released. */
+  holdView(upTo: number): void {
+    this.views.set(upTo, (this.views.get(upTo) ?? 0) + 1);
+  }
+
+  releaseView(upTo: number): void {
+    const n = (this.views.get(upTo) ?? 0) - 1;
+    if (n > 0) this.views.set(upTo, n);
+    else this.views.delete(upTo);
+    this.collectRetired();
+  }
+
+  private collectRetired(): void {
+    if (this.retired.size === 0) return;
+    let oldest = this.searchableSeq;
+    for (const upTo of this.views.keys()) oldest = Math.min(oldest, upTo);
+    const gone = new Set<number>();
+    for (const [seq, by] of this.retired) if (by < oldest) gone.add(seq);
+    if (gone.size === 0) return;
+    const { seq, ver, idn } = this.store;
+    const idns: number[] = [];
+    for (let p = 0; p < this.store.n; p += 1) {
+      if (ver[p] === 0 || !gone.has(seq[p] as number)) continue;
+      idns.push(idn[p] as number);
+      this.store.remove(p);
+    }
+    // Shared rows' `_seq_no`s are their slots, below every write of this index's own.
+    if (this.shared) for (const s of gone) if (s < this.sharedSeqEnd) this.shared.store.remove(s);
+    for (const s of gone) this.retired.delete(s);
+    for (const n of idns) if (this.store.find(n) < 0) this.forgetId(n);
   }
 
   private forgetId(idn: number): void {
@@ -521,7 +694,8 @@ export class IndexState {
 
   rollOff(cutoff: number): number {
     const gone = this.store.removeOlderThan(cutoff);
-    for (const idn of gone) this.forgetId(idn);
+    // A retired old version may go while its replacement stays: keep the id of a live document.
+    for (const idn of gone) if (this.retired.size === 0 || this.store.find(idn) < 0) this.forgetId(idn);
     const removed = gone.length + (this.shared?.store.removeOlderThan(cutoff).length ?? 0);
     if (removed > 0) this.journal?.roll(this.uuid, cutoff);
     return removed;
@@ -575,8 +749,14 @@ export class IndexState {
     return r;
   }
 
+  /** Documents search sees (what `_count`, `_cat/indices` and `_stats` report, as ES counts refreshed segments). */
   docsCount(): number {
-    return this.store.live + (this.shared?.store.live ?? 0);
+    // A shared segment's rows are all searchable (deleting one hides it at once).
+    const shared = this.shared?.store.live ?? 0;
+    if (this.fullyRefreshed) return this.store.live + shared;
+    let n = 0;
+    for (let p = 0; p < this.store.n; p += 1) if (this.store.ver[p] !== 0 && this.visibleAt(p, this.searchableSeq)) n += 1;
+    return n + shared;
   }
 
   /** Approximate `_source` bytes of the live documents, shared ones included (for `_cat/indices`). */

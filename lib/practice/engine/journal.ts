@@ -168,7 +168,7 @@ export class Journal {
       const store = ix.store;
       const groups = new Map<string, { shape: Shape; n: number[]; s: number[]; v: number[]; ts: (number | null)[]; b: number[]; c: (number | string)[][]; id: Record<string, string> }>();
       for (const idn of idns) {
-        const pos = store.find(idn);
+        const pos = ix.liveSlot(idn);
         if (pos < 0) continue;
         const enc = store.encoded(pos);
         const seq = store.seq[pos] as number;
