@@ -260,3 +260,24 @@ describe.each(['7', '8', '9'] as const)('flavour %s', (flavor) => {
     });
   });
 });
+
+describe.each(['8', '9'] as const)('writes to a data stream on flavour %s', (flavor) => {
+  let d: RestDeployment;
+  beforeAll(async () => {
+    d = await lab.deploy(flavor);
+    const template = { index_patterns: ['alerts-*'], data_stream: {}, priority: 200, template: { mappings: { properties: { '@timestamp': { type: 'date' } } } } };
+    expect((await d.call('PUT', '/_index_template/alerts', template)).status).toBe(200);
+  });
+
+  it('takes a document without an id (a create, as ES makes it) and refuses an index with an id', async () => {
+    const created = await d.call('POST', '/alerts-watch/_doc?refresh=true', { '@timestamp': '2026-12-07T01:00:00Z', watch: 'ssh' });
+    expect(created.status).toBe(201);
+    expect(created.body._index).toMatch(/^\.ds-alerts-watch-/);
+    expect((await d.call('GET', '/alerts-watch/_count')).body.count).toBe(1);
+    const refused = await d.call('PUT', '/alerts-watch/_doc/1', { '@timestamp': '2026-12-07T01:00:00Z' });
+    expect(refused).toMatchObject({ status: 400, body: { error: { type: 'illegal_argument_exception', reason: 'only write ops with an op_type of create are allowed in data streams' } } });
+    expect((await d.call('PUT', '/alerts-watch/_doc/1?op_type=create', { '@timestamp': '2026-12-07T01:00:00Z' })).status).toBe(201);
+    const explicitIndex = await d.call('POST', '/alerts-watch/_doc?op_type=index', { '@timestamp': '2026-12-07T01:00:00Z' });
+    expect(explicitIndex.status).toBe(400);
+  });
+});

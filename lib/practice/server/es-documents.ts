@@ -19,7 +19,9 @@ function engine(ctx: EsContext) {
 export async function indexDocument(ctx: EsContext, opType?: 'create'): Promise<EsReply> {
   const index = ctx.params.index as string;
   const id = ctx.params.id;
-  const op = opType ?? (ctx.query.get('op_type') === 'create' ? 'create' : 'index');
+  // Elasticsearch's REST layer makes a write without an id a create (RestIndexAction's auto-id handler),
+  // which is why `POST /<data stream>/_doc` is accepted while `PUT /<data stream>/_doc/<id>` is not.
+  const op = opType ?? (ctx.query.has('op_type') ? (ctx.query.get('op_type') === 'create' ? 'create' : 'index') : id === undefined ? 'create' : 'index');
   if (ctx.query.has('op_type') && !['create', 'index'].includes(ctx.query.get('op_type') ?? '')) {
     throw new EsError(400, 'illegal_argument_exception', `opType must be 'create' or 'index', found: [${ctx.query.get('op_type')}]`);
   }
