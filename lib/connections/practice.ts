@@ -6,7 +6,7 @@ import { getConnection, getConnectionSummary, getWorkshop, type ClusterConnectio
 import { AppError, toAppError } from '../errors';
 import { generateSampleWebLogs, SAMPLE_WEB_LOGS_INDEX, sampleWebLogsMappings } from '../sample-data/web-logs';
 import type { AppContext } from '../server/context';
-import { runPracticeHostAction, type HostActionBody, type PracticeHostAction } from './practice-control';
+import { practiceFlightsSample, runPracticeHostAction, type HostActionBody, type PracticeHostAction, type SampleLoad } from './practice-control';
 import { connectionKey, connectPracticeCluster, participantAuth, participantCluster } from './service';
 
 export async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
@@ -73,4 +73,23 @@ export async function connectWorkshopPractice(ctx: AppContext, participant: Pick
     console.warn(`[practice] connecting attendee ${participant.id} to the practice cluster on join failed: ${appError.code}`, appError.toLog());
     return false;
   }
+}
+
+/**
+ * Chapter 5's "use the sample file": the practice cluster indexes the generated flights into the
+ * participant's deployment itself (no upload), in the learner's zone; `GET`/`DELETE` follow and
+ * cancel it. Only for a practice connection.
+ */
+export async function practiceFlightsLoad(
+  ctx: AppContext,
+  participantId: string,
+  method: 'POST' | 'GET' | 'DELETE',
+  body?: { timeZone: string; from?: string; to?: string },
+): Promise<{ load: SampleLoad; connectionId: string }> {
+  if (!ctx.practiceUrl) throw new AppError('cluster_unavailable', { params: { reason: 'practice_disabled' } });
+  const connection = await practiceConnection(ctx, participantId);
+  const auth = await participantAuth(ctx, connection);
+  if (auth.kind !== 'basic') throw new AppError('invalid_request', { params: { reason: 'not_practice' } });
+  const load = await practiceFlightsSample(ctx.practiceUrl, { id: connection.practiceDeploymentId, username: auth.username, password: auth.password }, method, body);
+  return { load, connectionId: connection.id };
 }

@@ -36,12 +36,21 @@ export interface SearchEnv {
   maxBuckets: number;
   /** The `_seq_no` each index is read up to, for a scroll or point in time; otherwise its last refresh. */
   views?: ReadonlyMap<IndexState, number>;
+  /** Indices reached only through filtered aliases: their alias filters (any one matching keeps a document). */
+  aliasFilters?: ReadonlyMap<IndexState, QueryNode>;
 }
 
 /** Where a search of `ix` reads up to, and whether any slot is outside that view (so each must be checked). */
 function viewOf(env: SearchEnv, ix: IndexState): { upTo: number; partial: boolean } {
   const upTo = env.views?.get(ix) ?? ix.searchableUpTo;
   return { upTo, partial: upTo !== ix.seqNoNext || !ix.fullyRefreshed };
+}
+
+/** The request's query narrowed by the index's alias filter, as ES adds it to the shard request. */
+function withAliasFilter(env: SearchEnv, ix: IndexState, query: QueryNode | undefined): QueryNode | undefined {
+  const filter = env.aliasFilters?.get(ix);
+  if (!filter) return query;
+  return { t: 'bool', must: [query ?? { t: 'all', boost: 1 }], filter: [filter], should: [], mustNot: [], boost: 1 };
 }
 
 const TOP_LEVEL = new Set([
@@ -252,7 +261,9 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
       const found: Seg[] = [];
       for (const ix of index.segments) {
         ix.store.tidy();
-        const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+        // A filtered alias's filter is the index's: the shared segment is filtered the same way.
+        const q = withAliasFilter(env, index, query);
+        const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
         let pos: number[] = [];
         let scores: number[] = [];
         if (!bound.none) {
@@ -609,7 +620,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
   let query: QueryNode | undefined;
   if (b.query !== undefined) query = new QueryParser(b).parse(b.query, ['query']);
   else if (params.q !== undefined) query = urlQuery(params);
-  if (!query) {
+  if (!query && !env.aliasFilters?.size) {
     let n = 0;
     for (const ix of env.indices) n += ix.docsCount();
     return n;
