@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { sharedFile } from '../testing/shared-files';
 import { ManualClock } from './clock';
 import { FLAVORS, type Flavor } from './engine/api';
 import { defineFeature, type FeatureDefinition, type PracticeFeature } from './feature';
@@ -234,6 +235,56 @@ describe('Watcher over a restart', () => {
       expect(after.outbox.every((m) => m.watch_id === 'mail')).toBe(true);
     });
   }
+});
+
+describe('ML over a restart', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', 'ml', name), 'utf8')) as Record<string, unknown>;
+
+  it('keeps the job and its datafeed with their counts and results, closed and stopped, and the job opens again', async () => {
+    const dataDir = path.join(root, 'ml');
+    const clock = new ManualClock(Date.UTC(2026, 2, 12, 9));
+    let cluster = await start(dataDir, clock);
+    const d = (await ok(cluster, 'POST', '/_practice/deployments', undefined, { flavor: '8' })) as unknown as Created;
+    const auth = basic(d);
+    // Four days of flights, a few per quarter hour.
+    const lines: string[] = [];
+    for (let q = 0; q < 4 * 96; q += 1) {
+      for (let k = 0; k < 3 + (q % 4); k += 1) lines.push('{"index":{}}', JSON.stringify({ '@timestamp': new Date(Date.UTC(2017, 10, 1) + q * 900_000 + k * 60_000).toISOString(), carrier: 'KE' }));
+    }
+    await ok(cluster, 'PUT', '/flights', auth, { mappings: { properties: { '@timestamp': { type: 'date' }, carrier: { type: 'keyword' } } } });
+    const bulk = await fetch(`${cluster.url}/flights/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: auth }, body: `${lines.join('\n')}\n` });
+    expect(bulk.status).toBe(200);
+    const { job_id: _j, ...job } = fixture('DERIVED-flights-job.kibana-8x-single-metric-wizard.put-body.json');
+    const { datafeed_id: _d, job_id: _dj, ...feed } = fixture('DERIVED-flights-datafeed.kibana-later-7x-and-8x.put-body.json');
+    await ok(cluster, 'PUT', '/_ml/anomaly_detectors/flights', auth, job);
+    await ok(cluster, 'PUT', '/_ml/datafeeds/datafeed-flights', auth, { ...feed, job_id: 'flights' });
+    await ok(cluster, 'POST', '/_ml/anomaly_detectors/flights/_open', auth);
+    await ok(cluster, 'POST', '/_ml/datafeeds/datafeed-flights/_start?start=2017-11-01T00:00:00Z&end=2017-11-05T00:00:00Z', auth);
+    const stats = async () => ((await ok(cluster, 'GET', '/_ml/anomaly_detectors/flights/_stats', auth)).jobs as { state: string; data_counts: { processed_record_count: number; latest_record_timestamp?: number } }[])[0];
+    for (let i = 0; i < 200 && (await stats())?.state !== 'closed'; i += 1) {
+      cluster.deployments.tickAll();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const ran = await stats();
+    expect(ran?.state).toBe('closed');
+    // The wizard's datafeed aggregates: one record per quarter hour.
+    expect(ran?.data_counts.processed_record_count).toBe(4 * 96);
+    const buckets = ((await ok(cluster, 'POST', '/.ml-anomalies-shared/_count', auth, { query: { term: { result_type: 'bucket' } } })).count as number);
+    expect(buckets).toBeGreaterThan(300);
+    await cluster.store?.flush();
+    await stop(cluster);
+
+    cluster = await start(dataDir, clock);
+    const back = await stats();
+    expect(back?.state).toBe('closed');
+    expect(back?.data_counts).toEqual(ran?.data_counts);
+    expect(((await ok(cluster, 'GET', '/_ml/datafeeds/datafeed-flights/_stats', auth)).datafeeds as { state: string }[])[0]?.state).toBe('stopped');
+    expect((await ok(cluster, 'GET', '/_ml/anomaly_detectors/flights', auth)).jobs).toMatchObject([{ job_id: 'flights', analysis_config: job.analysis_config }]);
+    expect((await ok(cluster, 'POST', '/.ml-anomalies-shared/_count', auth, { query: { term: { result_type: 'bucket' } } })).count).toBe(buckets);
+    // The job opens again and its datafeed starts.
+    await ok(cluster, 'POST', '/_ml/anomaly_detectors/flights/_open', auth);
+    expect((await stats())?.state).toBe('opened');
+  });
 });
 
 describe('a feature that keeps everything in indices', () => {
