@@ -1,5 +1,5 @@
 // Benchmark (not a test): `npm run bench:sample`.
-// 30 practice deployments press "use the sample file" (chapter 5): each gets the whole generated
+// 30 practice deployments press "use the sample file" (chapter 5, loadFlightsSample): each gets the whole generated
 // flights file in its `flights` index, read in its learner's zone, as one shared read-only copy
 // plus the deployment's own changes (shared-datasets.ts). Prints the process memory before and
 // after, with each deployment's own search and aggregation run on it, and (BENCH_ML=1, the
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ManualClock } from '../lib/practice/clock';
 import { PracticeMl } from '../lib/practice/ml';
 import { startPracticeCluster } from '../lib/practice/server';
-import { attachSharedDataset } from '../lib/practice/shared-datasets';
+import { loadFlightsSample } from '../lib/practice/datasets/flights-sample';
 import { sharedFile } from '../lib/testing/shared-files';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 30);
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < TENANTS; i += 1) {
       const d = cluster.deployments.create({ flavor: i % 3 === 0 ? '7' : i % 3 === 1 ? '8' : '9' });
       const started = Date.now();
-      const attached = await attachSharedDataset(d.engine, 'flights', { timeZone: ZONES[i % ZONES.length] as string });
+      // What the "use the sample file" button runs (the control route's load).
+      const attached = { docs: (await loadFlightsSample(d.engine, { timeZone: ZONES[i % ZONES.length] as string })).rows };
       attachMs.push(Date.now() - started);
       // The learner looks at it: a count per day, the busiest airports, a page of hits.
       d.engine.search('flights', { size: 0, aggs: { days: { date_histogram: { field: '@timestamp', calendar_interval: 'day' } }, origins: { terms: { field: 'origin', size: 5 } } } });
