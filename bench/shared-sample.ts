@@ -7,9 +7,9 @@
 // attach (the shared copy is built) and of the others. Fails (exit 1) above 2 GiB resident.
 import { readFileSync } from 'node:fs';
 import { ManualClock } from '../lib/practice/clock';
+import { loadFlightsSample } from '../lib/practice/datasets/flights-sample';
 import { PracticeMl } from '../lib/practice/ml';
 import { startPracticeCluster } from '../lib/practice/server';
-import { loadFlightsSample } from '../lib/practice/datasets/flights-sample';
 import { sharedFile } from '../lib/testing/shared-files';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 30);
