@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, FLIGHTS_FIRST_DAY, FLIGHTS_LAST_DAY, flightsCsvChunks, type FlightsRange } from '../datasets/flights';
+import { flightsFileKey } from '../datasets/file-identity';
+import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays, FLIGHTS_FIRST_DAY, FLIGHTS_LAST_DAY, type FlightsRange } from '../datasets/flights';
 import { EsError, type Engine, type Mappings, type SharedIndex } from './engine/api';
 import { DateParseError, parseZone, type Zone } from './engine/dates';
 import { DocStore } from './engine/doc-store';
@@ -63,14 +63,12 @@ const DAY_MS = 86_400_000;
 const KEEP_RECENT = 2;
 /** What the zone-free store holds for `@timestamp` until a zone's copy replaces it (any non-ISO string). */
 const NO_ZONE_YET = 'zone-free';
-const FILE_KEY_HEAD_BYTES = 64 * 1024;
 
 let naiveBase: DocStore | undefined;
 let buildingBase: Promise<DocStore> | undefined;
 const byZone = new Map<string, WeakRef<SharedIndex>>();
 const buildingZone = new Map<string, Promise<SharedIndex>>();
 const recent: SharedIndex[] = [];
-const idPrefixes = new Map<string, string>();
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -222,28 +220,12 @@ function dayMs(value: string | undefined, fallback: string, what: string): numbe
 }
 
 /**
- * `<file key>-`: the `_id` prefix an importer that keys a file by its size and first 64 KiB gives
- * the rows of the generated flights.csv of `range` (SHA-256 of `<size>\n` and the head, 16 hex
- * characters), so the shared rows and an upload of the same file have the same ids.
+ * `<file key>-`: the `_id` prefix the importer gives the rows of the generated flights.csv of
+ * `range` (lib/datasets/file-identity.ts), so the shared rows and an upload of the same file have
+ * the same ids.
  */
 export function flightsIdPrefix(range: FlightsRange = {}): string {
-  const memo = `${range.from ?? ''}..${range.to ?? ''}`;
-  const known = idPrefixes.get(memo);
-  if (known) return known;
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  let size = 0;
-  for (const chunk of flightsCsvChunks(range)) {
-    const bytes = Buffer.from(chunk, 'utf8');
-    size += bytes.length;
-    if (headBytes < FILE_KEY_HEAD_BYTES) {
-      head.push(bytes);
-      headBytes += bytes.length;
-    }
-  }
-  const key = createHash('sha256').update(`${size}\n`).update(Buffer.concat(head).subarray(0, FILE_KEY_HEAD_BYTES)).digest('hex').slice(0, 16);
-  idPrefixes.set(memo, `${key}-`);
-  return `${key}-`;
+  return `${flightsFileKey(range)}-`;
 }
 
 /**
