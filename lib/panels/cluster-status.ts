@@ -5,7 +5,7 @@ import type { ClusterClient } from '../cluster/adapter';
 import { microCache } from '../cluster/coalesce';
 import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
 import { connectionKey, snapshotOf, viewOf } from '../connections/service';
-import { recordConnectionError, recordConnectionStatus } from '../db';
+import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
 import type { AppContext } from '../server/context';
 import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
 import { panelReader, readPanel } from './read';
@@ -62,8 +62,9 @@ export const clusterStatus = panelReader(clusterStatusPanel, {
 });
 
 /** The card for one participant: also what `GET /api/cluster` answers. */
-export function clusterStatusCard(ctx: AppContext, participantId: string): Promise<ClusterPanelDto> {
+export function clusterStatusCard(ctx: AppContext, participantId: string, known: { connection?: ClusterConnection | null } = {}): Promise<ClusterPanelDto> {
   return readPanel(ctx, participantId, clusterStatus, {}, {
+    connection: known.connection,
     disconnected: () => ({ connection: null, status: null, error: null, checkedAt: new Date().toISOString() }),
     async failed(error, connection) {
       await recordConnectionError(ctx.db, participantId, error.code, { connectionId: connection.id }).catch(() => undefined);
