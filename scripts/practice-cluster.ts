@@ -1,11 +1,11 @@
 // `npm run practice-cluster`: the practice cluster alone, on 127.0.0.1:$PRACTICE_CLUSTER_PORT
-// (default 9200), until Ctrl+C.
-import { practiceClusterPortFromEnv } from '../lib/practice/env';
+// (default 9200), until Ctrl+C; deployments are kept in $DATA_DIR/practice (PRACTICE_DATA_DIR).
+import { practiceClusterPortFromEnv, practiceDataDirFromEnv } from '../lib/practice/env';
 import { startPracticeCluster } from '../lib/practice/server';
 
 async function main(): Promise<void> {
   const port = practiceClusterPortFromEnv();
-  const cluster = await startPracticeCluster({ port, log: (message) => console.error(message) });
+  const cluster = await startPracticeCluster({ port, dataDir: practiceDataDirFromEnv(), log: (message) => console.error(message) });
   console.log(`Practice cluster listening on ${cluster.url}`);
   console.log(`Create a deployment: curl -s -X POST ${cluster.url}/_practice/deployments -H 'Content-Type: application/json' -d '{"flavor":"8"}'`);
   let closing = false;

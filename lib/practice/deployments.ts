@@ -7,7 +7,7 @@ import { flavourInfo, type FlavourInfo } from './flavours';
 import type { PracticeHost } from './host/practice-host';
 import { licenseAllows, TRIAL_DAYS, type LicenseState, type LicenseType } from './license';
 import type { Scheduler, Tickable } from './scheduler';
-import { randomApiKeyPart, randomToken, type ApiKey } from './security';
+import { hashSecret, randomApiKeyPart, randomToken, type ApiKey } from './security';
 
 /**
  * Practice deployments: one per attendee (or test), each with its own engine (so its own indices),
@@ -22,11 +22,32 @@ import { randomApiKeyPart, randomToken, type ApiKey } from './security';
 
 export { TRIAL_DAYS, type LicenseState, type LicenseType } from './license';
 
+/** How the `elastic` password is kept: its SHA-256 (the password is random and long, so no slow hash is needed). */
+export function passwordHash(password: string): string {
+  return hashSecret(password).toString('base64');
+}
+
+/** A deployment as persistence keeps it (lib/practice/persistence.ts): no password, only its hash; API keys only by their secrets' hashes. */
+export interface DeploymentRecord {
+  id: string;
+  name: string;
+  flavor: Flavor;
+  passwordHash: string;
+  createdAt: number;
+  clusterUuid: string;
+  nodeId: string;
+  license: LicenseState;
+  faults: FaultConfig;
+  apiKeys: (Omit<ApiKey, 'secretHash'> & { secretHash: string })[];
+  lastUsedAt: number;
+}
+
 export class Deployment {
   readonly info: FlavourInfo;
   readonly username = 'elastic';
-  readonly clusterUuid = base64Uuid();
-  readonly nodeId = base64Uuid();
+  readonly clusterUuid: string;
+  readonly nodeId: string;
+  readonly passwordHash: string;
   readonly nodeName = 'instance-0000000000';
   readonly apiKeys = new Map<string, ApiKey>();
   /** The deployment's instance of each feature, by feature name, in the order of the definitions. */
@@ -36,20 +57,29 @@ export class Deployment {
   requestCount = 0;
   lastUsedAt: number;
 
+  /**
+   * `password` is known only when the deployment is created (the control API answers it once); a
+   * deployment restored after a restart has only the record's hash.
+   */
   constructor(
     readonly id: string,
     readonly name: string,
     readonly flavor: Flavor,
-    readonly password: string,
+    readonly password: string | undefined,
     readonly engine: Engine,
     readonly createdAt: number,
     clock: Clock,
     definitions: readonly FeatureDefinition[] = [],
     log: (message: string) => void = () => {},
+    restored?: DeploymentRecord,
   ) {
     this.info = flavourInfo(flavor);
+    this.passwordHash = restored?.passwordHash ?? passwordHash(password ?? '');
+    this.clusterUuid = restored?.clusterUuid ?? base64Uuid();
+    this.nodeId = restored?.nodeId ?? base64Uuid();
     this.license = { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
     this.lastUsedAt = createdAt;
+    if (restored) this.applyRecord(restored);
     const features = new Map<string, PracticeFeature>();
     for (const definition of definitions) {
       const context: FeatureContext = {
@@ -101,6 +131,32 @@ export class Deployment {
     return this.license;
   }
 
+  /** Takes the mutable part of a later record (persistence, at start-up). */
+  applyRecord(record: DeploymentRecord): void {
+    this.license = { ...record.license };
+    this.faults = structuredClone(record.faults);
+    this.lastUsedAt = record.lastUsedAt;
+    this.apiKeys.clear();
+    for (const { secretHash, ...key } of record.apiKeys) this.apiKeys.set(key.id, { ...structuredClone(key), secretHash: Buffer.from(secretHash, 'base64') });
+  }
+
+  /** What persistence keeps of the deployment itself (its indices and features are kept apart). */
+  record(): DeploymentRecord {
+    return {
+      id: this.id,
+      name: this.name,
+      flavor: this.flavor,
+      passwordHash: this.passwordHash,
+      createdAt: this.createdAt,
+      clusterUuid: this.clusterUuid,
+      nodeId: this.nodeId,
+      license: this.license,
+      faults: this.faults,
+      apiKeys: [...this.apiKeys.values()].map((key) => ({ ...key, secretHash: key.secretHash.toString('base64') })),
+      lastUsedAt: this.lastUsedAt,
+    };
+  }
+
   /** The summary the control API returns (credentials only at creation). */
   summary(url: string): Record<string, unknown> {
     return {
@@ -132,13 +188,37 @@ export interface RegistryOptions {
   log?: (message: string) => void;
   /** Upper bound, so a runaway script cannot exhaust memory (each deployment keeps a day of data). */
   maxDeployments?: number;
+  /** Keeps deployments across restarts (lib/practice/persistence.ts); in memory only without it. */
+  persistence?: DeploymentPersistence;
+}
+
+/** What the registry tells persistence (implemented by PracticeStore). */
+export interface DeploymentPersistence {
+  /** A new or restored deployment: record its changes from now on. */
+  track(deployment: Deployment): void;
+  /** Something about the deployment changed outside its engine (licence, faults, API keys, a request). */
+  touch(id: string): void;
+  /** The deployment is deleted: its files go too. */
+  forget(id: string): void;
+  /** Whether `id` was a deployment that could not be read back after a restart, and why. */
+  lost(id: string): LostDeployment | undefined;
+  /** Forgets a lost deployment (and its files). */
+  dropLost(id: string): boolean;
+}
+
+/** A deployment whose files could not be read back after a restart (the control API answers 410 for it). */
+export interface LostDeployment {
+  id: string;
+  reason: string;
+  lostAt: number;
 }
 
 export class DeploymentLimitError extends Error {}
 
 export class DeploymentRegistry {
   private readonly byId = new Map<string, Deployment>();
-  private readonly byPassword = new Map<string, Deployment>();
+  /** By the SHA-256 of the `elastic` password (a restored deployment has no other form of it). */
+  private readonly byPasswordHash = new Map<string, Deployment>();
   private readonly byApiKeyId = new Map<string, Deployment>();
 
   constructor(private readonly options: RegistryOptions) {}
@@ -156,7 +236,62 @@ export class DeploymentRegistry {
   }
 
   findByPassword(password: string): Deployment | undefined {
-    return this.byPassword.get(password);
+    return this.byPasswordHash.get(passwordHash(password));
+  }
+
+  /** A deployment lost at start-up (its files were unreadable), if `id` names one. */
+  lost(id: string): LostDeployment | undefined {
+    return this.options.persistence?.lost(id);
+  }
+
+  /** Forgets a lost deployment and its files. */
+  dropLost(id: string): boolean {
+    return this.options.persistence?.dropLost(id) ?? false;
+  }
+
+  /** Tells persistence that something outside the engine changed (see DeploymentPersistence.touch). */
+  touch(id: string): void {
+    this.options.persistence?.touch(id);
+  }
+
+  /** Puts back a deployment read from disk (persistence calls this at start-up, before its indices are restored). */
+  restore(record: DeploymentRecord): Deployment {
+    const clock = this.options.clock;
+    const engine = this.options.createEngine(record.flavor, () => clock.now());
+    const deployment = new Deployment(record.id, record.name, record.flavor, undefined, engine, record.createdAt, clock, this.options.features, this.options.log, record);
+    this.add(deployment);
+    for (const key of deployment.apiKeys.values()) this.byApiKeyId.set(key.id, deployment);
+    return deployment;
+  }
+
+  /** Takes the latest record of a restored deployment (licence, faults, API keys changed after its first record). */
+  applyRecord(deployment: Deployment, record: DeploymentRecord): void {
+    deployment.applyRecord(record);
+    for (const key of deployment.apiKeys.values()) this.byApiKeyId.set(key.id, deployment);
+  }
+
+  /** Drops a deployment whose restore failed half-way (its files are dealt with by persistence). */
+  discard(id: string): void {
+    const deployment = this.byId.get(id);
+    if (!deployment) return;
+    this.byId.delete(id);
+    this.byPasswordHash.delete(deployment.passwordHash);
+    for (const keyId of deployment.apiKeys.keys()) this.byApiKeyId.delete(keyId);
+    for (const feature of deployment.features.values()) {
+      if (ticks(feature)) this.options.scheduler?.remove(feature);
+      feature.dispose();
+    }
+  }
+
+  /** Starts the deployment's features on the scheduler and its persistence (after a restore has put their state back). */
+  start(deployment: Deployment): void {
+    for (const feature of deployment.features.values()) if (ticks(feature)) this.options.scheduler?.add(feature);
+    this.options.persistence?.track(deployment);
+  }
+
+  private add(deployment: Deployment): void {
+    this.byId.set(deployment.id, deployment);
+    this.byPasswordHash.set(deployment.passwordHash, deployment);
   }
 
   findByApiKeyId(id: string): Deployment | undefined {
@@ -169,13 +304,12 @@ export class DeploymentRegistry {
     let id = randomToken(12).toLowerCase();
     while (this.byId.has(id)) id = randomToken(12).toLowerCase();
     let password = randomToken(24);
-    while (this.byPassword.has(password)) password = randomToken(24);
+    while (this.byPasswordHash.has(passwordHash(password))) password = randomToken(24);
     const clock = this.options.clock;
     const engine = this.options.createEngine(input.flavor, () => clock.now());
     const deployment = new Deployment(id, input.name ?? `practice-${id}`, input.flavor, password, engine, clock.now(), clock, this.options.features, this.options.log);
-    this.byId.set(id, deployment);
-    this.byPassword.set(password, deployment);
-    for (const feature of deployment.features.values()) if (ticks(feature)) this.options.scheduler?.add(feature);
+    this.add(deployment);
+    this.start(deployment);
     return deployment;
   }
 
@@ -183,18 +317,20 @@ export class DeploymentRegistry {
     const deployment = this.byId.get(id);
     if (!deployment) return false;
     this.byId.delete(id);
-    this.byPassword.delete(deployment.password);
+    this.byPasswordHash.delete(deployment.passwordHash);
     for (const keyId of deployment.apiKeys.keys()) this.byApiKeyId.delete(keyId);
     for (const feature of deployment.features.values()) {
       if (ticks(feature)) this.options.scheduler?.remove(feature);
       feature.dispose();
     }
+    this.options.persistence?.forget(id);
     return true;
   }
 
   registerApiKey(deployment: Deployment, key: ApiKey): void {
     deployment.apiKeys.set(key.id, key);
     this.byApiKeyId.set(key.id, deployment);
+    this.touch(deployment.id);
   }
 
   /** Moves every feature of every deployment, idle or not, up to the clock (tests with a ManualClock; the scheduler does it live). */

@@ -13,3 +13,14 @@ export function practiceClusterPortFromEnv(): number {
   }
   return port;
 }
+
+/**
+ * Where the practice cluster keeps its deployments across restarts: `PRACTICE_DATA_DIR`, or
+ * `practice/` in the app's `DATA_DIR` (default `./data`), as `npm start` has it.
+ */
+export function practiceDataDirFromEnv(): string {
+  const own = process.env.PRACTICE_DATA_DIR;
+  if (own !== undefined && own.trim() !== '') return own;
+  const data = process.env.DATA_DIR;
+  return `${data !== undefined && data.trim() !== '' ? data.replace(/\/+$/, '') : './data'}/practice`;
+}

@@ -81,7 +81,11 @@ export interface PracticeFeature {
   state?(): unknown;
   /** JSON of the state that is not in the engine's indices; omit when the indices hold it all. */
   snapshot?(): unknown;
-  /** After the engine's indices are restored: take back `snapshot()`'s value and rebuild caches from the indices. */
+  /**
+   * After a restart, once the engine's indices are restored: take back `snapshot()`'s last value
+   * (`undefined` when none was kept) and rebuild caches and schedules from the indices. Throwing
+   * loses the deployment (it is moved aside and the learner told), so accept what you wrote.
+   */
   restore?(snapshot: unknown): void;
 }
 

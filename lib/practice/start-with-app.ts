@@ -28,7 +28,8 @@ async function startOnce(): Promise<void> {
   }
   const { startPracticeCluster } = await import('./server');
   try {
-    const cluster = await startPracticeCluster({ port: env.PRACTICE_CLUSTER_PORT, log: (message) => console.error(`[practice-cluster] ${message}`) });
+    const { join } = await import('node:path');
+    const cluster = await startPracticeCluster({ port: env.PRACTICE_CLUSTER_PORT, dataDir: join(env.DATA_DIR, 'practice'), log: (message) => console.error(`[practice-cluster] ${message}`) });
     console.log(`[practice-cluster] listening on ${cluster.url}`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && (await isPracticeCluster(env.PRACTICE_CLUSTER_PORT))) {

@@ -1,7 +1,8 @@
 import { flightsFileKey, rowId } from '../../datasets/file-identity';
 import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, FLIGHTS_FIRST_DAY, FLIGHTS_LAST_DAY, flightsCsvChunks, flightDays, flightsSize, type FlightsRange } from '../../datasets/flights';
-import type { BulkAction, Engine, Flavor } from '../engine/api';
+import { type BulkAction, type Engine, EsError, type Flavor } from '../engine/api';
 import { DateParseError, parseZone, type Zone } from '../engine/dates';
+import { attachSharedDataset } from '../shared-datasets';
 import { findStructure } from '../text-structure';
 
 /**
@@ -97,10 +98,22 @@ export async function loadFlightsSample(engine: Engine, request: FlightsSampleRe
   const { mappings, processors } = proposal(engine.flavor);
   const zoned = processors.map((p) => (p.date ? { date: { ...p.date, timezone: zone.id } } : p));
   engine.putPipeline(FLIGHTS_PIPELINE, { description: 'Ingest pipeline created by text structure finder', processors: zoned });
+  const key = flightsFileKey(range);
+  // A new index takes the shared read-only copy of the sample (one per process and zone, see
+  // shared-datasets.ts): the same documents and ids, none of them copied into the deployment.
+  if (engine.attachShared) {
+    try {
+      const attached = await attachSharedDataset(engine, 'flights', { timeZone: zone.id, from: request.from, to: request.to, index: FLIGHTS_INDEX, mappings: { _meta: { created_by: 'file-data-visualizer' }, ...mappings }, idPrefix: `${key}-` });
+      options.onProgress?.(attached.docs, 0);
+      return { rows: attached.docs, failedRows: 0, failures: [] };
+    } catch (error) {
+      // An index of another origin (an upload, another slice): the rows are written into it instead.
+      if (!(error instanceof EsError && error.type === 'resource_already_exists_exception')) throw error;
+    }
+  }
   if (!engine.indexExists(FLIGHTS_INDEX)) {
     engine.createIndex(FLIGHTS_INDEX, { mappings: { _meta: { created_by: 'file-data-visualizer' }, ...mappings } });
   }
-  const key = flightsFileKey(range);
   const result: FlightsSampleResult = { rows: 0, failedRows: 0, failures: [] };
   // Line 1 is the header, as in the file the learner would upload.
   let line = 1;

@@ -334,3 +334,56 @@ describe('aggregation parsing errors', () => {
     expect(err({ x: { avg: { field: 'cpu' }, max: { field: 'cpu' } } }).reason).toBe('Found two aggregation type definitions in [x]: [avg] and [max]');
   });
 });
+
+describe('a whole time range read without visiting each document', () => {
+  // One host's metrics: several document shapes interleaved slot by slot, as Metricbeat's metricsets are.
+  const T0 = Date.parse('2026-03-10T00:00:00.000Z');
+  function oneHost(): Engine {
+    const e = createEngine({ flavor: '8', now: () => T0 + 86_400_000 });
+    e.createIndex('day', { mappings: { properties: { '@timestamp': { type: 'date' }, host: { properties: { name: { type: 'keyword' } } } } } });
+    const docs: Record<string, unknown>[] = [];
+    for (let i = 0; i < 600; i += 1) {
+      const t = new Date(T0 + i * 10_000).toISOString();
+      docs.push({ '@timestamp': t, host: { name: 'alpha' }, cpu: i % 7 });
+      docs.push({ '@timestamp': t, host: { name: 'alpha' }, mem: { used: i } });
+    }
+    expect(e.bulk(docs.map((source) => ({ op: 'index' as const, index: 'day', source })), { refresh: true }).errors).toBe(false);
+    return e;
+  }
+  const hostList = { size: 0, query: { range: { '@timestamp': { gte: 'now-24h' } } }, aggs: { hosts: { terms: { field: 'host.name', size: 50 }, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } } } };
+  const buckets = (e: Engine, body: Record<string, unknown> = hostList) => ((e.search('day', body) as unknown as Res).aggregations.hosts.buckets as Json[]).map((b) => [b.key, b.doc_count, b.first?.value_as_string, b.last?.value_as_string]);
+  const first = new Date(T0).toISOString();
+  const last = new Date(T0 + 599 * 10_000).toISOString();
+
+  it('puts every document of one host in its bucket with the first and last time', () => {
+    expect(buckets(oneHost())).toEqual([['alpha', 1200, first, last]]);
+  });
+
+  it('still splits the bucket when one document of a constant-looking shape differs, and when a shape is read from raw documents', () => {
+    const e = oneHost();
+    // Another host in a shape of its own (the column stays constant there), then in a shared shape (no longer constant).
+    e.index('day', { '@timestamp': new Date(T0 + 6_000_000).toISOString(), host: { name: 'beta' }, disk: 1 }, { refresh: true });
+    expect(buckets(e)).toEqual([['alpha', 1200, first, last], ['beta', 1, new Date(T0 + 6_000_000).toISOString(), new Date(T0 + 6_000_000).toISOString()]]);
+    e.index('day', { '@timestamp': new Date(T0 + 6_010_000).toISOString(), host: { name: 'beta' }, cpu: 3 }, { refresh: true });
+    expect(buckets(e).map((b) => [b[0], b[1]])).toEqual([['alpha', 1200], ['beta', 2]]);
+  });
+
+  it('counts documents without a time only where they have one, and lets `missing` give them one', () => {
+    const e = oneHost();
+    e.index('day', { host: { name: 'alpha' }, cpu: 1 }, { refresh: true });
+    const body = { size: 0, aggs: { hosts: { terms: { field: 'host.name' }, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } }, n: { value_count: { field: '@timestamp' } } } } } };
+    const [alpha] = (e.search('day', body) as unknown as Res).aggregations.hosts.buckets as Json[];
+    expect([alpha.doc_count, alpha.n.value, alpha.first.value_as_string, alpha.last.value_as_string]).toEqual([1201, 1200, first, last]);
+    const withMissing = { size: 0, aggs: { first: { min: { field: '@timestamp', missing: '2020-01-01T00:00:00.000Z' } } } };
+    expect((e.search('day', withMissing) as unknown as Res).aggregations.first.value_as_string).toBe('2020-01-01T00:00:00.000Z');
+  });
+
+  it('reads only the slots a narrower range keeps, and skips deleted documents', () => {
+    const e = oneHost();
+    const narrow = { ...hostList, query: { range: { '@timestamp': { gte: new Date(T0 + 1_000_000).toISOString(), lt: new Date(T0 + 2_000_000).toISOString() } } } };
+    expect(buckets(e, narrow)).toEqual([['alpha', 200, new Date(T0 + 1_000_000).toISOString(), new Date(T0 + 1_990_000).toISOString()]]);
+    const hits = (e.search('day', { size: 2, sort: [{ '@timestamp': 'desc' }] }) as unknown as { hits: { hits: { _id: string }[] } }).hits.hits;
+    for (const h of hits) e.delete('day', h._id, { refresh: true });
+    expect(buckets(e)).toEqual([['alpha', 1198, first, new Date(T0 + 598 * 10_000).toISOString()]]);
+  });
+});

@@ -8,6 +8,9 @@
  * can render `{ error: { root_cause, type, reason, ... }, status }` unchanged.
  */
 
+import type { DocStore } from './doc-store';
+import type { EngineDurability } from './durability';
+
 /** The Elasticsearch generation a deployment answers as: 7.17, 8.x or 9.x (see flavours.ts). */
 export type Flavor = '7' | '8' | '9';
 
@@ -142,6 +145,31 @@ export interface SearchParams {
   owner?: string;
 }
 
+/**
+ * A frozen set of documents that many deployments read without a copy each (chapter 5's sample):
+ * built once per process by lib/practice/shared-datasets.ts, attached under an index of each
+ * deployment that asks for it with `attachShared`.
+ */
+export interface SharedIndex {
+  /** JSON naming the dataset (`{"dataset": "flights", "timeZone": ...}`), kept by persistence to attach it again after a restart. */
+  readonly descriptor: Record<string, unknown>;
+  /** Frozen, tidied, in file order, with id number p + 1 in slot p (DocStore.frozenIdsAreSlots). */
+  readonly store: DocStore;
+  readonly mappings: Mappings;
+}
+
+/**
+ * Where a shared set goes in a deployment: its slots [start, end) (a slice of the file) and the
+ * `_id`s they have there: `${idPrefix}${line}`, line 2 for slot `start` (line 1 is the file's
+ * header), as an importer that numbers rows by line gives them, so re-importing the same file
+ * overwrites instead of duplicating.
+ */
+export interface SharedWindow {
+  start: number;
+  end: number;
+  idPrefix: string;
+}
+
 export interface Engine {
   readonly flavor: Flavor;
 
@@ -221,6 +249,18 @@ export interface Engine {
   openPointInTime(target: string, opts: { keepAlive?: string; ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string; owner?: string }): Record<string, unknown>;
   /** `DELETE _pit`. */
   closePointInTime(id: string, owner?: string): { status: number; body: { succeeded: boolean; num_freed: number } };
+
+  /**
+   * Creates index `name` with the shared set's mappings and its slots [start, end) as a read-only
+   * segment: searches, aggregations, get, count, scroll see the shared rows minus the deployment's
+   * deletions, plus its own writes; `approximateBytes` counts only the deployment's own part.
+   * Attaching the same descriptor again is a no-op; any other existing index answers 400
+   * `resource_already_exists_exception` as index creation does.
+   */
+  attachShared?(name: string, shared: SharedIndex, window: SharedWindow, mappings?: Mappings): { acknowledged: true; index: string; docs: number };
+
+  /** Journal, snapshot and restore for durability across restarts (lib/practice/persistence.ts). */
+  durability?(): EngineDurability;
 
   /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
   approximateBytes(): number;

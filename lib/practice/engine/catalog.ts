@@ -1,6 +1,8 @@
 import { type Flavor, type Mappings, EsError } from './api';
+import type { Pause } from './doc-store';
 import { illegalArgument, indexNotFound, isPlainObject } from './errors';
-import { approximateJsonBytes, type AliasMeta, IndexState, TIME_FIELD } from './index-state';
+import { approximateJsonBytes, type AliasMeta, type IndexDump, type IndexMeta, IndexState, type SharedResolver, TIME_FIELD } from './index-state';
+import { Journal } from './journal';
 import { MapperParsingError, normalizeMappings } from './mapping';
 import { type ComposableTemplate, findComposable, findLegacy, flattenSettings, type LegacyTemplate, resolveComposable, resolveLegacy } from './templates';
 import { simpleMatch } from './wildcard';
@@ -49,8 +51,26 @@ function utcDay(ms: number): string {
   return `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
+/** The catalog without documents: a journal `meta` line. */
+export interface CatalogMeta {
+  indices: IndexMeta[];
+  dataStreams: DataStreamState[];
+  templates: ComposableTemplate[];
+  components: [string, Record<string, unknown>][];
+  legacy: LegacyTemplate[];
+  pipelines: [string, Record<string, unknown>][];
+}
+
+/** The catalog in a snapshot: its metadata and every index with its documents. */
+export interface CatalogDump {
+  meta: Omit<CatalogMeta, 'indices'>;
+  indices: IndexDump[];
+}
+
 export class Catalog {
   readonly indices = new Map<string, IndexState>();
+  /** Changes for durability; its sink is set when the deployment is persisted. */
+  readonly journal = new Journal(() => this.meta());
   readonly dataStreams = new Map<string, DataStreamState>();
   readonly templates = new Map<string, ComposableTemplate>();
   readonly components = new Map<string, Record<string, unknown>>();
@@ -207,6 +227,7 @@ export class Catalog {
       throw illegalArgument(`Failed to parse value [${settings['index.number_of_shards']}] for setting [index.number_of_shards] must be >= 1`);
     }
     const ix = new IndexState(name, now, undefined, settings);
+    ix.journal = this.journal;
     settings['index.uuid'] = ix.uuid;
     for (const m of resolved.mappings) ix.mapping.merge(m);
     if (extra.dataStream) {
@@ -230,9 +251,91 @@ export class Catalog {
     const backing = `.ds-${name}-${utcDay(this.now())}-000001`;
     const ix = this.buildIndex(backing, {}, { hidden: true, dataStream: name });
     this.indices.set(backing, ix);
+    this.journal.touch();
     const ds: DataStreamState = { name, indices: [backing], generation: 1, template: template.name, hidden: template.dataStream?.hidden ?? false };
     this.dataStreams.set(name, ds);
     return ds;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // persistence
+
+  meta(): CatalogMeta {
+    return {
+      indices: [...this.indices.values()].map((ix) => ix.meta()),
+      ...this.metaWithoutIndices(),
+    };
+  }
+
+  private metaWithoutIndices(): Omit<CatalogMeta, 'indices'> {
+    return {
+      dataStreams: [...this.dataStreams.values()],
+      templates: [...this.templates.values()],
+      components: [...this.components],
+      legacy: [...this.legacy.values()],
+      pipelines: [...this.pipelines],
+    };
+  }
+
+  /**
+   * Everything at this instant, cheaply (see DocStore.capture), as a function that makes the dump
+   * afterwards, a slice at a time: the event loop is not held for the whole of a large index.
+   */
+  capture(): (pause: Pause) => Promise<CatalogDump> {
+    const meta = structuredClone(this.metaWithoutIndices());
+    const indices = [...this.indices.values()].map((ix) => ix.capture());
+    return async (pause) => {
+      const dumps: IndexDump[] = [];
+      for (const c of indices) dumps.push(await IndexState.dumpCapture(c, pause));
+      return { meta, indices: dumps };
+    };
+  }
+
+  /** Replaces everything with a snapshot's catalog. */
+  load(d: CatalogDump, resolve: SharedResolver): void {
+    this.applyMetaWithoutIndices(d.meta);
+    this.indices.clear();
+    for (const dump of d.indices) this.adopt(IndexState.load(dump, resolve));
+  }
+
+  /** Replays a journal `meta` line: the catalog's definitions become the line's, documents stay. */
+  applyMeta(m: CatalogMeta, resolve: SharedResolver): void {
+    this.applyMetaWithoutIndices(m);
+    const byUuid = new Map([...this.indices.values()].map((ix) => [ix.uuid, ix]));
+    this.indices.clear();
+    for (const im of m.indices) {
+      const existing = byUuid.get(im.uuid);
+      if (existing) {
+        existing.applyMeta(im);
+        this.indices.set(im.name, existing);
+      } else this.adopt(IndexState.fromMeta(im, resolve));
+    }
+  }
+
+  private applyMetaWithoutIndices(m: Omit<CatalogMeta, 'indices'>): void {
+    this.dataStreams.clear();
+    for (const ds of m.dataStreams) this.dataStreams.set(ds.name, structuredClone(ds));
+    this.templates.clear();
+    for (const t of m.templates) this.templates.set(t.name, structuredClone(t));
+    this.components.clear();
+    for (const [name, body] of m.components) this.components.set(name, structuredClone(body));
+    this.legacy.clear();
+    for (const t of m.legacy) this.legacy.set(t.name, structuredClone(t));
+    this.pipelines.clear();
+    for (const [id, body] of m.pipelines) this.pipelines.set(id, structuredClone(body));
+  }
+
+  /** Puts an index in the catalog with the catalog's journal. */
+  adopt(ix: IndexState): IndexState {
+    ix.journal = this.journal;
+    this.indices.set(ix.name, ix);
+    return ix;
+  }
+
+  /** The index with uuid `uuid` (journal lines name indices by uuid: a name can be reused). */
+  byUuid(uuid: string): IndexState | undefined {
+    for (const ix of this.indices.values()) if (ix.uuid === uuid) return ix;
+    return undefined;
   }
 
   approximateBytes(): number {

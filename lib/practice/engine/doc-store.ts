@@ -94,12 +94,136 @@ class Column {
     }
   }
 
+  /**
+   * The column's first `rows` values as persistence keeps them: one value, numbers as one array,
+   * or strings as a dictionary and indices. Rows below `rows` never change (columns only grow, and
+   * a compaction makes new columns), so this can run after the capture, a slice at a time.
+   */
+  async dump(rows: number, pause: Pause): Promise<ColumnDump> {
+    if (this.constant) return rows === 0 ? { c: 0 } : { c: this.cv };
+    if (this.isStr) {
+      const strs = this.strs as string[];
+      const dict: string[] = [];
+      const codes = new Map<string, number>();
+      const idx = new Uint32Array(rows);
+      for (let r = 0; r < rows; r += 1) {
+        const v = strs[r] as string;
+        let code = codes.get(v);
+        if (code === undefined) {
+          code = dict.length;
+          dict.push(v);
+          codes.set(v, code);
+        }
+        idx[r] = code;
+        if (r % PAUSE_ROWS === PAUSE_ROWS - 1) await pause();
+      }
+      return { d: new StringList(dict), i: idx };
+    }
+    const out = new Float64Array(rows);
+    const chunks = this.chunks as Float64Array[];
+    for (let r = 0; r < rows; r += CHUNK) {
+      const chunk = chunks[r >> 10] as Float64Array;
+      out.set(chunk.subarray(0, Math.min(CHUNK, rows - r)), r);
+    }
+    return { f: out };
+  }
+
+  static load(isStr: boolean, dump: ColumnDump, rows: number): Column {
+    const col = new Column(isStr);
+    if ('c' in dump) {
+      col.cv = dump.c;
+      return col;
+    }
+    col.constant = false;
+    if ('d' in dump) {
+      const dict = dump.d.values;
+      const strs = new Array<string>(rows);
+      for (let r = 0; r < rows; r += 1) strs[r] = dict[dump.i[r] as number] as string;
+      col.strs = strs;
+      return col;
+    }
+    col.chunks = [];
+    for (let r = 0; r < rows; r += CHUNK) {
+      const len = Math.min(CHUNK, rows - r);
+      const chunk = new Float64Array(r === 0 ? Math.max(16, nextPow2(len)) : CHUNK);
+      chunk.set(dump.f.subarray(r, r + len));
+      col.chunks.push(chunk);
+    }
+    if (col.chunks.length === 0) col.chunks.push(new Float64Array(16));
+    return col;
+  }
+
   bytes(): number {
     if (this.constant) return 16;
     if (this.isStr) return 16 + (this.strs as string[]).length * 8;
     return 16 + (this.chunks as Float64Array[]).reduce((n, c) => n + c.byteLength + 64, 0);
   }
 }
+
+/** Lets a long piece of work give the event loop a turn now and then. */
+export type Pause = () => Promise<void>;
+
+const PAUSE_ROWS = 65_536;
+
+/** Strings kept as one binary blob in a snapshot (persistence-format.ts), not as JSON. */
+export class StringList {
+  constructor(readonly values: string[]) {}
+}
+
+/** A column in a snapshot: constant `c`, numbers `f`, strings as dictionary `d` and indices `i`. */
+export type ColumnDump = { c: number | string } | { f: Float64Array } | { d: StringList; i: Uint32Array };
+
+/** A shape in a snapshot. */
+export interface ShapeDump {
+  id: number;
+  key: string;
+  root: unknown;
+  leaves: [string, number, number][];
+  rows: number;
+  cols: ColumnDump[];
+}
+
+/** A store at one instant (`capture`): references to what cannot change and copies of what can. */
+export type DocStoreCapture =
+  | {
+      n: number;
+      sortedLen: number;
+      deleted: number;
+      ts: Float64Array;
+      seq: Float64Array;
+      idn: Float64Array;
+      ver: Uint32Array;
+      shp: Uint32Array;
+      row: Uint32Array;
+      bytes: number[];
+      shapes: ({ id: number; key: string; root: unknown; leaves: [string, number, number][]; rows: number; cols: Column[] } | null)[];
+      raw: (Record<string, unknown> | null)[];
+      deadRows: [number, number][];
+    }
+  | { view: true; start: number; end: number; hidden: Uint8Array | null };
+
+/**
+ * A document store as persistence keeps it (lib/practice/persistence): its slots and columns as
+ * they are in memory, so a restart loads arrays instead of re-indexing every document. A view on a
+ * shared store keeps only its window and hidden bits.
+ */
+export type DocStoreDump =
+  | {
+      n: number;
+      sortedLen: number;
+      deleted: number;
+      ts: Float64Array;
+      seq: Float64Array;
+      idn: Float64Array;
+      ver: Uint32Array;
+      shp: Uint32Array;
+      row: Uint32Array;
+      bytes: Float64Array;
+      shapes: (ShapeDump | null)[];
+      raw: (Record<string, unknown> | null)[];
+      deadRows: [number, number][];
+    }
+  | { view: true; start: number; end: number; hidden: Uint8Array | null };
 
 function nextPow2(n: number): number {
   let p = 1;
@@ -119,15 +243,19 @@ export class Shape {
   /** Mapping version this shape's fields were last checked against (ingest fast path). */
   mappedVersion = -1;
   /** Leaves whose values must be validated per document against their mapped type. */
-  checks: { leaf: number; def: unknown }[] = [];
+  checks: { leaf: number; def: unknown; lastOk?: unknown }[] = [];
   /** Approximate `_source` JSON size of this shape's documents. */
   bytesEstimate = 0;
   readonly byPath = new Map<string, number[]>();
   /** Leaf indices per path prefix, computed when an object field is read. */
   private prefixCache = new Map<string, number[]>();
 
+  /** Column of the single ISO `@timestamp` leaf when the mapping reads it as such, else -1 (write fast path). */
+  tsCol = -1;
+
   constructor(
     readonly id: number,
+    readonly key: string,
     readonly root: Node,
     readonly leaves: Leaf[],
     readonly cols: Column[],
@@ -212,6 +340,7 @@ export class Shape {
   }
 }
 
+const EMPTY_SOURCE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const MAX_SHAPES = 2000;
 const MAX_LEAVES = 4000;
 const INTERN_LIMIT = 50_000;
@@ -259,14 +388,40 @@ export function leafPaths(doc: unknown, prefix = '', out: Set<string> = new Set(
   return out;
 }
 
+/**
+ * A read-only window on a frozen store shared between tenants (chapter 5's sample): the arrays,
+ * shapes and columns are the frozen store's own objects; what a tenant deleted or overwrote is a
+ * bit in its own `hidden` map. See shared-datasets.ts.
+ */
+interface ViewOf {
+  frozen: DocStore;
+  /** First and last-plus-one slot the tenant sees (a date slice of the sample). */
+  start: number;
+  end: number;
+}
+
 export class DocStore {
   readonly shapes: (Shape | null)[] = [null];
   private readonly shapeByKey = new Map<string, Shape>();
+  /** The shape of the last document prepared (tried first for the next one). */
+  private lastShape: Shape | null = null;
   readonly raw: (Record<string, unknown> | undefined)[] = [];
   private intern = new Map<string, string>();
 
-  /** Number of slots in the metadata arrays (including deleted ones). */
+  /** Number of slots in the metadata arrays (including deleted ones); a view's slots are [start, n). */
   n = 0;
+  /** First slot: 0, except for a view on a slice of a frozen store. */
+  start = 0;
+  /** A shared frozen store this one is a read-only view of (its deletions are `hidden` bits). */
+  readonly viewOf?: DocStore;
+  /** Set once a store is shared: it takes no more writes. */
+  frozen = false;
+  /** A view's hidden slots (deleted or overwritten by the tenant), one bit per slot; allocated on the first. */
+  hidden?: Uint8Array;
+  private hiddenCount = 0;
+  /** Slot of each internal id number (index = idn - posBase), -1 when none; built on the first lookup. */
+  private posOf: Int32Array | null = null;
+  private posBase = 0;
   /** Slots [0, sortedLen) are ordered by (ts, seq); the rest were appended out of order. */
   private sortedLen = 0;
   deleted = 0;
@@ -284,8 +439,93 @@ export class DocStore {
   sourceBytes = 0;
   private sourceBytesByPos: number[] = [];
 
+  constructor(view?: ViewOf) {
+    if (!view) return;
+    const f = view.frozen;
+    if (!f.frozen) throw new Error('a view needs a frozen store');
+    this.viewOf = f;
+    this.frozen = true;
+    this.shapes = f.shapes;
+    this.raw = f.raw;
+    this.ts = f.ts;
+    this.seq = f.seq;
+    this.idn = f.idn;
+    this.ver = f.ver;
+    this.shp = f.shp;
+    this.row = f.row;
+    this.sourceBytesByPos = f.sourceBytesByPos;
+    this.start = Math.max(0, Math.min(view.start, f.n));
+    this.n = Math.max(this.start, Math.min(view.end, f.n));
+    this.sortedLen = this.n;
+    for (let p = this.start; p < this.n; p += 1) this.sourceBytes += f.sourceBytesByPos[p] ?? 0;
+  }
+
   get live(): number {
-    return this.n - this.deleted;
+    return this.n - this.start - this.deleted - this.hiddenCount;
+  }
+
+  /** Whether a view hides slot `pos` (a tenant's deletion over a shared row). */
+  isHidden(pos: number): boolean {
+    const h = this.hidden;
+    return h !== undefined && ((h[pos >> 3] as number) & (1 << (pos & 7))) !== 0;
+  }
+
+  /**
+   * A frozen store sharing everything with the frozen `base` except time: slot p's time becomes
+   * `times[p]` in `ts`, and `texts[p]` the value of the string leaf at `path` (a zoned timestamp as
+   * the date processor writes it). One copy of the sample's columns then serves learners in every
+   * time zone, each zone adding only its times. Undefined when the new times are out of slot order
+   * or a document cannot take them.
+   */
+  static withTimes(base: DocStore, path: string, times: Float64Array, texts: string[]): DocStore | undefined {
+    if (!base.frozen || base.viewOf || times.length < base.n || texts.length < base.n || base.raw.length > 0) return undefined;
+    for (let p = 1; p < base.n; p += 1) if ((times[p] as number) < (times[p - 1] as number)) return undefined;
+    const out = new DocStore();
+    out.shapes.length = 0;
+    for (const shape of base.shapes) {
+      if (!shape) {
+        out.shapes.push(null);
+        continue;
+      }
+      const leaves = shape.byPath.get(path) ?? [];
+      if (leaves.length === 0) {
+        out.shapes.push(shape);
+        continue;
+      }
+      const leafIndex = leaves[0] as number;
+      const leaf = shape.leaves[leafIndex] as Leaf;
+      if (leaves.length !== 1 || leaf.kind !== Kind.Str) return undefined;
+      const byRow = new Array<string>(shape.rows);
+      for (let p = 0; p < base.n; p += 1) if (base.shp[p] === shape.id) byRow[base.row[p] as number] = texts[p] as string;
+      const col = new Column(true);
+      for (let r = 0; r < shape.rows; r += 1) col.push(r, byRow[r] as string);
+      const cols = shape.cols.slice();
+      cols[leaf.col] = col;
+      const copy = new Shape(shape.id, shape.key, shape.root, shape.leaves, cols);
+      copy.rows = shape.rows;
+      out.shapes.push(copy);
+    }
+    out.ts = times.slice(0, base.n);
+    out.seq = base.seq;
+    out.idn = base.idn;
+    out.ver = base.ver;
+    out.shp = base.shp;
+    out.row = base.row;
+    out.sourceBytesByPos = base.sourceBytesByPos;
+    out.sourceBytes = base.sourceBytes;
+    out.n = base.n;
+    out.sortedLen = base.n;
+    out.frozen = true;
+    return out;
+  }
+
+  /** Freezes a finished store so views can share it (it is tidied first). */
+  freeze(): this {
+    this.tidy();
+    this.frozen = true;
+    this.lastShape = null;
+    this.intern = new Map();
+    return this;
   }
 
   shapeOf(pos: number): Shape | null {
@@ -294,6 +534,66 @@ export class DocStore {
 
   /** Computes a document's shape key and values; `shape` is set when the shape is already known. */
   prepare(source: Record<string, unknown>): Prepared | undefined {
+    // Bulk writes mostly repeat the previous document's structure: check it without building a key.
+    const last = this.lastShape;
+    if (last) {
+      const vals: (number | string)[] = [];
+      if (this.matches(last, last.root, source, vals)) return { key: last.key, vals, shape: last };
+    }
+    const p = this.prepareByKey(source);
+    if (p?.shape) this.lastShape = p.shape;
+    return p;
+  }
+
+  /** Whether `v` has exactly the structure of `node` (keys in order, leaf kinds); pushes its leaf values. */
+  private matches(shape: Shape, node: Node, v: unknown, vals: (number | string)[]): boolean {
+    if (node.t === 2) {
+      const leaf = shape.leaves[node.leaf] as Leaf;
+      switch (leaf.kind) {
+        case Kind.Num:
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+          vals.push(v);
+          return true;
+        case Kind.Str:
+          if (typeof v !== 'string' || isoKind(v) !== undefined) return false;
+          vals.push(this.internString(v));
+          return true;
+        case Kind.Bool:
+          if (typeof v !== 'boolean') return false;
+          vals.push(v ? 1 : 0);
+          return true;
+        case Kind.Null:
+          return v === null;
+        case Kind.IsoMs:
+        case Kind.IsoS: {
+          if (typeof v !== 'string' || v.length !== (leaf.kind === Kind.IsoMs ? 24 : 20)) return false;
+          const ms = isoKind(v);
+          if (ms === undefined) return false;
+          vals.push(ms);
+          return true;
+        }
+      }
+      return false;
+    }
+    if (node.t === 1) {
+      if (!Array.isArray(v) || v.length !== node.items.length) return false;
+      for (let i = 0; i < v.length; i += 1) if (!this.matches(shape, node.items[i] as Node, v[i], vals)) return false;
+      return true;
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const keys = node.keys;
+    let i = 0;
+    for (const name in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, name)) continue;
+      if (i >= keys.length || name !== keys[i]) return false;
+      const child = (v as Record<string, unknown>)[name];
+      if (child === undefined || !this.matches(shape, node.kids[i] as Node, child, vals)) return false;
+      i += 1;
+    }
+    return i === keys.length;
+  }
+
+  private prepareByKey(source: Record<string, unknown>): Prepared | undefined {
     const vals: (number | string)[] = [];
     let key: string;
     try {
@@ -317,6 +617,7 @@ export class DocStore {
 
   /** Appends a document; returns its slot. */
   append(source: Record<string, unknown>, ts: number, seq: number, idn: number, version: number, bytes: number, prepared?: Prepared): number {
+    if (this.frozen) throw new Error('a frozen document store takes no writes');
     const { shape, row } = this.encode(source, prepared);
     if (this.n === this.ts.length) this.grow();
     const pos = this.n;
@@ -329,6 +630,7 @@ export class DocStore {
     this.sourceBytesByPos[pos] = bytes;
     this.sourceBytes += bytes;
     this.n += 1;
+    if (this.posOf) this.indexPos(idn, pos);
     if (this.sortedLen === pos && (pos === 0 || ts > (this.ts[pos - 1] as number) || (ts === this.ts[pos - 1] && seq > (this.seq[pos - 1] as number)))) {
       this.sortedLen = this.n;
     }
@@ -337,7 +639,16 @@ export class DocStore {
 
   /** Marks a slot deleted; the slot disappears at the next `tidy()`. */
   remove(pos: number): void {
+    if (this.viewOf) {
+      this.hide(pos);
+      return;
+    }
+    if (this.frozen) throw new Error('a frozen document store takes no writes');
     if (this.ver[pos] === 0) return;
+    if (this.posOf) {
+      const i = (this.idn[pos] as number) - this.posBase;
+      if (this.posOf[i] === pos) this.posOf[i] = -1;
+    }
     this.ver[pos] = 0;
     this.deleted += 1;
     const s = this.shp[pos] as number;
@@ -346,12 +657,72 @@ export class DocStore {
     this.sourceBytes -= this.sourceBytesByPos[pos] ?? 0;
   }
 
+  private hide(pos: number): void {
+    if (pos < this.start || pos >= this.n || this.isHidden(pos)) return;
+    this.hidden ??= new Uint8Array((this.viewOf as DocStore).n + 7 >> 3);
+    this.hidden[pos >> 3] = (this.hidden[pos >> 3] as number) | (1 << (pos & 7));
+    this.hiddenCount += 1;
+    this.sourceBytes -= this.sourceBytesByPos[pos] ?? 0;
+  }
+
   /** Slot of the live document with internal id number `idn`, or -1. */
   find(idn: number): number {
-    const ids = this.idn;
-    const ver = this.ver;
-    for (let i = this.n - 1; i >= 0; i -= 1) if (ids[i] === idn && ver[i] !== 0) return i;
-    return -1;
+    if (this.viewOf) {
+      // A frozen store's slot p holds id number p + 1 (see `frozenIdsAreSlots`).
+      const pos = idn - 1;
+      return pos >= this.start && pos < this.n && !this.isHidden(pos) ? pos : -1;
+    }
+    if (!this.posOf) this.buildPosIndex();
+    const i = idn - this.posBase;
+    const posOf = this.posOf as Int32Array;
+    if (i < 0 || i >= posOf.length) return -1;
+    const pos = posOf[i] as number;
+    return pos >= 0 && this.ver[pos] !== 0 ? pos : -1;
+  }
+
+  /** Whether slot p holds id number p + 1 everywhere (how a frozen shared store is built; views rely on it). */
+  frozenIdsAreSlots(): boolean {
+    for (let p = 0; p < this.n; p += 1) if (this.idn[p] !== p + 1) return false;
+    return true;
+  }
+
+  private buildPosIndex(): void {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let p = 0; p < this.n; p += 1) {
+      if (this.ver[p] === 0) continue;
+      const idn = this.idn[p] as number;
+      if (idn < lo) lo = idn;
+      if (idn > hi) hi = idn;
+    }
+    this.posBase = lo === Infinity ? 1 : lo;
+    this.posOf = new Int32Array(lo === Infinity ? 64 : Math.max(64, hi - lo + 64)).fill(-1);
+    for (let p = 0; p < this.n; p += 1) {
+      if (this.ver[p] === 0) continue;
+      // An id can have two live slots for a while (an old version a reader still sees, see
+      // IndexState.retire): the index points at the newest, which outlives the other.
+      const idn = this.idn[p] as number;
+      const known = (this.posOf as Int32Array)[idn - this.posBase] as number;
+      if (known >= 0 && (this.seq[known] as number) > (this.seq[p] as number)) continue;
+      this.indexPos(idn, p);
+    }
+  }
+
+  private indexPos(idn: number, pos: number): void {
+    let posOf = this.posOf as Int32Array;
+    if (idn < this.posBase) {
+      // An id number below the indexed range (rare): rebuild at the next lookup.
+      this.posOf = null;
+      return;
+    }
+    const i = idn - this.posBase;
+    if (i >= posOf.length) {
+      const bigger = new Int32Array(Math.max(i + 64, Math.ceil(posOf.length * 1.5))).fill(-1);
+      bigger.set(posOf);
+      posOf = bigger;
+      this.posOf = bigger;
+    }
+    posOf[i] = pos;
   }
 
   source(pos: number): Record<string, unknown> {
@@ -363,6 +734,7 @@ export class DocStore {
   /** Merges the unsorted tail and drops deleted slots, so [0, n) is ordered and live. */
   tidy(): void {
     if (this.sortedLen === this.n && this.deleted === 0) return;
+    if (this.frozen) return;
     const order: number[] = [];
     const tail: number[] = [];
     for (let i = 0; i < this.sortedLen; i += 1) if (this.ver[i] !== 0) order.push(i);
@@ -410,6 +782,7 @@ export class DocStore {
     this.n = n;
     this.sortedLen = n;
     this.deleted = 0;
+    this.posOf = null;
   }
 
   /** Rebuilds the columns of shapes that are mostly dead rows (after roll-off or overwrites). */
@@ -454,6 +827,7 @@ export class DocStore {
       }
     }
     this.shapes[shape.id] = null;
+    if (this.lastShape === shape) this.lastShape = null;
   }
 
   /** Slots [from, to) in time order whose ts lies in [lo, hi] (call `tidy()` first). */
@@ -462,7 +836,7 @@ export class DocStore {
   }
 
   private lowerBound(v: number): number {
-    let a = 0;
+    let a = this.start;
     let b = this.n;
     while (a < b) {
       const m = (a + b) >> 1;
@@ -473,7 +847,7 @@ export class DocStore {
   }
 
   private upperBound(v: number): number {
-    let a = 0;
+    let a = this.start;
     let b = this.n;
     while (a < b) {
       const m = (a + b) >> 1;
@@ -485,6 +859,19 @@ export class DocStore {
 
   /** Deletes documents with a finite ts below `cutoff`; returns their internal id numbers. */
   removeOlderThan(cutoff: number): number[] {
+    if (this.viewOf) {
+      // A view drops the shared rows before the cutoff by moving its first slot.
+      const end = this.lowerBound(cutoff);
+      const gone: number[] = [];
+      for (let p = this.start; p < end; p += 1) {
+        if (this.isHidden(p)) continue;
+        gone.push(this.idn[p] as number);
+        this.sourceBytes -= this.sourceBytesByPos[p] ?? 0;
+      }
+      for (let p = this.start; p < end; p += 1) if (this.isHidden(p)) this.hiddenCount -= 1;
+      if (end > this.start) this.start = end;
+      return gone;
+    }
     this.tidy();
     const start = this.lowerBound(-Number.MAX_VALUE);
     const end = this.lowerBound(cutoff);
@@ -533,9 +920,10 @@ export class DocStore {
     let shape = p.shape ?? this.shapeByKey.get(key);
     if (!shape) {
       if (this.shapeByKey.size >= MAX_SHAPES || vals.length > MAX_LEAVES) return this.appendRaw(source);
-      shape = this.createShape(source);
+      shape = this.createShape(source, key);
       this.shapeByKey.set(key, shape);
       p.shape = shape;
+      this.lastShape = shape;
     }
     const row = shape.rows;
     const cols = shape.cols;
@@ -589,7 +977,7 @@ export class DocStore {
     }
   }
 
-  private createShape(source: Record<string, unknown>): Shape {
+  private createShape(source: Record<string, unknown>, key: string): Shape {
     const leaves: Leaf[] = [];
     const cols: Column[] = [];
     const build = (v: unknown, path: string): Node => {
@@ -620,12 +1008,14 @@ export class DocStore {
     };
     const root = build(source, '');
     const id = this.shapes.length;
-    const shape = new Shape(id, root, leaves, cols);
+    const shape = new Shape(id, key, root, leaves, cols);
     this.shapes.push(shape);
     return shape;
   }
 
   bytes(): number {
+    // A view holds only its hidden bits: the shared store is counted once, by the process.
+    if (this.viewOf) return 256 + (this.hidden?.byteLength ?? 0);
     let total = this.ts.length * 36;
     for (const s of this.shapes) if (s) total += s.bytes();
     for (const r of this.raw) if (r) total += 600;
@@ -634,19 +1024,182 @@ export class DocStore {
     return total;
   }
 
+  /** A slot as stored, for the journal: its shape and leaf values (column order), or the raw document. */
+  encoded(pos: number): { shape: Shape; vals: (number | string)[]; bytes: number } | { raw: Record<string, unknown>; bytes: number } {
+    const s = this.shp[pos] as number;
+    const row = this.row[pos] as number;
+    const bytes = this.sourceBytesByPos[pos] ?? 0;
+    if (s === RAW) return { raw: this.raw[row] as Record<string, unknown>, bytes };
+    const shape = this.shapes[s] as Shape;
+    const vals = new Array<number | string>(shape.cols.length);
+    for (let c = 0; c < shape.cols.length; c += 1) vals[c] = (shape.cols[c] as Column).get(row);
+    return { shape, vals, bytes };
+  }
+
+  /** The shape with `key`; made from a journal's description of it when this store has none yet. */
+  shapeFor(key: string, root?: unknown, leaves?: [string, number, number][]): Shape | undefined {
+    const known = this.shapeByKey.get(key);
+    if (known || root === undefined || !leaves) return known;
+    const list: Leaf[] = leaves.map(([path, kind, col]) => ({ path, kind: kind as Kind, col }));
+    const cols = list.filter((l) => l.col >= 0).sort((a, b) => a.col - b.col).map((l) => new Column(l.kind === Kind.Str));
+    const shape = new Shape(this.shapes.length, key, root as Node, list, cols);
+    this.shapes.push(shape);
+    this.shapeByKey.set(key, shape);
+    return shape;
+  }
+
+  /** Appends a slot from its stored form (journal replay): no document to read, no structure to find. */
+  appendEncoded(shape: Shape, vals: (number | string)[], ts: number, seq: number, idn: number, version: number, bytes: number): number {
+    return this.append(EMPTY_SOURCE, ts, seq, idn, version, bytes, { key: shape.key, vals, shape });
+  }
+
+  /**
+   * This store at this instant, cheaply: arrays that are only ever appended to (or replaced
+   * whole) are shared up to `n`, arrays changed in place (`ver`, `row`) are copied, and columns
+   * are referenced with their row counts. `dumpCapture` turns it into a dump later, a slice at a
+   * time, while the store goes on taking writes.
+   */
+  capture(): DocStoreCapture {
+    if (this.viewOf) return { view: true, start: this.start, end: this.n, hidden: this.hidden ? this.hidden.slice() : null };
+    const n = this.n;
+    return {
+      n,
+      sortedLen: this.sortedLen,
+      deleted: this.deleted,
+      ts: this.ts.subarray(0, n),
+      seq: this.seq.subarray(0, n),
+      idn: this.idn.subarray(0, n),
+      ver: this.ver.slice(0, n),
+      shp: this.shp.subarray(0, n),
+      row: this.row.slice(0, n),
+      bytes: this.sourceBytesByPos,
+      shapes: this.shapes.map((shape) =>
+        shape ? { id: shape.id, key: shape.key, root: shape.root, leaves: shape.leaves.map((l): [string, number, number] => [l.path, l.kind, l.col]), rows: shape.rows, cols: shape.cols.slice() } : null,
+      ),
+      raw: this.raw.map((d) => (d === undefined ? null : d)),
+      deadRows: [...this.deadRows],
+    };
+  }
+
+  /** A capture as a dump (see `capture`), pausing now and then so other work runs. */
+  static async dumpCapture(c: DocStoreCapture, pause: Pause): Promise<DocStoreDump> {
+    if ('view' in c) return c;
+    const bytes = new Float64Array(c.n);
+    for (let p = 0; p < c.n; p += 1) bytes[p] = c.bytes[p] ?? 0;
+    const shapes: (ShapeDump | null)[] = [];
+    for (const shape of c.shapes) {
+      if (!shape) {
+        shapes.push(null);
+        continue;
+      }
+      const cols: ColumnDump[] = [];
+      for (const col of shape.cols) cols.push(await col.dump(shape.rows, pause));
+      shapes.push({ id: shape.id, key: shape.key, root: shape.root, leaves: shape.leaves, rows: shape.rows, cols });
+      await pause();
+    }
+    return { n: c.n, sortedLen: c.sortedLen, deleted: c.deleted, ts: c.ts, seq: c.seq, idn: c.idn, ver: c.ver, shp: c.shp, row: c.row, bytes, shapes, raw: c.raw, deadRows: c.deadRows };
+  }
+
+  /** A store from `dump()`; a view's dump needs the frozen store it was a view of. */
+  static load(dump: DocStoreDump, frozen?: DocStore): DocStore {
+    if ('view' in dump) {
+      if (!frozen) throw new Error('a view needs its shared store');
+      const view = new DocStore({ frozen, start: dump.start, end: dump.end });
+      if (dump.hidden) {
+        view.hidden = dump.hidden.slice();
+        for (let p = view.start; p < view.n; p += 1) {
+          if (!view.isHidden(p)) continue;
+          view.hiddenCount += 1;
+          view.sourceBytes -= view.sourceBytesByPos[p] ?? 0;
+        }
+      }
+      return view;
+    }
+    const store = new DocStore();
+    const n = dump.n;
+    const cap = Math.max(64, Math.ceil(n * 1.25));
+    const grown64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    const grown32 = (a: Uint32Array) => {
+      const b = new Uint32Array(cap);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    store.ts = grown64(dump.ts);
+    store.seq = grown64(dump.seq);
+    store.idn = grown64(dump.idn);
+    store.ver = grown32(dump.ver);
+    store.shp = grown32(dump.shp);
+    store.row = grown32(dump.row);
+    store.n = n;
+    store.sortedLen = dump.sortedLen;
+    store.deleted = dump.deleted;
+    store.sourceBytesByPos = Array.from(dump.bytes);
+    for (let p = 0; p < n; p += 1) if (store.ver[p] !== 0) store.sourceBytes += dump.bytes[p] ?? 0;
+    store.shapes.length = 0;
+    for (const d of dump.shapes) {
+      if (!d) {
+        store.shapes.push(null);
+        continue;
+      }
+      const leaves: Leaf[] = d.leaves.map(([path, kind, col]) => ({ path, kind: kind as Kind, col }));
+      const cols = leaves.filter((l) => l.col >= 0).sort((a, b) => a.col - b.col).map((l, i) => Column.load(l.kind === Kind.Str, d.cols[i] as ColumnDump, d.rows));
+      const shape = new Shape(d.id, d.key, d.root as Node, leaves, cols);
+      shape.rows = d.rows;
+      store.shapes.push(shape);
+      store.shapeByKey.set(d.key, shape);
+    }
+    for (const doc of dump.raw) store.raw.push(doc ?? undefined);
+    for (const [shape, dead] of dump.deadRows) store.deadRows.set(shape, dead);
+    return store;
+  }
+
   /** Leaf kind code of every leaf of a shape (for diagnostics and tests). */
   static kindCode(kind: number): string {
     return KIND_CODE[kind] ?? '?';
   }
 }
 
-/** Epoch millis when `s` is an ISO timestamp that toISOString reproduces (with or without millis). */
-function isoKind(s: string): number | undefined {
+/** Two decimal digits at `i`, or -1. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch millis when `s` is an ISO timestamp that toISOString reproduces (with or without millis):
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ` or `YYYY-MM-DDTHH:MM:SSZ`, year 1970-9999, every field in range. Read
+ * digit by digit (every Beats document carries one, so this is on the indexing hot path).
+ */
+export function isoKind(s: string): number | undefined {
   const len = s.length;
   if ((len !== 24 && len !== 20) || s.charCodeAt(len - 1) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45) return undefined;
-  const ms = Date.parse(s);
-  if (!Number.isFinite(ms) || ms < 0 || ms > 253402300799999) return undefined;
-  const iso = new Date(ms).toISOString();
-  if (len === 24) return iso === s ? ms : undefined;
-  return iso.endsWith('.000Z') && iso.slice(0, 19) === s.slice(0, 19) ? ms : undefined;
+  if (s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const hi = digits2(s, 0);
+  const lo = digits2(s, 2);
+  const mo = digits2(s, 5);
+  const d = digits2(s, 8);
+  const h = digits2(s, 11);
+  const mi = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (hi < 0 || lo < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  const y = hi * 100 + lo;
+  if (y < 1970) return undefined;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return undefined;
+  let ms = 0;
+  if (len === 24) {
+    if (s.charCodeAt(19) !== 46) return undefined;
+    const m1 = digits2(s, 20);
+    const m2 = s.charCodeAt(22) - 48;
+    if (m1 < 0 || m2 < 0 || m2 > 9) return undefined;
+    ms = m1 * 10 + m2;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }

@@ -85,6 +85,7 @@ export class Documents {
     }
     const fresh = this.c.buildIndex(target);
     this.c.indices.set(target, fresh);
+    this.c.journal.touch();
     return fresh;
   }
 
@@ -178,10 +179,11 @@ export class Documents {
     if (!ix) throw indexNotFound(index);
     const started = Date.now();
     ix.store.tidy();
-    const pos = ix.findId(id);
-    stats.got(ix, pos >= 0, Date.now() - started);
-    if (pos < 0) return this.c.typed({ _index: ix.name, _id: id, found: false });
-    return this.c.typed({ _index: ix.name, _id: id, _version: ix.store.ver[pos] as number, _seq_no: ix.store.seq[pos] as number, _primary_term: 1, found: true, _source: ix.source(pos) });
+    const hit = ix.locate(id);
+    stats.got(ix, hit !== undefined, Date.now() - started);
+    if (!hit) return this.c.typed({ _index: ix.name, _id: id, found: false });
+    const { ix: segment, pos } = hit;
+    return this.c.typed({ _index: ix.name, _id: id, _version: segment.store.ver[pos] as number, _seq_no: segment.store.seq[pos] as number, _primary_term: 1, found: true, _source: segment.source(pos) });
   }
 
   /**
@@ -226,8 +228,8 @@ export class Documents {
     if (doc === undefined && upsert === undefined) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
     if (this.c.dataStreams.has(target)) throw illegalArgument('only write ops with an op_type of create are allowed in data streams');
     const ix = this.c.singleIndex(target);
-    const existing = ix ? ix.findId(id) : -1;
-    if (!ix || existing < 0) {
+    const hit = ix?.locate(id);
+    if (!ix || !hit) {
       const fresh = body.doc_as_upsert === true ? doc : upsert;
       if (!isPlainObject(fresh)) {
         const uuid = ix?.uuid ?? '_na_';
@@ -242,11 +244,11 @@ export class Documents {
         throw this.flavorParseError(e, fresh);
       }
     }
-    const current = ix.source(existing);
+    const current = hit.ix.source(hit.pos);
     const merged = isPlainObject(doc) ? deepMerge(current, doc) : current;
     if (body.detect_noop !== false && deepEqual(merged, current)) {
       stats.noopUpdate(ix);
-      return { ix, id, version: ix.store.ver[existing] as number, seqNo: ix.store.seq[existing] as number, result: 'noop' };
+      return { ix, id, version: hit.ix.store.ver[hit.pos] as number, seqNo: hit.ix.store.seq[hit.pos] as number, result: 'noop' };
     }
     const into = ix;
     try {
@@ -277,9 +279,10 @@ export class Documents {
       }
     };
     const ix = this.c.singleIndex(target);
-    const existing = ix ? ix.findId(id) : -1;
+    // The document may be a row of a shared segment (chapter 5's sample): read it there, write to the index.
+    const hit = ix?.locate(id);
     const now = this.c.now();
-    if (!ix || existing < 0) {
+    if (!ix || !hit) {
       if (!isPlainObject(body.upsert)) {
         if (!ix) throw indexNotFound(target);
         throw new EsError(404, 'document_missing_exception', `[${id}]: document missing`, { index_uuid: ix.uuid, shard: '0', index: ix.name });
@@ -298,14 +301,14 @@ export class Documents {
         throw this.flavorParseError(e, fresh);
       }
     }
-    const version = ix.store.ver[existing] as number;
-    const ctx = run({ _index: ix.name, _id: id, _version: version, _routing: null, _now: now, op: 'index', _source: ix.source(existing) });
+    const version = hit.ix.store.ver[hit.pos] as number;
+    const ctx = run({ _index: ix.name, _id: id, _version: version, _routing: null, _now: now, op: 'index', _source: hit.ix.source(hit.pos) });
     if (ctx.op === 'delete') {
       const r = this.written(ix, () => ix.deleteDoc(id), 'delete');
       return { ix, id, version: r.version, seqNo: r.seqNo, result: 'deleted' };
     }
     // ES logs and ignores an unknown `ctx.op`, as `noop`/`none` do.
-    if (ctx.op !== 'index' || !isPlainObject(ctx._source)) return { ix, id, version, seqNo: ix.store.seq[existing] as number, result: 'noop' };
+    if (ctx.op !== 'index' || !isPlainObject(ctx._source)) return { ix, id, version, seqNo: hit.ix.store.seq[hit.pos] as number, result: 'noop' };
     const source = ctx._source;
     try {
       const r = this.written(ix, () => ix.write(source, id, 'index'));
@@ -328,42 +331,29 @@ export class Documents {
       throw new EsError(400, 'action_request_validation_exception', reason);
     }
     let errors = false;
-    const items: BulkItemResult[] = actions.map((a): BulkItemResult => {
+    const typed = this.c.flavor === '7';
+    const items: BulkItemResult[] = new Array<BulkItemResult>(actions.length);
+    for (let i = 0; i < actions.length; i += 1) {
+      const a = actions[i] as BulkAction;
       const target = (a.index ?? opts.defaultIndex) as string;
-      const base = (name: string, id: string | undefined) => this.c.typed({ _index: name, _id: id ?? (null as unknown as string) });
+      let outcome: BulkItemResult[string];
       try {
-        switch (a.op) {
-          case 'index':
-          case 'create': {
-            const out = this.doIndex(target, a.source as Record<string, unknown>, a.id, a.op, a.pipeline);
-            if (!('r' in out) || !out.r) return { [a.op]: { ...base(out.ix.name, a.id), _version: -3, result: 'noop' as const, _shards: { total: 0, successful: 0, failed: 0 }, status: 200 } };
-            const r = out.r;
-            return {
-              [a.op]: { ...base(out.ix.name, r.id), _version: r.version, result: r.result, _shards: out.ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1, status: r.result === 'created' ? 201 : 200 },
-            };
-          }
-          case 'update': {
-            const r = this.update(target, a.id as string, a.source as Record<string, unknown>);
-            const shards = r.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : r.ix.writeShards();
-            const seq = r.seqNo >= 0 ? { _seq_no: r.seqNo, _primary_term: 1 } : {};
-            return { update: { ...base(r.ix.name, r.id), _version: r.version, result: r.result, _shards: shards, ...seq, status: r.result === 'created' ? 201 : 200 } };
-          }
-          case 'delete': {
-            const r = this.delete(target, a.id as string);
-            return { delete: { ...base(r._index, r._id), _version: r._version, result: r.result, _shards: r._shards, _seq_no: r._seq_no, _primary_term: 1, status: r.result === 'deleted' ? 200 : 404 } };
-          }
-        }
+        outcome = this.bulkItem(a, target);
       } catch (e) {
         if (!(e instanceof EsError)) throw e;
         errors = true;
         const env = esErrorEnvelope(e);
         const { root_cause: _rc, ...error } = env.error;
         const ds = this.c.dataStreams.get(target);
-        const index = ds?.indices.at(-1) ?? target;
-        return { [a.op]: { ...base(index, a.id), status: e.status, error } };
+        outcome = { _index: ds?.indices.at(-1) ?? target, _id: a.id ?? (null as unknown as string), status: e.status, error };
       }
-      return {};
-    });
+      if (typed) {
+        const { _index, ...rest } = outcome;
+        outcome = { _index, _type: '_doc', ...rest };
+      }
+      // Literal keys, not `{ [a.op]: ... }`: a computed key costs a slow path per item in V8.
+      items[i] = a.op === 'index' ? { index: outcome } : a.op === 'create' ? { create: outcome } : a.op === 'update' ? { update: outcome } : { delete: outcome };
+    }
     if (opts.refresh) {
       const touched = new Set<IndexState>();
       for (const item of items) {
@@ -377,6 +367,29 @@ export class Documents {
       return { took: Math.max(0, Date.now() - started), errors, items: items.map(withForcedRefresh) };
     }
     return { took: Math.max(0, Date.now() - started), errors, items };
+  }
+
+  /** One `_bulk` item's outcome (without `_type`; the caller adds it for 7.x). */
+  private bulkItem(a: BulkAction, target: string): BulkItemResult[string] {
+    switch (a.op) {
+      case 'index':
+      case 'create': {
+        const out = this.doIndex(target, a.source as Record<string, unknown>, a.id, a.op, a.pipeline);
+        if (!('r' in out) || !out.r) return { _index: out.ix.name, _id: a.id ?? (null as unknown as string), _version: -3, result: 'noop', _shards: { total: 0, successful: 0, failed: 0 }, status: 200 };
+        const r = out.r;
+        return { _index: out.ix.name, _id: r.id, _version: r.version, result: r.result, _shards: out.ix.writeShards(), _seq_no: r.seqNo, _primary_term: 1, status: r.result === 'created' ? 201 : 200 };
+      }
+      case 'update': {
+        const r = this.update(target, a.id as string, a.source as Record<string, unknown>);
+        const shards = r.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : r.ix.writeShards();
+        const seq = r.seqNo >= 0 ? { _seq_no: r.seqNo, _primary_term: 1 } : {};
+        return { _index: r.ix.name, _id: r.id, _version: r.version, result: r.result, _shards: shards, ...seq, status: r.result === 'created' ? 201 : 200 };
+      }
+      case 'delete': {
+        const r = this.delete(target, a.id as string);
+        return { _index: r._index, _id: r._id, _version: r._version, result: r.result, _shards: r._shards, _seq_no: r._seq_no, _primary_term: 1, status: r.result === 'deleted' ? 200 : 404 };
+      }
+    }
   }
 
   refresh(target?: string) {

@@ -293,3 +293,17 @@ describe('msearch and count', () => {
     expect(catchEs(() => e.count('m', { size: 1 })).reason).toBe('request does not support [size]');
   });
 });
+
+describe('an overwritten document over refreshes', () => {
+  it('is found by id after its older version, kept for search until a refresh, sorted after it in time and dropped', () => {
+    const e = createEngine({ flavor: '8' });
+    e.index('moves', { '@timestamp': '2026-03-10T12:00:00.000Z', v: 1 }, { id: 'x', refresh: true });
+    // The new version is earlier in time: after tidying, the old one sits after it in slot order.
+    e.index('moves', { '@timestamp': '2026-03-10T11:00:00.000Z', v: 2 }, { id: 'x' });
+    expect((e.search('moves', { query: { match_all: {} } }) as { hits: { hits: { _source: { v: number } }[] } }).hits.hits.map((h) => h._source.v)).toEqual([1]);
+    expect(e.get('moves', 'x')).toMatchObject({ found: true, _version: 2, _source: { v: 2 } });
+    e.refresh('moves');
+    expect(e.get('moves', 'x')).toMatchObject({ found: true, _version: 2, _source: { v: 2 } });
+    expect((e.search('moves', { query: { match_all: {} } }) as { hits: { hits: { _source: { v: number } }[] } }).hits.hits.map((h) => h._source.v)).toEqual([2]);
+  });
+});

@@ -2,6 +2,7 @@ import type { Engine, EngineOptions, Flavor } from './api';
 import { ByQuery } from './by-query';
 import { Catalog } from './catalog';
 import { Documents } from './documents';
+import { catalogDurability, type EngineDurability } from './durability';
 import { Metadata } from './metadata';
 import { Searcher } from './searcher';
 
@@ -29,10 +30,10 @@ export class PracticeEngine implements Engine {
 
   // Indices
   createIndex(...a: Parameters<Metadata['createIndex']>) {
-    return this.metadata.createIndex(...a);
+    return this.changed(this.metadata.createIndex(...a));
   }
   deleteIndex(...a: Parameters<Metadata['deleteIndex']>) {
-    return this.metadata.deleteIndex(...a);
+    return this.changed(this.metadata.deleteIndex(...a));
   }
   indexExists(...a: Parameters<Metadata['indexExists']>) {
     return this.metadata.indexExists(...a);
@@ -41,7 +42,7 @@ export class PracticeEngine implements Engine {
     return this.metadata.getMapping(...a);
   }
   putMapping(...a: Parameters<Metadata['putMapping']>) {
-    return this.metadata.putMapping(...a);
+    return this.changed(this.metadata.putMapping(...a));
   }
   updateSettings(...a: Parameters<Metadata['updateSettings']>) {
     return this.metadata.updateSettings(...a);
@@ -55,8 +56,11 @@ export class PracticeEngine implements Engine {
   resolve(...a: Parameters<Metadata['resolve']>) {
     return this.metadata.resolve(...a);
   }
+  attachShared(...a: Parameters<Metadata['attachShared']>) {
+    return this.changed(this.metadata.attachShared(...a));
+  }
   updateAliases(...a: Parameters<Metadata['updateAliases']>) {
-    return this.metadata.updateAliases(...a);
+    return this.changed(this.metadata.updateAliases(...a));
   }
   getAliases(...a: Parameters<Metadata['getAliases']>) {
     return this.metadata.getAliases(...a);
@@ -64,49 +68,49 @@ export class PracticeEngine implements Engine {
 
   // Templates, pipelines, data streams
   putIndexTemplate(...a: Parameters<Metadata['putIndexTemplate']>) {
-    return this.metadata.putIndexTemplate(...a);
+    return this.changed(this.metadata.putIndexTemplate(...a));
   }
   getIndexTemplate(...a: Parameters<Metadata['getIndexTemplate']>) {
     return this.metadata.getIndexTemplate(...a);
   }
   deleteIndexTemplate(...a: Parameters<Metadata['deleteIndexTemplate']>) {
-    return this.metadata.deleteIndexTemplate(...a);
+    return this.changed(this.metadata.deleteIndexTemplate(...a));
   }
   putComponentTemplate(...a: Parameters<Metadata['putComponentTemplate']>) {
-    return this.metadata.putComponentTemplate(...a);
+    return this.changed(this.metadata.putComponentTemplate(...a));
   }
   getComponentTemplate(...a: Parameters<Metadata['getComponentTemplate']>) {
     return this.metadata.getComponentTemplate(...a);
   }
   deleteComponentTemplate(...a: Parameters<Metadata['deleteComponentTemplate']>) {
-    return this.metadata.deleteComponentTemplate(...a);
+    return this.changed(this.metadata.deleteComponentTemplate(...a));
   }
   putLegacyTemplate(...a: Parameters<Metadata['putLegacyTemplate']>) {
-    return this.metadata.putLegacyTemplate(...a);
+    return this.changed(this.metadata.putLegacyTemplate(...a));
   }
   getLegacyTemplate(...a: Parameters<Metadata['getLegacyTemplate']>) {
     return this.metadata.getLegacyTemplate(...a);
   }
   deleteLegacyTemplate(...a: Parameters<Metadata['deleteLegacyTemplate']>) {
-    return this.metadata.deleteLegacyTemplate(...a);
+    return this.changed(this.metadata.deleteLegacyTemplate(...a));
   }
   putPipeline(...a: Parameters<Metadata['putPipeline']>) {
-    return this.metadata.putPipeline(...a);
+    return this.changed(this.metadata.putPipeline(...a));
   }
   getPipeline(...a: Parameters<Metadata['getPipeline']>) {
     return this.metadata.getPipeline(...a);
   }
   deletePipeline(...a: Parameters<Metadata['deletePipeline']>) {
-    return this.metadata.deletePipeline(...a);
+    return this.changed(this.metadata.deletePipeline(...a));
   }
   createDataStream(...a: Parameters<Metadata['createDataStream']>) {
-    return this.metadata.createDataStream(...a);
+    return this.changed(this.metadata.createDataStream(...a));
   }
   getDataStream(...a: Parameters<Metadata['getDataStream']>) {
     return this.metadata.getDataStream(...a);
   }
   deleteDataStream(...a: Parameters<Metadata['deleteDataStream']>) {
-    return this.metadata.deleteDataStream(...a);
+    return this.changed(this.metadata.deleteDataStream(...a));
   }
 
   // Documents
@@ -172,5 +176,18 @@ export class PracticeEngine implements Engine {
 
   approximateBytes(): number {
     return this.catalog.approximateBytes();
+  }
+
+  private durable?: EngineDurability;
+
+  durability(): EngineDurability {
+    this.durable ??= catalogDurability(this.catalog);
+    return this.durable;
+  }
+
+  /** Metadata changed: the journal writes it before the next document (see journal.ts). */
+  private changed<T>(result: T): T {
+    this.catalog.journal.touch();
+    return result;
   }
 }

@@ -1,9 +1,10 @@
-import type { Mappings } from './api';
+import type { Mappings, SharedWindow } from './api';
 import { EsError } from './api';
-import { parseDate } from './dates';
-import { DocStore, type Shape, valuesAtPath } from './doc-store';
+import { DEFAULT_DATE_FORMAT, parseDate } from './dates';
+import { DocStore, type DocStoreCapture, type DocStoreDump, type Pause, type Shape, StringList, valuesAtPath } from './doc-store';
 import { stats } from './index-stats';
 import { canonicalIp } from './ip';
+import type { Journal, JournalRecord } from './journal';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
 /** A field value as the engine compares and aggregates it: strings for keyword/text/ip, numbers otherwise. */
@@ -13,6 +14,23 @@ export interface Reader {
   readonly def: FieldDef | undefined;
   /** Normalized values of the field in slot `pos` (shared arrays: never mutate). */
   values(pos: number): readonly Val[];
+  /**
+   * The field's value in slot `pos` when it is a single number read straight from a column
+   * (numeric and date fields); `undefined` means "ask `values`". Saves an array per document in
+   * metric aggregations over a day of Beats data.
+   */
+  number?(pos: number): number | undefined;
+  /**
+   * The values every slot of [from, to) has, when they all have the same ones (a column that is
+   * constant in each shape met there: the host's name over a day of its metrics), else undefined.
+   * Lets a terms aggregation put a whole segment in one bucket without reading each document.
+   */
+  constant?(from: number, to: number): readonly Val[] | undefined;
+  /**
+   * How many slots of [from, to) have a value and the least and greatest of them, without reading
+   * each (the time field of a time-ordered index); undefined when that cannot be told at once.
+   */
+  extent?(from: number, to: number): { count: number; min: number; max: number } | undefined;
 }
 
 const EMPTY: readonly Val[] = Object.freeze([]);
@@ -41,10 +59,44 @@ export function randomBase64Url(bytes: number): string {
   return out.slice(0, Math.ceil((bytes * 4) / 3));
 }
 
+/** An index's definition without its documents: what a journal `meta` line and a snapshot keep. */
+export interface IndexMeta {
+  name: string;
+  uuid: string;
+  creationDate: number;
+  settings: Record<string, string>;
+  mappings: Mappings;
+  aliases: [string, AliasMeta][];
+  dataStream?: string;
+  /** Base64 of the seed auto-generated ids derive from (ids must read the same after a restart). */
+  idSeed: string;
+  shared?: { descriptor: Record<string, unknown>; start: number; end: number; idPrefix: string };
+}
+
+/** An index in a snapshot: its definition, counters and documents. */
+export interface IndexDump {
+  meta: IndexMeta;
+  seqNo: number;
+  nextIdn: number;
+  /** Given `_id`s and their id numbers. */
+  explicit: { ids: StringList; idns: Float64Array };
+  tsUnreliable: boolean;
+  store: DocStoreDump;
+  shared?: DocStoreDump;
+}
+
+/** An index at one instant, before its documents are turned into a dump. */
+export type IndexCapture = Omit<IndexDump, 'store' | 'shared'> & { store: DocStoreCapture; shared?: DocStoreCapture };
+
+/** Finds a shared read-only store again from its descriptor (see shared-datasets.ts). */
+export type SharedResolver = (descriptor: Record<string, unknown>) => { store: DocStore } | undefined;
+
 export class IndexState {
-  readonly uuid = randomBase64Url(16).slice(0, 22);
+  readonly uuid: string;
   readonly mapping: MappingState;
-  readonly store = new DocStore();
+  store = new DocStore();
+  /** Where changes are recorded for durability (the catalog's journal; off without a data folder). */
+  journal: Journal | null = null;
   readonly aliases = new Map<string, AliasMeta>();
   settings: Record<string, string>;
   dataStream?: string;
@@ -54,11 +106,17 @@ export class IndexState {
   /** User-given ids; auto-generated ones are derived from the internal id number. */
   private readonly explicit = new Map<string, number>();
   private readonly idText = new Map<number, string>();
-  private readonly idSeed = crypto.getRandomValues(new Uint8Array(6));
+  private readonly idSeed: Uint8Array;
   /** True once a document's time field could not be used for time-ordered narrowing. */
   tsUnreliable = false;
   private readers = new Map<string, Reader>();
   private readersVersion = -1;
+  /** The index a segment belongs to: itself, or for a shared segment the tenant's index. */
+  readonly owner: IndexState = this;
+  /** A read-only segment shared with other tenants under this index's own documents (chapter 5's sample). */
+  shared?: IndexState;
+  /** The shared set's descriptor and window, for persistence and to make a repeated attach a no-op. */
+  sharedOrigin?: { descriptor: Record<string, unknown>; start: number; end: number; idPrefix: string };
   /**
    * What search sees, as Lucene's refreshed reader does: slots written with a `_seq_no` below
    * `searchableSeq` (the last refresh). A slot replaced or deleted since stays searchable until a
@@ -72,15 +130,247 @@ export class IndexState {
   private readonly views = new Map<number, number>();
   /** Practice-clock time of the first write a refresh has not yet made searchable. */
   private dirtySince: number | undefined;
+  /** `_seq_no`s below this belong to the shared segment's rows (0 without one). */
+  private sharedSeqEnd = 0;
 
   constructor(
     readonly name: string,
     readonly creationDate: number,
     mappings: Mappings | undefined,
     settings: Record<string, string>,
+    identity?: { uuid: string; idSeed: Uint8Array },
   ) {
+    this.uuid = identity?.uuid ?? randomBase64Url(16).slice(0, 22);
+    this.idSeed = identity?.idSeed ?? crypto.getRandomValues(new Uint8Array(6));
     this.mapping = new MappingState(mappings);
     this.settings = settings;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // persistence (see journal.ts and lib/practice/persistence.ts)
+
+  meta(): IndexMeta {
+    const m: IndexMeta = {
+      name: this.name,
+      uuid: this.uuid,
+      creationDate: this.creationDate,
+      settings: this.settings,
+      mappings: this.mapping.root,
+      aliases: [...this.aliases],
+      idSeed: Buffer.from(this.idSeed).toString('base64'),
+    };
+    if (this.dataStream !== undefined) m.dataStream = this.dataStream;
+    if (this.sharedOrigin) m.shared = this.sharedOrigin;
+    return m;
+  }
+
+  /** The index at this instant (see DocStore.capture); `dumpCapture` makes the dump from it later. */
+  capture(): IndexCapture {
+    const ids = new Array<string>(this.explicit.size);
+    const idns = new Float64Array(this.explicit.size);
+    let i = 0;
+    for (const [id, idn] of this.explicit) {
+      ids[i] = id;
+      idns[i] = idn;
+      i += 1;
+    }
+    const c: IndexCapture = {
+      meta: structuredClone(this.meta()),
+      seqNo: this.seqNo,
+      nextIdn: this.nextIdn,
+      explicit: { ids: new StringList(ids), idns },
+      tsUnreliable: this.tsUnreliable,
+      store: this.store.capture(),
+    };
+    // An old version kept only for a reader (a scroll, or search before the next refresh) is not kept over a restart.
+    if (this.retired.size > 0 && !('view' in c.store)) {
+      const { seq, ver } = c.store;
+      for (let p = 0; p < c.store.n; p += 1) {
+        if (ver[p] !== 0 && this.retired.has(seq[p] as number)) {
+          ver[p] = 0;
+          c.store.deleted += 1;
+        }
+      }
+    }
+    if (this.shared) {
+      const shared = this.shared.store.capture();
+      // Shared rows already replaced or deleted are hidden over a restart even if a reader still sees them.
+      if ('view' in shared) {
+        for (const seq of this.retired.keys()) {
+          if (seq >= this.sharedSeqEnd) continue;
+          shared.hidden ??= new Uint8Array((this.shared.store.viewOf as DocStore).n + 7 >> 3);
+          shared.hidden[seq >> 3] = (shared.hidden[seq >> 3] as number) | (1 << (seq & 7));
+        }
+      }
+      c.shared = shared;
+    }
+    return c;
+  }
+
+  static async dumpCapture(c: IndexCapture, pause: Pause): Promise<IndexDump> {
+    const { store, shared, ...rest } = c;
+    const d: IndexDump = { ...rest, store: await DocStore.dumpCapture(store, pause) };
+    if (shared) d.shared = await DocStore.dumpCapture(shared, pause);
+    return d;
+  }
+
+  /** An empty index from its definition (a journal `meta` line), its shared segment attached again. */
+  static fromMeta(m: IndexMeta, resolve: SharedResolver): IndexState {
+    const ix = new IndexState(m.name, m.creationDate, structuredClone(m.mappings), { ...m.settings }, { uuid: m.uuid, idSeed: new Uint8Array(Buffer.from(m.idSeed, 'base64')) });
+    ix.applyMeta(m);
+    if (m.shared) {
+      const shared = resolve(m.shared.descriptor);
+      if (!shared) throw new Error(`index [${m.name}] was over the shared dataset ${JSON.stringify(m.shared.descriptor)}, which this process does not know`);
+      ix.attachShared(shared.store, m.shared);
+      ix.sharedOrigin = structuredClone(m.shared);
+    }
+    return ix;
+  }
+
+  /** Takes a later definition of the same index (settings, mapping, aliases). */
+  applyMeta(m: IndexMeta): void {
+    this.settings = { ...m.settings };
+    this.mapping.merge(structuredClone(m.mappings));
+    this.aliases.clear();
+    for (const [name, meta] of m.aliases) this.aliases.set(name, structuredClone(meta));
+    if (m.dataStream !== undefined) this.dataStream = m.dataStream;
+  }
+
+  /** An index from `dump()`. */
+  static load(d: IndexDump, resolve: SharedResolver): IndexState {
+    const ix = IndexState.fromMeta(d.meta, resolve);
+    ix.seqNo = d.seqNo;
+    // Everything read back is searchable, as after Elasticsearch's recovery.
+    ix.searchableSeq = d.seqNo;
+    ix.nextIdn = d.nextIdn;
+    const ids = d.explicit.ids.values;
+    for (let i = 0; i < ids.length; i += 1) {
+      ix.explicit.set(ids[i] as string, d.explicit.idns[i] as number);
+      ix.idText.set(d.explicit.idns[i] as number, ids[i] as string);
+    }
+    ix.tsUnreliable = d.tsUnreliable;
+    ix.store = DocStore.load(d.store);
+    if (d.shared && ix.shared) (ix.shared as { store: DocStore }).store = DocStore.load(d.shared, ix.shared.store.viewOf);
+    return ix;
+  }
+
+  /** The `_id` given to the document with id number `idn`, if it was given (not generated). */
+  explicitId(idn: number): string | undefined {
+    return this.idText.get(idn);
+  }
+
+  /** Replays a journal `rows` line: documents in the store's own form, without validating them again. */
+  replayRows(r: Extract<JournalRecord, { t: 'rows' }>): void {
+    const shape = this.store.shapeFor(r.k, r.r, r.l);
+    if (!shape) throw new Error(`the journal uses a document structure of index [${this.name}] it never described`);
+    if (r.c.length !== shape.cols.length) throw new Error(`the journal's rows of index [${this.name}] do not fit their structure`);
+    const vals = new Array<number | string>(r.c.length);
+    for (let i = 0; i < r.n.length; i += 1) {
+      const idn = r.n[i] as number;
+      const seq = r.s[i] as number;
+      const existing = this.store.find(idn);
+      if (existing >= 0) this.store.remove(existing);
+      const id = r.id?.[idn];
+      if (id !== undefined && !this.explicit.has(id)) {
+        this.explicit.set(id, idn);
+        this.idText.set(idn, id);
+      }
+      for (let c = 0; c < vals.length; c += 1) vals[c] = (r.c[c] as (number | string)[])[i] as number | string;
+      const ts = r.ts[i];
+      this.store.appendEncoded(shape, vals.slice(), ts === null || ts === undefined ? Number.NEGATIVE_INFINITY : ts, seq, idn, r.v[i] as number, r.b[i] as number);
+      this.seqNo = Math.max(this.seqNo, seq + 1);
+      this.searchableSeq = this.seqNo;
+      this.nextIdn = Math.max(this.nextIdn, idn + 1);
+    }
+    if (r.u) this.tsUnreliable = true;
+  }
+
+  /** Replays a journal `put` line: the document as it was stored, without validating it again. */
+  replayPut(idn: number, id: string | undefined, seq: number, version: number, doc: Record<string, unknown>): void {
+    const existing = this.store.find(idn);
+    if (existing >= 0) this.store.remove(existing);
+    if (id !== undefined && !this.explicit.has(id)) {
+      this.explicit.set(id, idn);
+      this.idText.set(idn, id);
+    }
+    const prepared = this.store.prepare(doc);
+    this.store.append(doc, this.extractTs(doc), seq, idn, version, approximateJsonBytes(doc), prepared);
+    this.seqNo = Math.max(this.seqNo, seq + 1);
+    this.searchableSeq = this.seqNo;
+    this.nextIdn = Math.max(this.nextIdn, idn + 1);
+  }
+
+  replayDelete(idn: number, seq: number): void {
+    const pos = this.store.find(idn);
+    if (pos >= 0) {
+      this.store.remove(pos);
+      this.forgetId(idn);
+    }
+    this.seqNo = Math.max(this.seqNo, seq + 1);
+    this.searchableSeq = this.seqNo;
+  }
+
+  replayHide(slot: number): void {
+    this.shared?.store.remove(slot);
+  }
+
+  /**
+   * What a search reads: the shared segment first (when there is one), then this index's own
+   * documents. Each segment has its own slots (`pos`), so a hit is a segment and a slot; writes
+   * always go to `owner`.
+   */
+  get segments(): IndexState[] {
+    return this.shared ? [this.shared, this] : [this];
+  }
+
+  /**
+   * Puts the frozen `store` under this empty index as a shared read-only segment showing slots
+   * [start, end) with `_id`s `${idPrefix}${line}` (see SharedWindow). The segment reads through
+   * this index's mapping, settings and aliases; its deletions are bits of its own.
+   */
+  attachShared(frozen: DocStore, window: SharedWindow): void {
+    if (this.store.n > 0 || this.shared) throw new Error(`index [${this.name}] already has documents`);
+    const store = new DocStore({ frozen, start: window.start, end: window.end });
+    const owner = this.owner;
+    const { start, idPrefix } = window;
+    // The segment is this index seen through another store: everything else reads through to the owner.
+    const segment = Object.create(owner) as IndexState;
+    Object.defineProperties(segment, {
+      store: { value: store, writable: true },
+      owner: { value: owner },
+      shared: { value: undefined },
+      readers: { value: new Map<string, Reader>(), writable: true },
+      readersVersion: { value: -1, writable: true },
+      idOf: { value: (pos: number) => `${idPrefix}${pos - start + 2}` },
+      findId: {
+        value: (id: string) => {
+          if (!id.startsWith(idPrefix)) return -1;
+          const rest = id.slice(idPrefix.length);
+          if (!/^[1-9]\d{0,9}$/.test(rest)) return -1;
+          const pos = start + Number(rest) - 2;
+          const found = segment.store.find(pos + 1);
+          // Replaced or deleted, and kept only for search until the next refresh.
+          return found >= 0 && owner.retired.has(found) ? -1 : found;
+        },
+      },
+      write: { value: owner.write.bind(owner) },
+      deleteDoc: { value: owner.deleteDoc.bind(owner) },
+      rollOff: { value: owner.rollOff.bind(owner) },
+      attachShared: { value: owner.attachShared.bind(owner) },
+    });
+    this.shared = segment;
+    // Seq numbers of the tenant's own writes follow the shared rows' (slot p has seq p); the rows are searchable at once.
+    this.seqNo = Math.max(this.seqNo, frozen.n);
+    this.searchableSeq = this.seqNo;
+    this.sharedSeqEnd = frozen.n;
+  }
+
+  /** The live document with `_id` `id`: its segment and slot, or undefined. */
+  locate(id: string): { ix: IndexState; pos: number } | undefined {
+    const pos = this.findId(id);
+    if (pos >= 0) return { ix: this, pos };
+    const shared = this.shared?.findId(id) ?? -1;
+    return shared >= 0 ? { ix: this.shared as IndexState, pos: shared } : undefined;
   }
 
   get hidden(): boolean {
@@ -167,6 +457,11 @@ export class IndexState {
   findId(id: string): number {
     const n = this.idnOf(id);
     if (n === undefined) return -1;
+    return this.liveSlot(n);
+  }
+
+  /** Slot of the realtime version of the document with id number `n` (not an old one a reader still sees), or -1. */
+  liveSlot(n: number): number {
     if (this.retired.size === 0) return this.store.find(n);
     const { idn, ver, seq } = this.store;
     for (let i = this.store.n - 1; i >= 0; i -= 1) if (idn[i] === n && ver[i] !== 0 && !this.retired.has(seq[i] as number)) return i;
@@ -186,20 +481,34 @@ export class IndexState {
     opType: 'index' | 'create',
   ): { id: string; version: number; seqNo: number; result: 'created' | 'updated' } {
     const existingPos = id === undefined ? -1 : this.findId(id);
+    // An id of the shared segment: the tenant's new version hides the shared row.
+    const sharedPos = existingPos < 0 && id !== undefined && this.shared ? this.shared.findId(id) : -1;
     const idForErrors = id ?? '_auto_';
     const prepared = this.store.prepare(doc);
     const shape = prepared?.shape;
     if (shape && shape.mappedVersion === this.mapping.version) {
       // Known structure, unchanged mapping: only values of mismatching kinds need checking.
-      for (const c of shape.checks) validateValue(c.def as FieldDef, DocStore.preparedValue(prepared, shape, c.leaf), idForErrors);
+      for (const c of shape.checks) {
+        const value = DocStore.preparedValue(prepared, shape, c.leaf);
+        // Consecutive documents often repeat a value (a CSV's minute-resolution timestamps): validate it once.
+        if (value === c.lastOk && value !== undefined) continue;
+        validateValue(c.def as FieldDef, value, idForErrors);
+        c.lastOk = value;
+      }
     } else {
       const update = this.mapping.dynamicUpdate(doc, idForErrors);
-      if (update) this.mapping.merge(update);
+      if (update) {
+        this.mapping.merge(update);
+        this.journal?.touch();
+      }
     }
     if (existingPos >= 0 && opType === 'create') {
       throw this.versionConflict(id as string, `document already exists (current version [${this.store.ver[existingPos]}])`);
     }
-    const ts = this.extractTs(doc);
+    if (sharedPos >= 0 && opType === 'create') {
+      throw this.versionConflict(id as string, `document already exists (current version [${(this.shared as IndexState).store.ver[sharedPos]}])`);
+    }
+    const ts = shape && shape.mappedVersion === this.mapping.version && shape.tsCol >= 0 ? (prepared.vals[shape.tsCol] as number) : this.extractTs(doc);
     const seqNo = this.seqNo++;
     let version = 1;
     let idn: number;
@@ -208,6 +517,12 @@ export class IndexState {
       idn = this.store.idn[existingPos] as number;
       this.retire(existingPos, seqNo);
     } else if (id !== undefined) {
+      if (sharedPos >= 0) {
+        const shared = this.shared as IndexState;
+        version = (shared.store.ver[sharedPos] as number) + 1;
+        this.retireShared(sharedPos, seqNo);
+        this.journal?.hide(this.uuid, sharedPos);
+      }
       idn = this.idnOf(id) ?? this.nextIdn++;
       if (!this.explicit.has(id) && this.decodeAutoId(id) === undefined) {
         this.explicit.set(id, idn);
@@ -219,21 +534,34 @@ export class IndexState {
     const known = prepared?.shape;
     const bytes = known && known.bytesEstimate > 0 ? known.bytesEstimate : approximateJsonBytes(doc);
     this.store.append(doc, ts, seqNo, idn, version, bytes, prepared);
+    this.journal?.put(this, idn);
     const stored = prepared?.shape;
     if (stored && stored.mappedVersion !== this.mapping.version) {
       stored.bytesEstimate = bytes;
       stored.checks = valueChecks(stored, this.mapping);
+      stored.tsCol = isoTimeColumn(stored, this.mapping, this.tsUnreliable);
       stored.mappedVersion = this.mapping.version;
     }
-    return { id: id ?? this.autoId(idn), version, seqNo, result: existingPos >= 0 ? 'updated' : 'created' };
+    return { id: id ?? this.autoId(idn), version, seqNo, result: existingPos >= 0 || sharedPos >= 0 ? 'updated' : 'created' };
   }
 
   deleteDoc(id: string): { found: boolean; version: number; seqNo: number } {
     const pos = this.findId(id);
+    const sharedPos = pos < 0 && this.shared ? this.shared.findId(id) : -1;
+    if (sharedPos >= 0) {
+      const shared = this.shared as IndexState;
+      const version = (shared.store.ver[sharedPos] as number) + 1;
+      const seqNo = this.seqNo++;
+      this.retireShared(sharedPos, seqNo);
+      this.journal?.hide(this.uuid, sharedPos);
+      return { found: true, version, seqNo };
+    }
     if (pos < 0) return { found: false, version: 1, seqNo: this.seqNo++ };
     const version = (this.store.ver[pos] as number) + 1;
+    const idn = this.store.idn[pos] as number;
     const seqNo = this.seqNo++;
-    if (!this.retire(pos, seqNo)) this.forgetId(this.store.idn[pos] as number);
+    if (!this.retire(pos, seqNo)) this.forgetId(idn);
+    this.journal?.del(this.uuid, idn, seqNo);
     return { found: true, version, seqNo };
   }
 
@@ -249,6 +577,14 @@ export class IndexState {
     }
     this.retired.set(seq, bySeq);
     return true;
+  }
+
+  /** A shared row replaced or deleted by the write `bySeq`: search sees it until the next refresh, as any old version (its `_seq_no` is its slot). */
+  private retireShared(pos: number, bySeq: number): void {
+    const shared = this.shared as IndexState;
+    const seq = shared.store.seq[pos] as number;
+    if (seq >= this.searchableSeq && !this.viewSees(seq)) shared.store.remove(pos);
+    else this.retired.set(seq, bySeq);
   }
 
   private viewSees(seq: number): boolean {
@@ -342,6 +678,8 @@ export class IndexState {
       idns.push(idn[p] as number);
       this.store.remove(p);
     }
+    // Shared rows' `_seq_no`s are their slots, below every write of this index's own.
+    if (this.shared) for (const s of gone) if (s < this.sharedSeqEnd) this.shared.store.remove(s);
     for (const s of gone) this.retired.delete(s);
     for (const n of idns) if (this.store.find(n) < 0) this.forgetId(n);
   }
@@ -358,7 +696,9 @@ export class IndexState {
     const gone = this.store.removeOlderThan(cutoff);
     // A retired old version may go while its replacement stays: keep the id of a live document.
     for (const idn of gone) if (this.retired.size === 0 || this.store.find(idn) < 0) this.forgetId(idn);
-    return gone.length;
+    const removed = gone.length + (this.shared?.store.removeOlderThan(cutoff).length ?? 0);
+    if (removed > 0) this.journal?.roll(this.uuid, cutoff);
+    return removed;
   }
 
   versionConflict(id: string, what: string): EsError {
@@ -402,7 +742,8 @@ export class IndexState {
     }
     let r = this.readers.get(field);
     if (!r) {
-      r = makeReader(this.store, this.mapping.field(field));
+      const def = this.mapping.field(field);
+      r = def && isTimeField(def) && this.timeOrdered ? timeReader(this.store, def) : makeReader(this.store, def);
       this.readers.set(field, r);
     }
     return r;
@@ -410,10 +751,17 @@ export class IndexState {
 
   /** Documents search sees (what `_count`, `_cat/indices` and `_stats` report, as ES counts refreshed segments). */
   docsCount(): number {
-    if (this.fullyRefreshed) return this.store.live;
+    // A shared segment's rows are all searchable (deleting one hides it at once).
+    const shared = this.shared?.store.live ?? 0;
+    if (this.fullyRefreshed) return this.store.live + shared;
     let n = 0;
     for (let p = 0; p < this.store.n; p += 1) if (this.store.ver[p] !== 0 && this.visibleAt(p, this.searchableSeq)) n += 1;
-    return n;
+    return n + shared;
+  }
+
+  /** Approximate `_source` bytes of the live documents, shared ones included (for `_cat/indices`). */
+  sourceBytes(): number {
+    return this.store.sourceBytes + (this.shared?.store.sourceBytes ?? 0);
   }
 }
 
@@ -432,6 +780,19 @@ function valueChecks(shape: Shape, mapping: MappingState): { leaf: number; def: 
     }
   });
   return out;
+}
+
+/** Formats that read a canonical ISO UTC string as `isoKind` does (the stored epoch is then the time field's value). */
+const ISO_FORMATS = new Set([DEFAULT_DATE_FORMAT, 'strict_date_optional_time', 'date_optional_time', 'strict_date_optional_time||epoch_millis', 'date_optional_time||epoch_millis']);
+
+/** The column holding a shape's `@timestamp` as epoch millis when it can stand for `extractTs`, else -1. */
+function isoTimeColumn(shape: Shape, mapping: MappingState, unreliable: boolean): number {
+  const def = mapping.field(TIME_FIELD);
+  if (unreliable || !def || def.family !== 'date' || def.type !== 'date' || !ISO_FORMATS.has(def.format)) return -1;
+  const leaves = shape.byPath.get(TIME_FIELD);
+  if (!leaves || leaves.length !== 1) return -1;
+  const leaf = shape.leaves[leaves[0] as number];
+  return leaf && shape.leafIsDate(leaves[0] as number) ? leaf.col : -1;
 }
 
 function mix(n: number, seed: Uint8Array): number {
@@ -555,6 +916,18 @@ function makeReader(store: DocStore, def: FieldDef | undefined): Reader {
   }
   const norm = normalizerFor(def);
   const plans: (((row: number) => readonly Val[]) | undefined)[] = [];
+  const numberPlans: (((row: number) => number | undefined) | undefined)[] = [];
+  const noNumber = (): undefined => undefined;
+  const numberPlanFor = (s: number): ((row: number) => number | undefined) => {
+    if (s === 0 || (def.family !== 'numeric' && def.family !== 'date')) return noNumber;
+    const shape = store.shapes[s] as Shape | null;
+    const leaves = shape?.byPath.get(def.source);
+    if (!shape || !leaves || leaves.length !== 1) return noNumber;
+    const i = leaves[0] as number;
+    if (shape.leafNumber(i, 0) === undefined || (def.family === 'date' && !shape.leafIsDate(i)) || shape.leafIsConstant(i)) return noNumber;
+    const conv = def.family === 'numeric' ? numericConverter(def) : undefined;
+    return conv ? (row) => conv(shape.leafNumber(i, row) as number) : (row) => shape.leafNumber(i, row);
+  };
   const rawPlan = (row: number): readonly Val[] => {
     const doc = store.raw[row];
     if (!doc) return EMPTY;
@@ -606,6 +979,76 @@ function makeReader(store: DocStore, def: FieldDef | undefined): Reader {
         plans[s] = plan;
       }
       return plan(store.row[pos] as number);
+    },
+    number(pos: number): number | undefined {
+      const s = store.shp[pos] as number;
+      let plan = numberPlans[s];
+      if (!plan) {
+        plan = numberPlanFor(s);
+        numberPlans[s] = plan;
+      }
+      return plan(store.row[pos] as number);
+    },
+    constant(from: number, to: number): readonly Val[] | undefined {
+      if (def.family === 'object') return undefined;
+      let out: readonly Val[] | undefined;
+      // Shapes already checked in this call (a day of metrics interleaves a few shapes slot by slot).
+      const checked: boolean[] = [];
+      for (let p = from; p < to; p += 1) {
+        const s = store.shp[p] as number;
+        if (checked[s]) continue;
+        checked[s] = true;
+        // Raw documents (shape 0) are read one by one; a shape's column may stop being constant as rows are added, so this is asked each time.
+        const shape = s === 0 ? null : (store.shapes[s] as Shape | null);
+        const leaves = shape?.byPath.get(def.source);
+        if (!shape || !leaves || leaves.length !== 1 || !shape.leafIsConstant(leaves[0] as number)) return undefined;
+        let plan = plans[s];
+        if (!plan) {
+          plan = planFor(s);
+          plans[s] = plan;
+        }
+        const vals = plan(store.row[p] as number);
+        if (out === undefined) out = vals;
+        else if (vals !== out && (vals.length !== out.length || vals.some((v, i) => v !== out?.[i]))) return undefined;
+      }
+      return out;
+    },
+  };
+}
+
+function isTimeField(def: FieldDef): boolean {
+  return def.name === TIME_FIELD && def.source === TIME_FIELD && def.type === 'date' && def.nullValue === undefined;
+}
+
+/**
+ * The time field of a time-ordered index read from the slots' times: the value extractTs parsed
+ * with the field's format when the document was stored (one value, or none), whatever its text
+ * (a zoned timestamp in a string column is not parsed again for every bucket of a histogram).
+ */
+function timeReader(store: DocStore, def: FieldDef): Reader {
+  return {
+    def,
+    values(pos) {
+      const t = store.ts[pos] as number;
+      return t === Number.NEGATIVE_INFINITY ? EMPTY : [t];
+    },
+    number(pos) {
+      const t = store.ts[pos] as number;
+      return t === Number.NEGATIVE_INFINITY ? undefined : t;
+    },
+    extent(from, to) {
+      // Times ascend in a time-ordered store (tidied before a search); documents without one come first.
+      let a = from;
+      let b = to;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        if ((store.ts[m] as number) === Number.NEGATIVE_INFINITY) a = m + 1;
+        else b = m;
+      }
+      if (a >= to) return { count: 0, min: Infinity, max: -Infinity };
+      const min = store.ts[a] as number;
+      const max = store.ts[to - 1] as number;
+      return min <= max ? { count: to - a, min, max } : undefined;
     },
   };
 }

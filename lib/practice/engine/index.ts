@@ -1,7 +1,9 @@
 import type { CreateEngine } from './api';
 import { PracticeEngine } from './engine';
 
-export type { BulkAction, BulkItemResult, CreateEngine, DataStreamInfo, Engine, EngineOptions, Flavor, IndexInfo, Mappings, SearchParams } from './api';
+export type { BulkAction, BulkItemResult, CreateEngine, DataStreamInfo, Engine, EngineOptions, Flavor, IndexInfo, Mappings, SearchParams, SharedIndex } from './api';
+export type { EngineDurability } from './durability';
+export type { JournalRecord } from './journal';
 export { EsError } from './api';
 export { esErrorBody, esErrorEnvelope } from './errors';
 

@@ -1,4 +1,4 @@
-import { type DataStreamInfo, type IndexInfo, type Mappings, EsError } from './api';
+import { type DataStreamInfo, type IndexInfo, type Mappings, type SharedIndex, type SharedWindow, EsError } from './api';
 import { type Catalog, type ResolveOpts, validateIndexName } from './catalog';
 import { illegalArgument, indexNotFound, isPlainObject, resourceNotFound } from './errors';
 import { type AliasMeta, IndexState, TIME_FIELD } from './index-state';
@@ -35,6 +35,19 @@ export class Metadata {
     const ix = this.c.buildIndex(name, body ?? {});
     this.c.indices.set(name, ix);
     return { acknowledged: true as const, shards_acknowledged: true as const, index: name };
+  }
+
+  attachShared(name: string, shared: SharedIndex, window: SharedWindow, mappings: Mappings = shared.mappings) {
+    const existing = this.c.indices.get(name);
+    const origin = existing?.sharedOrigin;
+    if (existing && origin && origin.start === window.start && origin.end === window.end && origin.idPrefix === window.idPrefix && JSON.stringify(origin.descriptor) === JSON.stringify(shared.descriptor)) {
+      return { acknowledged: true as const, index: name, docs: existing.docsCount() };
+    }
+    this.createIndex(name, { mappings });
+    const ix = this.c.indices.get(name) as IndexState;
+    ix.attachShared(shared.store, window);
+    ix.sharedOrigin = { descriptor: shared.descriptor, ...window };
+    return { acknowledged: true as const, index: name, docs: ix.docsCount() };
   }
 
   deleteIndex(target: string) {
@@ -137,7 +150,7 @@ export class Metadata {
         health: 'green',
         status: 'open',
         docsCount: ix.docsCount(),
-        storeBytes: Math.round(ix.store.sourceBytes * 0.6) + 225,
+        storeBytes: Math.round(ix.sourceBytes() * 0.6) + 225,
         creationDate: ix.creationDate,
         hidden: ix.hidden,
       };

@@ -137,6 +137,21 @@ function template(v: unknown, doc: Doc, now: number): unknown {
   });
 }
 
+/** A copy of a JSON document (what `_bulk` parsed): several times faster than structuredClone on small objects. */
+function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const child = cloneJson((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: child, enumerable: true, writable: true, configurable: true });
+    else out[k] = child;
+  }
+  return out as T;
+}
+
 /** `DateProcessor`'s default `output_format`. */
 const DATE_PROCESSOR_OUTPUT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
@@ -220,7 +235,7 @@ export function runPipeline(id: string, doc: Doc, runner: PipelineRunner, depth 
   const p = runner.get(id);
   if (!p) throw new EsError(400, 'illegal_argument_exception', `pipeline with id [${id}] does not exist`);
   if (depth > 10) throw new EsError(400, 'illegal_argument_exception', `Cycle detected for pipeline: ${id}`);
-  let out: Doc | undefined = structuredClone(doc);
+  let out: Doc | undefined = cloneJson(doc);
   for (const proc of (p.processors as unknown[]) ?? []) {
     if (!out) break;
     out = runProcessor(proc as Record<string, Record<string, unknown>>, out, runner, depth);

@@ -231,48 +231,80 @@ interface Matched {
   terminatedEarly: boolean;
 }
 
+/** Drops the slots a tenant deleted from a shared segment. */
+function withoutHidden(ix: IndexState, pos: number[], scores: number[]): [number[], number[]] {
+  const keptPos: number[] = [];
+  const keptScores: number[] = [];
+  for (let i = 0; i < pos.length; i += 1) {
+    if (ix.store.isHidden(pos[i] as number)) continue;
+    keptPos.push(pos[i] as number);
+    keptScores.push(scores[i] as number);
+  }
+  return [keptPos, keptScores];
+}
+
+/** `[from, from + n)` as a packed array (pushing one by one costs more on a day of data). */
+function rangePositions(from: number, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i += 1) out[i] = from + i;
+  return out;
+}
+
 /** Evaluates a query on each index, narrowed by the time range where the query has one. */
 function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined): Matched {
   const segs: Seg[] = [];
   const failures: ShardFailureReport[] = [];
   let terminatedEarly = false;
-  for (const ix of env.indices) {
+  for (const index of env.indices) {
     try {
-      ix.store.tidy();
-      const q = withAliasFilter(env, ix, query);
-      const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
-      const pos: number[] = [];
-      const scores: number[] = [];
-      if (!bound.none) {
-        let from = 0;
-        let to = ix.store.n;
-        if (bound.ts) [from, to] = ix.store.range(bound.ts.lo, bound.ts.hi);
-        const limit = terminateAfter ?? Infinity;
-        const { upTo, partial } = viewOf(env, ix);
-        if (bound.all || bound.tsOnly) {
-          const s = bound.constScore ?? 1;
-          for (let p = from; p < to && pos.length < limit; p += 1) {
-            if (minScore !== undefined && s < minScore) break;
-            if (partial && !ix.visibleAt(p, upTo)) continue;
-            pos.push(p);
-            scores.push(s);
+      // Each segment (a shared sample's rows, then the index's own) is matched on its own slots.
+      const found: Seg[] = [];
+      for (const ix of index.segments) {
+        ix.store.tidy();
+        // A filtered alias's filter is the index's: the shared segment is filtered the same way.
+        const q = withAliasFilter(env, index, query);
+        const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+        let pos: number[] = [];
+        let scores: number[] = [];
+        if (!bound.none) {
+          let from = ix.store.start;
+          let to = ix.store.n;
+          if (bound.ts) [from, to] = ix.store.range(bound.ts.lo, bound.ts.hi);
+          const limit = terminateAfter ?? Infinity;
+          const { upTo, partial } = viewOf(env, ix);
+          if ((bound.all || bound.tsOnly) && !partial) {
+            // Every slot of the range matches with one score: fill the arrays at their final size.
+            const s = bound.constScore ?? 1;
+            const n = minScore !== undefined && s < minScore ? 0 : Math.max(0, Math.min(to - from, limit));
+            pos = rangePositions(from, n);
+            scores = new Array<number>(n).fill(s);
+          } else if (bound.all || bound.tsOnly) {
+            const s = bound.constScore ?? 1;
+            for (let p = from; p < to && pos.length < limit; p += 1) {
+              if (minScore !== undefined && s < minScore) break;
+              if (!ix.visibleAt(p, upTo)) continue;
+              pos.push(p);
+              scores.push(s);
+            }
+          } else {
+            const m = bound.m;
+            for (let p = from; p < to; p += 1) {
+              if (partial && !ix.visibleAt(p, upTo)) continue;
+              const s = m(p);
+              if (s < 0 || (minScore !== undefined && s < minScore)) continue;
+              pos.push(p);
+              scores.push(s);
+              if (pos.length >= limit) break;
+            }
           }
-        } else {
-          const m = bound.m;
-          for (let p = from; p < to; p += 1) {
-            if (partial && !ix.visibleAt(p, upTo)) continue;
-            const s = m(p);
-            if (s < 0 || (minScore !== undefined && s < minScore)) continue;
-            pos.push(p);
-            scores.push(s);
-            if (pos.length >= limit) break;
-          }
+          if (ix.store.hidden) [pos, scores] = withoutHidden(ix, pos, scores);
+          if (terminateAfter !== undefined && pos.length >= terminateAfter) terminatedEarly = true;
         }
-        if (terminateAfter !== undefined && pos.length >= terminateAfter) terminatedEarly = true;
+        found.push({ ix, pos, scores });
       }
-      segs.push({ ix, pos, scores });
+      segs.push(...found);
     } catch (e) {
-      if (e instanceof ShardFailure) failures.push(failureReport(e, ix, env.nodeId));
+      if (e instanceof ShardFailure) failures.push(failureReport(e, index, env.nodeId));
       else throw e;
     }
   }
@@ -347,7 +379,8 @@ function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefine
   let count = 0;
   for (const seg of segs) count += seg.pos.length;
   if (k === 0) return { top: [], count };
-  const ordOf = new Map(indices.map((ix, i) => [ix, i]));
+  const ordOf = new Map<IndexState, number>();
+  indices.forEach((ix, i) => ix.segments.forEach((segment) => ordOf.set(segment, i)));
   const tie = (a: Candidate, b: Candidate) => a.ord - b.ord || a.seq - b.seq;
   const cmp = plan ? (a: Candidate, b: Candidate) => plan.compare(a.keys as SortVal[], b.keys as SortVal[]) || tie(a, b) : (a: Candidate, b: Candidate) => b.score - a.score || tie(a, b);
   const best: Candidate[] = [];
@@ -548,8 +581,9 @@ function aggCtx(env: SearchEnv, segs: Seg[]) {
     allDocs: (): DocSet => {
       all ??= segs.map((s) => {
         const pos: number[] = [];
+        const store = s.ix.store;
         const { upTo, partial } = viewOf(env, s.ix);
-        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0 && (!partial || s.ix.visibleAt(p, upTo))) pos.push(p);
+        for (let p = store.start; p < store.n; p += 1) if (store.ver[p] !== 0 && !store.isHidden(p) && (!partial || s.ix.visibleAt(p, upTo))) pos.push(p);
         return { ix: s.ix, pos };
       });
       return all;

@@ -26,6 +26,16 @@ export class LoadModel {
     }
   }
 
+  /** The periods and retired total, for the host's snapshot. */
+  snapshot(): { periods: LoadPeriod[]; retiredCoreMs: number } {
+    return { periods: this.periods.map((p) => ({ ...p })), retiredCoreMs: this.retiredCoreMs };
+  }
+
+  restore(s: { periods: LoadPeriod[]; retiredCoreMs: number }): void {
+    this.periods = s.periods.map((p) => ({ start: p.start, end: p.end, cores: p.cores }));
+    this.retiredCoreMs = s.retiredCoreMs;
+  }
+
   /** The period covering `t` that ends last (the one the host state reports). */
   current(t: number): LoadPeriod | undefined {
     let found: LoadPeriod | undefined;

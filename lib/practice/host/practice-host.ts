@@ -102,19 +102,48 @@ interface BeatStateJson {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
+/**
+ * What the VM keeps across a restart of the practice cluster (the seam's `snapshot()`): the Beats'
+ * state and registry cursor, the lines Filebeat may still ship, the load periods and the random
+ * generator's position. The identity is derived from the deployment again.
+ */
+export interface HostSnapshot {
+  v: 1;
+  metricbeat: BeatState;
+  filebeat: BeatState;
+  nextSlot: number;
+  logs: StoredLine[];
+  nextSeq: number;
+  offsets: { auth: number; syslog: number };
+  loggedUntil: number;
+  shippedSeq: number;
+  lastRollOff: number;
+  sshAttempts: number;
+  lastError: string | null;
+  load: ReturnType<LoadModel['snapshot']>;
+  random: number;
+}
+
+function isHostSnapshot(v: unknown): v is HostSnapshot {
+  const s = v as Partial<HostSnapshot> | null;
+  return typeof s === 'object' && s !== null && s.v === 1 && Array.isArray(s.logs) && typeof s.nextSlot === 'number' && typeof s.metricbeat === 'object' && typeof s.filebeat === 'object';
+}
+
 export class PracticeHost implements PracticeFeature {
   readonly name = 'host';
   readonly identity: HostIdentity;
   private readonly load: LoadModel;
   private readonly random: SeededRandom;
-  private readonly metricbeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
-  private readonly filebeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
+  private metricbeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
+  private filebeat: BeatState = { setup: false, running: false, startedAt: null, lastEventAt: null, events: 0, run: null, everStarted: false };
   /** Next 10-second slot Metricbeat will collect. */
   private nextSlot = 0;
-  private readonly logs: StoredLine[] = [];
+  private logs: StoredLine[] = [];
   private nextSeq = 0;
-  private readonly offsets = { auth: 48_213, syslog: 1_204_877 };
+  private offsets = { auth: 48_213, syslog: 1_204_877 };
   private loggedUntil: number;
+  /** Where the last catch-up that wrote lines ended: the VM's log is the same when generated again from here. */
+  private loggedThrough: number;
   /** Filebeat's registry: the last line sequence number shipped. */
   private shippedSeq = -1;
   private lastRollOff = 0;
@@ -132,6 +161,7 @@ export class PracticeHost implements PracticeFeature {
     this.load = new LoadModel(this.identity.cores);
     this.random = new SeededRandom(hashString(`${deploymentId}:events`));
     this.loggedUntil = createdAt - BACKFILL_MS;
+    this.loggedThrough = this.loggedUntil;
     this.appendLogs(adminLoginLines(this.identity, Math.floor((createdAt - 10 * 60_000) / 1000) * 1000));
   }
 
@@ -255,6 +285,54 @@ export class PracticeHost implements PracticeFeature {
     return 8_192 + this.logs.length * BYTES_PER_LOG_LINE;
   }
 
+  /**
+   * The state to keep across a restart. Only the log lines Filebeat can still ship are kept: those
+   * after its registry cursor once it has run, or the last hour (a first start's backfill) before.
+   */
+  snapshot(): HostSnapshot {
+    const now = this.clock.now();
+    const keep = this.filebeat.everStarted ? (stored: StoredLine) => stored.seq > this.shippedSeq : (stored: StoredLine) => stored.line.t >= now - BACKFILL_MS;
+    return {
+      v: 1,
+      metricbeat: { ...this.metricbeat },
+      filebeat: { ...this.filebeat },
+      nextSlot: this.nextSlot,
+      logs: this.logs.filter(keep),
+      nextSeq: this.nextSeq,
+      offsets: { ...this.offsets },
+      // Background lines are generated from the time alone: after a restart they come again from
+      // here, so the snapshot need not change every second while nothing is written.
+      loggedUntil: this.loggedThrough,
+      shippedSeq: this.shippedSeq,
+      lastRollOff: this.lastRollOff,
+      sshAttempts: this.sshAttempts,
+      lastError: this.lastError,
+      load: this.load.snapshot(),
+      random: this.random.position,
+    };
+  }
+
+  /** Takes back a `snapshot()` (or nothing) after the deployment's indices were restored; the next tick catches up with the clock. */
+  restore(snapshot: unknown): void {
+    // Nothing kept (no frame was written after the deployment was created): the VM is as new.
+    if (snapshot === undefined) return;
+    if (!isHostSnapshot(snapshot)) throw new Error('not a practice host snapshot');
+    this.metricbeat = { ...snapshot.metricbeat };
+    this.filebeat = { ...snapshot.filebeat };
+    this.nextSlot = snapshot.nextSlot;
+    this.logs = snapshot.logs.map((stored) => ({ seq: stored.seq, offset: stored.offset, line: { ...stored.line } }));
+    this.nextSeq = snapshot.nextSeq;
+    this.offsets = { ...snapshot.offsets };
+    this.loggedUntil = snapshot.loggedUntil;
+    this.loggedThrough = snapshot.loggedUntil;
+    this.shippedSeq = snapshot.shippedSeq;
+    this.lastRollOff = snapshot.lastRollOff;
+    this.sshAttempts = snapshot.sshAttempts;
+    this.lastError = snapshot.lastError;
+    this.load.restore(snapshot.load);
+    this.random.position = snapshot.random;
+  }
+
   /** The deployment is gone: the Beats stop and the VM's log buffer is dropped. */
   dispose(): void {
     this.metricbeat.running = false;
@@ -360,8 +438,10 @@ export class PracticeHost implements PracticeFeature {
 
   private catchUpLogs(now: number): void {
     if (now <= this.loggedUntil) return;
-    this.appendLogs(backgroundLines(this.identity, this.loggedUntil, now));
+    const lines = backgroundLines(this.identity, this.loggedUntil, now);
+    this.appendLogs(lines);
     this.loggedUntil = now;
+    if (lines.length > 0) this.loggedThrough = now;
   }
 
   /** A first start told to ship less history: the registry starts at the first line not older than `cutoff`. */

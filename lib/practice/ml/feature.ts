@@ -1,5 +1,5 @@
 import { ControlError, controlBody, defineFeature, EsError, parseJsonObject, type ClusterAction, type EsContext, type FeatureContext, type PracticeFeature } from '../feature';
-import { type LicenceType, type Params, PracticeMl } from './practice-ml';
+import { type LicenceType, type MlSnapshot, type Params, PracticeMl } from './practice-ml';
 import { ML_ROUTES, type MlRoute } from './routes';
 
 /**
@@ -86,6 +86,16 @@ export class MlFeature implements PracticeFeature {
 
   state(): unknown {
     return { mlNodes: this.mlNodes };
+  }
+
+  snapshot(): unknown {
+    return { ml: this.ml.snapshot(), mlNodes: this.mlNodes };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = (snapshot ?? {}) as { ml?: MlSnapshot; mlNodes?: boolean };
+    this.ml.restore(s.ml);
+    this.mlNodes = s.mlNodes ?? true;
   }
 }
 

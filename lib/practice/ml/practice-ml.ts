@@ -1105,6 +1105,55 @@ export class PracticeMl {
     this.jobs.clear();
     this.datafeeds.clear();
   }
+
+  /** What `.ml-config` does not hold: each job's counts and timing (for durability, see restore). */
+  snapshot(): MlSnapshot {
+    const jobs: MlSnapshot['jobs'] = {};
+    for (const [id, j] of this.jobs) jobs[id] = { counts: clone(j.counts), timing: clone(j.timing), peakBytes: j.peakBytes, finishedTime: j.finishedTime, modelSizeTimestamp: j.modelSizeTimestamp };
+    return { jobs };
+  }
+
+  /**
+   * After a restart: jobs and datafeeds read back from `.ml-config` with their counts from the
+   * snapshot, closed and stopped (the model in memory is not kept: a look-back running at the
+   * restart stops there, its results so far stay in the results index).
+   */
+  restore(snapshot: MlSnapshot | undefined): void {
+    this.jobs.clear();
+    this.datafeeds.clear();
+    if (!this.engine.indexExists(CONFIG_INDEX)) return;
+    const res = this.engine.search(CONFIG_INDEX, { query: { match_all: {} }, size: 10_000, _source: false }, { expandWildcards: 'all' }) as { hits: { hits: { _id: string }[] } };
+    const feeds: [string, Json][] = [];
+    for (const { _id: id } of res.hits.hits) {
+      const doc = this.engine.get(CONFIG_INDEX, id);
+      if (!doc.found || !doc._source) continue;
+      const config = doc._source as Json;
+      if (config.config_type === 'datafeed') {
+        const { config_type: _type, ...feed } = config;
+        feeds.push([String(feed.datafeed_id), feed]);
+        continue;
+      }
+      const jobId = String(config.job_id);
+      const kept = snapshot?.jobs[jobId];
+      const spanMs = parseDuration((config.analysis_config as Json).bucket_span, 'bucket_span');
+      this.jobs.set(jobId, {
+        config,
+        state: 'closed',
+        spanMs,
+        counts: kept ? clone(kept.counts) : emptyCounts(),
+        timing: kept ? clone(kept.timing) : { bucketCount: 0, total: 0, min: 0, max: 0, expAvg: 0 },
+        scored: [],
+        peakBytes: kept?.peakBytes ?? 0,
+        finishedTime: kept?.finishedTime,
+        modelSizeTimestamp: kept?.modelSizeTimestamp,
+      });
+    }
+    for (const [id, config] of feeds) this.datafeeds.set(id, { config, state: 'stopped', cursor: 0, realTime: false, searchCount: 0, searchTimeMs: 0, bucketCount: 0, sawData: false });
+  }
+}
+
+export interface MlSnapshot {
+  jobs: Record<string, { counts: DataCounts; timing: Timing; peakBytes: number; finishedTime?: number; modelSizeTimestamp?: number }>;
 }
 
 function emptyCounts(): DataCounts {

@@ -48,6 +48,8 @@ export class ControlError extends Error {
     readonly type: string,
     readonly reason: string,
     readonly headers: Record<string, string> = {},
+    /** Fields beside `error` and `status` in the answer (a lost deployment's `state`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(reason);
   }
@@ -63,8 +65,28 @@ export function controlBody(ctx: ControlContext): Record<string, unknown> {
   }
 }
 
+/**
+ * A deployment whose files could not be read back after a restart answers 410 to anything under
+ * its path, before any credentials are checked (its password may be what was unreadable):
+ * `{"error": {"type": "practice_deployment_lost", "reason"}, "status": 410, "state": "lost", "id", "lostAt"}`.
+ * The app offers the learner to recreate it; `DELETE` forgets it.
+ */
+function refuseLost(ctx: ControlContext): void {
+  const id = ctx.params.id ?? '';
+  const lost = ctx.registry.get(id) ? undefined : ctx.registry.lost(id);
+  if (!lost) return;
+  throw new ControlError(
+    410,
+    'practice_deployment_lost',
+    `practice deployment [${id}] could not be read back after the practice cluster restarted (${lost.reason}); create a new one`,
+    {},
+    { state: 'lost', id, lostAt: new Date(lost.lostAt).toISOString() },
+  );
+}
+
 /** The deployment named in the path, if the request carries its `elastic` credentials. */
 function authorised(ctx: ControlContext): Deployment {
+  refuseLost(ctx);
   const deployment = ctx.registry.get(ctx.params.id ?? '');
   const credentials = parseAuthorization(ctx.headers.authorization);
   const challenge = { 'WWW-Authenticate': 'Basic realm="practice" charset="UTF-8"' };
@@ -107,6 +129,7 @@ function getDeployment(ctx: ControlContext): ControlReply {
 }
 
 function deleteDeployment(ctx: ControlContext): ControlReply {
+  if (ctx.registry.dropLost(ctx.params.id ?? '')) return { body: { acknowledged: true } };
   const d = authorised(ctx);
   ctx.registry.delete(d.id);
   return { body: { acknowledged: true } };

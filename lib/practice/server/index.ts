@@ -7,6 +7,7 @@ import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
 import type { FeatureDefinition } from '../feature';
 import { PRACTICE_FEATURES } from '../features';
+import { PracticeDataLockedError, PracticeStore } from '../persistence';
 import { Scheduler } from '../scheduler';
 import { authenticationError, parseAuthorization, Permissions, secretMatches, type Principal } from '../security';
 import type { EsContext, EsHandler } from './context';
@@ -37,6 +38,13 @@ export interface PracticeClusterOptions {
   /** The features every deployment gets; PRACTICE_FEATURES unless a test brings its own. */
   features?: readonly FeatureDefinition[];
   log?: (message: string) => void;
+  /**
+   * Where deployments are kept across restarts (`DATA_DIR/practice`; see persistence.ts). Without
+   * it they live in memory only (tests, benches).
+   */
+  dataDir?: string;
+  /** Persistence tuning for tests (flush interval, compaction threshold). */
+  persistence?: { flushEveryMs?: number; compactAfterBytes?: number; metaCheckEveryMs?: number };
 }
 
 export interface PracticeCluster {
@@ -44,6 +52,8 @@ export interface PracticeCluster {
   port: number;
   deployments: DeploymentRegistry;
   scheduler: Scheduler;
+  /** The data folder's store, when the cluster was started with `dataDir` (and could take its lock). */
+  store?: PracticeStore;
   close(): Promise<void>;
 }
 
@@ -101,13 +111,28 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   const scheduler = new Scheduler(clock, 1_000, (error, member) => log(`practice ${member.name} tick failed: ${error instanceof Error ? error.stack : String(error)}`));
   const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
   const features = options.features ?? PRACTICE_FEATURES;
-  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log });
+  // Deployments are read back after the port is bound (so a second process finds the first one
+  // instead of fighting over its files); requests wait until they are.
+  let store: PracticeStore | undefined;
+  const persistence = {
+    track: (d: Deployment) => store?.track(d),
+    touch: (id: string) => store?.touch(id),
+    forget: (id: string) => store?.forget(id),
+    lost: (id: string) => store?.lost(id),
+    dropLost: (id: string) => store?.dropLost(id) ?? false,
+  };
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log, persistence });
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   const routers = Object.fromEntries(FLAVORS.map((flavor) => [flavor, esRouter(flavor, features)])) as Record<Flavor, Router<EsHandler>>;
   const control = controlRouter(features);
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    await ready;
     const head = req.method === 'HEAD';
     const json = { 'content-type': 'application/json' };
     const match = control.match(req.method ?? 'GET', path);
@@ -122,6 +147,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, query, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
     try {
       const reply = await match.handler(ctx);
+      if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && match.params.id !== undefined) registry.touch(match.params.id);
       if (reply.stream) {
         res.writeHead(reply.status ?? 200, reply.headers ?? {});
         if (head) res.end();
@@ -131,7 +157,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {
-        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason }, status: error.status }), head);
+        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason }, status: error.status, ...error.extra }), head);
         return;
       }
       throw error;
@@ -139,6 +165,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   }
 
   async function handleEs(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    await ready;
     const method = req.method ?? 'GET';
     const head = method === 'HEAD';
     const uri = req.url ?? '/';
@@ -185,6 +212,8 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
 
     deployment.requestCount += 1;
     deployment.lastUsedAt = clock.now();
+    // Licence, API keys and settings change through requests: the deployment's record is compared at the next flush.
+    registry.touch(deployment.id);
     const fault = decideFault(deployment.faults, deployment.requestCount, uri, deployment.nodeName);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.drop) {
@@ -282,6 +311,24 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${host === '::1' ? '[::1]' : host}:${port}`;
+  if (options.dataDir) {
+    try {
+      store = await PracticeStore.open({ dir: options.dataDir, clock, log, ...options.persistence });
+      const started = Date.now();
+      const { restored, lost } = await store.loadAll(registry);
+      if (restored > 0 || lost > 0) log(`practice cluster: read back ${restored} deployment(s) from ${options.dataDir} in ${Date.now() - started} ms${lost > 0 ? `; ${lost} could not be read (see above)` : ''}`);
+    } catch (error) {
+      if (!(error instanceof PracticeDataLockedError)) {
+        markReady();
+        server.close();
+        server.closeAllConnections();
+        throw error;
+      }
+      store = undefined;
+      log(`practice cluster: ${error.message}; this one keeps its deployments in memory only`);
+    }
+  }
+  markReady();
   if (options.scheduler !== false) scheduler.start();
 
   return {
@@ -289,11 +336,14 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     port,
     deployments: registry,
     scheduler,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        scheduler.stop();
+    store,
+    close: async () => {
+      scheduler.stop();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await store?.close();
+    },
   };
 }

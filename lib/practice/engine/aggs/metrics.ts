@@ -3,7 +3,7 @@ import { illegalArgument, isPlainObject } from '../errors';
 import { makeSortPlan, type SortSpec } from '../hits';
 import type { Val } from '../index-state';
 import type { AggCtx, AggDef, DocSet, Out, Seg } from './types';
-import { fmtValue, source, type Source } from './values';
+import { fmtValue, slotRange, source, type Source } from './values';
 
 /** Metric aggregations: avg/min/max/sum/stats, value_count/cardinality, percentiles, top_metrics. */
 
@@ -14,9 +14,33 @@ export function numericStats(def: AggDef, docs: DocSet, ctx: AggCtx): Out {
   let sumSq = 0;
   let min = Infinity;
   let max = -Infinity;
+  const extremes = def.type === 'min' || def.type === 'max';
   for (const seg of docs) {
-    for (const pos of seg.pos) {
-      const vals = src.values(seg, pos);
+    const values = src.forSeg(seg);
+    const positions = seg.pos;
+    if (extremes && values.extent) {
+      // min/max of the time field over every slot of a range: read at its ends.
+      const range = slotRange(positions);
+      const e = range && values.extent(range[0], range[1]);
+      if (e) {
+        count += e.count;
+        if (e.min < min) min = e.min;
+        if (e.max > max) max = e.max;
+        continue;
+      }
+    }
+    for (let j = 0; j < positions.length; j += 1) {
+      const pos = positions[j] as number;
+      const one = values.number(pos);
+      if (one !== undefined) {
+        count += 1;
+        sum += one;
+        sumSq += one * one;
+        if (one < min) min = one;
+        if (one > max) max = one;
+        continue;
+      }
+      const vals = values.values(pos);
       for (let i = 0; i < vals.length; i += 1) {
         const v = vals[i] as number;
         count += 1;

@@ -43,10 +43,36 @@ export function countBuckets(ctx: AggCtx, n: number): void {
 }
 
 
+export interface SegSource {
+  values(pos: number): readonly Val[];
+  /** A single numeric value read without an array, or undefined (then ask `values`). */
+  number(pos: number): number | undefined;
+  /** See Reader.constant (the same values in every slot of a range). */
+  constant?(from: number, to: number): readonly Val[] | undefined;
+  /** See Reader.extent (count, least and greatest value of a range); absent where `missing` applies. */
+  extent?(from: number, to: number): { count: number; min: number; max: number } | undefined;
+}
+
+/**
+ * The range [from, to) a segment's positions cover when they are every slot of it (they ascend,
+ * as matching and bucketing leave them), else undefined.
+ */
+export function slotRange(positions: readonly number[]): [number, number] | undefined {
+  const n = positions.length;
+  if (n === 0) return undefined;
+  const first = positions[0] as number;
+  const last = positions[n - 1] as number;
+  return last - first === n - 1 ? [first, last + 1] : undefined;
+}
+
 export interface Source {
   def: FieldDef | undefined;
   values(seg: Seg, pos: number): readonly Val[];
+  /** The same for one segment, looked up once (for loops over a segment's positions). */
+  forSeg(seg: Seg): SegSource;
 }
+
+const NO_VALUES: SegSource = { values: () => [], number: () => undefined };
 
 function missingValue(def: FieldDef | undefined, v: unknown, ctx: AggCtx): Val | undefined {
   if (v === undefined || v === null) return undefined;
@@ -71,7 +97,7 @@ type Need = 'numeric' | 'any' | 'keyed';
 
 export function source(def: AggDef, docs: DocSet, ctx: AggCtx, need: Need): Source {
   const field = def.p.field as string;
-  const readers = new Map<IndexState, { values: (pos: number) => readonly Val[]; miss: readonly Val[] | undefined }>();
+  const readers = new Map<IndexState, { values: (pos: number) => readonly Val[]; miss: readonly Val[] | undefined; seg: SegSource }>();
   let firstDef: FieldDef | undefined;
   for (const s of docs) {
     if (readers.has(s.ix)) continue;
@@ -85,10 +111,31 @@ export function source(def: AggDef, docs: DocSet, ctx: AggCtx, need: Need): Sour
       firstDef ??= fd;
     }
     const mv = missingValue(fd, def.p.missing, ctx);
-    readers.set(s.ix, { values: fd ? r.values : () => [], miss: mv === undefined ? undefined : [mv] });
+    const miss: readonly Val[] | undefined = mv === undefined ? undefined : [mv];
+    const values = fd ? r.values : () => [];
+    const number = fd && r.number ? r.number : () => undefined;
+    const constant = fd && r.constant ? r.constant.bind(r) : undefined;
+    const seg: SegSource = miss
+      ? {
+          values: (pos) => {
+            const v = values(pos);
+            return v.length === 0 ? miss : v;
+          },
+          number,
+          // A slot without the field takes `missing`: a constant non-empty value is still everyone's.
+          constant: constant && ((from, to) => {
+            const c = constant(from, to);
+            return c && c.length > 0 ? c : undefined;
+          }),
+        }
+      : { values, number, constant, extent: fd && r.extent ? r.extent.bind(r) : undefined };
+    readers.set(s.ix, { values, miss, seg });
   }
   return {
     def: firstDef,
+    forSeg(seg) {
+      return readers.get(seg.ix)?.seg ?? NO_VALUES;
+    },
     values(seg, pos) {
       const r = readers.get(seg.ix);
       if (!r) return [];
