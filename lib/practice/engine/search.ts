@@ -1,6 +1,7 @@
 import { type AggDef, type DocSet, evalAggs, parseAggs, type Seg } from './aggs';
 import type { Flavor, SearchParams } from './api';
 import { EsError } from './api';
+import { DEFAULT_SEARCH_TIMEOUT_MS, requestTimeout, SearchBudget } from './budget';
 import { illegalArgument, isPlainObject, locate, parsingException, searchPhaseError, ShardFailure, type ShardFailureReport, tokenName } from './errors';
 import {
   fieldValues,
@@ -33,6 +34,12 @@ export interface SearchEnv {
   indices: IndexState[];
   nodeId: string;
   maxBuckets: number;
+  /** The time this search may take (an msearch shares one); DEFAULT_SEARCH_TIMEOUT_MS from now when absent. */
+  budget?: SearchBudget;
+}
+
+function budgetOf(env: SearchEnv, timeoutMs: number | undefined): SearchBudget {
+  return (env.budget ?? SearchBudget.of(DEFAULT_SEARCH_TIMEOUT_MS, () => performance.now())).narrowed(timeoutMs);
 }
 
 const TOP_LEVEL = new Set([
@@ -82,6 +89,7 @@ interface ParsedSearch {
   terminateAfter?: number;
   minScore?: number;
   storedNone: boolean;
+  timeoutMs?: number;
 }
 
 function intField(body: Record<string, unknown>, key: string, root: unknown): number | undefined {
@@ -157,6 +165,8 @@ export function parseSearchBody(body: Record<string, unknown> | undefined, param
   const ta = intField(b, 'terminate_after', b);
   if (ta !== undefined && ta > 0) parsed.terminateAfter = ta;
   if (typeof b.min_score === 'number') parsed.minScore = b.min_score;
+  const timeoutMs = requestTimeout(b.timeout ?? params.timeout);
+  if (timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;
   return parsed;
 }
 
@@ -183,15 +193,22 @@ interface Matched {
   terminatedEarly: boolean;
 }
 
-/** Evaluates a query on each index, narrowed by the time range where the query has one. */
-function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined): Matched {
+/**
+ * Evaluates a query on each index, narrowed by the time range where the query has one. When the
+ * budget runs out, what was matched so far is the result (ES's partial results on `timed_out`).
+ */
+function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined, budget: SearchBudget): Matched {
   const segs: Seg[] = [];
   const failures: ShardFailureReport[] = [];
   let terminatedEarly = false;
   for (const ix of env.indices) {
+    if (budget.spentNow()) {
+      segs.push({ ix, pos: [], scores: [] });
+      continue;
+    }
     try {
       ix.store.tidy();
-      const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+      const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor }) : { m: () => 1, all: true, constScore: 1 };
       const pos: number[] = [];
       const scores: number[] = [];
       if (!bound.none) {
@@ -203,12 +220,14 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
           const s = bound.constScore ?? 1;
           for (let p = from; p < to && pos.length < limit; p += 1) {
             if (minScore !== undefined && s < minScore) break;
+            if (budget.spent()) break;
             pos.push(p);
             scores.push(s);
           }
         } else {
           const m = bound.m;
           for (let p = from; p < to; p += 1) {
+            if (budget.spent()) break;
             const s = m(p);
             if (s < 0 || (minScore !== undefined && s < minScore)) continue;
             pos.push(p);
@@ -333,7 +352,8 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
       throw searchPhaseError([{ shard: 0, index: ix.name, node: env.nodeId, reason: { type: 'illegal_argument_exception', reason } }], 400);
     }
   }
-  const matched = matchAll(env, req.query, req.minScore, req.terminateAfter);
+  const budget = budgetOf(env, req.timeoutMs);
+  const matched = matchAll(env, req.query, req.minScore, req.terminateAfter, budget);
   const failures = [...matched.failures];
   let plan: SortPlan | undefined;
   const sortedByScoreOnly = !req.sort || (req.sort.length === 1 && req.sort[0]?.kind === 'score' && req.sort[0].order === 'desc');
@@ -377,11 +397,12 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
   let hitSegs = segs;
   if (req.postFilter) {
     hitSegs = segs.map((seg) => {
-      const b = bindQuery(req.postFilter as QueryNode, { ix: seg.ix, now: env.now, timeField: TIME_FIELD });
+      const b = bindQuery(req.postFilter as QueryNode, { ix: seg.ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor });
       if (b.all) return seg;
       const keep: number[] = [];
       const scores: number[] = [];
       seg.pos.forEach((p, i) => {
+        if (budget.spent()) return;
         const t = seg.ix.store.ts[p] as number;
         if (b.ts && (t < b.ts.lo || t > b.ts.hi)) return;
         if (b.none || b.m(p) < 0) return;
@@ -408,7 +429,7 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
   if (total !== undefined) hitsObj.total = total;
   hitsObj.max_score = maxScore;
   hitsObj.hits = hits;
-  const response: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: false };
+  const response: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: budget.timedOut };
   if (matched.terminatedEarly) response.terminated_early = true;
   const shardsObj: Record<string, unknown> = { total: shards, successful: shards - failures.length, skipped: 0, failed: failures.length };
   if (failures.length > 0) shardsObj.failures = failures;
@@ -470,7 +491,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
     for (const ix of env.indices) n += ix.docsCount();
     return n;
   }
-  const matched = matchAll(env, query, undefined, undefined);
+  const matched = matchAll(env, query, undefined, undefined, budgetOf(env, requestTimeout(params.timeout)));
   if (matched.failures.length >= env.indices.length && env.indices.length > 0) throw searchPhaseError(matched.failures, 400);
   let n = 0;
   for (const s of matched.segs) n += s.pos.length;

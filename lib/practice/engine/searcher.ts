@@ -1,4 +1,5 @@
 import { type SearchParams, EsError } from './api';
+import { DEFAULT_SEARCH_TIMEOUT_MS, SearchBudget } from './budget';
 import type { Catalog } from './catalog';
 import { esErrorEnvelope, isPlainObject } from './errors';
 import { type IndexState, randomBase64Url } from './index-state';
@@ -11,7 +12,20 @@ const MAX_BUCKETS = 65536;
 export class Searcher {
   private readonly nodeId = randomBase64Url(16).slice(0, 22);
 
-  constructor(private readonly c: Catalog) {}
+  private readonly timeoutMs: number;
+  private readonly elapsed: () => number;
+
+  constructor(
+    private readonly c: Catalog,
+    options: { timeoutMs?: number; elapsed?: () => number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
+    this.elapsed = options.elapsed ?? (() => performance.now());
+  }
+
+  private budget(): SearchBudget {
+    return SearchBudget.of(this.timeoutMs, this.elapsed);
+  }
 
   private searchIndices(target: string | undefined, params: SearchParams = {}): IndexState[] {
     return this.c.resolveStates(target, {
@@ -21,19 +35,21 @@ export class Searcher {
     });
   }
 
-  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
+  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}, budget = this.budget()) {
     const indices = this.searchIndices(target, params);
-    return executeSearch({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS }, body, params);
+    return executeSearch({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS, budget }, body, params);
   }
 
   count(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
     const indices = this.searchIndices(target, params);
-    const count = executeCount({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS }, body, params);
+    const count = executeCount({ flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS, budget: this.budget() }, body, params);
     return { count, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } };
   }
 
   msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params: SearchParams & { defaultIndex?: string } = {}) {
     const started = Date.now();
+    // One budget for all of them: a long list of slow searches cannot hold the process either.
+    const budget = this.budget();
     const responses = requests.map(({ header, body }) => {
       try {
         const h = isPlainObject(header) ? header : {};
@@ -43,7 +59,7 @@ export class Searcher {
         if (h.allow_no_indices !== undefined) p.allowNoIndices = String(h.allow_no_indices) === 'true';
         if (h.expand_wildcards !== undefined) p.expandWildcards = String(h.expand_wildcards);
         if (h.rest_total_hits_as_int !== undefined) p.restTotalHitsAsInt = String(h.rest_total_hits_as_int) === 'true';
-        return { ...this.search(index, body, p), status: 200 };
+        return { ...this.search(index, body, p, budget), status: 200 };
       } catch (e) {
         if (e instanceof EsError) return esErrorEnvelope(e);
         throw e;
