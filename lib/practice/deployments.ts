@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import type { Engine, Flavor } from './engine/api';
 import type { FaultConfig } from './faults';
@@ -34,7 +34,14 @@ export class Deployment {
   license: LicenseState;
   faults: FaultConfig = {};
   requestCount = 0;
+  /** The last Elasticsearch request of any kind (panels, the app's verifier, tests). */
   lastUsedAt: number;
+  /**
+   * The last thing the learner did: creation, a host action, or the app's activity note for the
+   * learner's own page requests. Idle reclaim counts from here; watches and ML jobs running on
+   * the scheduler and the app's background checks do not move it.
+   */
+  lastActivityAt: number;
 
   constructor(
     readonly id: string,
@@ -50,6 +57,7 @@ export class Deployment {
     this.info = flavourInfo(flavor);
     this.license = { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
     this.lastUsedAt = createdAt;
+    this.lastActivityAt = createdAt;
     const features = new Map<string, PracticeFeature>();
     for (const definition of definitions) {
       const context: FeatureContext = {
@@ -111,6 +119,7 @@ export class Deployment {
       license: this.license.type,
       faults: this.faults,
       apiKeys: this.apiKeys.size,
+      lastActivityAt: new Date(this.lastActivityAt).toISOString(),
     };
   }
 }
@@ -129,16 +138,47 @@ export interface RegistryOptions {
   log?: (message: string) => void;
   /** Upper bound, so a runaway script cannot exhaust memory (each deployment keeps a day of data). */
   maxDeployments?: number;
+  /** A deployment without learner activity for this long is reclaimed; 0 never reclaims. */
+  idleMs?: number;
 }
 
+export const DEFAULT_MAX_DEPLOYMENTS = 2_000;
+export const DEFAULT_IDLE_MINUTES = 120;
+
 export class DeploymentLimitError extends Error {}
+
+/** What is left of a reclaimed deployment: enough to tell its owner what happened, nothing else. */
+export interface Tombstone {
+  id: string;
+  flavor: Flavor;
+  reclaimedAt: number;
+  idleMinutes: number;
+  /** A hash of its password, so only the owner's credentials learn that it was reclaimed. */
+  passwordHash: string;
+}
+
+/** Tombstones kept (oldest forgotten first); a forgotten one reads as a lost deployment. */
+const MAX_TOMBSTONES = 20_000;
+
+function hashPassword(password: string): string {
+  return createHash('sha256').update(password).digest('hex');
+}
 
 export class DeploymentRegistry {
   private readonly byId = new Map<string, Deployment>();
   private readonly byPassword = new Map<string, Deployment>();
   private readonly byApiKeyId = new Map<string, Deployment>();
+  private readonly tombstones = new Map<string, Tombstone>();
 
   constructor(private readonly options: RegistryOptions) {}
+
+  get idleMs(): number {
+    return this.options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000;
+  }
+
+  get capacity(): number {
+    return this.options.maxDeployments ?? DEFAULT_MAX_DEPLOYMENTS;
+  }
 
   get size(): number {
     return this.byId.size;
@@ -161,7 +201,7 @@ export class DeploymentRegistry {
   }
 
   create(input: { flavor: Flavor; name?: string }): Deployment {
-    const max = this.options.maxDeployments ?? 2_000;
+    const max = this.capacity;
     if (this.byId.size >= max) throw new DeploymentLimitError(`this practice cluster already holds ${max} deployments`);
     let id = randomToken(12).toLowerCase();
     while (this.byId.has(id)) id = randomToken(12).toLowerCase();
@@ -187,6 +227,47 @@ export class DeploymentRegistry {
       feature.dispose();
     }
     return true;
+  }
+
+  /** The learner did something with the deployment: its idle time starts again. */
+  touch(deployment: Deployment, now = this.options.clock.now()): void {
+    deployment.lastActivityAt = Math.max(deployment.lastActivityAt, now);
+  }
+
+  /** When an idle deployment will be reclaimed (null: never). */
+  reclaimAt(deployment: Deployment): number | null {
+    return this.idleMs > 0 ? deployment.lastActivityAt + this.idleMs : null;
+  }
+
+  /**
+   * Deletes every deployment idle for the idle time (its features' `dispose()` frees the host,
+   * watches and jobs) and keeps a tombstone of each. Returns the ids reclaimed.
+   */
+  reclaimIdle(now = this.options.clock.now()): string[] {
+    const idleMs = this.idleMs;
+    if (idleMs <= 0) return [];
+    const reclaimed: string[] = [];
+    for (const deployment of [...this.byId.values()]) {
+      if (now - deployment.lastActivityAt < idleMs) continue;
+      this.delete(deployment.id);
+      this.tombstones.set(deployment.id, {
+        id: deployment.id,
+        flavor: deployment.flavor,
+        reclaimedAt: now,
+        idleMinutes: Math.round(idleMs / 60_000),
+        passwordHash: hashPassword(deployment.password),
+      });
+      while (this.tombstones.size > MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
+      reclaimed.push(deployment.id);
+      this.options.log?.(`deployment ${deployment.id} reclaimed after ${Math.round((now - deployment.lastActivityAt) / 60_000)} minutes without learner activity`);
+    }
+    return reclaimed;
+  }
+
+  /** The tombstone of a reclaimed deployment, if `password` was its password. */
+  reclaimedWith(id: string, password: string): Tombstone | undefined {
+    const tombstone = this.tombstones.get(id);
+    return tombstone && tombstone.passwordHash === hashPassword(password) ? tombstone : undefined;
   }
 
   registerApiKey(deployment: Deployment, key: ApiKey): void {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
-import { DeploymentRegistry, type Deployment } from '../deployments';
+import { DEFAULT_IDLE_MINUTES, DeploymentRegistry, type Deployment } from '../deployments';
 import { EsError, FLAVORS, type Engine, type Flavor } from '../engine/api';
 import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
@@ -33,6 +33,8 @@ export interface PracticeClusterOptions {
   /** The shared scheduler's timer; tests that drive a ManualClock turn it off. */
   scheduler?: boolean;
   maxDeployments?: number;
+  /** Minutes without learner activity after which a deployment is reclaimed (0: never); 120 by default. */
+  idleMinutes?: number;
   engineFactory?: (flavor: Flavor, now: () => number) => Engine;
   /** The features every deployment gets; PRACTICE_FEATURES unless a test brings its own. */
   features?: readonly FeatureDefinition[];
@@ -101,7 +103,9 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   const scheduler = new Scheduler(clock, 1_000, (error, member) => log(`practice ${member.name} tick failed: ${error instanceof Error ? error.stack : String(error)}`));
   const factory = options.engineFactory ?? ((flavor: Flavor, now: () => number) => createEngine({ flavor, now }));
   const features = options.features ?? PRACTICE_FEATURES;
-  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log });
+  const idleMs = (options.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, idleMs, log });
+
   const routers = Object.fromEntries(FLAVORS.map((flavor) => [flavor, esRouter(flavor, features)])) as Record<Flavor, Router<EsHandler>>;
   const control = controlRouter(features);
   const host = options.host ?? '127.0.0.1';
@@ -125,7 +129,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {
-        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason }, status: error.status }), head);
+        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason, ...error.extra }, status: error.status }), head);
         return;
       }
       throw error;
@@ -272,7 +276,14 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${host === '::1' ? '[::1]' : host}:${port}`;
-  if (options.scheduler !== false) scheduler.start();
+  // Idle deployments are looked for once a minute while the cluster runs live; tests that drive a
+  // ManualClock (scheduler off) reclaim by calling `deployments.reclaimIdle()` themselves.
+  let sweeper: NodeJS.Timeout | null = null;
+  if (options.scheduler !== false) {
+    scheduler.start();
+    sweeper = setInterval(() => registry.reclaimIdle(), 60_000);
+    sweeper.unref();
+  }
 
   return {
     url: baseUrl,
@@ -282,6 +293,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     close: () =>
       new Promise<void>((resolve, reject) => {
         scheduler.stop();
+        if (sweeper) clearInterval(sweeper);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
