@@ -67,4 +67,27 @@ describe('the practice cluster as its own process', () => {
     expect(recreated.rerun).toEqual(['metricbeat-setup', 'metricbeat-start']);
     expect((await clusterStatusCard(ctx, id)).error).toBeNull();
   }, 180_000);
+
+  it('is reused, not started again, by another guide instance (its port or PRACTICE_CLUSTER_URL), and outlives it', async () => {
+    const url = practice.url as string;
+    const child = practice.pid?.();
+    const { id } = await createParticipant(ctx.db, { displayName: 'Bo', role: 'self_paced' });
+    await connectPracticeCluster(ctx, id, '8');
+
+    const env = { ...process.env, PRACTICE_CLUSTER: 'true', PRACTICE_CLUSTER_URL: '' };
+    const byPort = await startPracticeProcess({ root, port: Number(new URL(url).port), env, log });
+    expect(byPort.url).toBe(url);
+    expect(lines).toContain(`[practice-cluster] reusing the practice cluster already on ${url}`);
+    const byUrl = await startPracticeProcess({ root, env: { ...env, PRACTICE_CLUSTER_URL: `${url}/` }, log });
+    expect(byUrl.url).toBe(url);
+    // Both other instances stop: the cluster they shared keeps running, the learner's deployment in it.
+    await byPort.close();
+    await byUrl.close();
+    expect(practice.pid?.()).toBe(child);
+    expect(await answersAsPracticeCluster(url)).toBe(true);
+    expect((await clusterStatusCard(ctx, id)).error).toBeNull();
+
+    const none = await startPracticeProcess({ root, env: { ...env, PRACTICE_CLUSTER: 'false' }, log });
+    expect(none.url).toBeNull();
+  }, 60_000);
 });
