@@ -10,6 +10,7 @@ import { Platform, Platforms } from '@/components/guide/platforms';
 import { PracticeAction } from '@/components/guide/practice-action';
 import { PracticeChoice } from '@/components/guide/practice-choice';
 import { Beside, Step } from '@/components/guide/step';
+import { PracticeMailbox, SshWatchEditor, ThresholdAlertBuilder } from '@/components/guide/watch-tools';
 
 /** The tags chapter MDX may use; content/ never imports components itself. */
 const guideComponents = {
@@ -26,6 +27,10 @@ const guideComponents = {
   PracticeChoice,
   ChapterDone,
   BeatSetup,
+  // Chapter 4: the threshold-alert builder, the SSH watch editor and the practice mailbox.
+  ThresholdAlertBuilder,
+  SshWatchEditor,
+  PracticeMailbox,
   Expect,
   Erratum,
   VersionNote,

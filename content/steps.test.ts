@@ -67,6 +67,7 @@ describe('chapter content', () => {
         expect(en.steps.map((s) => s.panels)).toEqual(ko.steps.map((s) => s.panels));
         expect(en.steps.map((s) => s.actions)).toEqual(ko.steps.map((s) => s.actions));
         expect(en.steps.map((s) => s.setups)).toEqual(ko.steps.map((s) => s.setups));
+        expect(en.steps.map((s) => s.tools)).toEqual(ko.steps.map((s) => s.tools));
         for (const step of [...ko.steps, ...en.steps]) expect(step.title.length).toBeGreaterThan(0);
       });
 
@@ -136,6 +137,24 @@ describe('chapter content', () => {
         const commands = [...source.matchAll(/<Command>\{`([\s\S]*?)`\}<\/Command>/g)].map((m) => m[1]);
         for (const command of commands) expect(command).not.toMatch(/service (metric|file)beat run/);
       }
+    }
+  });
+});
+
+describe('chapter 4 tools', () => {
+  it('puts the builder, the SSH watch editor and the mailbox at the handout steps they belong to, in both languages', () => {
+    for (const locale of ['ko', 'en']) {
+      const steps = outlineFromMdx(read(locale, '04-alerting')).steps;
+      const where = Object.fromEntries(steps.filter((s) => s.tools.length > 0 || s.panels.length > 0 || s.actions.length > 0).map((s) => [s.n, [...s.tools, ...s.panels, ...s.actions]]));
+      expect(where, locale).toEqual({
+        4: ['ThresholdAlertBuilder'],
+        7: ['watches'],
+        9: ['host-metrics', 'cpu-load'],
+        18: ['PracticeMailbox'],
+        23: ['SshWatchEditor'],
+        26: ['ssh-attempt@foo'],
+        27: ['PracticeMailbox'],
+      });
     }
   });
 });

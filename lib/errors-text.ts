@@ -342,7 +342,7 @@ export const ERROR_TEXTS: ErrorTexts = {
       message: (p) => {
         const feature = FEATURE_EN[param(p, 'feature') ?? ''] ?? 'This feature';
         const licence = param(p, 'licence');
-        const needs = param(p, 'feature') === 'watcher' ? 'a Gold, Platinum, Enterprise or trial licence' : 'a Platinum, Enterprise or trial licence';
+        const needs = param(p, 'feature') === 'watcher' ? 'a Standard, Gold, Platinum, Enterprise or trial licence (not Basic)' : 'a Platinum, Enterprise or trial licence';
         return licence === undefined ? `${feature} needs ${needs}.` : `${feature} needs ${needs}; the cluster has a ${licence} licence.`;
       },
       hint: fixed(
@@ -353,7 +353,7 @@ export const ERROR_TEXTS: ErrorTexts = {
       message: (p) => {
         const feature = FEATURE_KO[param(p, 'feature') ?? ''] ?? '이 기능';
         const licence = param(p, 'licence');
-        const needs = param(p, 'feature') === 'watcher' ? 'Gold, Platinum, Enterprise 또는 평가판(trial) 라이선스' : 'Platinum, Enterprise 또는 평가판(trial) 라이선스';
+        const needs = param(p, 'feature') === 'watcher' ? 'Basic이 아닌 Standard, Gold, Platinum, Enterprise 또는 평가판(trial) 라이선스' : 'Platinum, Enterprise 또는 평가판(trial) 라이선스';
         return licence === undefined
           ? `${feature}에는 ${needs}가 필요합니다.`
           : `${feature}에는 ${needs}가 필요합니다. 클러스터의 라이선스는 ${licence}입니다.`;
@@ -667,6 +667,28 @@ export const ERROR_TEXTS: ErrorTexts = {
         return id === undefined ? '가이드 서버에서 문제가 생겼습니다.' : `가이드 서버에서 문제가 생겼습니다(요청 ${id}).`;
       },
       hint: fixed('다시 시도하세요. 계속되면 강사에게 요청 번호를 알려 주세요. 자세한 내용은 서버 로그에 있습니다.'),
+    },
+  },
+  invalid_watch: {
+    en: {
+      message: (p) => {
+        const where = [param(p, 'line') === undefined ? undefined : `line ${param(p, 'line')}`, param(p, 'field') === undefined ? undefined : `field ${param(p, 'field')}`].filter(Boolean).join(', ');
+        return `The watch was not saved${where ? ` (${where})` : ''}: ${param(p, 'reason') ?? 'it is not a valid watch'}`;
+      },
+      hint: (p) =>
+        param(p, 'line') !== undefined
+          ? `Fix the watch at line ${param(p, 'line')} and save again; your text stays in the editor. Compare it with the watch printed in this step.`
+          : 'Fix the watch and save again; your text stays in the editor. Compare it with the watch printed in this step.',
+    },
+    ko: {
+      message: (p) => {
+        const where = [param(p, 'line') === undefined ? undefined : `${param(p, 'line')}번째 줄`, param(p, 'field') === undefined ? undefined : `필드 ${param(p, 'field')}`].filter(Boolean).join(', ');
+        return `워치를 저장하지 않았습니다${where ? `(${where})` : ''}: ${param(p, 'reason') ?? '올바른 워치가 아닙니다'}`;
+      },
+      hint: (p) =>
+        param(p, 'line') !== undefined
+          ? `${param(p, 'line')}번째 줄을 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.`
+          : '워치를 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.',
     },
   },
 };

@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'not_found',
   'internal',
+  // Chapter 4: a watch the cluster would refuse (syntax, Watcher's parser, an action reaching the network).
+  'invalid_watch',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -86,6 +88,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   not_found: { status: 404, publicParams: [] },
   /** `requestId` names the server log line with the details, which never reach the response. */
   internal: { status: 500, publicParams: ['requestId'] },
+  invalid_watch: { status: 400, publicParams: ['reason', 'line', 'column', 'field'] },
 };
 
 export interface AppErrorOptions {

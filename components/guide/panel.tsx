@@ -25,6 +25,7 @@ const livePanels: Partial<Record<PanelKind, ComponentType>> = {
   'cluster-status': dynamic(() => import('@/components/panels/cluster-status-panel'), { ssr: false, loading: () => <PanelLoading kind="cluster-status" /> }),
   'auth-log': dynamic(() => import('@/components/panels/auth-log-panel'), { ssr: false, loading: () => <PanelLoading kind="auth-log" /> }),
   'host-metrics': dynamic(() => import('@/components/panels/host-metrics-panel'), { ssr: false, loading: () => <PanelLoading kind="host-metrics" /> }),
+  watches: dynamic(() => import('@/components/panels/watches-panel'), { ssr: false, loading: () => <PanelLoading kind="watches" /> }),
 };
 
 export interface PanelProps {

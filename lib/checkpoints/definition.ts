@@ -3,6 +3,7 @@ import type { CheckpointId } from '@/content/chapters';
 import type { ClusterClient } from '../cluster/adapter';
 import type { ErrorCode } from '../errors';
 import { asString, getField, hitsOf, type SearchRequest } from '../queries/common';
+import type { CheckpointReason } from './reasons';
 
 /**
  * What a checkpoint is: an id of DESIGN.md, its chapter, and a check against the attendee's own
@@ -17,8 +18,8 @@ export type CheckpointState = 'pending' | 'done' | 'error';
 export interface CheckpointVerdict {
   state: CheckpointState;
   detail?: string;
-  /** Why it is still pending or failed, as an error code the UI can explain with a hint. */
-  code?: ErrorCode;
+  /** Why it is still pending or failed: an error code, or a pending reason (`reasons.ts`), the UI explains with a hint. */
+  code?: ErrorCode | CheckpointReason;
 }
 
 export interface CheckpointContext {

@@ -7,6 +7,7 @@ import { connectionKey, participantCluster } from '../connections/service';
 import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult } from '../db';
 import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
+import { describeReason, isCheckpointReason } from './reasons';
 import { chapterCheckpointIds, checkpointDefinition, type CheckpointVerdict } from './registry';
 
 /** `GET /api/checkpoints?chapter=N` item (DESIGN.md), plus the code that explains a pending or error state. */
@@ -123,5 +124,10 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
  */
 export async function verifyChapter(ctx: AppContext, target: VerifyTarget, chapter: number, locale: ErrorLocale = 'ko'): Promise<CheckpointDto[]> {
   const items = await microCache(`verify:${target.participantId}:${chapter}`, 1_000, () => verifyOnce(ctx, target, chapter), { cacheErrors: false });
-  return items.map((item) => (item.code && item.state !== 'done' && isErrorCode(item.code) ? { ...item, note: describeError(item.code, locale) } : item));
+  return items.map((item) => {
+    if (!item.code || item.state === 'done') return item;
+    if (isErrorCode(item.code)) return { ...item, note: describeError(item.code, locale) };
+    if (isCheckpointReason(item.code)) return { ...item, note: describeReason(item.code, locale) };
+    return item;
+  });
 }

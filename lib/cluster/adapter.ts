@@ -144,6 +144,14 @@ export class ClusterClient {
     return this.request({ method: 'POST', path: `/${indexPath(index)}/_count`, body }, options);
   }
 
+  /** `_field_caps` of the target's fields; a target that matches nothing answers no fields. */
+  fieldCaps(index: string | readonly string[], fields: string, options?: CallOptions): Promise<estypes.FieldCapsResponse> {
+    return this.request(
+      { method: 'GET', path: `/${indexPath(index)}/_field_caps`, querystring: { fields, ignore_unavailable: true, allow_no_indices: true } },
+      options,
+    );
+  }
+
   catIndices(pattern = '*', options?: CallOptions & { expandWildcards?: 'open' | 'all' }): Promise<estypes.CatIndicesResponse> {
     return this.request(
       {
@@ -191,6 +199,16 @@ export class ClusterClient {
 
   executeWatch(id: string, body: Record<string, unknown> = {}, options?: CallOptions): Promise<estypes.WatcherExecuteWatchResponse> {
     return this.request({ method: 'POST', path: `${path('_watcher', 'watch', id)}/_execute`, body }, options);
+  }
+
+  /** Null when there was no such watch (ES answers 404 with `found: false`). */
+  deleteWatch(id: string, options?: CallOptions): Promise<estypes.WatcherDeleteWatchResponse | null> {
+    return this.orNull({ method: 'DELETE', path: path('_watcher', 'watch', id) }, options);
+  }
+
+  /** `_watcher/_query/watches` (7.11+; `capabilities.queryWatches`). */
+  queryWatches(body: Record<string, unknown>, options?: CallOptions): Promise<estypes.WatcherQueryWatchesResponse> {
+    return this.request({ method: 'POST', path: '/_watcher/_query/watches', body }, options);
   }
 
   getJobs(jobId?: string, options?: CallOptions): Promise<estypes.MlGetJobsResponse> {

@@ -11,7 +11,7 @@ import type { AppContext } from '../server/context';
 import { practiceDeploymentFlavor, practiceFlavorSchema, runPracticeHostAction, type HostActionBody, type PracticeFlavor, type PracticeHostAction } from './practice-control';
 import { connectionKey, connectPracticeCluster, participantAuth, participantCluster, practiceDeploymentOf, type PracticeConnectOptions } from './service';
 
-async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
+export async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
   const connection = await getConnection(ctx.db, participantId);
   if (!connection) throw new AppError('not_connected');
   if (connection.kind !== 'practice' || !connection.practiceDeploymentId) {

@@ -12,6 +12,15 @@ export interface StepOutline {
   actions: string[];
   /** `<BeatSetup beat part>` boxes, as `beat:part`. */
   setups: string[];
+  /** Chapter 4's tools (`<ThresholdAlertBuilder />`, `<SshWatchEditor />`, `<PracticeMailbox />`), by tag. */
+  tools: string[];
+}
+
+const TOOLS = new Set(['ThresholdAlertBuilder', 'SshWatchEditor', 'PracticeMailbox']);
+
+function collectTools(node: MdxNode, into: string[]): void {
+  if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name && TOOLS.has(node.name)) into.push(node.name);
+  for (const child of node.children ?? []) collectTools(child, into);
 }
 
 export interface ChapterOutline {
@@ -71,11 +80,13 @@ export function outlineFromMdx(source: string): ChapterOutline {
       const panels: string[] = [];
       const actions: string[] = [];
       const setups: string[] = [];
+      const tools: string[] = [];
+      collectTools(node, tools);
       collect(node, 'Checkpoint', 'id', checkpoints);
       collect(node, 'Panel', 'kind', panels);
       collectActions(node, actions);
       collectSetups(node, setups);
-      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels, actions, setups });
+      steps.push({ n: Number(attribute(node, 'n')), title: attribute(node, 'title') ?? '', checkpoints, panels, actions, setups, tools });
       return;
     }
     for (const child of node.children ?? []) walk(child);

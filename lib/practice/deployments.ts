@@ -64,6 +64,8 @@ export class Deployment {
         deploymentId: id,
         flavor,
         info: this.info,
+        nodeId: this.nodeId,
+        clusterName: name,
         engine,
         clock,
         createdAt,

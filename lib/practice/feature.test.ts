@@ -199,11 +199,14 @@ describe('a feature on the practice cluster', () => {
     const d = await deploy();
     const deployment = cluster.deployments.get(d.id);
     const counter = counterOf(d);
-    expect(deployment?.approximateBytes()).toBe((deployment?.engine.approximateBytes() ?? 0) + (deployment?.host.approximateBytes() ?? 0) + counter.approximateBytes());
+    const features = [...(deployment?.features.values() ?? [])];
+    expect(deployment?.approximateBytes()).toBe((deployment?.engine.approximateBytes() ?? 0) + features.reduce((sum, f) => sum + f.approximateBytes(), 0));
+    expect(features).toContain(counter);
     const before = cluster.scheduler.size;
     expect((await call('DELETE', `/_practice/deployments/${d.id}`, basic(d))).status).toBe(200);
     expect(counter.disposed).toBe(true);
-    expect(cluster.scheduler.size).toBe(before - 2);
+    // Every feature that ticks leaves the scheduler with the deployment.
+    expect(cluster.scheduler.size).toBe(before - features.filter((f) => typeof f.tick === 'function').length);
   });
 
   it('adds control routes only its own deployment may call, and its state to the deployment\'s summary', async () => {
@@ -220,7 +223,8 @@ describe('a feature on the practice cluster', () => {
   it('makes the simulated host the first feature', async () => {
     const d = await deploy();
     const deployment = cluster.deployments.get(d.id);
-    expect([...(deployment?.features.keys() ?? [])]).toEqual(['host', 'counter']);
+    expect([...(deployment?.features.keys() ?? [])]).toEqual([...PRACTICE_FEATURES.map((f) => f.name), 'counter']);
+    expect(PRACTICE_FEATURES[0]?.name).toBe('host');
     expect(deployment?.features.get('host')).toBeInstanceOf(PracticeHost);
   });
 });

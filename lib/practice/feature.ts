@@ -49,6 +49,9 @@ export interface FeatureContext {
   readonly deploymentId: string;
   readonly flavor: Flavor;
   readonly info: FlavourInfo;
+  /** The deployment's node id and cluster name, as `_nodes` and `GET /` answer them (Watcher writes them into records). */
+  readonly nodeId: string;
+  readonly clusterName: string;
   /** The deployment's indices: where the feature keeps its state. */
   readonly engine: Engine;
   readonly clock: Clock;

@@ -1,8 +1,13 @@
 import type { FeatureDefinition } from './feature';
 import { hostFeature } from './host/feature';
+import { watcherFeature } from './watcher/feature';
 
 /**
  * The practice cluster's features, in the order each deployment creates and ticks them. A new
  * feature (`lib/practice/watcher/`, `lib/practice/ml/`) adds its definition here; see feature.ts.
  */
-export const PRACTICE_FEATURES: readonly FeatureDefinition[] = [hostFeature];
+export const PRACTICE_FEATURES: readonly FeatureDefinition[] = [
+  hostFeature,
+  // Chapter 4: Watcher.
+  watcherFeature,
+];

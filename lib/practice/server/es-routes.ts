@@ -5,6 +5,7 @@ import { requireCluster } from './authz';
 import type { EsHandler } from './context';
 import { clusterRoutes } from './es-cluster';
 import { documentRoutes } from './es-documents';
+import { fieldCapsRoutes } from './es-field-caps';
 import { indexRoutes } from './es-indices';
 import { searchRoutes } from './es-search';
 import { securityRoutes } from './es-security';
@@ -32,6 +33,7 @@ export function esRouter(flavor: Flavor, features: readonly FeatureDefinition[] 
   indexRoutes(r);
   documentRoutes(r, flavor);
   searchRoutes(r);
+  fieldCapsRoutes(r, flavor);
   for (const feature of features) addFeatureRoutes(r, feature, flavor);
   return r;
 }

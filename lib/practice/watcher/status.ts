@@ -82,3 +82,33 @@ export function statusJson(s: WatchStatus, version: number): Record<string, unkn
   out.version = version;
   return out;
 }
+
+/** Reads a status back from its JSON (the `status` of a `.watches` document), for a restore. */
+export function statusFromJson(json: unknown): WatchStatus | undefined {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const j = json as Record<string, unknown>;
+  const time = (v: unknown): number | undefined => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : undefined);
+  const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const state = obj(j.state);
+  const status: WatchStatus = { state: { active: state.active !== false, timestamp: time(state.timestamp) ?? 0 }, actions: {} };
+  const lastChecked = time(j.last_checked);
+  if (lastChecked !== undefined) status.lastChecked = lastChecked;
+  const lastMet = time(j.last_met_condition);
+  if (lastMet !== undefined) status.lastMetCondition = lastMet;
+  if (typeof j.execution_state === 'string') status.executionState = j.execution_state;
+  for (const [id, raw] of Object.entries(obj(j.actions))) {
+    const a = obj(raw);
+    const ack = obj(a.ack);
+    const entry: ActionStatus = { ack: { timestamp: time(ack.timestamp) ?? 0, state: (['awaits_successful_execution', 'ackable', 'acked'].includes(String(ack.state)) ? ack.state : 'awaits_successful_execution') as AckState } };
+    const last = obj(a.last_execution);
+    const lastAt = time(last.timestamp);
+    if (lastAt !== undefined) entry.lastExecution = last.successful === false ? { timestamp: lastAt, successful: false, reason: String(last.reason ?? '') } : { timestamp: lastAt, successful: true };
+    const lastOk = time(obj(a.last_successful_execution).timestamp);
+    if (lastOk !== undefined) entry.lastSuccessfulExecution = { timestamp: lastOk };
+    const throttle = obj(a.last_throttle);
+    const throttleAt = time(throttle.timestamp);
+    if (throttleAt !== undefined) entry.lastThrottle = { timestamp: throttleAt, reason: String(throttle.reason ?? '') };
+    status.actions[id] = entry;
+  }
+  return status;
+}

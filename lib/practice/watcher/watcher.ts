@@ -5,7 +5,7 @@ import { causeOf, illegalArgument, licenceError, parseError, validationError, wa
 import { executeWatch, type ActionMode, type ExecutionEnv, type ExecutionOutcome, type LoggedEntry, type MailboxEntry, type TriggerEvent, type WebhookEntry } from './execution';
 import { watcherFlavour, type WatcherFlavour } from './flavours';
 import { WATCHES_INDEX, ensureWatchesIndex, writeHistory } from './history';
-import { cloneStatus, newStatus, statusJson, type WatchStatus } from './status';
+import { cloneStatus, newStatus, statusFromJson, statusJson, type WatchStatus } from './status';
 import { parseWatch, type ParsedWatch } from './watch-parser';
 
 /**
@@ -45,6 +45,15 @@ interface StoredWatch {
   /** When the schedule was registered (PUT or activation): intervals count from here. */
   start: number;
   next: number | undefined;
+}
+
+/** The practice extras no index holds (see `snapshot()`). */
+export interface WatcherSnapshot {
+  mailbox: MailboxEntry[];
+  logged: LoggedEntry[];
+  webhooks: WebhookEntry[];
+  stopped: boolean;
+  executions: number;
 }
 
 export interface PutWatchQuery {
@@ -356,6 +365,46 @@ export class PracticeWatcher {
     for (const w of this.watches.values()) total += 512 + JSON.stringify(w.parsed.json).length * 4;
     for (const list of [this.mailbox, this.logged, this.webhooks] as unknown[][]) for (const e of list) total += 128 + JSON.stringify(e).length * 2;
     return total;
+  }
+
+  /** What `.watches` and the history cannot hold: the mailbox, logs, webhook requests and the service state. */
+  snapshot(): WatcherSnapshot {
+    return { mailbox: [...this.mailbox], logged: [...this.logged], webhooks: [...this.webhooks], stopped: this.stopped, executions: this.executions };
+  }
+
+  /**
+   * After the deployment's indices are restored: the watches are read back from `.watches` (each
+   * document is the stored watch with its status, as ES keeps it) and scheduled from now; the
+   * snapshot brings back what no index holds.
+   */
+  restore(snapshot: WatcherSnapshot | undefined): void {
+    this.watches.clear();
+    const engine = this.opts.engine;
+    const now = this.opts.now();
+    if (engine.indexExists(WATCHES_INDEX)) {
+      const res = engine.search(WATCHES_INDEX, { query: { match_all: {} }, size: 10_000, _source: false }, { expandWildcards: 'all' }) as { hits: { hits: { _id: string }[] } };
+      for (const { _id: id } of res.hits.hits) {
+        const doc = engine.get(WATCHES_INDEX, id);
+        if (!doc.found || !doc._source) continue;
+        const { status, ...json } = doc._source;
+        let parsed: ParsedWatch;
+        try {
+          parsed = parseWatch(id, json, { flavour: this.flavour, warn: () => {} });
+        } catch {
+          // A document this flavour can no longer parse stays in the index, unscheduled, as ES would leave it.
+          continue;
+        }
+        const restored = statusFromJson(status) ?? newStatus(parsed.actions.map((a) => a.id), true, now);
+        const stored: StoredWatch = { parsed, status: restored, version: doc._version ?? 1, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 1, start: now, next: undefined };
+        this.schedule(stored, now);
+        this.watches.set(id, stored);
+      }
+    }
+    this.mailbox.splice(0, this.mailbox.length, ...(snapshot?.mailbox ?? []));
+    this.logged.splice(0, this.logged.length, ...(snapshot?.logged ?? []));
+    this.webhooks.splice(0, this.webhooks.length, ...(snapshot?.webhooks ?? []));
+    this.stopped = snapshot?.stopped ?? false;
+    this.executions = snapshot?.executions ?? 0;
   }
 
   dispose(): void {
