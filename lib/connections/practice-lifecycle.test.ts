@@ -3,6 +3,7 @@ import { createParticipant, createWorkshop, getConnection } from '../db';
 import { describeError, type AppError } from '../errors';
 import { clusterStatusCard } from '../panels/cluster-status';
 import { ManualClock } from '../practice/clock';
+import type { WatcherService } from '../practice/watcher/feature';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
 import { connectWorkshopPractice, practiceHostAction, recreatePracticeDeployment } from './practice';
@@ -143,6 +144,48 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     expect(describeError('practice_reclaimed', 'en', { idleMinutes: 120 }).message).toMatch(/removed after 120 minutes without activity/);
     expect(describeError('practice_reclaimed', 'ko', { idleMinutes: 120 }).message).toMatch(/120분/);
     expect((await failure(() => practiceHostAction(ctx, id, 'ssh-attempt', {}))).code).toBe('practice_reclaimed');
+  }, 30_000);
+
+  it('is not kept alive by a scheduled watch; reclaiming it stops the watch', async () => {
+    const { ctx, practice, clock } = shared;
+    const id = await learner(ctx, 'Dee');
+    await connectPracticeCluster(ctx, id, '8');
+    const deploymentId = (await deploymentIdOf(ctx, id)) as string;
+    const deployment = practice.cluster.deployments.get(deploymentId)!;
+    const createdAt = deployment.lastActivityAt;
+    const { client } = await participantCluster(ctx, id);
+    await client.request({
+      method: 'PUT',
+      path: '/_watcher/watch/every-ten-minutes',
+      body: {
+        trigger: { schedule: { interval: '10m' } },
+        input: { simple: { checked: true } },
+        condition: { always: {} },
+        actions: { note: { logging: { text: 'still here' } } },
+      },
+    });
+    const watcher = (deployment.features.get('watcher') as WatcherService).watcher;
+    const executed = watcher.executionCount;
+
+    // The watch runs on the practice cluster's own schedule for almost two hours: no activity.
+    for (let minutes = 10; minutes < 120; minutes += 10) {
+      clock.advance(10 * MINUTE);
+      practice.cluster.scheduler.tickAll();
+      expect(practice.cluster.deployments.reclaimIdle()).not.toContain(deploymentId);
+    }
+    expect(watcher.executionCount - executed).toBeGreaterThanOrEqual(10);
+    expect(deployment.lastActivityAt).toBe(createdAt);
+
+    clock.advance(10 * MINUTE);
+    const membersBefore = practice.cluster.scheduler.size;
+    expect(practice.cluster.deployments.reclaimIdle()).toContain(deploymentId);
+    expect(practice.cluster.scheduler.size).toBe(membersBefore - [...deployment.features.values()].filter((f) => typeof f.tick === 'function').length);
+    // Disposed: the watch is gone and never runs again, whatever time it is.
+    expect(watcher.nextDue()).toBeUndefined();
+    const afterReclaim = watcher.executionCount;
+    clock.advance(60 * MINUTE);
+    practice.cluster.scheduler.tickAll();
+    expect(watcher.executionCount).toBe(afterReclaim);
   }, 30_000);
 
   it('frees what the deployment held: its host and every feature are disposed', async () => {
