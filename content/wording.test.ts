@@ -15,6 +15,13 @@ describe('wording', () => {
     expect(sources['messages/ko.json']).toContain('워크숍');
   });
 
+  it('uses one Korean word for a watch, 워치 (as loanword orthography writes "watch"), in messages, chapters and error texts', () => {
+    const sources = { 'messages/ko.json': read('messages', 'ko.json'), 'lib/errors-text.ts': read('lib', 'errors-text.ts') } as Record<string, string>;
+    for (const chapter of chapters) sources[`content/ko/${chapter.file}.mdx`] = read('content', 'ko', `${chapter.file}.mdx`);
+    for (const [file, text] of Object.entries(sources)) expect(text, file).not.toContain('와치');
+    expect(sources['messages/ko.json']).toContain('워치');
+  });
+
   it('tells self-paced learners near the top of chapter 1 that the practice cluster can replace Elastic Cloud', () => {
     for (const [locale, phrase] of [['en', 'practice cluster instead'], ['ko', '연습 클러스터를 쓸 수 있다']] as const) {
       const source = read('content', locale, '01-cluster.mdx');

@@ -27,7 +27,7 @@ import { apiSend, type ApiError } from '@/lib/client/api';
 import { useTimeFormat } from '@/lib/client/time';
 import { usePanel } from '@/lib/client/use-panel';
 import { kibanaStateStyle, watchesPanel, type ExplainedLine, type WatchExecution, type WatchPanelItem, type WatchState } from '@/lib/panels/watches.contract';
-import { CANNED_INPUTS, type CannedInput } from '@/lib/watches/canned';
+import { SAMPLE_EVENTS, type SampleEvent } from '@/lib/watches/sample-events';
 import { PanelFrame, PanelUpdated } from './panel-frame';
 import '@/components/watches/watches.css';
 
@@ -111,7 +111,7 @@ function Simulate({ watch }: { watch: WatchPanelItem }) {
   const t = useTranslations('watches');
   const locale = useLocale();
   const inputId = useId();
-  const [input, setInput] = useState<'own' | CannedInput>(watch.kind === 'ssh' ? 'ssh-failed-login' : 'own');
+  const [input, setInput] = useState<'own' | SampleEvent>(watch.kind === 'ssh' ? 'ssh-failed-login' : 'own');
   const [ignoreCondition, setIgnoreCondition] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<SimulationDto | null>(null);
@@ -141,8 +141,8 @@ function Simulate({ watch }: { watch: WatchPanelItem }) {
             aria-label={t('simulateInput')}
             prepend={t('simulateInput')}
             value={input}
-            onChange={(e) => setInput(e.target.value as 'own' | CannedInput)}
-            options={[{ value: 'own', text: t('inputs.own') }, ...CANNED_INPUTS.map((c) => ({ value: c, text: t(`inputs.${c}`) }))]}
+            onChange={(e) => setInput(e.target.value as 'own' | SampleEvent)}
+            options={[{ value: 'own', text: t('inputs.own') }, ...SAMPLE_EVENTS.map((c) => ({ value: c, text: t(`inputs.${c}`) }))]}
             data-testid="watch-simulate-input"
           />
         </EuiFlexItem>

@@ -63,10 +63,14 @@ describe.each(['7', '8', '9'] as const)('chapter 3 on a practice cluster, flavou
     expect(setup.detail).toMatch(new RegExp(`^filebeat-${flavor}\\.\\d+\\.\\d+-system-auth-pipeline$`));
 
     await act('filebeat-start');
+    // Filebeat's indices refresh every 5 s: its latest lines are searchable after that; refresh now instead of waiting.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('filebeat-auth-data', reached)).toMatchObject({ state: 'done', detail: expect.any(String) });
     expect(await verify('ssh-attempt-seen', reached)).toEqual({ state: 'pending' });
 
     await act('ssh-attempt', { sourceIp: '203.0.113.77' });
+    // Filebeat's indices refresh every 5 s; refresh now instead of waiting for it.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('ssh-attempt-seen', reached)).toEqual({ state: 'done', detail: 'hAx0R ← 203.0.113.77' });
     // Not before the attendee reached chapter 3 (the visit is not recorded yet, or came later).
     expect(await verify('ssh-attempt-seen', null)).toEqual({ state: 'pending' });
@@ -96,6 +100,7 @@ describe.each(['7', '8', '9'] as const)('chapter 3 on a practice cluster, flavou
 
     // The next poll brings only the new attempt.
     await act('ssh-attempt', { user: 'root', sourceIp: '198.51.100.9' });
+    await client.request({ method: 'POST', path: '/_refresh' });
     const later = Date.now();
     const next = parseAuthTail(await search(client, buildAuthTailRequest({ cursor: first.cursor, now: later })), first.cursor, { now: later });
     expect(next.events.length).toBeGreaterThan(0);

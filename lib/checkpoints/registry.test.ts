@@ -105,9 +105,13 @@ describe.each(['9', '8', '7'] as const)('checkpoints on a %s.x practice cluster'
     await host('filebeat-setup');
     expect(await verify('filebeat-setup')).toMatchObject({ state: 'done', detail: expect.stringMatching(/system-auth-pipeline$/) });
     await host('filebeat-start');
+    // Filebeat's indices refresh every 5 s: its latest lines are searchable after that; refresh now instead of waiting.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('filebeat-auth-data')).toMatchObject({ state: 'done' });
     reachedChapter3 = Date.now() + 60_000;
     await host('ssh-attempt', { user: 'hAx0R', sourceIp: '203.0.113.9' });
+    // Filebeat's indices refresh every 5 s; refresh now instead of waiting for it.
+    await client.request({ method: 'POST', path: '/_refresh' });
     expect(await verify('ssh-attempt-seen')).toEqual({ state: 'pending' });
     reachedChapter3 = Date.now() - 60_000;
     expect(await verify('ssh-attempt-seen')).toEqual({ state: 'done', detail: 'hAx0R ← 203.0.113.9' });

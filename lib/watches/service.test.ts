@@ -139,7 +139,7 @@ describe.each(['8', '7', '9'] as const)('the watch routes on a %s.x practice dep
     expect(deployment.engine.indexExists('.watches') && deployment.engine.get('.watches', 'ssh-types').found).toBe(flavor === '7');
   });
 
-  it('simulates with every action forced to simulate, on a canned failed SSH login, sending and recording nothing', async () => {
+  it('simulates with every action forced to simulate, on a sample failed SSH login, sending and recording nothing', async () => {
     const { participant, deployment } = await practiceLearner(flavor);
     await saveWatch(ctx, participant.id, 'ssh-login-attempt', sshText(flavor));
     const simulated = await simulateWatch(ctx, participant.id, 'ssh-login-attempt', { alternativeInput: 'ssh-failed-login' });

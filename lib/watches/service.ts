@@ -6,8 +6,8 @@ import { connectionKey, participantCluster } from '../connections/service';
 import { AppError } from '../errors';
 import type { ExplainedLine } from '../queries/watches';
 import type { AppContext } from '../server/context';
-import { cannedPayload, CANNED_INPUTS, isCannedInput } from './canned';
 import { explainRecord } from './explain';
+import { sampleEventPayload, SAMPLE_EVENTS, isSampleEvent } from './sample-events';
 import { AGG_TYPES, buildJsonWatch, buildThresholdWatch, COMPARATORS, emailAction, newThresholdWatchId, type ThresholdWatchFields } from './threshold';
 import { readWatchText, refuseNetworkActions, validateWatch } from './validate';
 
@@ -54,7 +54,7 @@ export type ThresholdBody = z.infer<typeof thresholdBodySchema>;
 /** `POST /api/watches/{id}/simulate`. */
 export const simulateBodySchema = z
   .object({
-    alternativeInput: z.union([z.enum(CANNED_INPUTS), z.record(z.unknown())]).optional(),
+    alternativeInput: z.union([z.enum(SAMPLE_EVENTS), z.record(z.unknown())]).optional(),
     ignoreCondition: z.boolean().optional(),
   })
   .strict();
@@ -150,7 +150,7 @@ export async function simulateWatch(ctx: AppContext, participantId: string, id: 
   const { client } = await clusterOf(ctx, participantId);
   const request: Record<string, unknown> = { action_modes: { _all: 'force_simulate' }, record_execution: false };
   if (body.ignoreCondition) request.ignore_condition = true;
-  if (body.alternativeInput !== undefined) request.alternative_input = isCannedInput(body.alternativeInput) ? cannedPayload(body.alternativeInput, now) : body.alternativeInput;
+  if (body.alternativeInput !== undefined) request.alternative_input = isSampleEvent(body.alternativeInput) ? sampleEventPayload(body.alternativeInput, now) : body.alternativeInput;
   let answer: unknown;
   try {
     answer = await client.executeWatch(id, request, { timeoutMs: TIMEOUT_MS });

@@ -44,7 +44,7 @@ beforeAll(() => {
   engine.createIndex('metrics', {
     mappings: { properties: { '@timestamp': { type: 'date' }, host: { properties: { name: { type: 'keyword' } } }, cpu: { type: 'double' }, load: { type: 'double' }, net: { properties: { in: { type: 'long' } } }, tags: { type: 'keyword' } } },
   });
-  const r = engine.bulk(DOCS.map((source) => ({ op: 'index' as const, index: 'metrics', source: source as unknown as Record<string, unknown> })));
+  const r = engine.bulk(DOCS.map((source) => ({ op: 'index' as const, index: 'metrics', source: source as unknown as Record<string, unknown> })), { refresh: true });
   expect(r.errors).toBe(false);
 });
 
@@ -119,7 +119,7 @@ describe('terms', () => {
 
   it('refuses text fields with the fielddata error', () => {
     engine.createIndex('texts', { mappings: { properties: { msg: { type: 'text' } } } });
-    engine.index('texts', { msg: 'hello' });
+    engine.index('texts', { msg: 'hello' }, { refresh: true });
     try {
       engine.search('texts', { aggs: { m: { terms: { field: 'msg' } } } });
       throw new Error('expected an error');
@@ -177,7 +177,7 @@ describe('date_histogram', () => {
 
   it('accepts the deprecated `interval` on 7.x only', () => {
     const e7 = createEngine({ flavor: '7', now: () => NOW });
-    e7.index('m', { '@timestamp': new Date(NOW - 1000).toISOString() });
+    e7.index('m', { '@timestamp': new Date(NOW - 1000).toISOString() }, { refresh: true });
     const r = e7.search('m', { size: 0, aggs: { t: { date_histogram: { field: '@timestamp', interval: '1m' } } } }) as unknown as Res;
     expect(r.aggregations.t.buckets).toEqual([{ key_as_string: '2026-03-10T11:59:00.000Z', key: NOW - 60_000, doc_count: 1 }]);
   });

@@ -33,6 +33,15 @@ export class EsError extends Error {
   }
 }
 
+/** Options of `_update_by_query`, `_delete_by_query` and `_reindex` from the query string. */
+export interface ByQueryOptions {
+  conflicts?: string;
+  maxDocs?: number;
+  refresh?: boolean;
+  pipeline?: string;
+  scrollSize?: number;
+}
+
 export interface EngineOptions {
   flavor: Flavor;
   /** Clock, injectable for tests and date math (`now-1m`). */
@@ -103,6 +112,7 @@ export interface BulkItemResult {
     _id: string;
     _version?: number;
     result?: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
+    forced_refresh?: true;
     _shards?: { total: number; successful: number; failed: number };
     _seq_no?: number;
     _primary_term?: number;
@@ -116,6 +126,11 @@ export interface SearchParams {
   from?: number;
   size?: number;
   q?: string;
+  /** The `q` parameter's companions (RestActions.urlParamsToQueryBuilder): `df`, `default_operator`, `analyze_wildcard`, `lenient`. */
+  df?: string;
+  defaultOperator?: 'or' | 'and';
+  analyzeWildcard?: boolean;
+  lenient?: boolean;
   sort?: string;
   restTotalHitsAsInt?: boolean;
   trackTotalHits?: boolean | number;
@@ -127,6 +142,10 @@ export interface SearchParams {
   _sourceExcludes?: string;
   /** The URL's `timeout`; the body's wins. */
   timeout?: string;
+  /** `scroll=<keep-alive>`: open a scroll context and answer its first page with `_scroll_id`. */
+  scroll?: string;
+  /** Who opens or uses a scroll or point in time (another caller's context is "missing", as ES's security answers). */
+  owner?: string;
 }
 
 export interface Engine {
@@ -139,6 +158,8 @@ export interface Engine {
   getMapping(target?: string): Record<string, { mappings: Mappings }>;
   putMapping(target: string, body: Mappings): { acknowledged: true };
   getSettings(target?: string): Record<string, { settings: Record<string, unknown> }>;
+  /** `PUT <target>/_settings` (dynamic index settings, e.g. `index.refresh_interval`). */
+  updateSettings(target: string, body: Record<string, unknown>): { acknowledged: true };
   catIndices(pattern?: string): IndexInfo[];
   /** Resolves a target expression (names, wildcards, comma lists, aliases, data streams) to concrete index names. */
   resolve(target: string, opts?: { ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string }): string[];
@@ -166,11 +187,31 @@ export interface Engine {
 
   // Documents
   /** Flavor 7 answers also carry `_type: "_doc"` (as 7.17 does). */
-  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; _version: number; result: 'created' | 'updated'; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
+  /**
+   * Documents written are searchable after the index's next refresh (`index.refresh_interval`, 1 s
+   * on the practice clock by default, `-1` off) while get by id is realtime, as in ES; `refresh:
+   * true` refreshes the index at once and answers `forced_refresh: true`.
+   */
+  index(target: string, doc: Record<string, unknown>, opts?: { id?: string; opType?: 'index' | 'create'; pipeline?: string; refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; _version: number; result: 'created' | 'updated'; forced_refresh?: true; _seq_no: number; _primary_term: number; _shards: { total: number; successful: number; failed: number } };
   get(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; found: boolean; _version?: number; _seq_no?: number; _primary_term?: number; _source?: Record<string, unknown> };
-  delete(index: string, id: string): { _index: string; _type?: '_doc'; _id: string; result: 'deleted' | 'not_found'; _version: number; _seq_no?: number; _primary_term?: number; _shards?: { total: number; successful: number; failed: number } };
+  delete(index: string, id: string, opts?: { refresh?: boolean }): { _index: string; _type?: '_doc'; _id: string; result: 'deleted' | 'not_found'; forced_refresh?: true; _version: number; _seq_no?: number; _primary_term?: number; _shards?: { total: number; successful: number; failed: number } };
   bulk(actions: BulkAction[], opts?: { defaultIndex?: string; refresh?: boolean }): { took: number; errors: boolean; items: BulkItemResult[] };
   refresh(target?: string): { _shards: { total: number; successful: number; failed: number } };
+  /**
+   * For `refresh=wait_for`: whether the write `seqNo` to `index` is searchable yet (running the
+   * periodic refresh if it is due), and if not, the practice-clock time it will be (none when the
+   * index's periodic refresh is off: only an explicit refresh will do).
+   */
+  refreshState(index: string, seqNo: number): { searchable: boolean; dueAt?: number };
+  /** `_mget`: realtime gets, each item's error in its place; `source` is an item's own `_source` filter. */
+  mget(items: { index: string; id: string; source?: unknown }[], params?: { source?: string | boolean; sourceIncludes?: string; sourceExcludes?: string }): { docs: Record<string, unknown>[] };
+  /** `_update_by_query` (synchronous form): `status` is 409 when a version conflict aborted it, as ES answers. */
+  updateByQuery(target: string | undefined, body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  deleteByQuery(target: string | undefined, body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  /** `_reindex` between indices of this deployment. */
+  reindex(body: Record<string, unknown> | undefined, opts?: ByQueryOptions): { status: number; body: Record<string, unknown> };
+  /** `GET [<target>]/_stats[/<metric>]`. */
+  indexStats(target: string | undefined, metrics?: string[], opts?: { level?: string; expandWildcards?: string }): Record<string, unknown>;
   /** Removes documents older than `olderThanMs` (by `@timestamp`) from indices matching `pattern`; returns how many went. */
   rollOff(pattern: string, olderThanMs: number): number;
 
@@ -178,6 +219,14 @@ export interface Engine {
   search(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): Record<string, unknown>;
   count(target: string | undefined, body: Record<string, unknown> | undefined, params?: SearchParams): { count: number; _shards: { total: number; successful: number; skipped: number; failed: number } };
   msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params?: SearchParams & { defaultIndex?: string }): { took: number; responses: Record<string, unknown>[] };
+  /** `_search/scroll`: the next page of a scroll, extending its keep-alive. */
+  scroll(scrollId: string, opts?: { scroll?: string; restTotalHitsAsInt?: boolean; owner?: string }): Record<string, unknown>;
+  /** `DELETE _search/scroll`; `status` 404 when nothing was freed, as ES answers. */
+  clearScroll(ids: string[] | '_all', owner?: string): { status: number; body: { succeeded: boolean; num_freed: number } };
+  /** `POST <target>/_pit?keep_alive=`: a point in time over the indices as they are now. */
+  openPointInTime(target: string, opts: { keepAlive?: string; ignoreUnavailable?: boolean; allowNoIndices?: boolean; expandWildcards?: string; owner?: string }): Record<string, unknown>;
+  /** `DELETE _pit`. */
+  closePointInTime(id: string, owner?: string): { status: number; body: { succeeded: boolean; num_freed: number } };
 
   /** Rough memory held, for the resource bound (50 deployments < 1 GiB). */
   approximateBytes(): number;

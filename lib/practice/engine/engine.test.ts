@@ -127,7 +127,7 @@ describe('templates and data streams', () => {
     e.putIndexTemplate('metricbeat', { index_patterns: ['metricbeat-*'], data_stream: {}, priority: 150, template: { mappings: { properties: { host: { properties: { name: { type: 'keyword' } } } } } } });
     const err = catchEs(() => e.index('metricbeat-8.15.0', { '@timestamp': '2026-03-10T11:00:00Z' }));
     expect(err.reason).toBe('only write ops with an op_type of create are allowed in data streams');
-    const r = e.index('metricbeat-8.15.0', { '@timestamp': '2026-03-10T11:00:00Z', host: { name: 'h' } }, { opType: 'create' });
+    const r = e.index('metricbeat-8.15.0', { '@timestamp': '2026-03-10T11:00:00Z', host: { name: 'h' } }, { opType: 'create', refresh: true });
     expect(r._index).toBe('.ds-metricbeat-8.15.0-2026.03.10-000001');
     const ds = e.getDataStream('metricbeat-8.15.0').data_streams[0];
     expect(ds).toMatchObject({ name: 'metricbeat-8.15.0', timestampField: '@timestamp', generation: 1, template: 'metricbeat', hidden: false });
@@ -229,7 +229,7 @@ describe('documents and bulk', () => {
   it('rolls off old documents by @timestamp', () => {
     const e = fresh();
     for (let i = 0; i < 10; i += 1) e.index('roll', { '@timestamp': new Date(NOW - i * 3_600_000).toISOString(), i });
-    e.index('roll', { note: 'no timestamp' });
+    e.index('roll', { note: 'no timestamp' }, { refresh: true });
     expect(e.rollOff('roll*', NOW - 4.5 * 3_600_000)).toBe(5);
     expect(e.count('roll', undefined).count).toBe(6);
     expect(e.rollOff('roll', 2 * 3_600_000)).toBe(2);
@@ -241,7 +241,7 @@ describe('flavors', () => {
   it('7 adds _type on hits and write answers; all render hits.total as an object unless rest_total_hits_as_int', () => {
     for (const flavor of ['7', '8', '9'] as const) {
       const e = fresh(flavor);
-      const w = e.index('f', { a: 1 }, { id: '1' });
+      const w = e.index('f', { a: 1 }, { id: '1', refresh: true });
       expect('_type' in w).toBe(flavor === '7');
       const r = e.search('f', {}) as { hits: { total: unknown; hits: Record<string, unknown>[] } };
       expect(r.hits.total).toEqual({ value: 1, relation: 'eq' });
@@ -280,7 +280,7 @@ describe('flavors', () => {
 describe('msearch and count', () => {
   it('answers each search with a status, and errors per item', () => {
     const e = fresh();
-    e.index('m', { a: 'x' });
+    e.index('m', { a: 'x' }, { refresh: true });
     const r = e.msearch([
       { header: { index: 'm' }, body: { query: { match_all: {} } } },
       { header: { index: 'missing' }, body: {} },

@@ -1,4 +1,5 @@
 import type { Engine, EngineOptions, Flavor } from './api';
+import { ByQuery } from './by-query';
 import { Catalog } from './catalog';
 import { Documents } from './documents';
 import { Metadata } from './metadata';
@@ -15,6 +16,7 @@ export class PracticeEngine implements Engine {
   private readonly metadata: Metadata;
   private readonly documents: Documents;
   private readonly searcher: Searcher;
+  private readonly byQuery: ByQuery;
 
   constructor(opts: EngineOptions) {
     this.flavor = opts.flavor;
@@ -22,6 +24,7 @@ export class PracticeEngine implements Engine {
     this.metadata = new Metadata(this.catalog);
     this.documents = new Documents(this.catalog);
     this.searcher = new Searcher(this.catalog, { timeoutMs: opts.searchTimeoutMs, elapsed: opts.elapsed });
+    this.byQuery = new ByQuery(this.catalog, this.documents, { timeoutMs: opts.searchTimeoutMs, elapsed: opts.elapsed });
   }
 
   // Indices
@@ -39,6 +42,9 @@ export class PracticeEngine implements Engine {
   }
   putMapping(...a: Parameters<Metadata['putMapping']>) {
     return this.metadata.putMapping(...a);
+  }
+  updateSettings(...a: Parameters<Metadata['updateSettings']>) {
+    return this.metadata.updateSettings(...a);
   }
   getSettings(...a: Parameters<Metadata['getSettings']>) {
     return this.metadata.getSettings(...a);
@@ -119,6 +125,24 @@ export class PracticeEngine implements Engine {
   refresh(...a: Parameters<Documents['refresh']>) {
     return this.documents.refresh(...a);
   }
+  mget(...a: Parameters<Documents['mget']>) {
+    return this.documents.mget(...a);
+  }
+  updateByQuery(...a: Parameters<ByQuery['updateByQuery']>) {
+    return this.byQuery.updateByQuery(...a);
+  }
+  deleteByQuery(...a: Parameters<ByQuery['deleteByQuery']>) {
+    return this.byQuery.deleteByQuery(...a);
+  }
+  reindex(...a: Parameters<ByQuery['reindex']>) {
+    return this.byQuery.reindex(...a);
+  }
+  indexStats(...a: Parameters<Searcher['indexStats']>) {
+    return this.searcher.indexStats(...a);
+  }
+  refreshState(...a: Parameters<Documents['refreshState']>) {
+    return this.documents.refreshState(...a);
+  }
   rollOff(...a: Parameters<Documents['rollOff']>) {
     return this.documents.rollOff(...a);
   }
@@ -132,6 +156,18 @@ export class PracticeEngine implements Engine {
   }
   msearch(...a: Parameters<Searcher['msearch']>) {
     return this.searcher.msearch(...a);
+  }
+  scroll(...a: Parameters<Searcher['scroll']>) {
+    return this.searcher.scroll(...a);
+  }
+  clearScroll(...a: Parameters<Searcher['clearScroll']>) {
+    return this.searcher.clearScroll(...a);
+  }
+  openPointInTime(...a: Parameters<Searcher['openPointInTime']>) {
+    return this.searcher.openPointInTime(...a);
+  }
+  closePointInTime(...a: Parameters<Searcher['closePointInTime']>) {
+    return this.searcher.closePointInTime(...a);
   }
 
   approximateBytes(): number {

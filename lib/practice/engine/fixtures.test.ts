@@ -32,7 +32,7 @@ function engineWithFixtures(flavor: Flavor) {
     { op: 'create', index: 'metricbeat-7.6.2-2017.10.12', id: 'cpu', source: cpu },
     { op: 'create', index: 'metricbeat-7.6.2-2017.10.12', id: 'memory', source: memory },
     { op: 'create', index: 'metricbeat-7.6.2-2017.10.12', id: 'load', source: loadAvg },
-  ]);
+  ], { refresh: true });
   return { engine, r };
 }
 
@@ -80,7 +80,7 @@ describe('Metricbeat fixtures', () => {
 
   it('read the same whether stored nested or with dotted keys', () => {
     const { engine } = engineWithFixtures('8');
-    engine.index('metricbeat-7.6.2-2017.10.12', { '@timestamp': cpu['@timestamp'], 'system.cpu.total.norm.pct': 0.75, 'metricset.name': 'cpu' }, { id: 'dotted' });
+    engine.index('metricbeat-7.6.2-2017.10.12', { '@timestamp': cpu['@timestamp'], 'system.cpu.total.norm.pct': 0.75, 'metricset.name': 'cpu' }, { id: 'dotted', refresh: true });
     const r = engine.search('metricbeat-*', { size: 0, query: { term: { 'metricset.name.keyword': 'cpu' } }, aggs: { n: { value_count: { field: 'system.cpu.total.norm.pct' } }, m: { max: { field: 'system.cpu.total.norm.pct' } } } }) as unknown as Res;
     expect(r.aggregations?.n.value).toBe(2);
     expect(r.aggregations?.m.value).toBe(0.75);

@@ -2,6 +2,7 @@ import type { Mappings } from './api';
 import { EsError } from './api';
 import { parseDate } from './dates';
 import { DocStore, type Shape, valuesAtPath } from './doc-store';
+import { stats } from './index-stats';
 import { canonicalIp } from './ip';
 import { type FieldDef, MappingState, validateValue } from './mapping';
 
@@ -58,6 +59,19 @@ export class IndexState {
   tsUnreliable = false;
   private readers = new Map<string, Reader>();
   private readersVersion = -1;
+  /**
+   * What search sees, as Lucene's refreshed reader does: slots written with a `_seq_no` below
+   * `searchableSeq` (the last refresh). A slot replaced or deleted since stays searchable until a
+   * refresh (and as long as a scroll or point in time still looks at it): `retired` maps its
+   * `_seq_no` to the `_seq_no` of the write that replaced it. Get by id is realtime and skips
+   * retired slots.
+   */
+  private searchableSeq = 0;
+  private readonly retired = new Map<number, number>();
+  /** Open views (scrolls, points in time) by the `_seq_no` they see up to; they keep retired slots. */
+  private readonly views = new Map<number, number>();
+  /** Practice-clock time of the first write a refresh has not yet made searchable. */
+  private dirtySince: number | undefined;
 
   constructor(
     readonly name: string,
@@ -149,11 +163,14 @@ export class IndexState {
     return this.explicit.get(id) ?? this.decodeAutoId(id);
   }
 
-  /** Slot of the live document with `_id` `id`, or -1. */
+  /** Slot of the live (realtime) document with `_id` `id`, or -1. */
   findId(id: string): number {
     const n = this.idnOf(id);
     if (n === undefined) return -1;
-    return this.store.find(n);
+    if (this.retired.size === 0) return this.store.find(n);
+    const { idn, ver, seq } = this.store;
+    for (let i = this.store.n - 1; i >= 0; i -= 1) if (idn[i] === n && ver[i] !== 0 && !this.retired.has(seq[i] as number)) return i;
+    return -1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -189,7 +206,7 @@ export class IndexState {
     if (existingPos >= 0) {
       version = (this.store.ver[existingPos] as number) + 1;
       idn = this.store.idn[existingPos] as number;
-      this.store.remove(existingPos);
+      this.retire(existingPos, seqNo);
     } else if (id !== undefined) {
       idn = this.idnOf(id) ?? this.nextIdn++;
       if (!this.explicit.has(id) && this.decodeAutoId(id) === undefined) {
@@ -215,10 +232,118 @@ export class IndexState {
     const pos = this.findId(id);
     if (pos < 0) return { found: false, version: 1, seqNo: this.seqNo++ };
     const version = (this.store.ver[pos] as number) + 1;
-    const idn = this.store.idn[pos] as number;
-    this.store.remove(pos);
-    this.forgetId(idn);
-    return { found: true, version, seqNo: this.seqNo++ };
+    const seqNo = this.seqNo++;
+    if (!this.retire(pos, seqNo)) this.forgetId(this.store.idn[pos] as number);
+    return { found: true, version, seqNo };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // refresh
+
+  /** Replaces or deletes slot `pos` (by the write `bySeq`); false when it is gone at once because no reader ever saw it. */
+  private retire(pos: number, bySeq: number): boolean {
+    const seq = this.store.seq[pos] as number;
+    if (seq >= this.searchableSeq && !this.viewSees(seq)) {
+      this.store.remove(pos);
+      return false;
+    }
+    this.retired.set(seq, bySeq);
+    return true;
+  }
+
+  private viewSees(seq: number): boolean {
+    for (const upTo of this.views.keys()) if (seq < upTo) return true;
+    return false;
+  }
+
+  /** `index.refresh_interval` in ms (ES's default 1 s); -1 when periodic refresh is off. */
+  get refreshIntervalMs(): number {
+    const raw = this.settings['index.refresh_interval'];
+    if (raw === undefined) return 1000;
+    if (raw.trim() === '-1') return -1;
+    const m = /^(\d+)(nanos|micros|ms|s|m|h|d)?$/.exec(raw.trim());
+    if (!m) return 1000;
+    const unit = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+    return Number(m[1]) * unit;
+  }
+
+  /** The `_seq_no` search sees up to (exclusive). */
+  get searchableUpTo(): number {
+    return this.searchableSeq;
+  }
+
+  /** Whether search sees exactly what get sees (no write since the last refresh). */
+  get fullyRefreshed(): boolean {
+    return this.searchableSeq === this.seqNo && this.retired.size === 0;
+  }
+
+  /** Whether slot `pos` is in the view of a reader that sees writes below `upTo`. */
+  visibleAt(pos: number, upTo: number): boolean {
+    const seq = this.store.seq[pos] as number;
+    if (seq >= upTo) return false;
+    if (this.retired.size === 0) return true;
+    const by = this.retired.get(seq);
+    return by === undefined || by >= upTo;
+  }
+
+  /** Notes a write at practice-clock time `now`, so the periodic refresh knows when it is due. */
+  noteWrite(now: number): void {
+    this.dirtySince ??= now;
+  }
+
+  /**
+   * The refresh Elasticsearch would have run by `now` (every `refresh_interval` after a write):
+   * run lazily, before a write or a read, which nobody can tell from a timer.
+   */
+  refreshIfDue(now: number): boolean {
+    const interval = this.refreshIntervalMs;
+    if (this.dirtySince === undefined || interval < 0 || now < this.dirtySince + interval) return false;
+    this.refresh();
+    return true;
+  }
+
+  /** Practice-clock time the pending writes become searchable, or undefined when none are pending or periodic refresh is off. */
+  refreshDueAt(): number | undefined {
+    const interval = this.refreshIntervalMs;
+    return this.dirtySince === undefined || interval < 0 ? undefined : this.dirtySince + interval;
+  }
+
+  /** Makes every write so far searchable and drops retired slots no open view still sees. */
+  refresh(): void {
+    stats.refreshed(this, true);
+    this.searchableSeq = this.seqNo;
+    this.dirtySince = undefined;
+    this.collectRetired();
+  }
+
+  /** Registers a scroll or point in time that sees writes below `upTo`; retired slots it sees are kept until it is released. */
+  holdView(upTo: number): void {
+    this.views.set(upTo, (this.views.get(upTo) ?? 0) + 1);
+  }
+
+  releaseView(upTo: number): void {
+    const n = (this.views.get(upTo) ?? 0) - 1;
+    if (n > 0) this.views.set(upTo, n);
+    else this.views.delete(upTo);
+    this.collectRetired();
+  }
+
+  private collectRetired(): void {
+    if (this.retired.size === 0) return;
+    let oldest = this.searchableSeq;
+    for (const upTo of this.views.keys()) oldest = Math.min(oldest, upTo);
+    const gone = new Set<number>();
+    for (const [seq, by] of this.retired) if (by < oldest) gone.add(seq);
+    if (gone.size === 0) return;
+    const { seq, ver, idn } = this.store;
+    const idns: number[] = [];
+    for (let p = 0; p < this.store.n; p += 1) {
+      if (ver[p] === 0 || !gone.has(seq[p] as number)) continue;
+      idns.push(idn[p] as number);
+      this.store.remove(p);
+    }
+    for (const s of gone) this.retired.delete(s);
+    for (const n of idns) if (this.store.find(n) < 0) this.forgetId(n);
   }
 
   private forgetId(idn: number): void {
@@ -231,7 +356,8 @@ export class IndexState {
 
   rollOff(cutoff: number): number {
     const gone = this.store.removeOlderThan(cutoff);
-    for (const idn of gone) this.forgetId(idn);
+    // A retired old version may go while its replacement stays: keep the id of a live document.
+    for (const idn of gone) if (this.retired.size === 0 || this.store.find(idn) < 0) this.forgetId(idn);
     return gone.length;
   }
 
@@ -282,8 +408,12 @@ export class IndexState {
     return r;
   }
 
+  /** Documents search sees (what `_count`, `_cat/indices` and `_stats` report, as ES counts refreshed segments). */
   docsCount(): number {
-    return this.store.live;
+    if (this.fullyRefreshed) return this.store.live;
+    let n = 0;
+    for (let p = 0; p < this.store.n; p += 1) if (this.store.ver[p] !== 0 && this.visibleAt(p, this.searchableSeq)) n += 1;
+    return n;
   }
 }
 

@@ -86,6 +86,41 @@ export class Metadata {
     return { acknowledged: true as const };
   }
 
+  /**
+   * `PUT <target>/_settings`: the dynamic index settings (ES's IndexScopedSettings marked
+   * Dynamic) change at once, `null` resets one; a static setting of an open index, or an unknown
+   * one, is refused with ES's messages before anything changes.
+   */
+  updateSettings(target: string, body: Record<string, unknown>) {
+    if (!isPlainObject(body)) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no settings to update;');
+    const given = Object.keys(body).length === 1 && isPlainObject(body.settings) ? body.settings : body;
+    const flat = flattenWithNulls(given);
+    if (Object.keys(flat).length === 0) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: no settings to update;');
+    const list = this.c.resolveStates(target, { allowNoIndices: false, expandWildcards: 'open' });
+    for (const key of Object.keys(flat)) {
+      if (STATIC_SETTINGS.has(key)) {
+        throw illegalArgument(`Can't update non dynamic settings [[${key}]] for open indices [${list.map((ix) => `[${ix.name}/${ix.uuid}]`).join(', ')}]`);
+      }
+      if (!DYNAMIC_SETTINGS.has(key) && !DYNAMIC_PREFIXES.some((p) => key.startsWith(p))) {
+        throw illegalArgument(`unknown setting [${key}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings`);
+      }
+    }
+    const interval = flat['index.refresh_interval'];
+    if (interval !== undefined && interval !== null && !/^(-1|\d+(nanos|micros|ms|s|m|h|d))$/.test(interval.trim())) {
+      throw illegalArgument(`failed to parse setting [index.refresh_interval] with value [${interval}] as a time value: unit is missing or unrecognized`);
+    }
+    const now = this.c.now();
+    for (const ix of list) {
+      // Writes made under the old interval become searchable as that interval said.
+      ix.refreshIfDue(now);
+      for (const [key, value] of Object.entries(flat)) {
+        if (value === null) delete ix.settings[key];
+        else ix.settings[key] = value;
+      }
+    }
+    return { acknowledged: true as const };
+  }
+
   getSettings(target?: string) {
     const out: Record<string, { settings: Record<string, unknown> }> = {};
     for (const ix of this.c.resolveStates(target)) out[ix.name] = { settings: nestSettings(ix.settings) };
@@ -93,7 +128,9 @@ export class Metadata {
   }
 
   catIndices(pattern?: string): IndexInfo[] {
+    const now = this.c.now();
     return this.c.resolveStates(pattern ?? '*', { expandWildcards: 'all', ignoreUnavailable: false }).map((ix) => {
+      ix.refreshIfDue(now);
       const info: IndexInfo = {
         name: ix.name,
         uuid: ix.uuid,
@@ -286,4 +323,33 @@ export class Metadata {
     }
     return { acknowledged: true as const };
   }
+}
+
+/** Index settings ES lets `_settings` change on an open index (the ones the practice cluster reads, and a few common others). */
+const DYNAMIC_SETTINGS = new Set([
+  'index.refresh_interval',
+  'index.number_of_replicas',
+  'index.auto_expand_replicas',
+  'index.max_result_window',
+  'index.max_inner_result_window',
+  'index.max_docvalue_fields_search',
+  'index.default_pipeline',
+  'index.final_pipeline',
+  'index.hidden',
+  'index.priority',
+  'index.mapping.total_fields.limit',
+  'index.query.default_field',
+  'index.search.idle.after',
+]);
+const DYNAMIC_PREFIXES = ['index.blocks.', 'index.lifecycle.', 'index.routing.allocation.', 'index.translog.'];
+const STATIC_SETTINGS = new Set(['index.number_of_shards', 'index.codec', 'index.routing_partition_size', 'index.sort.field', 'index.sort.order', 'index.mode', 'index.uuid', 'index.creation_date', 'index.provided_name', 'index.version.created']);
+
+function flattenWithNulls(s: Record<string, unknown>, prefix = ''): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(s)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isPlainObject(v)) Object.assign(out, flattenWithNulls(v, key));
+    else out[key.startsWith('index.') ? key : `index.${key}`] = v === null || v === undefined ? null : Array.isArray(v) ? JSON.stringify(v) : String(v);
+  }
+  return out;
 }

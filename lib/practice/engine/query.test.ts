@@ -37,7 +37,7 @@ beforeAll(() => {
       },
     },
   });
-  engine.bulk(Object.entries(DOCS).map(([id, source]) => ({ op: 'index' as const, index: 'logs', id, source })));
+  engine.bulk(Object.entries(DOCS).map(([id, source]) => ({ op: 'index' as const, index: 'logs', id, source })), { refresh: true });
 });
 
 function ids(query: Record<string, unknown>): string[] {

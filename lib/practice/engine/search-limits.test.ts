@@ -29,6 +29,7 @@ function authLog(flavor: Flavor = '8', options: { searchTimeoutMs?: number; elap
       id: `e${i}`,
       source: { '@timestamp': new Date(NOW - i * 1000).toISOString(), user: { name }, message: `Invalid user ${name} from 203.0.113.7` },
     })),
+    { refresh: true },
   );
   return engine;
 }
@@ -56,6 +57,19 @@ describe('wildcard and regexp queries', () => {
     }
     const regexp = engine.search('auth', { query: { regexp: { 'user.name': { value: '(a+)+c' } } } }) as unknown as Res;
     expect(regexp.hits.hits.map((h) => h._id)).toEqual(['e11']);
+  });
+
+  it("highlights the crafted filter's terms through the same automata (16 groups over 32 a's would take a backtracking matcher hours)", () => {
+    const engine = authLog();
+    const r = engine.search('auth', {
+      size: 20,
+      query: { bool: { should: [{ match: { message: 'invalid' } }, { wildcard: { message: { value: crafted(16) } } }, { regexp: { message: '(a|aa)*c' } }] } },
+      highlight: { fields: { message: {} } },
+    }) as unknown as { hits: { hits: { _id: string; highlight?: { message?: string[] } }[] } };
+    const marked = (id: string) => r.hits.hits.find((h) => h._id === id)?.highlight?.message?.[0];
+    expect(r.hits.hits).toHaveLength(15);
+    expect(marked('e11')).toBe(`<em>Invalid</em> user <em>${'a'.repeat(31)}c</em> from 203.0.113.7`);
+    expect(marked('e0')).toBe(`<em>Invalid</em> user ${'a'.repeat(32)} from 203.0.113.7`);
   });
 
   it.each([
@@ -122,7 +136,10 @@ describe('the search time budget', () => {
   function bigLog(options: { searchTimeoutMs?: number; elapsed?: () => number }): Engine {
     const engine = createEngine({ flavor: '8', now: () => NOW, ...options });
     engine.createIndex('big', { mappings: { properties: { '@timestamp': { type: 'date' }, n: { type: 'long' }, user: { type: 'keyword' } } } });
-    engine.bulk(Array.from({ length: 5_000 }, (_, i) => ({ op: 'index' as const, index: 'big', id: `d${i}`, source: { '@timestamp': new Date(NOW - i).toISOString(), n: i, user: i % 2 ? 'root' : 'admin' } })));
+    engine.bulk(
+      Array.from({ length: 5_000 }, (_, i) => ({ op: 'index' as const, index: 'big', id: `d${i}`, source: { '@timestamp': new Date(NOW - i).toISOString(), n: i, user: i % 2 ? 'root' : 'admin' } })),
+      { refresh: true },
+    );
     return engine;
   }
 
@@ -158,6 +175,15 @@ describe('the search time budget', () => {
     const timedOut = responses.map((r) => (r as unknown as Res).timed_out);
     expect(timedOut.at(-1)).toBe(true);
     expect((responses.at(-1) as unknown as Res).hits.total.value).toBe(0);
+  });
+
+  it('stops _delete_by_query at a search that runs out of time, writing nothing, with timed_out: true', () => {
+    const engine = bigLog({ elapsed: ticking(), searchTimeoutMs: 20 });
+    const { body } = engine.deleteByQuery('big', { query: { term: { user: 'root' } } });
+    expect(body).toMatchObject({ timed_out: true, total: 0, deleted: 0 });
+    expect(['d1', 'd3', 'd4999'].map((id) => engine.get('big', id).found)).toEqual([true, true, true]);
+    const untimed = bigLog({});
+    expect(untimed.deleteByQuery('big', { query: { term: { user: 'root' } } }).body).toMatchObject({ timed_out: false, total: 2_500, deleted: 2_500 });
   });
 
   it('refuses a timeout that is not a time value', () => {

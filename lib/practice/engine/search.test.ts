@@ -34,6 +34,7 @@ function authLog(): { engine: Engine; docs: { id: string; ts: number; offset: nu
       id: d.id,
       source: d.offset % 2 ? { '@timestamp': new Date(d.ts).toISOString(), user: d.user, log: { offset: d.offset } } : { '@timestamp': new Date(d.ts).toISOString(), user: d.user },
     })),
+    { refresh: true },
   );
   return { engine, docs };
 }
@@ -115,6 +116,7 @@ describe('sorting and search_after', () => {
 describe('hits', () => {
   const engine = createEngine({ flavor: '8', now: () => NOW });
   for (let i = 0; i < 12_000; i += 1) engine.index('many', { '@timestamp': new Date(NOW - i * 1000).toISOString(), n: i, host: { name: `h${i % 3}`, ip: '10.0.0.1' }, 'agent.name': 'a' });
+  engine.refresh('many');
 
   it('caps hits.total at 10000 with relation gte unless track_total_hits', () => {
     expect((engine.search('many', { size: 0 }) as unknown as Res).hits.total).toEqual({ value: 10000, relation: 'gte' });
@@ -151,7 +153,7 @@ describe('hits', () => {
 
   it('scores full-text matches and gives filters score 0', () => {
     engine.index('scored', { msg: 'error error disk' }, { id: 'twice' });
-    engine.index('scored', { msg: 'error net' }, { id: 'once' });
+    engine.index('scored', { msg: 'error net' }, { id: 'once', refresh: true });
     const r = engine.search('scored', { query: { match: { msg: 'error' } } }) as unknown as Res;
     expect(r.hits.hits.map((h) => h._id)).toEqual(['twice', 'once']);
     expect(r.hits.max_score).toBe(r.hits.hits[0]?._score);

@@ -3,6 +3,7 @@ import type { Flavor, SearchParams } from './api';
 import { EsError } from './api';
 import { DEFAULT_SEARCH_TIMEOUT_MS, requestTimeout, SearchBudget } from './budget';
 import { illegalArgument, isPlainObject, locate, parsingException, searchPhaseError, ShardFailure, type ShardFailureReport, tokenName } from './errors';
+import { highlightHit, type HighlightSpec, parseHighlight } from './highlight';
 import {
   fieldValues,
   type FieldRequest,
@@ -36,10 +37,18 @@ export interface SearchEnv {
   maxBuckets: number;
   /** The time this search may take (an msearch shares one); DEFAULT_SEARCH_TIMEOUT_MS from now when absent. */
   budget?: SearchBudget;
+  /** The `_seq_no` each index is read up to, for a scroll or point in time; otherwise its last refresh. */
+  views?: ReadonlyMap<IndexState, number>;
 }
 
 function budgetOf(env: SearchEnv, timeoutMs: number | undefined): SearchBudget {
   return (env.budget ?? SearchBudget.of(DEFAULT_SEARCH_TIMEOUT_MS, () => performance.now())).narrowed(timeoutMs);
+}
+
+/** Where a search of `ix` reads up to, and whether any slot is outside that view (so each must be checked). */
+function viewOf(env: SearchEnv, ix: IndexState): { upTo: number; partial: boolean } {
+  const upTo = env.views?.get(ix) ?? ix.searchableUpTo;
+  return { upTo, partial: upTo !== ix.seqNoNext || !ix.fullyRefreshed };
 }
 
 const TOP_LEVEL = new Set([
@@ -67,11 +76,13 @@ const TOP_LEVEL = new Set([
   'indices_boost',
   'stats',
   'ext',
+  'highlight',
+  'pit',
 ]);
 
-const UNSUPPORTED = new Set(['highlight', 'suggest', 'collapse', 'pit', 'script_fields', 'rescore', 'slice', 'knn', 'runtime_mappings', 'retriever', 'rank', 'point_in_time']);
+const UNSUPPORTED = new Set(['suggest', 'collapse', 'script_fields', 'rescore', 'slice', 'knn', 'runtime_mappings', 'retriever', 'rank', 'point_in_time']);
 
-interface ParsedSearch {
+export interface ParsedSearch {
   query?: QueryNode;
   postFilter?: QueryNode;
   aggs: AggDef[];
@@ -90,6 +101,15 @@ interface ParsedSearch {
   minScore?: number;
   storedNone: boolean;
   timeoutMs?: number;
+  highlight?: HighlightSpec;
+}
+
+/** The `q=` parameter as the `query_string` query ES builds from it, with its URL companions. */
+function urlQuery(params: SearchParams): QueryNode {
+  const node: QueryNode = { t: 'qs', simple: false, query: params.q ?? '', operator: params.defaultOperator ?? 'or', analyzeWildcard: params.analyzeWildcard === true, boost: 1 };
+  if (params.df !== undefined) node.defaultField = params.df;
+  if (params.lenient !== undefined) node.lenient = params.lenient;
+  return node;
 }
 
 function intField(body: Record<string, unknown>, key: string, root: unknown): number | undefined {
@@ -122,7 +142,7 @@ export function parseSearchBody(body: Record<string, unknown> | undefined, param
     storedNone: b.stored_fields === '_none_',
   };
   if (b.query !== undefined) parsed.query = qp.parse(b.query, ['query']);
-  else if (params.q !== undefined) parsed.query = { t: 'qs', simple: false, query: params.q, operator: 'or', analyzeWildcard: false, boost: 1 };
+  else if (params.q !== undefined) parsed.query = urlQuery(params);
   if (b.post_filter !== undefined) parsed.postFilter = qp.parse(b.post_filter, ['post_filter']);
   const aggsRaw = b.aggs ?? b.aggregations;
   if (b.aggs !== undefined && b.aggregations !== undefined) throw parsingException('Found two aggregation definitions under [aggregations]', locate(b, ['aggregations']));
@@ -162,6 +182,7 @@ export function parseSearchBody(body: Record<string, unknown> | undefined, param
     if (parsed.from > 0) throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;');
   }
   parsed.fields = [...parseFieldRequests(b.fields, false, b, ['fields']), ...parseFieldRequests(b.docvalue_fields, true, b, ['docvalue_fields'])];
+  if (b.highlight !== undefined) parsed.highlight = parseHighlight(b.highlight, b, ['highlight']);
   const ta = intField(b, 'terminate_after', b);
   if (ta !== undefined && ta > 0) parsed.terminateAfter = ta;
   if (typeof b.min_score === 'number') parsed.minScore = b.min_score;
@@ -174,9 +195,27 @@ interface Candidate {
   ord: number;
   ix: IndexState;
   pos: number;
+  /** The slot's `_seq_no`: with `ord`, the stable tiebreak (positions move when the store is tidied). */
+  seq: number;
   score: number;
   keys?: SortVal[];
 }
+
+/**
+ * Where a page ended, for the next one (a scroll, or `search_after` with a point in time's
+ * `_shard_doc` tiebreaker): the last hit's sort keys (already comparable, or raw `search_after`
+ * values to read per index), its score, and its index and doc order.
+ */
+export interface Cursor {
+  keys?: SortVal[];
+  raw?: unknown[];
+  score: number;
+  ord: number;
+  seq: number;
+}
+
+/** The `_shard_doc` value ES gives a hit of a point-in-time search: shard request index and doc, in one long. */
+const SHARD_DOC_SHIFT = 2 ** 32;
 
 function failureReport(e: ShardFailure, ix: IndexState, nodeId: string): ShardFailureReport {
   const reason = { ...e.body };
@@ -216,11 +255,13 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
         let to = ix.store.n;
         if (bound.ts) [from, to] = ix.store.range(bound.ts.lo, bound.ts.hi);
         const limit = terminateAfter ?? Infinity;
+        const { upTo, partial } = viewOf(env, ix);
         if (bound.all || bound.tsOnly) {
           const s = bound.constScore ?? 1;
           for (let p = from; p < to && pos.length < limit; p += 1) {
             if (minScore !== undefined && s < minScore) break;
             if (budget.spent()) break;
+            if (partial && !ix.visibleAt(p, upTo)) continue;
             pos.push(p);
             scores.push(s);
           }
@@ -228,6 +269,7 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
           const m = bound.m;
           for (let p = from; p < to; p += 1) {
             if (budget.spent()) break;
+            if (partial && !ix.visibleAt(p, upTo)) continue;
             const s = m(p);
             if (s < 0 || (minScore !== undefined && s < minScore)) continue;
             pos.push(p);
@@ -246,6 +288,19 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
   return { segs, failures, terminatedEarly };
 }
 
+/**
+ * Every document `query` matches in each index's view, in index then `_doc` order, as the
+ * by-query APIs and `_reindex` scroll through them: the id and the `_seq_no` of the version seen.
+ */
+export function matchingDocs(env: SearchEnv, query: QueryNode | undefined): { docs: { ix: IndexState; id: string; seq: number; pos: number }[]; timedOut: boolean } {
+  const budget = budgetOf(env, undefined);
+  const matched = matchAll(env, query, undefined, undefined, budget);
+  if (matched.failures.length > 0) throw searchPhaseError(matched.failures, 400);
+  const docs: { ix: IndexState; id: string; seq: number; pos: number }[] = [];
+  for (const seg of matched.segs) for (const pos of seg.pos) docs.push({ ix: seg.ix, id: seg.ix.idOf(pos), seq: seg.ix.store.seq[pos] as number, pos });
+  return { docs, timedOut: budget.timedOut };
+}
+
 function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidate, b: Candidate) => number): void {
   if (best.length >= k && cmp(c, best[best.length - 1] as Candidate) >= 0) return;
   let lo = 0;
@@ -260,6 +315,7 @@ function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidat
 }
 
 export interface HitOptions {
+  highlight?: { spec: HighlightSpec; query: QueryNode | undefined };
   source: SourceFilter;
   fields: FieldRequest[];
   version: boolean;
@@ -285,6 +341,10 @@ export function renderHit(c: Candidate, o: HitOptions, flavor: Flavor): Record<s
     const f = fieldValues(ix, c.pos, o.fields);
     if (f) hit.fields = f;
   }
+  if (o.highlight) {
+    const h = highlightHit(ix, c.pos, o.highlight.spec, o.highlight.query);
+    if (h) hit.highlight = h;
+  }
   if (o.plan && c.keys) hit.sort = c.keys.map((k, i) => (o.plan as SortPlan).render(i, k, ix));
   return hit;
 }
@@ -293,12 +353,12 @@ export function renderHit(c: Candidate, o: HitOptions, flavor: Flavor): Record<s
  * Top `from + size` candidates in ES order (sort keys, then score, then index and doc order).
  * `count` is every candidate: `search_after` only moves the page, it does not change the total.
  */
-function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefined, after: unknown[] | undefined, k: number, now: number): { top: Candidate[]; count: number } {
+function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefined, after: unknown[] | undefined, k: number, now: number, cursor?: Cursor): { top: Candidate[]; count: number } {
   let count = 0;
   for (const seg of segs) count += seg.pos.length;
   if (k === 0) return { top: [], count };
   const ordOf = new Map(indices.map((ix, i) => [ix, i]));
-  const tie = (a: Candidate, b: Candidate) => a.ord - b.ord || (a.ix.store.seq[a.pos] as number) - (b.ix.store.seq[b.pos] as number);
+  const tie = (a: Candidate, b: Candidate) => a.ord - b.ord || a.seq - b.seq;
   const cmp = plan ? (a: Candidate, b: Candidate) => plan.compare(a.keys as SortVal[], b.keys as SortVal[]) || tie(a, b) : (a: Candidate, b: Candidate) => b.score - a.score || tie(a, b);
   const best: Candidate[] = [];
   // Descending time sorts meet the best candidates last in time order: walk those backwards.
@@ -308,18 +368,24 @@ function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefine
     const ord = ordOf.get(seg.ix) ?? 0;
     const fns = plan?.keyFns(seg.ix);
     const afterKeys = plan && after ? plan.afterKeys(after, seg.ix, now) : undefined;
+    const cursorKeys = cursor ? (cursor.keys ?? (plan && cursor.raw ? plan.afterKeys(cursor.raw, seg.ix, now) : undefined)) : undefined;
     const scores = seg.scores ?? [];
+    const seqs = seg.ix.store.seq;
     const n = seg.pos.length;
     for (let j = 0; j < n; j += 1) {
       const i = reverse ? n - 1 - j : j;
       const pos = seg.pos[i] as number;
       const score = scores[i] ?? 1;
-      const c: Candidate = { ord, ix: seg.ix, pos, score };
+      const c: Candidate = { ord, ix: seg.ix, pos, seq: seqs[pos] as number, score };
       if (fns) {
         const keys: SortVal[] = new Array<SortVal>(fns.length);
         for (let f = 0; f < fns.length; f += 1) keys[f] = (fns[f] as (p: number, s: number) => SortVal)(pos, score);
         c.keys = keys;
         if (afterKeys && (plan as SortPlan).compare(keys, afterKeys) <= 0) continue;
+      }
+      if (cursor) {
+        const primary = plan && cursorKeys ? plan.compare(c.keys as SortVal[], cursorKeys) : cursor.score - score;
+        if (primary < 0 || (primary === 0 && (ord - cursor.ord || c.seq - cursor.seq) <= 0)) continue;
       }
       insertTop(best, c, k, cmp);
     }
@@ -335,15 +401,52 @@ function totalHits(count: number, track: boolean | number, asInt: boolean): unkn
 }
 
 export function executeSearch(env: SearchEnv, body: Record<string, unknown> | undefined, params: SearchParams): Record<string, unknown> {
+  return searchPage(env, parseSearchBody(body, params, env.flavor), {}).response;
+}
+
+export interface PageOptions {
+  /** A scroll's next page: hits after this cursor. */
+  cursor?: Cursor;
+  /** A point-in-time search: ES's implicit `_shard_doc` tiebreaker on sorted searches. */
+  pit?: boolean;
+  /** A scroll's later pages carry no aggregations. */
+  skipAggs?: boolean;
+}
+
+/** One page of a parsed search, and the cursor after its last hit. */
+export function searchPage(env: SearchEnv, req: ParsedSearch, page: PageOptions): { response: Record<string, unknown>; last?: Cursor } {
   const started = Date.now();
-  const req = parseSearchBody(body, params, env.flavor);
   const shards = env.indices.length;
+  // `_shard_doc` (SearchRequest's PIT tiebreaker): added after the sort of a point-in-time search
+  // unless `search_after` was built without it; an explicit one must be last.
+  const shardDocAt = req.sort?.findIndex((spec) => spec.field === '_shard_doc') ?? -1;
+  if (shardDocAt >= 0 && !page.pit) throw illegalArgument('[_shard_doc] sort field cannot be used without [point in time]');
+  if (shardDocAt >= 0 && (shardDocAt !== (req.sort?.length ?? 0) - 1 || req.sort?.[shardDocAt]?.order === 'desc')) {
+    throw illegalArgument('[_shard_doc] is supported by the practice cluster only as the last sort, ascending');
+  }
+  const userSort = shardDocAt >= 0 ? req.sort?.slice(0, shardDocAt) : req.sort;
+  const tiebreak = page.pit === true && req.sort !== undefined && req.sort.length > 0 && (shardDocAt >= 0 || req.searchAfter === undefined || req.searchAfter.length === (userSort?.length ?? 0) + 1);
+  let cursor = page.cursor;
+  if (tiebreak) {
+    req = { ...req, sort: userSort };
+    if (req.searchAfter !== undefined) {
+      if (req.searchAfter.length !== (userSort?.length ?? 0) + 1) {
+        const reason = `search_after has ${req.searchAfter.length} value(s) but sort has ${(userSort?.length ?? 0) + 1}.`;
+        throw searchPhaseError(env.indices.map((ix) => ({ shard: 0, index: ix.name, node: env.nodeId, reason: { type: 'illegal_argument_exception', reason } })), 400);
+      }
+      const last = Number(req.searchAfter[req.searchAfter.length - 1]);
+      cursor = { raw: req.searchAfter.slice(0, -1), score: 0, ord: Math.floor(last / SHARD_DOC_SHIFT), seq: last % SHARD_DOC_SHIFT };
+      req = { ...req, searchAfter: undefined };
+    }
+  }
   if (shards === 0) {
     return {
-      took: 0,
-      timed_out: false,
-      _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
-      hits: { total: req.totalAsInt ? 0 : { value: 0, relation: 'eq' }, max_score: 0, hits: [] },
+      response: {
+        took: 0,
+        timed_out: false,
+        _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
+        hits: { total: req.totalAsInt ? 0 : { value: 0, relation: 'eq' }, max_score: 0, hits: [] },
+      },
     };
   }
   for (const ix of env.indices) {
@@ -383,7 +486,7 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
     segs = ok;
   }
   let aggregations: Record<string, unknown> | undefined;
-  if (req.aggs.length > 0) {
+  if (req.aggs.length > 0 && !page.skipAggs) {
     try {
       aggregations = evalAggs(req.aggs, segs, aggCtx(env, segs));
     } catch (e) {
@@ -413,7 +516,7 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
     });
   }
   const k = req.from + req.size;
-  const { top, count } = selectTop(hitSegs, env.indices, plan, req.searchAfter, k, env.now);
+  const { top, count } = selectTop(hitSegs, env.indices, plan, req.searchAfter, k, env.now, cursor);
   const withScore = sortedByScoreOnly || req.trackScores || (plan?.tracksScore ?? false);
   let maxScore: number | null = null;
   if (withScore && (sortedByScoreOnly || req.trackScores)) {
@@ -423,7 +526,15 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
   if (top.length === 0) maxScore = null;
   const hitOpts: HitOptions = { source: req.source, fields: req.fields, version: req.version, seqNo: req.seqNo, withScore, storedNone: req.storedNone };
   if (req.sort) hitOpts.plan = plan;
-  const hits = top.slice(req.from).map((c) => renderHit(c, hitOpts, env.flavor));
+  if (req.highlight) hitOpts.highlight = { spec: req.highlight, query: req.query };
+  const pageHits = top.slice(req.from);
+  const hits = pageHits.map((c) => {
+    const hit = renderHit(c, hitOpts, env.flavor);
+    if (tiebreak) hit.sort = [...((hit.sort as unknown[] | undefined) ?? []), c.ord * SHARD_DOC_SHIFT + c.seq];
+    return hit;
+  });
+  const lastHit = pageHits[pageHits.length - 1];
+  const last: Cursor | undefined = lastHit ? { keys: lastHit.keys, score: lastHit.score, ord: lastHit.ord, seq: lastHit.seq } : undefined;
   const total = totalHits(count, req.trackTotalHits, req.totalAsInt);
   const hitsObj: Record<string, unknown> = {};
   if (total !== undefined) hitsObj.total = total;
@@ -436,7 +547,7 @@ export function executeSearch(env: SearchEnv, body: Record<string, unknown> | un
   response._shards = shardsObj;
   response.hits = hitsObj;
   if (aggregations !== undefined) response.aggregations = aggregations;
-  return response;
+  return { response, last };
 }
 
 function aggCtx(env: SearchEnv, segs: Seg[]) {
@@ -449,7 +560,8 @@ function aggCtx(env: SearchEnv, segs: Seg[]) {
     allDocs: (): DocSet => {
       all ??= segs.map((s) => {
         const pos: number[] = [];
-        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0) pos.push(p);
+        const { upTo, partial } = viewOf(env, s.ix);
+        for (let p = 0; p < s.ix.store.n; p += 1) if (s.ix.store.ver[p] !== 0 && (!partial || s.ix.visibleAt(p, upTo))) pos.push(p);
         return { ix: s.ix, pos };
       });
       return all;
@@ -485,7 +597,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
   }
   let query: QueryNode | undefined;
   if (b.query !== undefined) query = new QueryParser(b).parse(b.query, ['query']);
-  else if (params.q !== undefined) query = { t: 'qs', simple: false, query: params.q, operator: 'or', analyzeWildcard: false, boost: 1 };
+  else if (params.q !== undefined) query = urlQuery(params);
   if (!query) {
     let n = 0;
     for (const ix of env.indices) n += ix.docsCount();

@@ -316,6 +316,7 @@ export class PracticeHost implements PracticeFeature {
     const envelope = beatEnvelope(this.identity, this.flavor, 'metricbeat', run);
     const ctx: MetricContext = { identity: this.identity, flavor: this.flavor, load: this.load };
     let batch: BulkAction[] = [];
+    let times: number[] = [];
     while (this.nextSlot + this.identity.phaseMs <= now) {
       const slot = this.nextSlot;
       const events = metricEventsAt(ctx, slot);
@@ -334,15 +335,17 @@ export class PracticeHost implements PracticeFeature {
           system,
         };
         batch.push({ op: 'create', index: beatWriteTarget('metricbeat', this.flavor, t), source: doc });
+        times.push(t);
         this.metricbeat.lastEventAt = t;
       });
       this.nextSlot += METRICBEAT_PERIOD_MS;
       if (batch.length >= BULK_CHUNK) {
-        this.write(batch, this.metricbeat);
+        this.write(batch, times, this.metricbeat, now);
         batch = [];
+        times = [];
       }
     }
-    if (batch.length > 0) this.write(batch, this.metricbeat);
+    if (batch.length > 0) this.write(batch, times, this.metricbeat, now);
   }
 
   private appendLogs(lines: LogLine[]): void {
@@ -378,6 +381,7 @@ export class PracticeHost implements PracticeFeature {
     const envelope = beatEnvelope(this.identity, this.flavor, 'filebeat', run);
     const year = new Date(now).getUTCFullYear();
     let batch: BulkAction[] = [];
+    let times: number[] = [];
     // Lines are kept in sequence order, so the first unshipped one is found by arithmetic.
     const firstSeq = this.logs[0]?.seq ?? this.nextSeq;
     for (let i = Math.max(0, this.shippedSeq + 1 - firstSeq); i < this.logs.length; i += 1) {
@@ -399,17 +403,45 @@ export class PracticeHost implements PracticeFeature {
         ...rest,
       };
       batch.push({ op: 'create', index: beatWriteTarget('filebeat', this.flavor, line.t), source: doc });
+      times.push(line.t);
       this.filebeat.lastEventAt = line.t;
       this.shippedSeq = stored.seq;
       if (batch.length >= BULK_CHUNK) {
-        this.write(batch, this.filebeat);
+        this.write(batch, times, this.filebeat, now);
         batch = [];
+        times = [];
       }
     }
-    if (batch.length > 0) this.write(batch, this.filebeat);
+    if (batch.length > 0) this.write(batch, times, this.filebeat, now);
   }
 
-  private write(actions: BulkAction[], state: BeatState): void {
+  /**
+   * Ships `actions` (events at `times`, in time order) at `now`. A tick that catches up over a
+   * while ships at once what a running Beat would have shipped along the way, and that part would
+   * have been made searchable by the index's periodic refresh long before `now`: so the events
+   * older than one refresh interval are written and refreshed first, and only the rest waits for
+   * the next refresh, as a live Beat's latest batch does.
+   */
+  private write(actions: BulkAction[], times: number[], state: BeatState, now: number): void {
+    const cutoff = now - this.refreshIntervalOf(actions[0]?.index);
+    let split = 0;
+    while (split < times.length && (times[split] as number) <= cutoff) split += 1;
+    const older = actions.slice(0, split);
+    const recent = actions.slice(split);
+    if (older.length > 0) {
+      this.bulk(older, state);
+      for (const target of new Set(older.map((a) => a.index as string))) {
+        try {
+          this.engine.refresh(target);
+        } catch (error) {
+          this.recordError(error);
+        }
+      }
+    }
+    if (recent.length > 0) this.bulk(recent, state);
+  }
+
+  private bulk(actions: BulkAction[], state: BeatState): void {
     try {
       const result = this.engine.bulk(actions);
       let failed = 0;
@@ -424,6 +456,23 @@ export class PracticeHost implements PracticeFeature {
     } catch (error) {
       this.recordError(error);
     }
+  }
+
+  /** The write target's `index.refresh_interval` in ms (ES's default 1 s before the index exists or when unset; off counts as never). */
+  private refreshIntervalOf(target: string | undefined): number {
+    if (target === undefined) return 1_000;
+    try {
+      for (const { settings } of Object.values(this.engine.getSettings(target))) {
+        const value = (settings.index as Record<string, unknown> | undefined)?.refresh_interval;
+        if (typeof value !== 'string') continue;
+        if (value.trim() === '-1') return Number.POSITIVE_INFINITY;
+        const m = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+        if (m) return Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'];
+      }
+    } catch {
+      // Not created yet: the first write creates it with the template's settings.
+    }
+    return 1_000;
   }
 
   private rollOff(now: number): void {

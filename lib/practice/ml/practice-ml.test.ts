@@ -249,6 +249,8 @@ describe('the flights job on a generated slice (2017-11-09 to 11-26, one flight 
   it('keeps configs in .ml-config and writes job messages', () => {
     expect(engine.get('.ml-config', 'anomaly_detector-flights').found).toBe(true);
     expect((engine.get('.ml-config', 'datafeed-datafeed-flights')._source as J).config_type).toBe('datafeed');
+    // Job messages are written without a refresh, as ES's auditor writes them.
+    engine.refresh('.ml-notifications-*');
     const msgs = (engine.search('.ml-notifications-*', { size: 50, sort: [{ timestamp: 'asc' }] }) as J).hits.hits.map((h: J) => h._source.message);
     expect(msgs).toEqual(expect.arrayContaining(['Job created', 'Datafeed lookback completed', 'Datafeed stopped', 'Job is closing']));
   });

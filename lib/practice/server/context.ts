@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock';
 import type { Deployment, DeploymentRegistry } from '../deployments';
 import type { Permissions, Principal } from '../security';
 
@@ -17,6 +18,10 @@ export interface EsContext {
   permissions: Permissions;
   registry: DeploymentRegistry;
   now: number;
+  /** The practice clock (a request that waits, as `refresh=wait_for`, reads it again). */
+  clock: Clock;
+  /** Aborted when the client goes away (a waiting request stops waiting). */
+  signal: AbortSignal;
 }
 
 export interface EsReply {

@@ -118,6 +118,25 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+export function updateSettings(ctx: EsContext): EsReply {
+  const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.updateSettings, expandWildcards(ctx));
+  if (target === NO_AUTHORISED_INDEX) throw new EsError(404, 'index_not_found_exception', `no such index [${ctx.params.index ?? '_all'}]`, { 'resource.type': 'index_or_alias', 'resource.id': ctx.params.index ?? '_all', index_uuid: '_na_', index: ctx.params.index ?? '_all' });
+  return { body: engine(ctx).updateSettings(target ?? '_all', requireBody(ctx)) };
+}
+
+/** `GET [<target>]/_stats[/<metric>]` (`level=cluster|indices`). */
+export function indexStats(ctx: EsContext): EsReply {
+  const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.monitor, expandWildcards(ctx));
+  const metrics = ctx.params.metric?.split(',').filter((m) => m !== '') ?? [];
+  const opts: { level?: string; expandWildcards?: string } = {};
+  const level = ctx.query.get('level');
+  if (level !== null) opts.level = level;
+  const expand = expandWildcards(ctx);
+  if (expand !== undefined) opts.expandWildcards = expand;
+  if (target === NO_AUTHORISED_INDEX) return { body: { _shards: { total: 0, successful: 0, failed: 0 }, _all: { primaries: {}, total: {} }, indices: {} } };
+  return { body: engine(ctx).indexStats(target, metrics, opts) };
+}
+
 export function refresh(ctx: EsContext): EsReply {
   const target = authorizeTarget(ctx, ctx.params.index, INDEX_ACTIONS.refresh, expandWildcards(ctx));
   if (target === NO_AUTHORISED_INDEX) return { body: { _shards: { total: 0, successful: 0, failed: 0 } } };
@@ -345,6 +364,12 @@ export function indexRoutes(r: Router<EsHandler>): void {
   r.add('GET', '/_settings', getSettings);
   r.add('GET', '/{index}/_settings', getSettings);
   r.add('GET', '/{index}/_settings/{name}', getSettings);
+  r.add('PUT', '/_settings', updateSettings);
+  r.add('PUT', '/{index}/_settings', updateSettings);
+  r.add('GET', '/_stats', indexStats);
+  r.add('GET', '/_stats/{metric}', indexStats);
+  r.add('GET', '/{index}/_stats', indexStats);
+  r.add('GET', '/{index}/_stats/{metric}', indexStats);
   r.add(GET_POST, '/_refresh', refresh);
   r.add(GET_POST, '/{index}/_refresh', refresh);
 }

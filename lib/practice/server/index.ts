@@ -206,6 +206,8 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, 405, { ...headers, Allow: match.allowed.join(',') }, renderJson({ error: `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${allowed}]`, status: 405 }, query), head);
       return;
     }
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
     const ctx: EsContext = {
       method,
       uri,
@@ -219,6 +221,8 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       permissions: Permissions.of(principal),
       registry,
       now: clock.now(),
+      clock,
+      signal: gone.signal,
     };
     try {
       const reply = await match.handler(ctx);

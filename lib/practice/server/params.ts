@@ -20,12 +20,18 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
   return n;
 }
 
-/** `refresh=true|wait_for|false` on writes: the practice engine makes both kinds visible at once. */
-export function refreshParam(query: URLSearchParams): boolean {
-  if (!query.has('refresh')) return false;
+export type RefreshPolicy = 'false' | 'true' | 'wait_for';
+
+/**
+ * `refresh` on writes (ES's WriteRequest.RefreshPolicy): `true` (or empty) refreshes the touched
+ * indices before answering, `wait_for` answers once a refresh has made the write searchable,
+ * `false` (the default) leaves it to the index's periodic refresh.
+ */
+export function refreshParam(query: URLSearchParams): RefreshPolicy {
+  if (!query.has('refresh')) return 'false';
   const value = query.get('refresh') ?? '';
-  if (value === '' || value === 'true' || value === 'wait_for') return true;
-  if (value === 'false') return false;
+  if (value === '' || value === 'true') return 'true';
+  if (value === 'false' || value === 'wait_for') return value;
   throw new EsError(400, 'illegal_argument_exception', `Unknown value for refresh: [${value}].`);
 }
 
@@ -37,6 +43,16 @@ export function searchParams(query: URLSearchParams): SearchParams {
   if (size !== undefined) params.size = size;
   const q = query.get('q');
   if (q !== null) params.q = q;
+  const df = query.get('df');
+  if (df !== null) params.df = df;
+  const operator = query.get('default_operator');
+  if (operator !== null) {
+    const op = operator.toLowerCase();
+    if (op !== 'and' && op !== 'or') throw new EsError(400, 'illegal_argument_exception', `No enum constant org.elasticsearch.index.query.Operator.${operator.toUpperCase()}`);
+    params.defaultOperator = op;
+  }
+  if (query.has('analyze_wildcard')) params.analyzeWildcard = boolParam(query, 'analyze_wildcard');
+  if (query.has('lenient')) params.lenient = boolParam(query, 'lenient');
   const sort = query.get('sort');
   if (sort !== null) params.sort = sort;
   if (query.has('rest_total_hits_as_int')) params.restTotalHitsAsInt = boolParam(query, 'rest_total_hits_as_int');

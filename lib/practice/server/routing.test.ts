@@ -61,8 +61,10 @@ describe.each<Flavor>(['7', '8', '9'])('flavour %s', (flavor) => {
   it('answers an endpoint it does not have with "no handler found", creating nothing', async () => {
     expect(await call('POST', '/idx/_eql/search', { query: 'process where true' })).toEqual(noHandler('POST', '/idx/_eql/search'));
     expect(await call('PUT', '/idx/_eql/search', { query: 'process where true' })).toEqual(noHandler('PUT', '/idx/_eql/search'));
-    expect(await call('POST', '/_reindex', { source: { index: 'a' }, dest: { index: 'b' } })).toEqual(noHandler('POST', '/_reindex'));
-    expect(await call('GET', '/_reindex')).toEqual(noHandler('GET', '/_reindex'));
+    expect(await call('POST', '/_transform/t/_start', {})).toEqual(noHandler('POST', '/_transform/t/_start'));
+    expect(await call('GET', '/_rollup/job')).toEqual(noHandler('GET', '/_rollup/job'));
+    // `_reindex` is an endpoint now (POST only): never an index named `_reindex`.
+    expect(await call('GET', '/_reindex')).toMatchObject({ status: 405, body: { error: 'Incorrect HTTP method for uri [/_reindex] and method [GET], allowed: [POST]' } });
     expect(await call('PUT', '/_logs')).toEqual(noHandler('PUT', '/_logs'));
     expect(await call('DELETE', '/idx/_eql')).toEqual(noHandler('DELETE', '/idx/_eql'));
     expect(await call('GET', '/_nothing/here/at/all?pretty')).toEqual(noHandler('GET', '/_nothing/here/at/all?pretty'));

@@ -39,6 +39,11 @@ async function control(method: string, path: string, body?: unknown, auth?: Crea
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
+/** Beats' index templates refresh every 5 s: what they shipped is searchable once the clock has passed that. */
+function afterBeatsRefresh(): void {
+  clock.advance(5_000);
+}
+
 async function deployment(flavor: '9' | '8' | '7'): Promise<Created> {
   const response = await control('POST', '/_practice/deployments', { flavor });
   expect(response.status).toBe(201);
@@ -231,6 +236,7 @@ describe('Elasticsearch API with the 8.19 client', () => {
     const admin = client8(r);
     await control('POST', `/_practice/deployments/${r.id}/host/metricbeat-start`, {}, r);
     await control('POST', `/_practice/deployments/${r.id}/host/filebeat-start`, {}, r);
+    afterBeatsRefresh();
     const key = await admin.security.createApiKey({
       name: 'metrics-only',
       role_descriptors: { metrics: { cluster: ['monitor'], indices: [{ names: ['metricbeat-*'], privileges: ['read', 'view_index_metadata'] }] } },
@@ -263,6 +269,7 @@ describe('flavours and tenancy', () => {
     const es = client8(d);
     await control('POST', `/_practice/deployments/${d.id}/host/metricbeat-setup`, {}, d);
     await control('POST', `/_practice/deployments/${d.id}/host/metricbeat-start`, {}, d);
+    afterBeatsRefresh();
     const streams = await es.indices.getDataStream({ name: `metricbeat-${version}` });
     expect(streams.data_streams[0]?.name).toBe(`metricbeat-${version}`);
     expect(streams.data_streams[0]?.indices[0]?.index_name).toMatch(new RegExp(`^\\.ds-metricbeat-${version.replace(/\./g, '\\.')}-\\d{4}\\.\\d{2}\\.\\d{2}-000001$`));
@@ -318,6 +325,7 @@ describe('flavours and tenancy', () => {
     const d = await deployment('8');
     const es = client8(d);
     await control('POST', `/_practice/deployments/${d.id}/host/metricbeat-start`, {}, d);
+    afterBeatsRefresh();
     const leaves = (value: unknown, prefix = '', out = new Map<string, string>()) => {
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
@@ -340,6 +348,7 @@ describe('flavours and tenancy', () => {
     await control('POST', `/_practice/deployments/${d.id}/host/filebeat-setup`, {}, d);
     await control('POST', `/_practice/deployments/${d.id}/host/filebeat-start`, {}, d);
     await control('POST', `/_practice/deployments/${d.id}/host/ssh-attempt`, { user: 'hAx0R', sourceIp: '1.2.3.4' }, d);
+    afterBeatsRefresh();
     const result = await es.search({
       index: 'filebeat-*',
       rest_total_hits_as_int: true,

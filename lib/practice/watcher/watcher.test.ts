@@ -260,6 +260,9 @@ for (const flavor of ['7', '8'] as const) {
       expect(rec.result.actions.map((a) => [a.id, a.status])).toEqual([['log', 'success'], ['store', 'success'], ['hook', 'simulated']]);
       expect(watcher.loggedText()[0]).toMatchObject({ watch_id: 'acts', action_id: 'log', level: 'info', text: 'CPU on web-1 is 0.9' });
       expect(rec.result.actions[1]).toMatchObject({ transform: { type: 'script', status: 'success', payload: { host: 'web-1', alert: true } }, index: { response: { created: true, result: 'created', index: 'alerts' } } });
+      // The index action did not ask for a refresh: the document is searchable after the next one.
+      expect(engine.get('alerts', (rec.result.actions[1] as { index: { response: { id: string } } }).index.response.id).found).toBe(true);
+      engine.refresh('alerts');
       const stored = engine.search('alerts', {}) as { hits: { hits: { _source: unknown }[] } };
       expect(stored.hits.hits[0]?._source).toEqual({ host: 'web-1', alert: true, at: new Date(T0).toISOString() });
       expect(watcher.webhookRequests()[0]?.request).toMatchObject({ scheme: 'https', host: 'example.com', port: 443, method: 'post', path: '/alert', body: 'web-1' });

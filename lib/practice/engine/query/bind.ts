@@ -493,7 +493,7 @@ interface MatchOpts {
   boost: number;
 }
 
-function fuzzyDistance(fuzziness: unknown, term: string): number {
+export function fuzzyDistance(fuzziness: unknown, term: string): number {
   if (fuzziness === undefined || fuzziness === null) return 0;
   const s = String(fuzziness).toUpperCase();
   if (s.startsWith('AUTO')) {
@@ -785,10 +785,16 @@ function bindQueryString(q: Extract<QueryNode, { t: 'qs' }>, ctx: BindCtx): Boun
     throw e;
   }
   if (!tree) return NONE;
+  if (q.allowLeadingWildcard === false) {
+    const leading = leadingWildcard(tree);
+    if (leading) {
+      throw queryShard(`Failed to parse query [${q.query}]`, { type: 'parse_exception', reason: `Cannot parse '${q.query}': '*' or '?' not allowed as first character in WildcardQuery` });
+    }
+  }
   const specs = q.fields ?? (q.defaultField !== undefined ? [q.defaultField] : defaultFields(ctx));
   const allFields = specs.length === 1 && specs[0] === '*';
   const lenient = q.lenient ?? allFields;
-  const b = bindQs(tree, ctx, specs, lenient, q);
+  const b = bindQs(tree, ctx, specs, lenient, q, true);
   if (!b.none && b.m && q.boost !== 1) {
     const inner = b.m;
     return { ...b, m: (pos) => {
@@ -799,7 +805,12 @@ function bindQueryString(q: Extract<QueryNode, { t: 'qs' }>, ctx: BindCtx): Boun
   return b;
 }
 
-function bindQs(node: QsNode, ctx: BindCtx, defaults: string[], lenient: boolean, q: Extract<QueryNode, { t: 'qs' }>): Bound {
+function leadingWildcard(node: QsNode): boolean {
+  if (node.k === 'bool') return node.clauses.some((c) => leadingWildcard(c.q));
+  return node.k === 'term' && node.wildcard && (node.text.startsWith('*') || node.text.startsWith('?'));
+}
+
+function bindQs(node: QsNode, ctx: BindCtx, defaults: string[], lenient: boolean, q: Extract<QueryNode, { t: 'qs' }>, top = false): Bound {
   switch (node.k) {
     case 'all':
       return allBound(node.boost);
@@ -816,7 +827,9 @@ function bindQs(node: QsNode, ctx: BindCtx, defaults: string[], lenient: boolean
       const occurs: Occur[] = node.clauses.map((c) => c.occur);
       const pureNegative = !occurs.includes('must') && !occurs.includes('should');
       if (pureNegative) musts.push(allBound(0));
-      const msm = musts.length > 0 ? 0 : shoulds.length > 0 ? 1 : 0;
+      // `minimum_should_match` applies to the top-level boolean the query string parsed into (Queries.maybeApplyMinimumShouldMatch).
+      const dflt = musts.length > 0 ? 0 : shoulds.length > 0 ? 1 : 0;
+      const msm = top && q.msm !== undefined && shoulds.length > 0 ? minimumShouldMatch(q.msm, shoulds.length, dflt) : dflt;
       if (musts.some((b) => b.none)) return NONE;
       const liveShould = shoulds.filter((b) => !b.none);
       if (msm > liveShould.length) return NONE;
@@ -887,9 +900,17 @@ function bindQsLeaf(node: Extract<QsNode, { k: 'term' | 'range' }>, def: FieldDe
       if (lenient) return NONE;
       return bindPattern(ctx, def.name, 'wildcard', node.text, false, boost);
     }
-    const text = def.family === 'text' || q.analyzeWildcard ? node.text.toLowerCase() : node.text;
-    if (/^[^*?]*\*$/.test(text) && !text.includes('\\')) return bindPattern(ctx, def.name, 'prefix', text.slice(0, -1), false, boost);
-    return bindPattern(ctx, def.name, 'wildcard', text, false, boost);
+    // A text field normalizes the pattern (lowercase); `analyze_wildcard` also splits it into the
+    // analyzer's tokens, each a term or a pattern, joined by the default operator.
+    if (def.family === 'text' && q.analyzeWildcard) {
+      const parts = node.text.toLowerCase().split(/[^\p{L}\p{N}_*?\\]+/u).filter((t) => t !== '');
+      if (parts.length > 1) {
+        const subs = parts.map((part) => (/[*?]/.test(part) ? wildcardOrPrefix(ctx, def.name, part, boost) : bindMatch(ctx, def.name, part, { operator: 'or', lenient, zeroTerms: 'none', boost })));
+        return q.operator === 'and' ? conjunctionOf(subs) : disjunctionOf(subs);
+      }
+    }
+    const text = def.family === 'text' ? node.text.toLowerCase() : node.text;
+    return wildcardOrPrefix(ctx, def.name, text, boost);
   }
   if (node.fuzzy !== undefined && def.family === 'text') return bindFuzzy(ctx, def.name, node.text.toLowerCase(), node.fuzzy, boost);
   if (node.phrase) return bindPhrase(ctx, def.name, node.text, node.slop ?? 0, false, 'none', boost, lenient);
@@ -898,4 +919,40 @@ function bindQsLeaf(node: Extract<QsNode, { k: 'term' | 'range' }>, def: FieldDe
     return bindMatch(ctx, def.name, node.text, { operator: q.operator, lenient, zeroTerms: 'none', boost });
   }
   return bindMatch(ctx, def.name, node.text, { operator: 'or', lenient, zeroTerms: 'none', boost });
+}
+
+function wildcardOrPrefix(ctx: BindCtx, field: string, text: string, boost: number): Bound {
+  if (/^[^*?]*\*$/.test(text) && !text.includes('\\')) return bindPattern(ctx, field, 'prefix', text.slice(0, -1), false, boost);
+  return bindPattern(ctx, field, 'wildcard', text, false, boost);
+}
+
+function conjunctionOf(subs: Bound[]): Bound {
+  if (subs.some((b) => b.none)) return NONE;
+  const ms = subs.map((b) => b.m);
+  return {
+    m: (pos) => {
+      let score = 0;
+      for (const m of ms) {
+        const s = m(pos);
+        if (s < 0) return -1;
+        score += s;
+      }
+      return score;
+    },
+  };
+}
+
+function disjunctionOf(subs: Bound[]): Bound {
+  const ms = subs.filter((b) => !b.none).map((b) => b.m);
+  if (ms.length === 0) return NONE;
+  return {
+    m: (pos) => {
+      let score = -1;
+      for (const m of ms) {
+        const s = m(pos);
+        if (s >= 0) score = score < 0 ? s : score + s;
+      }
+      return score;
+    },
+  };
 }

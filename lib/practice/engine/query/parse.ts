@@ -38,6 +38,8 @@ export type QueryNode =
       analyzeWildcard: boolean;
       flags?: Set<string>;
       msm?: string | number;
+      /** `query_string`'s `allow_leading_wildcard` (default true). */
+      allowLeadingWildcard?: boolean;
       boost: number;
     };
 
@@ -523,6 +525,7 @@ export class QueryParser {
     if (b.lenient !== undefined) node.lenient = b.lenient === true;
     if (name === 'simple_query_string') node.flags = parseSimpleFlags(b.flags);
     if (b.minimum_should_match !== undefined) node.msm = b.minimum_should_match as string | number;
+    if (name === 'query_string' && b.allow_leading_wildcard === false) node.allowLeadingWildcard = false;
     return node;
   }
 

@@ -185,13 +185,14 @@ class Parser {
     return { k: 'expr', at, e };
   }
 
-  /** Painless lets the last statement of a script omit its semicolon. */
+  /** Painless lets the last statement of a script, or of a block (`{ ctx.op = 'delete' }`), omit its semicolon. */
   private endOfStatement(topLevel: boolean): void {
     if (this.isOp(';')) {
       this.next();
       return;
     }
     if (topLevel && this.peek().t === 'eof') return;
+    if (!topLevel && this.isOp('}')) return;
     this.fail();
   }
 

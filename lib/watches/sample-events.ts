@@ -5,15 +5,15 @@
  * watch's `max` aggregation reports it. Pure and client-safe.
  */
 
-export const CANNED_INPUTS = ['ssh-failed-login', 'cpu-high'] as const;
-export type CannedInput = (typeof CANNED_INPUTS)[number];
+export const SAMPLE_EVENTS = ['ssh-failed-login', 'cpu-high'] as const;
+export type SampleEvent = (typeof SAMPLE_EVENTS)[number];
 
-export function isCannedInput(value: unknown): value is CannedInput {
-  return typeof value === 'string' && (CANNED_INPUTS as readonly string[]).includes(value);
+export function isSampleEvent(value: unknown): value is SampleEvent {
+  return typeof value === 'string' && (SAMPLE_EVENTS as readonly string[]).includes(value);
 }
 
-/** The search payload a watch would see for the canned event at `now`. */
-export function cannedPayload(input: CannedInput, now: number): Record<string, unknown> {
+/** The search payload a watch would see for the sample event at `now`. */
+export function sampleEventPayload(input: SampleEvent, now: number): Record<string, unknown> {
   const shards = { total: 1, successful: 1, skipped: 0, failed: 0 };
   if (input === 'ssh-failed-login') {
     return {
