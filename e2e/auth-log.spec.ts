@@ -67,6 +67,42 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
     await expect(page.getByTestId('checkpoint-ssh-attempt-seen-detail')).toContainText(`hAx0R ← ${sourceIp}`);
     await expect(panel.locator(`[data-testid="auth-log-summary-row"][data-user="hAx0R"][data-source-ip="${sourceIp}"]`)).toBeVisible({ timeout: 10_000 });
 
+    // Expand a row from the keyboard: the whole message and the event's main fields.
+    const message = (await attempt.getAttribute('title')) ?? '';
+    expect(message).toContain('hAx0R');
+    expect(message).toContain(sourceIp);
+    const toggle = attempt.getByTestId('auth-log-row-toggle');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const details = attempt.getByTestId('auth-log-row-details');
+    await expect(details.getByTestId('auth-log-row-message')).toHaveText(message);
+    await expect(details).toContainText(sourceIp);
+    await expect(details).toContainText('Invalid user');
+    await expect(details).toBeInViewport();
+
+    // Load older events: the host's auth.log goes back an hour, the stream's first page 15 minutes.
+    const count = panel.getByTestId('auth-log-count');
+    const held = Number(await count.getAttribute('data-count'));
+    const shownTimes = () => rows.evaluateAll((els) => els.map((el) => Date.parse(el.querySelector('time')?.getAttribute('datetime') ?? '')));
+    const before = Math.min(...(await shownTimes()));
+    await panel.getByTestId('auth-log-load-older').click();
+    await expect.poll(async () => Number(await count.getAttribute('data-count'))).toBeGreaterThan(held);
+    await expect(panel.getByTestId('auth-log-older-end')).toHaveText('No older events.');
+    // The rows that came in are older than the stream's first 15 minutes.
+    await expect.poll(async () => Math.min(...(await shownTimes()))).toBeLessThan(Math.min(before, Date.now() - 15 * 60_000));
+
+    // The live tail goes on above the older events: a second attempt from the same source streams in.
+    await panel.getByTestId('auth-log-scroller').evaluate((element) => element.scrollTo({ top: 0 }));
+    const failed = panel.locator(`[data-testid="auth-log-row"][data-user="hAx0R"][data-outcome="failed"][data-source-ip="${sourceIp}"]`);
+    const firstFailedAt = Date.parse((await failed.first().locator('time').first().getAttribute('datetime')) ?? '');
+    const response = await page.request.post('/api/practice/host/ssh-attempt', { data: { user: 'hAx0R', sourceIp } });
+    expect(response.status(), await response.text()).toBe(200);
+    await expect
+      .poll(async () => Date.parse((await failed.first().locator('time').first().getAttribute('datetime')) ?? ''), { timeout: 10_000 })
+      .toBeGreaterThan(firstFailedAt);
+
     // The live panel, highlighted rows and all, holds no serious accessibility problem.
     const axe = await new AxeBuilder({ page }).include('[data-testid="panel-auth-log"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);

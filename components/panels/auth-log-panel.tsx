@@ -4,6 +4,7 @@ import {
   EuiBadge,
   EuiButton,
   EuiButtonEmpty,
+  EuiButtonIcon,
   EuiButtonGroup,
   EuiCallOut,
   EuiFieldText,
@@ -29,14 +30,26 @@ import { icon as pause } from '@elastic/eui/es/components/icon/assets/pause';
 import { icon as play } from '@elastic/eui/es/components/icon/assets/play';
 import { appendIconComponentCache } from '@elastic/eui/es/components/icon/icon';
 import { useTranslations } from 'next-intl';
-import { forwardRef, memo, useState, type CSSProperties, type FormEvent, type HTMLAttributes, type ReactNode } from 'react';
-import { FixedSizeList, type ListChildComponentProps } from 'react-window';
+import {
+  forwardRef,
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type FormEvent,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
+import { VariableSizeList, type ListChildComponentProps } from 'react-window';
 import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import type { ApiError } from '@/lib/client/api';
 import { MAX_HELD_EVENTS } from '@/lib/client/auth-log-events';
 import { useTimeFormat } from '@/lib/client/time';
-import { useAuthLogStream, useAuthLogSummary, useFilebeatModule } from '@/lib/client/use-auth-log';
+import { useAuthLogStream, useAuthLogSummary, useFilebeatModule, type AuthLogStream } from '@/lib/client/use-auth-log';
 import { useCluster } from '@/lib/client/use-cluster';
 import { AUTH_LOG_FILTER_MAX, SSH_SUMMARY_RANGES, type AuthEvent, type SshAttemptRow, type SshOutcome, type SshSummaryRange } from '@/lib/panels/auth-log.contract';
 import { PanelFrame, PanelUpdated } from './panel-frame';
@@ -58,57 +71,125 @@ const outcomeColor: Record<SshOutcome, 'danger' | 'warning' | 'success'> = {
 interface RowData {
   events: readonly AuthEvent[];
   time: (iso: string) => string;
+  fullTime: (iso: string) => string;
   outcomeLabel: (outcome: SshOutcome) => string;
   noUser: string;
   unknownIp: string;
   borders: Record<SshOutcome, string>;
   subdued: string;
+  expanded: ReadonlySet<string>;
+  toggle: (id: string) => void;
+  /** An expanded row reports the height its details take. */
+  measured: (id: string, height: number) => void;
+  labels: { expand: string; collapse: string; time: string; host: string; user: string; sourceIp: string; outcome: string; process: string; message: string };
 }
 
 const ellipsis: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
 
-/** One line of the stream: when, where, which program; SSH attempts with their outcome, user and source IP. */
+/** The event's main fields and its whole message, under an expanded row. */
+function EventDetails({ event, data, id }: { event: AuthEvent; data: RowData; id: string }) {
+  const { labels } = data;
+  const ssh = event.ssh;
+  const process = event.process ? `${event.process}${event.pid === undefined ? '' : `[${event.pid}]`}` : '—';
+  const fields: [string, ReactNode][] = [
+    [labels.time, <time key="t" dateTime={event.time}>{data.fullTime(event.time)}</time>],
+    [labels.host, event.host ?? '—'],
+    [labels.user, ssh ? (ssh.user ?? data.noUser) : '—'],
+    [labels.sourceIp, ssh ? (ssh.sourceIp ?? data.unknownIp) : '—'],
+    [labels.outcome, ssh ? data.outcomeLabel(ssh.outcome) : '—'],
+    [labels.process, process],
+  ];
+  return (
+    <div id={id} data-testid="auth-log-row-details" style={{ padding: '4px 0', fontSize: 12, lineHeight: '18px' }}>
+      <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 12, margin: 0 }}>
+        {fields.map(([label, value]) => (
+          <div key={label} style={{ display: 'contents' }}>
+            <dt style={{ fontWeight: 600 }}>{label}</dt>
+            <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>{value}</dd>
+          </div>
+        ))}
+        <dt style={{ fontWeight: 600 }}>{labels.message}</dt>
+        <dd style={{ margin: 0 }}>
+          <div data-testid="auth-log-row-message" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+            {event.message}
+          </div>
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
+/**
+ * One line of the stream: when, where, which program; SSH attempts with their outcome, user and
+ * source IP. Its toggle (EUI's expandable-row pattern: a button with `aria-expanded`) shows the
+ * whole message and the main fields below the line.
+ */
 const StreamRow = memo(function StreamRow({ index, style, data }: ListChildComponentProps<RowData>) {
   const event = data.events[index];
+  const content = useRef<HTMLDivElement>(null);
+  const open = event !== undefined && data.expanded.has(event.id);
+  const { measured } = data;
+  useLayoutEffect(() => {
+    // + 1: the row's bottom border.
+    if (open && event && content.current) measured(event.id, content.current.offsetHeight + 1);
+  }, [open, event, measured]);
   if (!event) return null;
   const ssh = event.ssh;
   const process = event.process ? `${event.process}${event.pid === undefined ? '' : `[${event.pid}]`}` : '';
+  const detailsId = `auth-log-details-${index}`;
   return (
     <div
       style={{
         ...style,
         boxSizing: 'border-box',
-        padding: '4px 8px',
         borderLeft: `3px solid ${ssh ? data.borders[ssh.outcome] : 'transparent'}`,
         borderBottom: `1px solid ${data.subdued}`,
+        overflow: 'hidden',
       }}
       role="listitem"
       data-testid="auth-log-row"
       data-outcome={ssh?.outcome ?? ''}
       data-user={ssh?.user ?? ''}
       data-source-ip={ssh?.sourceIp ?? ''}
-      title={event.message}
+      data-expanded={String(open)}
+      title={open ? undefined : event.message}
     >
-      <div style={{ display: 'flex', gap: 8, alignItems: 'center', fontSize: 12, lineHeight: '18px' }}>
-        <time dateTime={event.time} style={{ fontVariantNumeric: 'tabular-nums', flex: 'none' }}>
-          {data.time(event.time)}
-        </time>
-        <span style={{ ...ellipsis, flex: '0 1 auto', fontWeight: 600 }}>{event.host ?? ''}</span>
-        <span style={{ ...ellipsis, flex: '1 1 auto' }}>{process}</span>
-        {ssh && (
-          <EuiBadge color={outcomeColor[ssh.outcome]} data-testid="auth-log-outcome">
-            {data.outcomeLabel(ssh.outcome)}
-          </EuiBadge>
-        )}
-      </div>
-      <div style={{ ...ellipsis, fontSize: 12, lineHeight: '20px', fontFamily: 'monospace' }}>
-        {ssh && (
-          <strong data-testid="auth-log-attempt">
-            {ssh.user ?? data.noUser} ← {ssh.sourceIp ?? data.unknownIp}
-            {'  '}
-          </strong>
-        )}
-        {event.message}
+      <div ref={content} style={{ padding: '4px 8px 4px 4px', display: 'flex', gap: 4, alignItems: 'flex-start' }}>
+        <EuiButtonIcon
+          size="xs"
+          color="text"
+          iconType={open ? 'chevronSingleDown' : 'chevronSingleRight'}
+          aria-expanded={open}
+          aria-controls={open ? detailsId : undefined}
+          aria-label={open ? data.labels.collapse : data.labels.expand}
+          data-testid="auth-log-row-toggle"
+          style={{ flex: 'none' }}
+          onClick={() => data.toggle(event.id)}
+        />
+        <div style={{ flex: '1 1 auto', minWidth: 0 }}>
+          <div style={{ display: 'flex', gap: 8, alignItems: 'center', fontSize: 12, lineHeight: '18px' }}>
+            <time dateTime={event.time} style={{ fontVariantNumeric: 'tabular-nums', flex: 'none' }}>
+              {data.time(event.time)}
+            </time>
+            <span style={{ ...ellipsis, flex: '0 1 auto', fontWeight: 600 }}>{event.host ?? ''}</span>
+            <span style={{ ...ellipsis, flex: '1 1 auto' }}>{process}</span>
+            {ssh && (
+              <EuiBadge color={outcomeColor[ssh.outcome]} data-testid="auth-log-outcome">
+                {data.outcomeLabel(ssh.outcome)}
+              </EuiBadge>
+            )}
+          </div>
+          <div style={{ ...ellipsis, fontSize: 12, lineHeight: '20px', fontFamily: 'monospace' }}>
+            {ssh && (
+              <strong data-testid="auth-log-attempt">
+                {ssh.user ?? data.noUser} ← {ssh.sourceIp ?? data.unknownIp}
+                {'  '}
+              </strong>
+            )}
+            {event.message}
+          </div>
+          {open && <EventDetails event={event} data={data} id={detailsId} />}
+        </div>
       </div>
     </div>
   );
@@ -378,6 +459,35 @@ function Summary({ paused }: { paused: boolean }) {
   );
 }
 
+/**
+ * The end of the stream: "Load older events" reads the page before the oldest event shown (same
+ * filter), or says that nothing older is left.
+ */
+function LoadOlder({ stream, onLoad }: { stream: AuthLogStream; onLoad: () => Promise<void> }) {
+  const t = useTranslations('authLog');
+  const { older } = stream;
+  const full = stream.events.length >= MAX_HELD_EVENTS;
+  const state = full ? 'full' : older.loading ? 'loading' : older.error ? 'error' : older.end ? 'end' : 'ready';
+  return (
+    <div data-testid="auth-log-older" data-state={state} style={{ padding: '4px 8px' }}>
+      {full ? (
+        <EuiText size="xs" color="subdued">
+          <p>{t('olderFull', { max: MAX_HELD_EVENTS })}</p>
+        </EuiText>
+      ) : older.end ? (
+        <EuiText size="xs" color="subdued" data-testid="auth-log-older-end">
+          <p>{stream.filter ? t('olderEndFiltered') : t('olderEnd')}</p>
+        </EuiText>
+      ) : (
+        <EuiButtonEmpty size="xs" iconType="chevronSingleDown" isLoading={older.loading} onClick={() => void onLoad()} data-testid="auth-log-load-older">
+          {t('loadOlder')}
+        </EuiButtonEmpty>
+      )}
+      {older.error && <ApiErrorCallout title={t('olderFailed')} error={older.error} testId="auth-log-older-error" />}
+    </div>
+  );
+}
+
 function Stream({ scope }: { scope: string }) {
   const t = useTranslations('authLog');
   const time = useTimeFormat();
@@ -385,14 +495,70 @@ function Stream({ scope }: { scope: string }) {
   const stream = useAuthLogStream(scope);
   const { events, loaded, error, paused, kibana } = stream;
 
+  const list = useRef<VariableSizeList<RowData>>(null);
+  const shown = useRef(events);
+  shown.current = events;
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  /** Measured heights of expanded rows, by event id. */
+  const heights = useRef(new Map<string, number>());
+  const toggle = useCallback((id: string) => {
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
+  const measured = useCallback((id: string, height: number) => {
+    if (heights.current.get(id) === height) return;
+    heights.current.set(id, height);
+    list.current?.resetAfterIndex(Math.max(0, shown.current.findIndex((event) => event.id === id)), true);
+  }, []);
+  // The list caches sizes by index: new events shift the rows, opening or closing one resizes it.
+  const hadExpanded = useRef(false);
+  useLayoutEffect(() => {
+    if (expanded.size > 0 || hadExpanded.current) list.current?.resetAfterIndex(0, true);
+    hadExpanded.current = expanded.size > 0;
+  }, [events, expanded]);
+  const itemSize = (index: number) => {
+    const event = events[index];
+    return event && expanded.has(event.id) ? (heights.current.get(event.id) ?? ROW_HEIGHT) : ROW_HEIGHT;
+  };
+
+  // After an older page, the last row shown before it goes to the top of the list, the new ones below.
+  const scrollTo = useRef<number | null>(null);
+  useEffect(() => {
+    if (scrollTo.current === null) return;
+    if (events.length > scrollTo.current + 1) list.current?.scrollToItem(scrollTo.current, 'start');
+    scrollTo.current = null;
+  }, [events]);
+  const loadOlder = async () => {
+    scrollTo.current = events.length - 1;
+    await stream.loadOlder();
+  };
+
   const rowData: RowData = {
     events,
     time: (iso) => time.format(iso, 'clock') || iso,
+    fullTime: (iso) => time.format(iso, 'dateTime') || iso,
     outcomeLabel: (outcome) => t(`outcome.${outcome}`),
     noUser: t('noUser'),
     unknownIp: t('unknownIp'),
     borders: { failed: euiTheme.colors.danger, invalid_user: euiTheme.colors.warning, accepted: euiTheme.colors.success },
     subdued: euiTheme.border.color,
+    expanded,
+    toggle,
+    measured,
+    labels: {
+      expand: t('expand'),
+      collapse: t('collapse'),
+      time: t('fields.time'),
+      host: t('fields.host'),
+      user: t('user'),
+      sourceIp: t('sourceIp'),
+      outcome: t('fields.outcome'),
+      process: t('fields.process'),
+      message: t('fields.message'),
+    },
   };
 
   let state: string;
@@ -405,24 +571,32 @@ function Stream({ scope }: { scope: string }) {
     body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
   } else if (events.length === 0) {
     state = paused ? 'paused' : 'empty';
-    body = <EmptyStream filtered={stream.filter !== ''} />;
+    body = (
+      <>
+        <EmptyStream filtered={stream.filter !== ''} />
+        <LoadOlder stream={stream} onLoad={loadOlder} />
+      </>
+    );
   } else {
     state = paused ? 'paused' : 'live';
     body = (
       <div role="group" aria-label={t('listLabel')} aria-live="off" data-testid="auth-log-list" style={{ border: `1px solid ${euiTheme.border.color}` }}>
-        <FixedSizeList<RowData>
+        <VariableSizeList<RowData>
+          ref={list}
           outerElementType={ListScroller}
           innerElementType={ListRows}
           height={LIST_HEIGHT}
           width="100%"
           itemCount={events.length}
-          itemSize={ROW_HEIGHT}
+          itemSize={itemSize}
+          estimatedItemSize={ROW_HEIGHT}
           itemData={rowData}
           itemKey={(index, data) => data.events[index]?.id ?? index}
           overscanCount={4}
         >
           {StreamRow}
-        </FixedSizeList>
+        </VariableSizeList>
+        <LoadOlder stream={stream} onLoad={loadOlder} />
       </div>
     );
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthEvent } from '@/lib/panels/auth-log.contract';
-import { MAX_HELD_EVENTS, mergeEvents } from './auth-log-events';
+import { appendOlder, MAX_HELD_EVENTS, mergeEvents } from './auth-log-events';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 24, 12, 0, second)).toISOString();
 const event = (id: string, second: number): AuthEvent => ({ id, time: at(second), host: 'lab-host', process: 'sshd', message: id });
@@ -33,5 +33,20 @@ describe('mergeEvents', () => {
     expect(held).toHaveLength(MAX_HELD_EVENTS);
     expect(held[0]!.id).toBe('p11-499');
     expect(held.every((e, i) => i === 0 || held[i - 1]!.time >= e.time)).toBe(true);
+  });
+});
+
+describe('appendOlder', () => {
+  it('puts older events below those shown, shown ones first within one second, no id twice', () => {
+    const held = [event('c', 9), event('b2', 5)];
+    const appended = appendOlder(held, [event('b2', 5), event('b1', 5), event('a', 1), event('a', 1)]);
+    expect(appended.map((e) => e.id)).toEqual(['c', 'b2', 'b1', 'a']);
+    expect(appendOlder(held, [event('c', 9)])).toBe(held);
+    expect(appendOlder(held, [])).toBe(held);
+  });
+
+  it('keeps at most max events, dropping the oldest', () => {
+    const held = [event('c', 9), event('b', 5)];
+    expect(appendOlder(held, [event('a2', 2), event('a1', 1)], 3).map((e) => e.id)).toEqual(['c', 'b', 'a2']);
   });
 });

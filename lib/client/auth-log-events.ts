@@ -27,3 +27,17 @@ export function mergeEvents(held: readonly AuthEvent[], incoming: readonly AuthE
   merged.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
   return merged.length > max ? merged.slice(0, max) : merged;
 }
+
+/**
+ * Adds a page of older events (newest first) below those shown. Events of one second keep the
+ * shown ones first; ids already held are skipped. At `max` the oldest go, as with `mergeEvents`:
+ * the next older page then starts from the oldest still held, so nothing is passed over.
+ */
+export function appendOlder(held: readonly AuthEvent[], older: readonly AuthEvent[], max = MAX_HELD_EVENTS): readonly AuthEvent[] {
+  const ids = new Set(held.map((event) => event.id));
+  const fresh = older.filter((event) => !ids.has(event.id) && ids.add(event.id));
+  if (fresh.length === 0) return held;
+  const merged = [...held, ...fresh];
+  merged.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+  return merged.length > max ? merged.slice(0, max) : merged;
+}

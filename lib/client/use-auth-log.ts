@@ -1,19 +1,36 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useLocale } from 'next-intl';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import {
+  authLogOlderPanel,
   authLogPanel,
   authLogSummaryPanel,
   FILEBEAT_MODULE_INSTALLED_REFRESH_MS,
   filebeatModulePanel,
+  decodeAuthTailCursor,
+  olderCursorOf,
   type AuthEvent,
+  type AuthLogOlderDto,
   type AuthLogPageDto,
   type KibanaLogsLink,
   type SshSummaryRange,
 } from '@/lib/panels/auth-log.contract';
+import { panelUrl } from '@/lib/panels/contract';
 import type { ApiError } from './api';
-import { mergeEvents } from './auth-log-events';
+import { appendOlder, mergeEvents } from './auth-log-events';
+import { fetchPanel } from './panel-transport';
 import { usePanel } from './use-panel';
+
+/** Where paging back through older events stands for the current filter. */
+export interface OlderEvents {
+  loading: boolean;
+  /** The last older page was not full: nothing older matches the filter. */
+  end: boolean;
+  error: ApiError | undefined;
+}
+
+const OLDER_START: OlderEvents = { loading: false, end: false, error: undefined };
 
 export interface AuthLogStream {
   events: readonly AuthEvent[];
@@ -27,6 +44,9 @@ export interface AuthLogStream {
   paused: boolean;
   setPaused(paused: boolean): void;
   updatedAt: Date | null;
+  older: OlderEvents;
+  /** Reads the page before the oldest event shown (same filter) and adds it below; the live tail goes on. */
+  loadOlder(): Promise<void>;
 }
 
 /**
@@ -38,14 +58,26 @@ export function useAuthLogStream(scope: string | null): AuthLogStream {
   const [filter, setFilter] = useState('');
   const [events, setEvents] = useState<readonly AuthEvent[]>([]);
   const [loaded, setLoaded] = useState(false);
+  const [older, setOlder] = useState<OlderEvents>(OLDER_START);
+  const locale = useLocale();
+  const held = useRef<readonly AuthEvent[]>(events);
+  held.current = events;
+  /** The live tail's floor: with nothing shown, older pages start below it. */
+  const floor = useRef<number | undefined>(undefined);
+  /** Bumped when a new stream starts, so an older page of the previous one is dropped. */
+  const generation = useRef(0);
   const follow = useMemo(
     () => ({
       onStart() {
+        generation.current += 1;
+        floor.current = undefined;
         setEvents([]);
         setLoaded(false);
+        setOlder(OLDER_START);
       },
       onPage(page: AuthLogPageDto) {
-        setEvents((held) => mergeEvents(held, page.events));
+        floor.current = decodeAuthTailCursor(page.cursor)?.floor ?? floor.current;
+        setEvents((shown) => mergeEvents(shown, page.events));
         setLoaded(true);
       },
     }),
@@ -53,6 +85,26 @@ export function useAuthLogStream(scope: string | null): AuthLogStream {
   );
   const panel = usePanel(authLogPanel, { filter: filter || undefined }, { enabled: scope !== null, scope, follow });
   const { preload } = panel;
+
+  const loadingOlder = useRef(false);
+  const loadOlder = useCallback(async () => {
+    const before = olderCursorOf(held.current, floor.current);
+    if (!before || loadingOlder.current) return;
+    const started = generation.current;
+    loadingOlder.current = true;
+    setOlder((state) => ({ ...state, loading: true, error: undefined }));
+    try {
+      // A read on demand, not a poll: the transport's GET, outside the followed stream's cursor.
+      const page = await fetchPanel<AuthLogOlderDto>(panelUrl(authLogOlderPanel, { before, filter: filter || undefined }), locale);
+      if (generation.current !== started) return;
+      setEvents((shown) => appendOlder(shown, page.events));
+      setOlder({ loading: false, end: !page.more, error: undefined });
+    } catch (error) {
+      if (generation.current === started) setOlder({ loading: false, end: false, error: error as ApiError });
+    } finally {
+      loadingOlder.current = false;
+    }
+  }, [filter, locale]);
 
   const applyFilter = useCallback(
     async (text: string) => {
@@ -74,6 +126,8 @@ export function useAuthLogStream(scope: string | null): AuthLogStream {
     paused: panel.paused,
     setPaused: panel.setPaused,
     updatedAt: panel.updatedAt,
+    older,
+    loadOlder,
   };
 }
 

@@ -1,8 +1,10 @@
-/** The chapter 3 auth log panel, client-safe: its three reads and their DTOs (see `contract.ts`). */
-import type { AuthEvent, AuthTail, FilebeatModuleStatus, KibanaLogsLink, SshSummary, SshSummaryRange } from '../queries/auth-log';
+/** The chapter 3 auth log panel, client-safe: its reads and their DTOs (see `contract.ts`). */
+import type { AuthEvent, AuthOlderPage, AuthTail, FilebeatModuleStatus, KibanaLogsLink, SshSummary, SshSummaryRange } from '../queries/auth-log';
 import { panelContract, type PanelReading } from './contract';
 
 export { SSH_SUMMARY_RANGES } from '../queries/auth-log/summary';
+export { decodeAuthTailCursor } from '../queries/auth-log/cursor';
+export { AUTH_OLDER_PAGE_SIZE, olderCursorOf } from '../queries/auth-log/older-cursor';
 export type { AuthEvent, KibanaLogsLink, SshAttemptRow, SshOutcome, SshSummaryRange } from '../queries/auth-log';
 
 /** Longest filter the box sends (the route refuses longer ones). */
@@ -22,6 +24,18 @@ export interface AuthLogPageDto extends AuthTail, PanelReading {
   kibana: KibanaLogsLink | null;
 }
 
+export type AuthLogOlderQuery = {
+  /** Where the page starts: `olderCursorOf` the events shown. */
+  before: string;
+  /** The stream's filter. */
+  filter?: string;
+};
+
+/** The page of events before the `before` cursor, newest first; `more: false` when nothing older matches. */
+export interface AuthLogOlderDto extends AuthOlderPage, PanelReading {
+  events: AuthEvent[];
+}
+
 export interface AuthLogSummaryDto extends SshSummary, PanelReading {
   range: SshSummaryRange;
 }
@@ -30,6 +44,12 @@ export interface FilebeatModuleDto extends FilebeatModuleStatus, PanelReading {}
 
 /** `GET /api/panels/auth-log?filter=&cursor=`: like Kibana's "Stream live", a new line within a few seconds. */
 export const authLogPanel = panelContract<AuthLogQuery, AuthLogPageDto>('auth-log', 3_000);
+
+/**
+ * `GET /api/panels/auth-log?before=&filter=`: the same route with `before` (and no `cursor`) pages
+ * back through older events, read once on demand rather than polled.
+ */
+export const authLogOlderPanel = panelContract<AuthLogOlderQuery, AuthLogOlderDto>('auth-log', 0);
 
 /** `GET /api/panels/auth-log/summary?range=`: SSH attempts per user and source IP. */
 export const authLogSummaryPanel = panelContract<{ range: SshSummaryRange }, AuthLogSummaryDto>('auth-log/summary', 5_000);

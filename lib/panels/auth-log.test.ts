@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, toErrorBody } from '../errors';
-import { assertFilter, authLogQuery, authLogSummaryQuery } from './auth-log';
+import { encodeAuthOlderCursor } from '../queries/auth-log';
+import { asksForOlder, assertFilter, authLogOlderQuery, authLogQuery, authLogSummaryQuery } from './auth-log';
 
 function filterError(text: string): AppError {
   try {
@@ -63,5 +64,19 @@ describe('auth log query parameters', () => {
     expect(authLogSummaryQuery.parse({})).toEqual({ range: '15m' });
     expect(authLogSummaryQuery.parse({ range: '24h' })).toEqual({ range: '24h' });
     expect(authLogSummaryQuery.safeParse({ range: '7d' }).success).toBe(false);
+  });
+
+  it('older pages: a readable before cursor and the filter; an unreadable cursor or one with the live cursor is refused', () => {
+    const before = encodeAuthOlderCursor({ v: 1, sort: [1_764_000_000_000, '/var/log/auth.log', 42], ids: ['a'] });
+    expect(authLogOlderQuery.parse({ before, filter: ' user.name: root ' })).toEqual({
+      before: { v: 1, sort: [1_764_000_000_000, '/var/log/auth.log', 42], ids: ['a'] },
+      filter: 'user.name: root',
+    });
+    for (const bad of [{ before: '' }, { before: 'not a cursor!' }, { before: 'eyJ2IjoxfQ' }, { before, cursor: 'eyJ2IjoxfQ' }, { before, filter: 'x'.repeat(2_001) }]) {
+      expect(authLogOlderQuery.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    // The stable first page and live polls are untouched: only `before` asks for older pages.
+    expect(asksForOlder(new URLSearchParams('before=x'))).toBe(true);
+    expect(asksForOlder(new URLSearchParams('cursor=eyJ2IjoxfQ&filter=a'))).toBe(false);
   });
 });

@@ -56,22 +56,34 @@ export interface AuthTailCursorState {
 /** Log files remembered at most (a lab host has one or two: auth.log, secure, a rotated one). */
 const MAX_POSITIONS = 16;
 
-export function encodeAuthTailCursor(state: AuthTailCursorState): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(state));
+/** Longest cursor read (it travels in a query string). */
+export const AUTH_CURSOR_MAX_LENGTH = 16_000;
+
+/** JSON as base64url: the form both the tail's and the older pages' cursors travel in. */
+export function encodeJsonCursor(value: unknown): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function decodeAuthTailCursor(cursor: string | undefined | null): AuthTailCursorState | null {
-  if (!cursor || cursor.length > 16_000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  let state: unknown;
+/** The JSON of a base64url cursor; `undefined` when it is not one. */
+export function decodeJsonCursor(cursor: string | undefined | null): unknown {
+  if (!cursor || cursor.length > AUTH_CURSOR_MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   try {
     const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    state = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+export function encodeAuthTailCursor(state: AuthTailCursorState): string {
+  return encodeJsonCursor(state);
+}
+
+export function decodeAuthTailCursor(cursor: string | undefined | null): AuthTailCursorState | null {
+  const state = decodeJsonCursor(cursor);
   return isCursorState(state) ? state : null;
 }
 

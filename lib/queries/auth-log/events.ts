@@ -4,6 +4,7 @@
  * and source.
  */
 import { asNumber, asString, getField, type SearchHit } from '../common';
+import type { SortValues } from './cursor';
 import { AUTH_LOG_FIELDS } from './fields';
 
 const F = AUTH_LOG_FIELDS;
@@ -29,6 +30,11 @@ export interface AuthEvent {
   /** The log message; rebuilt from the parsed fields when the pipeline dropped it (7.x sshd). */
   message: string;
   ssh?: SshAttempt;
+  /**
+   * Where the event sits in the stream's sort (`@timestamp`, log file, offset: see `authLogSort`):
+   * the browser pages older events from its oldest one (`olderCursorOf`).
+   */
+  sort?: SortValues;
 }
 
 const SSH_EVENT_OUTCOMES: Record<string, SshOutcome> = {

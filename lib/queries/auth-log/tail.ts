@@ -20,7 +20,8 @@ const F = AUTH_LOG_FIELDS;
 export const AUTH_TAIL_DEFAULT_SIZE = 200;
 export const AUTH_TAIL_MAX_SIZE = 500;
 
-const SOURCE_FIELDS = [
+/** What a stream event is read from (see `parseAuthEvent`). */
+export const AUTH_SOURCE_FIELDS = [
   '@timestamp',
   'message',
   'event.original',
@@ -51,7 +52,7 @@ const SOURCE_FIELDS = [
  * also keep the sort values plain JSON numbers/strings (the default sentinels are 64-bit longs a
  * JavaScript number cannot carry back in `search_after`).
  */
-function tailSort(order: 'asc' | 'desc'): Dsl[] {
+export function authLogSort(order: 'asc' | 'desc'): Dsl[] {
   return [
     { [F.timestamp]: { order } },
     { [F.filePath]: { order, unmapped_type: 'keyword', missing: '' } },
@@ -77,8 +78,8 @@ export interface AuthTail {
   more: boolean;
 }
 
-
-function authFilters(filter: string | undefined): Dsl[] {
+/** The `system.auth` dataset and the filter box's text (throws `FilterSyntaxError`). */
+export function authFilters(filter: string | undefined): Dsl[] {
   const filters: Dsl[] = [{ term: { [F.dataset]: AUTH_DATASET } }];
   const user = compileFilter(filter, { defaultFields: AUTH_TEXT_FIELDS });
   if (!('match_all' in user)) filters.push(user);
@@ -113,8 +114,8 @@ export function buildAuthTailRequest(params: AuthTailParams = {}): SearchRequest
     return searchRequest(AUTH_LOG_INDEX, {
       size,
       query: { bool: { filter: [...filter, { range: { [F.timestamp]: { gte: since } } }] } },
-      sort: tailSort('desc'),
-      _source: SOURCE_FIELDS,
+      sort: authLogSort('desc'),
+      _source: AUTH_SOURCE_FIELDS,
     });
   }
 
@@ -126,7 +127,7 @@ export function buildAuthTailRequest(params: AuthTailParams = {}): SearchRequest
   }
   const bool: Dsl = { filter: [...filter, { range: { [F.timestamp]: { gte: state.floor } } }] };
   if (mustNot.length > 0) bool.must_not = mustNot;
-  const body: Dsl = { size, query: { bool }, sort: tailSort('asc'), _source: SOURCE_FIELDS };
+  const body: Dsl = { size, query: { bool }, sort: authLogSort('asc'), _source: AUTH_SOURCE_FIELDS };
   if (state.after) body.search_after = state.after;
   return searchRequest(AUTH_LOG_INDEX, body);
 }
@@ -154,7 +155,7 @@ export function parseAuthTail(response: unknown, previousCursor?: string, option
     // Already shown (should the cluster have ignored must_not) or repeated within the page.
     if (!hit._id || seenIds.has(hit._id)) continue;
     seenIds.add(hit._id);
-    events.push(parseAuthEvent(hit));
+    events.push(withSort(parseAuthEvent(hit), hit));
     const ms = timeOf(hit);
     if (ms !== undefined) delivered.push({ id: hit._id, ms, position: logPosition(hit) });
   }
@@ -175,6 +176,12 @@ export function parseAuthTail(response: unknown, previousCursor?: string, option
   if (!firstPage && pageFull && last && lastSort && logPosition(last)) state.after = lastSort;
   // A full first page left older events behind, which are history rather than news.
   return { events, cursor: encodeAuthTailCursor(state), more: pageFull && !firstPage };
+}
+
+/** The event with its hit's sort values, when the cluster sent them. */
+export function withSort(event: AuthEvent, hit: SearchHit): AuthEvent {
+  const sort = sortValues(hit.sort);
+  return sort ? { ...event, sort } : event;
 }
 
 /** Where the event sits in its host's log file; journald events have no position. */
