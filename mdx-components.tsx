@@ -5,6 +5,7 @@ import { ChapterDone } from '@/components/guide/chapter-progress';
 import { Checkpoint } from '@/components/guide/checkpoint';
 import { Command, Config, Output } from '@/components/guide/code-blocks';
 import { MdxLink } from '@/components/guide/mdx-link';
+import { FlightsDownload, FlightsImport, MlAnswer, MlJobWizard } from '@/components/guide/ml-lab';
 import { Panel } from '@/components/guide/panel';
 import { Platform, Platforms } from '@/components/guide/platforms';
 import { PracticeAction } from '@/components/guide/practice-action';
@@ -34,6 +35,10 @@ const guideComponents = {
   Expect,
   Erratum,
   VersionNote,
+  FlightsDownload,
+  FlightsImport,
+  MlJobWizard,
+  MlAnswer,
   a: MdxLink,
 };
 

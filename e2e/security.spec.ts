@@ -92,11 +92,25 @@ test.describe('security', () => {
       ['POST', '/api/practice/sample-data'],
       ['POST', '/api/progress'],
       ['POST', '/api/workshops'],
+      ['GET', '/api/panels/ml-anomalies?job=flights'],
+      ['POST', '/api/imports/analyse'],
+      ['POST', '/api/imports?index=flights'],
+      ['GET', '/api/imports/00000000-0000-4000-8000-000000000000'],
+      ['DELETE', '/api/imports/00000000-0000-4000-8000-000000000000'],
+      ['POST', '/api/practice/datasets/flights'],
+      ['GET', '/api/ml/fields?index=flights'],
+      ['POST', '/api/ml/bucket-span'],
+      ['PUT', '/api/ml/jobs/flights'],
     ] as const) {
       const response = await request.fetch(url, { method, data: method === 'GET' || method === 'DELETE' ? undefined : {} });
       expect(response.status(), `${method} ${url}`).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_signed_in');
     }
+    // The one exception (DESIGN.md): the chapter 5 flights.csv is served without a session.
+    const csv = await request.get('/api/datasets/flights.csv?from=2017-11-23&to=2017-11-23');
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    expect((await csv.text()).split('\n', 1)[0]).toContain('timestamp');
   });
 
   test('one participant cannot see or drive another participant’s cluster; attendees cannot manage workshops', async ({ baseURL }) => {

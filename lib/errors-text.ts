@@ -383,14 +383,20 @@ export const ERROR_TEXTS: ErrorTexts = {
         const index = param(p, 'index');
         return index === undefined ? 'The index does not exist yet.' : `The index ${index} does not exist yet.`;
       },
-      hint: fixed('No data has arrived yet. Is Metricbeat or Filebeat set up and running? Finish the previous step, then wait a few seconds.'),
+      hint: (p) =>
+        param(p, 'index') === 'flights'
+          ? 'Import flights.csv into the index flights first (chapter 5, steps 5-8).'
+          : 'No data has arrived yet. Is Metricbeat or Filebeat set up and running? Finish the previous step, then wait a few seconds.',
     },
     ko: {
       message: (p) => {
         const index = param(p, 'index');
         return index === undefined ? '인덱스가 아직 없습니다.' : `인덱스 ${index}이(가) 아직 없습니다.`;
       },
-      hint: fixed('아직 데이터가 들어오지 않았습니다. Metricbeat나 Filebeat를 설정하고 실행했나요? 앞 단계를 마친 뒤 몇 초 기다리세요.'),
+      hint: (p) =>
+        param(p, 'index') === 'flights'
+          ? '먼저 flights.csv를 flights 인덱스로 가져오세요(5장 5-8단계).'
+          : '아직 데이터가 들어오지 않았습니다. Metricbeat나 Filebeat를 설정하고 실행했나요? 앞 단계를 마친 뒤 몇 초 기다리세요.',
     },
   },
   cluster_unavailable: {
@@ -689,6 +695,150 @@ export const ERROR_TEXTS: ErrorTexts = {
         param(p, 'line') !== undefined
           ? `${param(p, 'line')}번째 줄을 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.`
           : '워치를 고친 뒤 다시 저장하세요. 입력한 내용은 편집기에 그대로 있습니다. 이 단계에 실린 워치와 비교해 보세요.',
+    },
+  },
+  invalid_file: {
+    en: {
+      message: (p) => {
+        const line = param(p, 'line');
+        const detail = param(p, 'detail');
+        const at = line === undefined ? '' : ` (line ${line})`;
+        switch (param(p, 'reason')) {
+          case 'too_large':
+            return `The file is larger than ${param(p, 'limitMb') ?? 100} MB, the import limit (Kibana's default file size limit too).`;
+          case 'empty':
+            return 'The file is empty.';
+          case 'not_text':
+            return 'The file is not text: only delimited text (CSV, TSV) and NDJSON can be imported.';
+          case 'format':
+            return `The file was read as ${detail ?? 'another format'}, not CSV or NDJSON: only delimited text (CSV, TSV) and NDJSON can be imported here.`;
+          case 'structure':
+            return `Elasticsearch's structure finder could not read the file${at}${detail === undefined ? '.' : `: ${detail}`}`;
+          case 'malformed':
+            return `The file cannot be read at line ${line ?? '?'}${detail === undefined ? '.' : `: ${detail}`}`;
+          case 'truncated':
+            return 'The upload ended before the file did; the rows sent so far were imported.';
+          default:
+            return `The file cannot be imported${at}${detail === undefined ? '.' : `: ${detail}`}`;
+        }
+      },
+      hint: (p) => {
+        switch (param(p, 'reason')) {
+          case 'too_large':
+            return 'Split the file, or import it with Kibana (Machine Learning > Data Visualizer > File, up to its own limit). flights.csv is about 33 MB.';
+          case 'truncated':
+            return 'Import the same file again: rows already imported are replaced, not duplicated.';
+          case 'format':
+          case 'not_text':
+            return 'Save the data as CSV (with a header row) or as NDJSON (one JSON object per line) and try again.';
+          default:
+            return 'Open the file in a text editor at that line (an unclosed quote, a broken header or a stray character), fix it and import it again.';
+        }
+      },
+    },
+    ko: {
+      message: (p) => {
+        const line = param(p, 'line');
+        const detail = param(p, 'detail');
+        const at = line === undefined ? '' : `(${line}번째 줄)`;
+        switch (param(p, 'reason')) {
+          case 'too_large':
+            return `파일이 가져오기 한도인 ${param(p, 'limitMb') ?? 100}MB보다 큽니다(Kibana의 기본 파일 크기 한도와 같습니다).`;
+          case 'empty':
+            return '파일이 비어 있습니다.';
+          case 'not_text':
+            return '텍스트 파일이 아닙니다. 구분자 텍스트(CSV, TSV)와 NDJSON만 가져올 수 있습니다.';
+          case 'format':
+            return `파일이 CSV나 NDJSON이 아니라 ${detail ?? '다른 형식'}(으)로 읽혔습니다. 여기서는 구분자 텍스트(CSV, TSV)와 NDJSON만 가져올 수 있습니다.`;
+          case 'structure':
+            return `Elasticsearch 구조 분석기가 파일을 읽지 못했습니다${at}${detail === undefined ? '.' : `: ${detail}`}`;
+          case 'malformed':
+            return `${line ?? '?'}번째 줄에서 파일을 읽을 수 없습니다${detail === undefined ? '.' : `: ${detail}`}`;
+          case 'truncated':
+            return '파일이 끝나기 전에 업로드가 끊겼습니다. 그때까지 보낸 행은 가져왔습니다.';
+          default:
+            return `파일을 가져올 수 없습니다${at}${detail === undefined ? '.' : `: ${detail}`}`;
+        }
+      },
+      hint: (p) => {
+        switch (param(p, 'reason')) {
+          case 'too_large':
+            return '파일을 나누거나 Kibana(Machine Learning > Data Visualizer > File)로 가져오세요. flights.csv는 약 33MB입니다.';
+          case 'truncated':
+            return '같은 파일을 다시 가져오세요. 이미 가져온 행은 중복되지 않고 덮어씁니다.';
+          case 'format':
+          case 'not_text':
+            return '데이터를 헤더 행이 있는 CSV나 NDJSON(한 줄에 JSON 객체 하나)으로 저장한 뒤 다시 시도하세요.';
+          default:
+            return '텍스트 편집기로 그 줄을 열어(닫히지 않은 따옴표, 깨진 헤더, 엉뚱한 문자) 고친 뒤 다시 가져오세요.';
+        }
+      },
+    },
+  },
+  invalid_job: {
+    en: {
+      message: (p) => {
+        const jobId = param(p, 'jobId') ?? '';
+        const detail = param(p, 'detail');
+        switch (param(p, 'reason')) {
+          case 'id_format':
+            return `Invalid job ID '${jobId}': it can contain lowercase letters (a-z), digits, hyphens or underscores, and must start and end with a letter or digit.`;
+          case 'id_too_long':
+            return 'The job ID cannot contain more than 64 characters.';
+          case 'exists':
+            return `A job with the ID '${jobId}' already exists and has already run.`;
+          case 'no_data':
+            return 'The index has no documents with a time stamp to analyse.';
+          case 'field':
+            return `The field ${param(p, 'field') ?? ''} is not a number field of the index, so it cannot be the job's metric.`;
+          case 'bucket_span':
+            return `'${detail ?? ''}' is not a bucket span: write a time interval such as 15m, 1h or 1d.`;
+          default:
+            return `Elasticsearch refused the job${detail === undefined ? '.' : `: ${detail}`}`;
+        }
+      },
+      hint: (p) => {
+        switch (param(p, 'reason')) {
+          case 'exists':
+            return 'Choose another job ID, or delete the job in Kibana (Machine Learning > Anomaly Detection > Jobs) and create it again.';
+          case 'no_data':
+            return 'Import flights.csv into the index flights first (steps 5-8).';
+          default:
+            return 'Correct the value and create the job again; nothing was created.';
+        }
+      },
+    },
+    ko: {
+      message: (p) => {
+        const jobId = param(p, 'jobId') ?? '';
+        const detail = param(p, 'detail');
+        switch (param(p, 'reason')) {
+          case 'id_format':
+            return `잘못된 Job ID '${jobId}': 소문자(a-z), 숫자, 하이픈, 밑줄만 쓸 수 있고 글자나 숫자로 시작하고 끝나야 합니다.`;
+          case 'id_too_long':
+            return 'Job ID는 64자를 넘을 수 없습니다.';
+          case 'exists':
+            return `ID가 '${jobId}'인 작업이 이미 있고 이미 실행되었습니다.`;
+          case 'no_data':
+            return '인덱스에 분석할 시간 값이 있는 문서가 없습니다.';
+          case 'field':
+            return `필드 ${param(p, 'field') ?? ''}은(는) 인덱스의 숫자 필드가 아니어서 작업의 지표로 쓸 수 없습니다.`;
+          case 'bucket_span':
+            return `'${detail ?? ''}'은(는) 버킷 간격이 아닙니다. 15m, 1h, 1d 같은 시간 간격으로 쓰세요.`;
+          default:
+            return `Elasticsearch가 작업을 거부했습니다${detail === undefined ? '.' : `: ${detail}`}`;
+        }
+      },
+      hint: (p) => {
+        switch (param(p, 'reason')) {
+          case 'exists':
+            return '다른 Job ID를 고르거나, Kibana(Machine Learning > Anomaly Detection > Jobs)에서 작업을 삭제하고 다시 만드세요.';
+          case 'no_data':
+            return '먼저 flights.csv를 flights 인덱스로 가져오세요(5-8단계).';
+          default:
+            return '값을 고친 뒤 작업을 다시 만드세요. 아무것도 만들어지지 않았습니다.';
+        }
+      },
     },
   },
 };

@@ -37,6 +37,9 @@ export const ERROR_CODES = [
   'internal',
   // Chapter 4: a watch the cluster would refuse (syntax, Watcher's parser, an action reaching the network).
   'invalid_watch',
+  // Chapter 5: an upload the importer cannot read, an ML job the wizard cannot create.
+  'invalid_file',
+  'invalid_job',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -89,10 +92,14 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   /** `requestId` names the server log line with the details, which never reach the response. */
   internal: { status: 500, publicParams: ['requestId'] },
   invalid_watch: { status: 400, publicParams: ['reason', 'line', 'column', 'field'] },
+  invalid_file: { status: 400, publicParams: ['reason', 'line', 'limitMb', 'detail'] },
+  invalid_job: { status: 400, publicParams: ['reason', 'jobId', 'field', 'detail'] },
 };
 
 export interface AppErrorOptions {
   params?: ErrorParams;
+  /** Another HTTP status than the code's own (a file over the size limit is `invalid_file` with 413). */
+  status?: number;
   /** For the log only: what exactly happened (redacted of secrets on the way in). */
   detail?: string;
   cause?: unknown;
@@ -121,7 +128,7 @@ export class AppError extends Error {
     super(`${code}: ${describeError(code, 'en', params).message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERROR_SPECS[code].status;
+    this.status = options.status ?? ERROR_SPECS[code].status;
     this.params = params;
     this.detail = options.detail === undefined ? undefined : redactString(options.detail);
   }

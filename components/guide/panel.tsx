@@ -26,6 +26,7 @@ const livePanels: Partial<Record<PanelKind, ComponentType>> = {
   'auth-log': dynamic(() => import('@/components/panels/auth-log-panel'), { ssr: false, loading: () => <PanelLoading kind="auth-log" /> }),
   'host-metrics': dynamic(() => import('@/components/panels/host-metrics-panel'), { ssr: false, loading: () => <PanelLoading kind="host-metrics" /> }),
   watches: dynamic(() => import('@/components/panels/watches-panel'), { ssr: false, loading: () => <PanelLoading kind="watches" /> }),
+  'ml-anomalies': dynamic(() => import('@/components/panels/ml-anomalies-panel'), { ssr: false, loading: () => <PanelLoading kind="ml-anomalies" /> }),
 };
 
 export interface PanelProps {

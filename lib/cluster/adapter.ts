@@ -31,10 +31,37 @@ export interface TransportResult<T> {
   headers: Record<string, unknown>;
 }
 
+/**
+ * The client's bulk helper (`client.helpers.bulk`, in both majors): documents pulled from an
+ * async iterable only as fast as the cluster takes them, sent in batches of `flushBytes` with
+ * `concurrency` requests in flight, refused documents handed to `onDrop`.
+ */
+export interface BulkHelperRequest<T> {
+  datasource: AsyncIterable<T>;
+  /** The action line of a document (`{ index: { _index, _id, pipeline } }`). */
+  onDocument(doc: T): Record<string, unknown>;
+  onDrop(drop: { status: number; error: { type?: string; reason?: string } | null; document: T }): void;
+  flushBytes: number;
+  concurrency: number;
+  /** Per bulk request (a batch may take long on a busy cluster). */
+  timeoutMs: number;
+  refreshOnCompletion?: string | boolean;
+}
+
+export interface BulkHelperRun {
+  /** Resolves when the datasource is drained and every batch answered; rejects (translated) on a request failure. */
+  done: Promise<void>;
+  /** Live counts of documents the cluster accepted and refused so far. */
+  stats(): { successful: number; failed: number };
+  abort(): void;
+}
+
 /** What a client major has to provide; `ignore` lists statuses that are answers, not errors. */
 export interface ClusterTransport {
   readonly flavour: 'es7' | 'es8';
   request<T>(params: TransportParams, options: CallOptions & { ignore?: number[] }): Promise<TransportResult<T>>;
+  /** The client's bulk helper; test transports may leave it out. */
+  bulkHelper?<T>(request: BulkHelperRequest<T>): BulkHelperRun;
   close(): Promise<void>;
 }
 
@@ -269,6 +296,56 @@ export class ClusterClient {
     // Before 7.10 only a single `id` was accepted.
     const body = this.capabilities.invalidateApiKeyIds || ids.length !== 1 ? { ids } : { id: ids[0] };
     return this.request({ method: 'DELETE', path: '/_security/api_key', body }, options);
+  }
+
+  /** Streams documents through the client's bulk helper (see `BulkHelperRequest`). */
+  bulkHelper<T>(request: BulkHelperRequest<T>): BulkHelperRun {
+    if (!this.transport.bulkHelper) throw new Error('this transport has no bulk helper');
+    return this.transport.bulkHelper(request);
+  }
+
+  /** `PUT /{index}` with mappings and settings. */
+  createIndex(index: string, body: Record<string, unknown>, options?: CallOptions): Promise<estypes.IndicesCreateResponse> {
+    return this.request({ method: 'PUT', path: `/${indexPath(index)}`, body }, options);
+  }
+
+  putPipeline(id: string, body: Record<string, unknown>, options?: CallOptions): Promise<estypes.AcknowledgedResponseBase> {
+    return this.request({ method: 'PUT', path: path('_ingest', 'pipeline', id), body }, options);
+  }
+
+  getMapping(index: string, options?: CallOptions): Promise<estypes.IndicesGetMappingResponse> {
+    return this.request({ method: 'GET', path: `/${indexPath(index)}/_mapping` }, options);
+  }
+
+  /**
+   * The structure finder of Kibana's File Data Visualizer, on the sample text as the body:
+   * `_text_structure/find_structure` from 8.0, `_ml/find_file_structure` on 7.x (7.13-7.17 have
+   * both, earlier 7.x only the old path).
+   */
+  findStructure(sample: string, params: Record<string, string | number | boolean | undefined> = {}, options?: CallOptions): Promise<Record<string, unknown>> {
+    const path = this.version.major >= 8 ? '/_text_structure/find_structure' : '/_ml/find_file_structure';
+    // Sent as NDJSON lines, as the clients' own `findStructure` does: a plain-text body would
+    // not carry the compatibility media type 8.x and 9.x require beside the Accept header.
+    const lines = sample.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return this.request({ method: 'POST', path, bulkBody: lines, querystring: params }, options);
+  }
+
+  getJobConfig(jobId: string, options?: CallOptions): Promise<estypes.MlGetJobsResponse | null> {
+    return this.orNull({ method: 'GET', path: path('_ml', 'anomaly_detectors', jobId) }, options);
+  }
+
+  getDatafeeds(datafeedId?: string, options?: CallOptions): Promise<estypes.MlGetDatafeedsResponse | null> {
+    return this.orNull({ method: 'GET', path: datafeedId ? path('_ml', 'datafeeds', datafeedId) : '/_ml/datafeeds' }, options);
+  }
+
+  /** Datafeed stats; null when the datafeed does not exist. */
+  getDatafeedStatsOrNull(datafeedId: string, options?: CallOptions): Promise<estypes.MlGetDatafeedStatsResponse | null> {
+    return this.orNull({ method: 'GET', path: `${path('_ml', 'datafeeds', datafeedId)}/_stats` }, options);
+  }
+
+  estimateModelMemory(body: Record<string, unknown>, options?: CallOptions): Promise<estypes.MlEstimateModelMemoryResponse> {
+    return this.request({ method: 'POST', path: '/_ml/anomaly_detectors/_estimate_model_memory', body }, options);
   }
 
   bulk(

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { Client as Client7 } from 'es7';
 import { Client as Client8, HttpConnection } from 'es8';
 import { AppError } from '../errors';
-import { ClusterClient, type CallOptions, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
+import { ClusterClient, type BulkHelperRequest, type BulkHelperRun, type CallOptions, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
 import { authorizationHeader, type ClusterAuth } from './auth';
 import type { ClusterEndpoint } from './cloud-id';
 import type { LookupFunction } from './endpoint-policy';
@@ -303,6 +303,21 @@ class Es7Transport implements ClusterTransport {
     }
   }
 
+  bulkHelper<T>(request: BulkHelperRequest<T>): BulkHelperRun {
+    const helper = this.client.helpers.bulk<T>(
+      {
+        datasource: request.datasource[Symbol.asyncIterator](),
+        onDocument: (doc) => request.onDocument(doc) as never,
+        onDrop: (drop) => request.onDrop({ status: drop.status, error: drop.error ? { type: drop.error.type ?? undefined, reason: drop.error.reason ?? undefined } : null, document: drop.document }),
+        flushBytes: request.flushBytes,
+        concurrency: request.concurrency,
+        refreshOnCompletion: request.refreshOnCompletion,
+      },
+      { requestTimeout: request.timeoutMs },
+    );
+    return bulkRun(helper, { ...this.context, timeoutMs: request.timeoutMs });
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }
@@ -337,9 +352,41 @@ class Es8Transport implements ClusterTransport {
     }
   }
 
+  bulkHelper<T>(request: BulkHelperRequest<T>): BulkHelperRun {
+    const helper = this.client.helpers.bulk<T>(
+      {
+        datasource: request.datasource[Symbol.asyncIterator](),
+        onDocument: (doc) => request.onDocument(doc) as never,
+        onDrop: (drop) => request.onDrop({ status: drop.status, error: drop.error ? { type: drop.error.type ?? undefined, reason: drop.error.reason ?? undefined } : null, document: drop.document }),
+        flushBytes: request.flushBytes,
+        concurrency: request.concurrency,
+        refreshOnCompletion: request.refreshOnCompletion,
+      },
+      { requestTimeout: request.timeoutMs },
+    );
+    return bulkRun(helper, { ...this.context, timeoutMs: request.timeoutMs });
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }
+}
+
+/** Both majors' helpers are a promise with live `stats` and `abort()`. */
+function bulkRun(helper: Promise<unknown> & { stats: { successful: number; failed: number }; abort(): unknown }, context: TranslateContext): BulkHelperRun {
+  const done = helper.then(
+    () => undefined,
+    (error: unknown) => {
+      throw translateClusterError(error, context);
+    },
+  );
+  return {
+    done,
+    stats: () => ({ successful: helper.stats.successful, failed: helper.stats.failed }),
+    abort: () => {
+      helper.abort();
+    },
+  };
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {

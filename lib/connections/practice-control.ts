@@ -145,3 +145,35 @@ export async function runPracticeHostAction(
   });
   return (result ?? {}) as Record<string, unknown>;
 }
+
+/** The practice cluster's progress of a flights sample load (`/_practice/deployments/{id}/datasets/flights`). */
+export const sampleLoadSchema = z.object({
+  loadId: z.string(),
+  index: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  rows: z.number(),
+  failedRows: z.number(),
+  totalRows: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  failures: z.array(z.object({ line: z.number(), reason: z.string() })),
+  error: z.string().nullable(),
+});
+export type SampleLoad = z.infer<typeof sampleLoadSchema>;
+
+/** Starts (or, while one runs, reports) the deployment's flights sample load; `GET` reports, `DELETE` cancels. */
+export async function practiceFlightsSample(
+  practiceUrl: string,
+  deployment: { id: string; username: string; password: string },
+  method: 'POST' | 'GET' | 'DELETE',
+  body?: { timeZone: string; from?: string; to?: string },
+): Promise<SampleLoad> {
+  const result = await call(`${practiceUrl}/_practice/deployments/${encodeURIComponent(deployment.id)}/datasets/flights`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: basicAuth(deployment) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    // Starting computes the sample's size and file identity once per process.
+    timeoutMs: 20_000,
+  });
+  return sampleLoadSchema.parse(result);
+}

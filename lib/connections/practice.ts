@@ -8,7 +8,16 @@ import { AppError, toAppError } from '../errors';
 import type { ClusterPanelDto } from '../panels/cluster-status.contract';
 import { generateSampleWebLogs, SAMPLE_WEB_LOGS_INDEX, sampleWebLogsMappings } from '../sample-data/web-logs';
 import type { AppContext } from '../server/context';
-import { practiceDeploymentFlavor, practiceFlavorSchema, runPracticeHostAction, type HostActionBody, type PracticeFlavor, type PracticeHostAction } from './practice-control';
+import {
+  practiceDeploymentFlavor,
+  practiceFlavorSchema,
+  practiceFlightsSample,
+  runPracticeHostAction,
+  type HostActionBody,
+  type PracticeFlavor,
+  type PracticeHostAction,
+  type SampleLoad,
+} from './practice-control';
 import { connectionKey, connectPracticeCluster, participantAuth, participantCluster, practiceDeploymentOf, type PracticeConnectOptions } from './service';
 
 export async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
@@ -167,4 +176,23 @@ export async function connectWorkshopPractice(ctx: AppContext, participant: Pick
     console.warn(`[practice] connecting attendee ${participant.id} to the practice cluster on join failed: ${appError.code}`, appError.toLog());
     return false;
   }
+}
+
+/**
+ * Chapter 5's "use the sample file": the practice cluster indexes the generated flights into the
+ * participant's deployment itself (no upload), in the learner's zone; `GET`/`DELETE` follow and
+ * cancel it. Only for a practice connection.
+ */
+export async function practiceFlightsLoad(
+  ctx: AppContext,
+  participantId: string,
+  method: 'POST' | 'GET' | 'DELETE',
+  body?: { timeZone: string; from?: string; to?: string },
+): Promise<{ load: SampleLoad; connectionId: string }> {
+  if (!ctx.practiceUrl) throw new AppError('cluster_unavailable', { params: { reason: 'practice_disabled' } });
+  const connection = await practiceConnection(ctx, participantId);
+  const auth = await participantAuth(ctx, connection);
+  if (auth.kind !== 'basic') throw new AppError('invalid_request', { params: { reason: 'not_practice' } });
+  const load = await practiceFlightsSample(ctx.practiceUrl, { id: connection.practiceDeploymentId, username: auth.username, password: auth.password }, method, body);
+  return { load, connectionId: connection.id };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FLIGHTS_HEADER, FLIGHTS_TEST_SLICE, flightDays, flightsCsvChunks, flightsCsvStream, flightsSummary } from './flights';
+import { FLIGHTS_HEADER, FLIGHTS_TEST_SLICE, flightDays, flightsCsvChunks, flightsCsvStream, flightsSize, flightsSummary } from './flights';
 
 function sha256(chunks: Iterable<string>): string {
   const h = createHash('sha256');
@@ -84,5 +84,13 @@ describe('the generated flights.csv (FLIGHTS-CALIBRATION.md §5)', () => {
     expect(() => [...flightDays({ from: '2017-09-30' })]).toThrow(RangeError);
     expect(() => [...flightDays({ from: '2017-11-02', to: '2017-11-01' })]).toThrow(RangeError);
     expect(() => [...flightDays({ from: '2017-11-31' })]).toThrow(RangeError);
+  });
+});
+
+describe('flightsSize', () => {
+  it('counts the rows and bytes of a range without building its text', () => {
+    expect(flightsSize()).toEqual({ rows: full.rows, bytes: full.bytes });
+    const slice = flightsSummary(FLIGHTS_TEST_SLICE);
+    expect(flightsSize(FLIGHTS_TEST_SLICE)).toEqual({ rows: slice.rows, bytes: slice.bytes });
   });
 });

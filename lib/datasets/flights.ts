@@ -295,6 +295,34 @@ export function flightsSummary(range: FlightsRange = {}): FlightsSummary {
   return { rows, bytes, days };
 }
 
+const dayFacts = new Map<number, { rows: number; bytes: number }>();
+
+/**
+ * Rows and bytes of a range's file (header included), like `flightsSummary` but without building
+ * the text, and remembered per day: what the sample import and the file identity need at once.
+ */
+export function flightsSize(range: FlightsRange = {}): { rows: number; bytes: number } {
+  const { first, last } = resolveRange(range);
+  const base = Date.UTC(2017, 9, 1);
+  let rows = 0;
+  let bytes = FLIGHTS_HEADER.length + 1;
+  for (let ms = first; ms <= last; ms += DAY_MS) {
+    const index = Math.round((ms - base) / DAY_MS);
+    let facts = dayFacts.get(index);
+    if (!facts) {
+      const day = flightDay(index);
+      // "YYYY-MM-DD HH:MM:00," + carrier + ",XXX,XXX," + delay + "\n"
+      let size = 0;
+      for (let i = 0; i < day.count; i += 1) size += 30 + (FLIGHT_CARRIERS[day.carrier[i] as number] as string).length + String(day.depDelay[i]).length;
+      facts = { rows: day.count, bytes: size };
+      dayFacts.set(index, facts);
+    }
+    rows += facts.rows;
+    bytes += facts.bytes;
+  }
+  return { rows, bytes };
+}
+
 /** Epoch ms of a row's naive `timestamp` read in UTC (add the zone's offset for local readings). */
 export function flightTimeUtc(day: FlightDay, row: number): number {
   return day.dayStartUtc + (day.minute[row] as number) * 60_000;

@@ -61,9 +61,12 @@ const INGEST_PROCESSORS = [
 ];
 
 function nodeRoles(d: Deployment): string[] {
-  return d.flavor !== '7'
+  const roles = d.flavor !== '7'
     ? ['data_content', 'data_hot', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform']
     : ['data', 'data_cold', 'data_content', 'data_frozen', 'data_hot', 'data_warm', 'ingest', 'master', 'ml', 'remote_cluster_client', 'transform'];
+  // The ML feature's control route can take the ML node away (`PUT /_practice/deployments/{id}/ml`).
+  const ml = d.features.get('ml') as { mlNodes?: boolean } | undefined;
+  return ml?.mlNodes === false ? roles.filter((role) => role !== 'ml') : roles;
 }
 
 function nodeAttributes(d: Deployment): Record<string, string> {

@@ -65,6 +65,7 @@ export class Deployment {
         flavor,
         info: this.info,
         nodeId: this.nodeId,
+        nodeName: this.nodeName,
         clusterName: name,
         engine,
         clock,

@@ -49,8 +49,9 @@ export interface FeatureContext {
   readonly deploymentId: string;
   readonly flavor: Flavor;
   readonly info: FlavourInfo;
-  /** The deployment's node id and cluster name, as `_nodes` and `GET /` answer them (Watcher writes them into records). */
+  /** The deployment's node id, node name and cluster name, as `_nodes` and `GET /` answer them (Watcher writes them into records, ML names the node that runs a job). */
   readonly nodeId: string;
+  readonly nodeName: string;
   readonly clusterName: string;
   /** The deployment's indices: where the feature keeps its state. */
   readonly engine: Engine;

@@ -1,5 +1,8 @@
+import { datasetsFeature } from './datasets/feature';
 import type { FeatureDefinition } from './feature';
 import { hostFeature } from './host/feature';
+import { mlFeature } from './ml/feature';
+import { textStructureFeature } from './text-structure/feature';
 import { watcherFeature } from './watcher/feature';
 
 /**
@@ -10,4 +13,8 @@ export const PRACTICE_FEATURES: readonly FeatureDefinition[] = [
   hostFeature,
   // Chapter 4: Watcher.
   watcherFeature,
+  // Chapter 5: anomaly detection, the File Data Visualizer's structure finder, the flights sample.
+  mlFeature,
+  textStructureFeature,
+  datasetsFeature,
 ];

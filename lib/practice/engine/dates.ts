@@ -552,6 +552,8 @@ const FORMAT_NAMED: Record<string, string> = {
 };
 
 /** Prints epoch millis with an ES format (the first of `||` alternatives, as ES does). */
+const formatTokens = new Map<string, PatternToken[]>();
+
 export function formatDate(ms: number, format: string = DEFAULT_DATE_FORMAT, zone: Zone = UTC): string {
   const first = (format.split('||')[0] ?? '').trim();
   if (first === 'epoch_millis') return String(ms);
@@ -563,7 +565,13 @@ export function formatDate(ms: number, format: string = DEFAULT_DATE_FORMAT, zon
   const off = zone.offsetAt(ms);
   const d = new Date(ms + off * 60000);
   let out = '';
-  for (const t of tokenizePattern(pattern)) {
+  // Ingest's date processor formats every document with the same pattern: tokenize it once.
+  let tokens = formatTokens.get(pattern);
+  if (!tokens) {
+    tokens = tokenizePattern(pattern);
+    if (formatTokens.size < 256) formatTokens.set(pattern, tokens);
+  }
+  for (const t of tokens) {
     if (t.literal !== undefined) {
       out += t.literal;
       continue;

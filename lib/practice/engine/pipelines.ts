@@ -1,11 +1,12 @@
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { EsError } from './api';
-import { formatDate, parseDate } from './dates';
+import { DateParseError, formatDate, parseDate, parseZone, UTC, type Zone } from './dates';
 import { isPlainObject } from './errors';
 
 /**
  * Ingest pipelines: stored with ES's validation, and run for the processors whose effect is plain
- * data movement (set, rename, remove, lowercase, uppercase, trim, append, convert, date, pipeline,
- * fail, drop). Processors that need Painless or external data (grok, geoip, script, `if`
+ * data movement (set, rename, remove, lowercase, uppercase, trim, append, convert, csv, date,
+ * pipeline, fail, drop). Processors that need Painless or external data (grok, geoip, script, `if`
  * conditions...) are left out of execution: the document passes through them unchanged.
  */
 
@@ -71,13 +72,24 @@ export function validatePipeline(body: Record<string, unknown>): void {
       const cfg = p[type];
       if (!isPlainObject(cfg)) throw parseError(`[${type}] processor configuration must be an object`, { processor_type: type });
       if (Array.isArray(cfg.on_failure)) check(cfg.on_failure);
-      if (['set', 'rename', 'remove', 'lowercase', 'uppercase', 'trim', 'append', 'convert', 'date', 'grok', 'dissect', 'gsub', 'split', 'join', 'json', 'kv'].includes(type) && cfg.field === undefined) {
+      if (['set', 'rename', 'remove', 'lowercase', 'uppercase', 'trim', 'append', 'convert', 'csv', 'date', 'grok', 'dissect', 'gsub', 'split', 'join', 'json', 'kv'].includes(type) && cfg.field === undefined) {
         throw parseError('[field] required property is missing', { processor_type: type, property_name: 'field' });
       }
+      if (type === 'csv') validateCsv(cfg);
     }
   };
   check(body.processors as unknown[]);
   if (Array.isArray(body.on_failure)) check(body.on_failure);
+}
+
+/** `CsvProcessor.Factory`'s checks (messages as Elasticsearch words them). */
+function validateCsv(cfg: Record<string, unknown>): void {
+  const fail = (property: string, reason: string) => parseError(`[${property}] ${reason}`, { processor_type: 'csv', property_name: property });
+  if (cfg.target_fields === undefined) throw fail('target_fields', 'required property is missing');
+  const targets = Array.isArray(cfg.target_fields) ? cfg.target_fields : [cfg.target_fields];
+  if (targets.length === 0) throw fail('target_fields', 'target fields list can\'t be empty');
+  if (cfg.separator !== undefined && String(cfg.separator).length !== 1) throw fail('separator', 'separator has to be single character like , or ;');
+  if (cfg.quote !== undefined && String(cfg.quote).length !== 1) throw fail('quote', 'quote has to be single character like " or \'');
 }
 
 type Doc = Record<string, unknown>;
@@ -123,6 +135,79 @@ function template(v: unknown, doc: Doc, now: number): unknown {
     const val = getPath(doc, name);
     return val === undefined || val === null ? '' : typeof val === 'object' ? JSON.stringify(val) : String(val);
   });
+}
+
+/** `DateProcessor`'s default `output_format`. */
+const DATE_PROCESSOR_OUTPUT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+
+function processorZone(timezone: unknown, doc: Doc, now: number): Zone {
+  if (timezone === undefined || timezone === null) return UTC;
+  const id = String(template(timezone, doc, now));
+  try {
+    return parseZone(id);
+  } catch (error) {
+    if (error instanceof DateParseError) throw new EsError(400, 'illegal_argument_exception', id === '' ? 'Invalid ID for ZoneOffset, invalid format: ' : error.message);
+    throw error;
+  }
+}
+
+/** `ConvertProcessor.Type` for the types the structure finder proposes and a few more. */
+function convertValue(x: unknown, type: string): unknown {
+  const text = String(x);
+  const fail = (): never => {
+    throw new EsError(400, 'illegal_argument_exception', `unable to convert [${text}] to ${type}`);
+  };
+  switch (type) {
+    case 'integer':
+    case 'long': {
+      if (typeof x === 'number' && Number.isInteger(x)) return x;
+      if (!/^[+-]?\d+$/.test(text.trim())) fail();
+      const n = Number(text);
+      if (type === 'integer' && (n > 2_147_483_647 || n < -2_147_483_648)) fail();
+      return n;
+    }
+    case 'float':
+    case 'double': {
+      if (typeof x === 'number') return x;
+      const n = Number(text.trim());
+      if (text.trim() === '' || Number.isNaN(n)) fail();
+      return n;
+    }
+    case 'string':
+      return text;
+    case 'boolean':
+      if (typeof x === 'boolean') return x;
+      if (text.toLowerCase() === 'true') return true;
+      if (text.toLowerCase() === 'false') return false;
+      return fail();
+    default:
+      return x;
+  }
+}
+
+/**
+ * One CSV record the way ES's `CsvParser` reads it: fields split on the separator, quoted fields
+ * with doubled quotes inside, `trim` dropping blanks around unquoted fields. A line without the
+ * quote character is split directly (the same result, and most CSV rows have no quotes);
+ * others go through csv-parse.
+ */
+export function splitCsvLine(line: string, separator: string, quote: string, trim: boolean): string[] {
+  const end = line.search(/[\r\n]/);
+  const record = end === -1 ? line : line.slice(0, end);
+  if (!record.includes(quote)) {
+    const parts = record.split(separator);
+    return trim ? parts.map((p) => p.replace(/^[ \t]+|[ \t]+$/g, '')) : parts;
+  }
+  try {
+    const rows = parseCsv(record, { delimiter: separator, quote, escape: quote, trim, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    return rows[0] ?? [''];
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new EsError(400, 'illegal_argument_exception', 'Unmatched quote');
+    if ((error.code as string) === 'INVALID_OPENING_QUOTE') throw new EsError(400, 'illegal_argument_exception', `Illegal character inside unquoted field at ${record.indexOf(quote)}`);
+    const at = record.indexOf(quote, record.indexOf(quote) + 1) + 1;
+    throw new EsError(400, 'illegal_argument_exception', `character '${record.charAt(at)}' after quoted field at ${at}`);
+  }
 }
 
 export interface PipelineRunner {
@@ -192,39 +277,40 @@ function runProcessor(proc: Record<string, Record<string, unknown>>, doc: Doc, r
       case 'convert': {
         const v = getPath(doc, field);
         if (v === undefined) return missing();
-        const conv = (x: unknown): unknown => {
-          switch (c.type) {
-            case 'integer':
-            case 'long':
-              return Math.trunc(Number(x));
-            case 'float':
-            case 'double':
-              return Number(x);
-            case 'string':
-              return String(x);
-            case 'boolean':
-              return String(x).toLowerCase() === 'true';
-            default:
-              return x;
-          }
-        };
+        const conv = (x: unknown): unknown => convertValue(x, String(c.type));
         setPath(doc, typeof c.target_field === 'string' ? c.target_field : field, Array.isArray(v) ? v.map(conv) : conv(v));
+        return doc;
+      }
+      case 'csv': {
+        const v = getPath(doc, field);
+        if (v === undefined || v === null) return missing();
+        const targets = (Array.isArray(c.target_fields) ? c.target_fields : [c.target_fields]).map(String);
+        const values = splitCsvLine(String(v), typeof c.separator === 'string' ? c.separator : ',', typeof c.quote === 'string' ? c.quote : '"', c.trim === true);
+        for (let i = 0; i < targets.length && i < values.length; i += 1) {
+          const value = values[i] as string;
+          // Empty fields are skipped unless `empty_value` says what to put there.
+          if (value === '') {
+            if (c.empty_value !== undefined) setPath(doc, targets[i] as string, c.empty_value);
+          } else setPath(doc, targets[i] as string, value);
+        }
         return doc;
       }
       case 'date': {
         const v = getPath(doc, field);
         if (v === undefined) return missing();
         const formats = Array.isArray(c.formats) ? c.formats.map(String) : ['ISO8601'];
+        const zone = processorZone(c.timezone, doc, runner.now);
         let ms: number | undefined;
         for (const f of formats) {
           if (f === 'UNIX') ms = Number(v) * 1000;
           else if (f === 'UNIX_MS') ms = Number(v);
-          else if (f === 'ISO8601') ms = parseDate(v, 'date_optional_time');
-          else ms = parseDate(v, f);
+          else if (f === 'ISO8601') ms = parseDate(v, 'date_optional_time', zone);
+          else ms = parseDate(v, f, zone);
           if (ms !== undefined && Number.isFinite(ms)) break;
         }
         if (ms === undefined || !Number.isFinite(ms)) throw new EsError(400, 'illegal_argument_exception', `unable to parse date [${String(v)}]`);
-        setPath(doc, typeof c.target_field === 'string' ? c.target_field : '@timestamp', typeof c.output_format === 'string' ? formatDate(ms, c.output_format) : new Date(ms).toISOString());
+        // The output keeps the processor's zone, as ES formats the parsed ZonedDateTime.
+        setPath(doc, typeof c.target_field === 'string' ? c.target_field : '@timestamp', formatDate(ms, typeof c.output_format === 'string' ? c.output_format : DATE_PROCESSOR_OUTPUT, zone));
         return doc;
       }
       case 'pipeline':

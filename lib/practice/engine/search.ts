@@ -39,6 +39,8 @@ export interface SearchEnv {
   budget?: SearchBudget;
   /** The `_seq_no` each index is read up to, for a scroll or point in time; otherwise its last refresh. */
   views?: ReadonlyMap<IndexState, number>;
+  /** Indices reached only through filtered aliases: their alias filters (any one matching keeps a document). */
+  aliasFilters?: ReadonlyMap<IndexState, QueryNode>;
 }
 
 function budgetOf(env: SearchEnv, timeoutMs: number | undefined): SearchBudget {
@@ -49,6 +51,13 @@ function budgetOf(env: SearchEnv, timeoutMs: number | undefined): SearchBudget {
 function viewOf(env: SearchEnv, ix: IndexState): { upTo: number; partial: boolean } {
   const upTo = env.views?.get(ix) ?? ix.searchableUpTo;
   return { upTo, partial: upTo !== ix.seqNoNext || !ix.fullyRefreshed };
+}
+
+/** The request's query narrowed by the index's alias filter, as ES adds it to the shard request. */
+function withAliasFilter(env: SearchEnv, ix: IndexState, query: QueryNode | undefined): QueryNode | undefined {
+  const filter = env.aliasFilters?.get(ix);
+  if (!filter) return query;
+  return { t: 'bool', must: [query ?? { t: 'all', boost: 1 }], filter: [filter], should: [], mustNot: [], boost: 1 };
 }
 
 const TOP_LEVEL = new Set([
@@ -247,7 +256,8 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
     }
     try {
       ix.store.tidy();
-      const bound: Bound = query ? bindQuery(query, { ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor }) : { m: () => 1, all: true, constScore: 1 };
+      const q = withAliasFilter(env, ix, query);
+      const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor }) : { m: () => 1, all: true, constScore: 1 };
       const pos: number[] = [];
       const scores: number[] = [];
       if (!bound.none) {
@@ -598,7 +608,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
   let query: QueryNode | undefined;
   if (b.query !== undefined) query = new QueryParser(b).parse(b.query, ['query']);
   else if (params.q !== undefined) query = urlQuery(params);
-  if (!query) {
+  if (!query && !env.aliasFilters?.size) {
     let n = 0;
     for (const ix of env.indices) n += ix.docsCount();
     return n;

@@ -4,7 +4,9 @@ import type { Catalog } from './catalog';
 import { esErrorEnvelope, illegalArgument, isPlainObject } from './errors';
 import { type IndexState, randomBase64Url } from './index-state';
 import { indicesStats, STATS_METRICS, stats } from './index-stats';
+import { type QueryNode, QueryParser } from './query';
 import { type Cursor, executeCount, executeSearch, type ParsedSearch, parseSearchBody, type SearchEnv, searchPage } from './search';
+import { simpleMatch } from './wildcard';
 
 /**
  * `_search`, `_count` and `_msearch` over the indices a target resolves to, and the reader
@@ -32,6 +34,8 @@ interface ReaderContext {
   views: Map<IndexState, number>;
   keepAliveMs: number;
   expiresAt: number;
+  /** The alias filters of the target it was opened on (see `aliasFilters`). */
+  aliasFilters?: ReadonlyMap<IndexState, QueryNode>;
   /** Scroll only: the request, and where its last page ended. */
   req?: ParsedSearch;
   cursor?: Cursor;
@@ -93,9 +97,10 @@ export class Searcher {
   }
 
   /** What a search reads; every search has a time budget (the request's `timeout` may narrow it). */
-  private env(indices: IndexState[], views: ReadonlyMap<IndexState, number> | undefined, budget: SearchBudget): SearchEnv {
+  private env(indices: IndexState[], budget: SearchBudget, views?: ReadonlyMap<IndexState, number>, filters?: ReadonlyMap<IndexState, QueryNode>): SearchEnv {
     const env: SearchEnv = { flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS, budget };
     if (views) env.views = views;
+    if (filters) env.aliasFilters = filters;
     return env;
   }
 
@@ -105,14 +110,14 @@ export class Searcher {
     if (params.scroll !== undefined) return this.openScroll(target, body, params, budget);
     const indices = this.searchIndices(target, params);
     const started = Date.now();
-    const response = executeSearch(this.env(indices, undefined, budget), body, params);
+    const response = executeSearch(this.env(indices, budget, undefined, aliasFilters(target, indices)), body, params);
     stats.searched(indices, Date.now() - started, ((response.hits as { hits?: unknown[] } | undefined)?.hits?.length ?? 0) > 0);
     return response;
   }
 
   count(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
     const indices = this.searchIndices(target, params);
-    const count = executeCount(this.env(indices, undefined, this.budget()), body, params);
+    const count = executeCount(this.env(indices, this.budget(), undefined, aliasFilters(target, indices)), body, params);
     return { count, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } };
   }
 
@@ -154,7 +159,7 @@ export class Searcher {
   // -------------------------------------------------------------------------------------------
   // Reader contexts
 
-  private open(kind: ReaderContext['kind'], indices: IndexState[], keepAliveMs: number, owner: string | undefined): ReaderContext {
+  private open(kind: ReaderContext['kind'], indices: IndexState[], keepAliveMs: number, owner: string | undefined, filters?: ReadonlyMap<IndexState, QueryNode>): ReaderContext {
     if (this.contexts.size >= MAX_OPEN_CONTEXTS) {
       const reason = { type: 'exception', reason: `Trying to create too many ${kind === 'scroll' ? 'scroll' : 'search'} contexts. Must be less than or equal to: [${MAX_OPEN_CONTEXTS}]. This limit can be set by changing the [search.max_open_scroll_context] setting.` };
       throw new EsError(500, 'search_phase_execution_exception', 'all shards failed', { phase: 'query', grouped: true, failed_shards: [] }, reason, [reason]);
@@ -165,6 +170,7 @@ export class Searcher {
       ix.holdView(ix.searchableUpTo);
     }
     const ctx: ReaderContext = { num: this.nextContext++, kind, owner, indices, views, keepAliveMs, expiresAt: this.c.now() + keepAliveMs };
+    if (filters) ctx.aliasFilters = filters;
     this.contexts.set(ctx.num, ctx);
     stats.contextOpened(indices, 1);
     return ctx;
@@ -225,10 +231,10 @@ export class Searcher {
     // A scroll always counts every hit (SearchRequest.resolveTrackTotalHitsUpTo).
     req.trackTotalHits = true;
     const indices = this.searchIndices(target, params);
-    const ctx = this.open('scroll', indices, keepAliveMs, params.owner);
+    const ctx = this.open('scroll', indices, keepAliveMs, params.owner, aliasFilters(target, indices));
     try {
       const started = Date.now();
-      const page = searchPage(this.env(indices, ctx.views, budget), req, {});
+      const page = searchPage(this.env(indices, budget, ctx.views, ctx.aliasFilters), req, {});
       stats.searched(indices, Date.now() - started, true);
       ctx.req = req;
       if (page.last) ctx.cursor = page.last;
@@ -247,7 +253,7 @@ export class Searcher {
     const ctx = this.use(num, 'scroll', opts.owner, renew);
     const req = { ...(ctx.req as ParsedSearch), totalAsInt: opts.restTotalHitsAsInt === true };
     const started = Date.now();
-    const page = searchPage(this.env(ctx.indices, ctx.views, this.budget()), req, { cursor: ctx.cursor, skipAggs: true });
+    const page = searchPage(this.env(ctx.indices, this.budget(), ctx.views, ctx.aliasFilters), req, { cursor: ctx.cursor, skipAggs: true });
     stats.scrolled(ctx.indices, Date.now() - started);
     if (page.last) ctx.cursor = page.last;
     return { _scroll_id: scrollId, ...page.response };
@@ -279,7 +285,7 @@ export class Searcher {
     if (opts.keepAlive === undefined) throw validation('[keep_alive] is not specified');
     const keepAliveMs = keepAlive(opts.keepAlive, 'keep_alive');
     const indices = this.searchIndices(target, { ignoreUnavailable: opts.ignoreUnavailable, allowNoIndices: opts.allowNoIndices, expandWildcards: opts.expandWildcards });
-    const ctx = this.open('pit', indices, keepAliveMs, opts.owner);
+    const ctx = this.open('pit', indices, keepAliveMs, opts.owner, aliasFilters(target, indices));
     const out: Record<string, unknown> = { id: this.encodeId(PIT_PREFIX, ctx.num) };
     // 9.x (OpenPointInTimeResponse with partial results) also reports the shards it opened on.
     if (this.c.flavor === '9') out._shards = { total: indices.length, successful: indices.length, skipped: 0, failed: 0 };
@@ -307,8 +313,37 @@ export class Searcher {
     const ctx = this.use(num, 'pit', params.owner, renew);
     const req = parseSearchBody(body, params, this.c.flavor);
     const started = Date.now();
-    const page = searchPage(this.env(ctx.indices, ctx.views, budget), req, { pit: true });
+    const page = searchPage(this.env(ctx.indices, budget, ctx.views, ctx.aliasFilters), req, { pit: true });
     stats.searched(ctx.indices, Date.now() - started, true);
     return { pit_id: pit.id, ...page.response };
   }
+}
+
+/**
+ * Alias filters as Elasticsearch applies them (`IndexNameExpressionResolver.filteringAliases`):
+ * an index named by the target itself (by name, a wildcard or `_all`) is searched whole; one
+ * reached only through aliases is narrowed to what any of those aliases' filters match, unless
+ * one of them has no filter. So `.ml-anomalies-<job>` reads one job's results and
+ * `.ml-anomalies-*` all of them.
+ */
+function aliasFilters(target: string | undefined, indices: IndexState[]): Map<IndexState, QueryNode> | undefined {
+  const exprs = (target ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('-'));
+  if (exprs.length === 0 || exprs.includes('_all')) return undefined;
+  let out: Map<IndexState, QueryNode> | undefined;
+  for (const ix of indices) {
+    const named = exprs.some((e) => (e.includes('*') ? simpleMatch(e, ix.name) : e === ix.name) || (ix.dataStream !== undefined && simpleMatch(e, ix.dataStream)));
+    if (named) continue;
+    const filters: unknown[] = [];
+    let unfiltered = false;
+    for (const [alias, meta] of ix.aliases) {
+      if (!exprs.some((e) => (e.includes('*') ? simpleMatch(e, alias) : e === alias))) continue;
+      if (meta.filter === undefined || meta.filter === null) unfiltered = true;
+      else filters.push(meta.filter);
+    }
+    if (unfiltered || filters.length === 0) continue;
+    const parsed = filters.map((f) => new QueryParser({ query: f }).parse(f, ['query']));
+    out ??= new Map();
+    out.set(ix, parsed.length === 1 ? (parsed[0] as QueryNode) : { t: 'bool', must: [], filter: [], should: parsed, mustNot: [], msm: 1, boost: 1 });
+  }
+  return out;
 }

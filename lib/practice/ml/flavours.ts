@@ -1,6 +1,10 @@
 import type { Flavor } from '../engine/api';
+import { flavourInfo } from '../flavours';
 
-/** What the ML APIs answer differently per version (a "9" entry slots in here). */
+/**
+ * What the ML APIs answer differently per version. The version and build hash themselves are the
+ * deployment's (`flavours.ts`), so `GET /`, `_nodes` and `_ml/info` always agree.
+ */
 export interface MlDialect {
   version: string;
   buildHash: string;
@@ -19,11 +23,9 @@ export interface MlDialect {
   categorizationTokenizer: string;
 }
 
-const DIALECTS: Record<Flavor, MlDialect> = {
+const DIALECTS: Record<Flavor, Omit<MlDialect, 'version' | 'buildHash'>> = {
   // 9.x kept the 8.x anomaly-detection API and stored shapes.
   '9': {
-    version: '9.1.3',
-    buildHash: '0c781091a2f57de895a73a1391ff8426c0153c8d',
     modelPruneWindow: true,
     datafeedInJob: true,
     datafeedAuthorization: true,
@@ -34,8 +36,6 @@ const DIALECTS: Record<Flavor, MlDialect> = {
     categorizationTokenizer: 'ml_standard',
   },
   '8': {
-    version: '8.15.0',
-    buildHash: '1a77947f34deddb41af25e6f0ddb8e830159c179',
     modelPruneWindow: true,
     datafeedInJob: true,
     datafeedAuthorization: true,
@@ -46,8 +46,6 @@ const DIALECTS: Record<Flavor, MlDialect> = {
     categorizationTokenizer: 'ml_standard',
   },
   '7': {
-    version: '7.17.0',
-    buildHash: 'bee86328705acaa9a6daede7140defd4d9ec56bd',
     modelPruneWindow: false,
     datafeedInJob: false,
     datafeedAuthorization: true,
@@ -59,6 +57,7 @@ const DIALECTS: Record<Flavor, MlDialect> = {
   },
 };
 
-export function mlDialect(flavor: Flavor): MlDialect {
-  return DIALECTS[flavor];
+/** The dialect of a flavour, with the version facts of the deployment (the flavour's own by default). */
+export function mlDialect(flavor: Flavor, version: { version: string; buildHash: string } = flavourInfo(flavor)): MlDialect {
+  return { ...DIALECTS[flavor], version: version.version, buildHash: version.buildHash };
 }

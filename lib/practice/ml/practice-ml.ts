@@ -44,6 +44,8 @@ export interface PracticeMlOptions {
   mlNodes?: () => boolean;
   /** Budget per `tick` for running datafeeds, in ms of work (default 25). */
   tickBudgetMs?: number;
+  /** The deployment's version facts (`FeatureContext.info`); the flavour's by default. */
+  version?: { version: string; buildHash: string };
 }
 
 export const RESULTS_INDEX = '.ml-anomalies-shared';
@@ -151,7 +153,7 @@ export class PracticeMl {
     this.opts = opts;
     this.engine = opts.engine;
     this.clock = opts.clock;
-    this.dialect = mlDialect(opts.engine.flavor);
+    this.dialect = mlDialect(opts.engine.flavor, opts.version);
   }
 
   private now(): number {

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { flightsCsvStream, flightsSize, type FlightsRange } from '../../datasets/flights';
 import type { Clock } from '../clock';
 import { licenseBody } from '../cluster-info';
 import { DeploymentLimitError, type Deployment, type DeploymentRegistry } from '../deployments';
@@ -21,6 +23,8 @@ import { Router } from './router';
 export interface ControlContext {
   method: string;
   params: Record<string, string>;
+  /** The query string (`GET /_practice/datasets/flights.csv?from=&to=`). */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer | null;
   registry: DeploymentRegistry;
@@ -32,6 +36,8 @@ export interface ControlReply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A streamed answer (a data set file) instead of the JSON `body`. */
+  stream?: () => Readable;
 }
 
 export type ControlHandler = (ctx: ControlContext) => ControlReply | Promise<ControlReply>;
@@ -168,9 +174,35 @@ function deleteFaults(ctx: ControlContext): ControlReply {
   return { body: { faults: d.faults } };
 }
 
+/**
+ * The chapter 5 flights.csv (DESIGN.md): the same bytes every time, streamed a day at a time. A
+ * `from`/`to` day range gives that slice of the file (its own header first), for tests.
+ */
+function flightsCsv(ctx: ControlContext): ControlReply {
+  const range: FlightsRange = { from: ctx.query.get('from') ?? undefined, to: ctx.query.get('to') ?? undefined };
+  let bytes: number;
+  try {
+    bytes = flightsSize(range).bytes;
+  } catch (error) {
+    if (error instanceof RangeError) throw new ControlError(400, 'illegal_argument_exception', error.message);
+    throw error;
+  }
+  return {
+    body: null,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-length': String(bytes),
+      'content-disposition': 'attachment; filename="flights.csv"',
+      'cache-control': 'public, max-age=86400',
+    },
+    stream: () => flightsCsvStream(range),
+  };
+}
+
 export function controlRouter(features: readonly FeatureDefinition[] = []): Router<ControlHandler> {
   const r = new Router<ControlHandler>();
   r.add(['GET', 'HEAD'], '/_practice/ping', () => ({ body: { ok: true, product: 'elastic-logging-lab practice cluster' } }));
+  r.add(['GET', 'HEAD'], '/_practice/datasets/flights.csv', flightsCsv);
   r.add('POST', '/_practice/deployments', createDeployment);
   r.add('GET', '/_practice/deployments/{id}', getDeployment);
   r.add('DELETE', '/_practice/deployments/{id}', deleteDeployment);

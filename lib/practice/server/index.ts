@@ -111,7 +111,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const head = req.method === 'HEAD';
     const json = { 'content-type': 'application/json' };
     const match = control.match(req.method ?? 'GET', path);
@@ -123,9 +123,15 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, 405, { ...json, Allow: match.allowed.join(',') }, JSON.stringify({ error: `Incorrect HTTP method for uri [${path}] and method [${req.method}], allowed: [${match.allowed.join(', ')}]`, status: 405 }), head);
       return;
     }
-    const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
+    const ctx: ControlContext = { method: req.method ?? 'GET', params: match.params, query, headers: req.headers, body: await readBody(req), registry, clock, baseUrl };
     try {
       const reply = await match.handler(ctx);
+      if (reply.stream) {
+        res.writeHead(reply.status ?? 200, reply.headers ?? {});
+        if (head) res.end();
+        else reply.stream().on('error', (error) => res.destroy(error)).pipe(res);
+        return;
+      }
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {
@@ -249,7 +255,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       return;
     }
     const isControl = url.pathname === '/_practice' || url.pathname.startsWith('/_practice/');
-    const work = isControl ? handleControl(req, res, url.pathname) : handleEs(req, res, url);
+    const work = isControl ? handleControl(req, res, url.pathname, url.searchParams) : handleEs(req, res, url);
     work.catch((error: unknown) => {
       log(`practice cluster: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
       if (res.headersSent) {

@@ -233,8 +233,11 @@ describe('the Watcher feature in the practice cluster', () => {
     expect(service?.active).toBe(false);
     expect(service?.watcher.executionCount).toBe(1);
     const sizeBefore = cluster.scheduler.size;
+    // Every feature that ticks (the host, Watcher, ML) leaves the scheduler with the deployment.
+    const ticking = [...(deployment?.features.values() ?? [])].filter((f) => typeof f.tick === 'function');
+    expect(ticking).toContain(service);
     await call('DELETE', `/_practice/deployments/${d.id}`, basic(d));
-    expect(cluster.scheduler.size).toBe(sizeBefore - 2);
+    expect(cluster.scheduler.size).toBe(sizeBefore - ticking.length);
     expect(service?.watcher.nextDue()).toBeUndefined();
   });
 

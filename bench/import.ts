@@ -1,0 +1,277 @@
+// Benchmark (not a test): `npm run bench:import` (run `npm run build` first; flags below).
+//
+// Chapter 5's import through the app's route into the practice cluster: the built app (`next
+// start`) with the practice cluster in its process, as `npm start` runs it (or, with --practice
+// separate, `scripts/practice-cluster.ts` in a process of its own, under tsx). A self-paced
+// learner signs in over HTTP and connects a practice deployment; then
+// 1. engine only: the same rows as Kibana's importer sends them (`{message}` + the finder's
+//    pipeline, 5 000 per `_bulk`) posted straight to a second deployment, to see what the
+//    practice cluster itself takes;
+// 2. through the app: the generated flights.csv streamed as the body of
+//    `POST /api/imports?index=flights` (analysis, index and pipeline, the client's bulk helper).
+// It prints rows/s of both and CPU per row: the engine's (run 1: bulk parsing, indexing and the
+// ingest pipeline) and the route's own overhead (run 2 minus run 1: reading the upload, the
+// client's bulk helper, HTTP between the two). Rows/s depend on what else the machine runs; the
+// CPU per row much less.
+//
+// Flags: --from 2017-11-09 --to 2017-11-26 (the browser test's slice; --full: the whole file)
+//        --port 3152 --practice-port 9252 --repeat N (through-the-app runs, 1)
+//        --practice in-app|separate (in-app)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { flightsCsvChunks, flightsCsvStream, flightsSize, type FlightsRange } from '../lib/datasets/flights';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function option(argv: string[], name: string, fallback: string): string {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
+}
+
+/** Resident memory of a process (and its children), from /proc (Linux). */
+function rssBytes(pid: number): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) === pid || Number(fields[1]) === pid) total += Number(fields[21]) * 4096;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+function cpuSeconds(pid: number): number {
+  // The process and its children (next start forks a worker), from /proc (Linux).
+  const stats = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return [{ pid: Number(entry), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 }];
+      } catch {
+        return [];
+      }
+    });
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) (tree.add(s.pid), (grew = true));
+  }
+  return stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.cpu, 0);
+}
+
+let stopping = false;
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = createWriteStream(log);
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`[bench] ${name} exited early (${code ?? signal}); see ${log}`);
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid, 'SIGTERM');
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** A browser-like session: next-auth's cookies kept between requests. */
+class Session {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async request(method: string, url: string, init: { json?: unknown; form?: Record<string, string>; body?: ReadableStream<Uint8Array>; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': 'en', ...init.headers };
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: BodyInit | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    } else if (init.body) body = init.body;
+    const response = await fetch(`${this.base}${url}`, { method, headers, body, redirect: 'manual', ...(init.body ? { duplex: 'half' } : {}) } as RequestInit);
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const eq = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+    return response;
+  }
+
+  async json<T>(method: string, url: string, json?: unknown): Promise<T> {
+    const response = await this.request(method, url, { json });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${url} -> ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  async signInSelfPaced(name: string): Promise<void> {
+    const { csrfToken } = await this.json<{ csrfToken: string }>('GET', '/api/auth/csrf');
+    await (await this.request('POST', '/api/auth/callback/self-paced', { form: { name, csrfToken, json: 'true' } })).text();
+    const session = await this.json<{ participant?: { id: string } }>('GET', '/api/auth/session');
+    if (!session.participant) throw new Error('self-paced sign-in failed');
+  }
+}
+
+/** The rows as Kibana's importer sends them, straight to a practice deployment (5 000 per request). */
+async function engineOnly(practiceUrl: string, range: FlightsRange): Promise<{ rows: number; seconds: number }> {
+  const created = (await (await fetch(`${practiceUrl}/_practice/deployments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flavor: '8' }) })).json()) as {
+    username: string;
+    password: string;
+  };
+  const auth = `Basic ${Buffer.from(`${created.username}:${created.password}`).toString('base64')}`;
+  const es = async (method: string, p: string, body: string, type = 'application/json') => {
+    const response = await fetch(`${practiceUrl}${p}`, { method, headers: { authorization: auth, 'content-type': type }, body });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${p} -> ${response.status}: ${text.slice(0, 200)}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  const head = [...flightsCsvChunks({ from: range.from, to: range.from })].join('').slice(0, 100_000).split('\n').slice(0, -1);
+  const structure = await es('POST', '/_text_structure/find_structure', `${head.join('\n')}\n`, 'application/x-ndjson');
+  const pipeline = structure.ingest_pipeline as { processors: Record<string, Record<string, unknown>>[] };
+  pipeline.processors = pipeline.processors.map((p) => (p.date ? { date: { ...p.date, timezone: 'UTC' } } : p));
+  await es('PUT', '/_ingest/pipeline/flights-pipeline', JSON.stringify(pipeline));
+  await es('PUT', '/flights', JSON.stringify({ mappings: structure.mappings }));
+  let rows = 0;
+  let batch: string[] = [];
+  let seconds = 0;
+  const flush = async () => {
+    const body = `${batch.join('\n')}\n`;
+    const t0 = performance.now();
+    const answer = await es('POST', '/_bulk', body, 'application/x-ndjson');
+    seconds += (performance.now() - t0) / 1000;
+    if (answer.errors) throw new Error('bulk item errors');
+    batch = [];
+  };
+  let first = true;
+  for (const chunk of flightsCsvChunks(range)) {
+    for (const line of chunk.split('\n')) {
+      if (line === '') continue;
+      if (first) {
+        first = false;
+        continue;
+      }
+      batch.push(JSON.stringify({ index: { _index: 'flights', _id: String(rows), pipeline: 'flights-pipeline' } }), JSON.stringify({ message: line }));
+      rows += 1;
+      if (batch.length >= 10_000) await flush();
+    }
+  }
+  if (batch.length > 0) await flush();
+  return { rows, seconds };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const range: FlightsRange = argv.includes('--full') ? {} : { from: option(argv, 'from', '2017-11-09'), to: option(argv, 'to', '2017-11-26') };
+  const port = Number(option(argv, 'port', '3152'));
+  const practicePort = Number(option(argv, 'practice-port', '9252'));
+  const repeat = Math.max(1, Number(option(argv, 'repeat', '1')));
+  const separate = option(argv, 'practice', 'in-app') === 'separate';
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
+  const size = flightsSize(range);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'import-bench-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATA_DIR: dataDir,
+    PRACTICE_CLUSTER_PORT: String(practicePort),
+  };
+  console.log(`[bench] flights.csv ${range.from ?? '2017-10-01'}..${range.to ?? '2017-11-30'}: ${size.rows} rows, ${(size.bytes / 2 ** 20).toFixed(1)} MiB; ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`);
+  let practice: ChildProcess | undefined;
+  let app: ChildProcess | undefined;
+  const finish = async () => {
+    stopping = true;
+    await stop(app);
+    await stop(practice);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void finish().then(() => process.exit(130)));
+  try {
+    const practiceUrl = `http://127.0.0.1:${practicePort}`;
+    if (separate) {
+      practice = start('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      await waitFor(`${practiceUrl}/_practice/ping`, 60_000);
+    }
+    app = start('app', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(port)], env, path.join(dataDir, 'app.log'));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/api/health`, 120_000);
+    await waitFor(`${practiceUrl}/_practice/ping`, 60_000);
+    // In-app, the engine's CPU is the app process's: what run 1 spends is all engine.
+    const enginePid = separate ? practice!.pid! : app.pid!;
+
+    const engineCpu0 = cpuSeconds(enginePid);
+    const engine = await engineOnly(practiceUrl, range);
+    const engineUs = ((cpuSeconds(enginePid) - engineCpu0) / engine.rows) * 1e6;
+    console.log(`[bench] 1. engine only: ${engine.rows} rows in ${engine.seconds.toFixed(1)} s of _bulk = ${Math.round(engine.rows / engine.seconds)} rows/s; engine ${engineUs.toFixed(0)} µs CPU/row`);
+
+    const session = new Session(base);
+    await session.signInSelfPaced('Import bench');
+    await session.json('POST', '/api/practice', { flavor: '8' });
+    for (let run = 1; run <= repeat; run += 1) {
+      const appCpu0 = cpuSeconds(app.pid!);
+      const rssBefore = rssBytes(app.pid!);
+      let rssPeak = rssBefore;
+      const appPid = app.pid!;
+      const sampler = setInterval(() => {
+        rssPeak = Math.max(rssPeak, rssBytes(appPid));
+      }, 200);
+      const practiceCpuStart = separate ? cpuSeconds(practice!.pid!) : 0;
+      const t0 = performance.now();
+      const body = Readable.toWeb(flightsCsvStream(range)) as ReadableStream<Uint8Array>;
+      const response = await session.request('POST', `/api/imports?index=flights&tz=UTC&size=${size.bytes}`, { body, headers: { 'content-type': 'text/csv' } });
+      const progress = (await response.json()) as { state?: string; rows?: number; failedRows?: number; rowsPerSecond?: number; error?: unknown };
+      const seconds = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
+      const appCpu = cpuSeconds(app.pid!) - appCpu0;
+      const practiceCpu = separate ? cpuSeconds(practice!.pid!) - practiceCpuStart : 0;
+      if (!response.ok || progress.state !== 'done') throw new Error(`import answered ${response.status}: ${JSON.stringify(progress).slice(0, 300)}`);
+      const rows = progress.rows ?? 0;
+      const totalUs = ((appCpu + practiceCpu) / rows) * 1e6;
+      const routeUs = separate ? (appCpu / rows) * 1e6 : totalUs - engineUs;
+      console.log(
+        `[bench] 2. through the app (run ${run}): ${rows} rows (${progress.failedRows} failed) in ${seconds.toFixed(1)} s = ${Math.round(rows / seconds)} rows/s end to end (${progress.rowsPerSecond} rows/s while indexing); ` +
+          `${totalUs.toFixed(0)} µs CPU/row in all, of which the route's own overhead ${routeUs.toFixed(0)} µs/row (engine ${(totalUs - routeUs).toFixed(0)} µs/row); ` +
+          `on one free core the route alone would allow ~${Math.round(1e6 / Math.max(1, routeUs))} rows/s, the engine ~${Math.round(1e6 / Math.max(1, totalUs - routeUs))} rows/s; ` +
+          `app resident ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB at most during the upload of ${(size.bytes / 2 ** 20).toFixed(1)} MiB`,
+      );
+    }
+  } finally {
+    await finish();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
