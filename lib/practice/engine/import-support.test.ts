@@ -74,7 +74,7 @@ describe('date, convert and remove as the structure finder proposes them', () =>
     expect(e.get('x', '2')._source?.['@timestamp']).toBe('2017-11-23T00:30:00.000Z');
     // A zone from the document (the finder's `{{ event.timezone }}` placeholder).
     e.putPipeline('doc', { processors: [{ date: { field: 't', timezone: '{{ event.timezone }}', formats: ['yyyy-MM-dd HH:mm:ss'] } }] });
-    e.index('x', { t: '2017-11-23 00:30:00', event: { timezone: 'America/New_York' } }, { id: '3', pipeline: 'doc' });
+    e.index('x', { t: '2017-11-23 00:30:00', event: { timezone: 'America/New_York' } }, { id: '3', pipeline: 'doc', refresh: true });
     expect(e.get('x', '3')._source?.['@timestamp']).toBe('2017-11-23T00:30:00.000-05:00');
     const search = e.search('x', { query: { range: { '@timestamp': { gte: '2017-11-22T15:30:00Z', lte: '2017-11-22T15:30:00Z' } } } }) as { hits: { hits: { _id: string }[] } };
     expect(search.hits.hits.map((h) => h._id)).toEqual(['1']);
@@ -109,7 +109,7 @@ describe('alias filters in search', () => {
       { op: 'index', index: '.ml-anomalies-shared', id: 'a1', source: { job_id: 'a', n: 1 } },
       { op: 'index', index: '.ml-anomalies-shared', id: 'a2', source: { job_id: 'a', n: 2 } },
       { op: 'index', index: '.ml-anomalies-shared', id: 'b1', source: { job_id: 'b', n: 3 } },
-    ]);
+    ], { refresh: true });
     e.updateAliases?.([
       { add: { index: '.ml-anomalies-shared', alias: '.ml-anomalies-a', filter: { term: { job_id: { value: 'a' } } }, is_hidden: true } },
       { add: { index: '.ml-anomalies-shared', alias: '.ml-anomalies-b', filter: { term: { job_id: { value: 'b' } } }, is_hidden: true } },
