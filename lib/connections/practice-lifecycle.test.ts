@@ -188,6 +188,55 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     expect(watcher.executionCount).toBe(afterReclaim);
   }, 30_000);
 
+  it('is not kept alive by a running ML datafeed either; reclaiming it stops the job', async () => {
+    const { ctx, practice, clock } = shared;
+    const id = await learner(ctx, 'Dai');
+    await connectPracticeCluster(ctx, id, '8');
+    await practiceHostAction(ctx, id, 'metricbeat-setup', {});
+    await practiceHostAction(ctx, id, 'metricbeat-start', { backfillMinutes: 30 });
+    const deploymentId = (await deploymentIdOf(ctx, id)) as string;
+    const deployment = practice.cluster.deployments.get(deploymentId)!;
+    const lastAction = deployment.lastActivityAt;
+    const { client } = await participantCluster(ctx, id);
+    const es = (method: string, path: string, body?: unknown) => client.request({ method, path, body }) as Promise<Record<string, unknown>>;
+    await es('PUT', '/_ml/anomaly_detectors/host-events', {
+      analysis_config: { bucket_span: '15m', detectors: [{ function: 'count' }] },
+      data_description: { time_field: '@timestamp' },
+    });
+    await es('PUT', '/_ml/datafeeds/datafeed-host-events', { job_id: 'host-events', indices: ['metricbeat-*'], query: { match_all: {} } });
+    await es('POST', '/_ml/anomaly_detectors/host-events/_open');
+    await es('POST', '/_ml/datafeeds/datafeed-host-events/_start', {});
+    const processed = async () => {
+      const stats = (await es('GET', '/_ml/anomaly_detectors/host-events/_stats')) as { jobs: { data_counts: { processed_record_count: number } }[] };
+      return stats.jobs[0]?.data_counts.processed_record_count ?? 0;
+    };
+
+    // The datafeed follows the host's data in real time for almost two hours: no activity.
+    let before = -1;
+    for (let minutes = 10; minutes < 120; minutes += 10) {
+      clock.advance(10 * MINUTE);
+      practice.cluster.scheduler.tickAll();
+      expect(practice.cluster.deployments.reclaimIdle()).not.toContain(deploymentId);
+      if (minutes === 10) before = await processed();
+    }
+    expect(await processed()).toBeGreaterThan(before);
+    expect(deployment.lastActivityAt).toBe(lastAction);
+
+    clock.advance(10 * MINUTE);
+    const ml = deployment.features.get('ml')!;
+    let disposed = false;
+    const dispose = ml.dispose.bind(ml);
+    ml.dispose = () => {
+      disposed = true;
+      dispose();
+    };
+    // Ten more minutes of data wait for the datafeed when the deployment is reclaimed.
+    expect(ml.active).toBe(true);
+    expect(practice.cluster.deployments.reclaimIdle()).toContain(deploymentId);
+    expect(disposed).toBe(true);
+    expect(ml.active).toBe(false);
+  }, 60_000);
+
   it('frees what the deployment held: its host and every feature are disposed', async () => {
     const { ctx, practice, clock } = shared;
     const id = await learner(ctx, 'Ed');
