@@ -198,7 +198,7 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     const deployment = practice.cluster.deployments.get(deploymentId)!;
     const lastAction = deployment.lastActivityAt;
     const { client } = await participantCluster(ctx, id);
-    const es = (method: string, path: string, body?: unknown) => client.request({ method, path, body }) as Promise<Record<string, unknown>>;
+    const es = (method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown) => client.request({ method, path, body }) as Promise<Record<string, unknown>>;
     await es('PUT', '/_ml/anomaly_detectors/host-events', {
       analysis_config: { bucket_span: '15m', detectors: [{ function: 'count' }] },
       data_description: { time_field: '@timestamp' },
