@@ -1,20 +1,33 @@
-// Benchmark (not a test): `npm run bench:class -- --attendees 50 --duration 120`.
+// Benchmark (not a test): `npm run build && npm run bench:class -- --attendees 100 --duration 120`.
 //
-// One app instance (`next start` on loopback, the built app: run `npm run build` first) with its
-// practice cluster, a fresh data folder, then:
+// One app instance served as `npm start` serves it (scripts/guide-server.mjs in front of the built
+// Next.js app) with the practice cluster in a process of its own (or in the app: --practice in-app),
+// a fresh data folder (and, with DATABASE_URL, a fresh PostgreSQL database created on that server
+// for the run and dropped after it), then:
 // 1. the instructor signs in (next-auth credentials over HTTP) and creates a workshop;
 // 2. N attendees join with its code, each creates and connects a practice deployment through the
-//    app (`POST /api/practice`), visits chapters 1..c (c = 1, 2 or 3, spread evenly) and starts
+//    app (`POST /api/practice`), visits chapters 1..c (c spread evenly over --chapters) and starts
 //    the practice host's Metricbeat and Filebeat (setup + start) through the app;
-// 3. for `--duration` seconds every attendee's client polls what its chapter page polls, at the
-//    page's SWR intervals: the cluster status (5 s) and the chapter's checkpoints (5 s, until all are
-//    done); on chapter 2 the host metrics panel (5 s); on chapter 3 the auth-log tail from its cursor
-//    (3 s), the SSH summary (5 s) and the Filebeat module check (5 s, then 60 s once installed); and
-//    one board polls the progress endpoint every 3 s (the board page's interval);
-// 4. meanwhile a few attendees on chapter 3 make an SSH attempt on their practice host, and the
-//    bench measures how long until the board shows their `ssh-attempt-seen` done: for attendees
-//    whose page polls, and for "idle" ones (tab closed) whom only the background verifier checks.
-// It prints p50/p99/max latency per route, errors, the board's delays, and the app's CPU and memory.
+// 3. for `--duration` seconds every attendee's browser reads what its chapter page reads (the table
+//    PAGE_MODEL below: the live panels and the checkpoints of each chapter, with their refresh
+//    intervals), the way the page does it (--transport):
+//      channel  the page channel (default): the pages' own scheduler and transport
+//               (lib/client/page-scheduler.ts, panel-transport.ts): one POST /api/panels per page
+//               per beat carrying every read due;
+//      routes   one GET per panel read at its own interval (the pages before the channel);
+//    (a server-sent-events stream per page was measured against the channel with a prototype,
+//    commit 74d91fd: --transport stream there; README "How a page reads its live data");
+//    a share of the pages (--hidden, default 0.25) is in a background tab at any time: pages go to
+//    the background and come back at random (every 20-40 s one may flip), read nothing while hidden
+//    and catch up when shown, as the pages do; one board polls the progress endpoint every 3 s;
+// 4. meanwhile some attendees on chapter 3 make an SSH attempt on their practice host, and the bench
+//    measures how long until the board shows their `ssh-attempt-seen` done (attendees whose page is
+//    open, and "idle" ones without a page, whom only the background verifier checks) and how long
+//    until the attendee's own page shows the attempt in its auth log (staleness: the practice
+//    host's Filebeat shipping, plus the page's refresh and the request).
+// It prints p50/p99/max latency per request, errors (whole requests and single reads), reads and
+// requests per open page, the board's delays, staleness, the app's CPU (and per open page per 5 s
+// window), event-loop delay (p99) and memory, and the load average of the machine beside them.
 //
 // With --instances N (N >= 2, needs DATABASE_URL) the app runs as `npm run start:instances -- N`
 // (N instances behind the sticky proxy, the practice cluster in its own process) and the bench
@@ -22,31 +35,35 @@
 // its background verifier made, so it can say whether each verification was done exactly once;
 // --kill-one-at S kills the last instance (SIGKILL) S seconds into the load and reports how long
 // the survivors took to take over its share of the verifier and whether any result was lost.
+// --runs R repeats the whole measurement R times (fresh data each time) and prints the median.
 //
 // Flags: --attendees N (50) --duration S (120) --port P (3190) --practice-port P (9290)
-//        --instances N (1) --kill-one-at S (off)
-//        --poll-ms 5000 --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
+//        --transport channel|routes (channel) --hidden F (0.25) --chapters 1,2,3,4,5
+//        --instances N (1) --kill-one-at S (off) --runs R (1)
+//        --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
-//        (in-app: the practice cluster in the app's process, as `npm start` runs it)
-//        --keep-polling (checkpoints keep polling after all are done; the page stops)
+//        --keep-polling (checkpoints keep being read after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
-// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS); with
-// DATABASE_URL (an empty database) the app stores in PostgreSQL instead of the embedded PGlite.
+// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
+import { createPanelTransport } from '../lib/client/panel-transport';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+
+type Transport = 'channel' | 'routes';
 
 interface Options {
   attendees: number;
   durationS: number;
   port: number;
   practicePort: number;
-  pollMs: number;
   boardMs: number;
   backfillMinutes: number;
   setupConcurrency: number;
@@ -56,6 +73,10 @@ interface Options {
   profile: boolean;
   instances: number;
   killOneAtS: number | null;
+  transport: Transport;
+  hidden: number;
+  chapters: Chapter[];
+  runs: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -70,14 +91,21 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number`);
     return n;
   };
-  const practice = value('practice', 'in-app');
+  const practice = value('practice', 'separate');
   if (practice !== 'in-app' && practice !== 'separate') throw new Error('--practice must be in-app or separate');
+  const transport = value('transport', 'channel');
+  if (transport !== 'channel' && transport !== 'routes') throw new Error('--transport must be channel or routes');
+  const chapters = value('chapters', '1,2,3,4,5')
+    .split(',')
+    .map((c) => Number(c.trim()));
+  if (chapters.length === 0 || chapters.some((c) => !(c in PAGE_MODEL))) throw new Error('--chapters lists chapter numbers 1-5, e.g. 1,2,3');
+  const hidden = number('hidden', 0.25);
+  if (hidden >= 1) throw new Error('--hidden is a share below 1 (0.25: a quarter of the pages in the background)');
   return {
     attendees: number('attendees', 50),
     durationS: number('duration', 120),
     port: number('port', 3190),
     practicePort: number('practice-port', 9290),
-    pollMs: number('poll-ms', 5_000),
     boardMs: number('board-ms', 3_000),
     backfillMinutes: number('backfill-minutes', 60),
     setupConcurrency: Math.max(1, number('setup-concurrency', 8)),
@@ -87,6 +115,10 @@ function parseOptions(argv: string[]): Options {
     profile: argv.includes('--profile'),
     instances: Math.max(1, number('instances', 1)),
     killOneAtS: argv.some((arg) => arg.startsWith('--kill-one-at')) ? number('kill-one-at', 60) : null,
+    transport,
+    hidden,
+    chapters: chapters as Chapter[],
+    runs: Math.max(1, Math.floor(number('runs', 1))),
   };
 }
 
@@ -108,6 +140,19 @@ class Session {
       payload = JSON.stringify(body);
     }
     const response = await fetch(`${this.base}${url}`, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const eq = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+    return response;
+  }
+
+  /** A request as a browser's `fetch` makes it (the page transport's), with this session's cookies. */
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(`${this.base}${url}`, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(30_000) });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const eq = pair!.indexOf('=');
@@ -146,6 +191,54 @@ class Stats {
     let entry = this.routes.get(route);
     if (!entry) this.routes.set(route, (entry = { latencies: [], errors: 0, statuses: new Map() }));
     return entry;
+  }
+
+  /** A request timed elsewhere (the page transport's). */
+  record(route: string, ms: number, status: string, ok: boolean): void {
+    if (!this.recording) return;
+    const entry = this.entry(route);
+    entry.latencies.push(ms);
+    if (!ok) {
+      entry.errors += 1;
+      this.errorTimes.push(performance.now());
+    }
+    entry.statuses.set(status, (entry.statuses.get(status) ?? 0) + 1);
+  }
+
+  /** Reads by the page's name for them: how many, and how many were answered with an error (inside a channel request). */
+  readonly reads = new Map<string, { count: number; errors: number; codes: Map<string, number> }>();
+  /** How old each answer was when the page got it (now - checkedAt), ms. */
+  readonly ages: number[] = [];
+
+  read(name: string, error: string | null, checkedAt?: unknown): void {
+    if (!this.recording) return;
+    let entry = this.reads.get(name);
+    if (!entry) this.reads.set(name, (entry = { count: 0, errors: 0, codes: new Map() }));
+    entry.count += 1;
+    if (error) {
+      entry.errors += 1;
+      entry.codes.set(error, (entry.codes.get(error) ?? 0) + 1);
+    }
+    if (typeof checkedAt === 'string') this.ages.push(Date.now() - Date.parse(checkedAt));
+  }
+
+  readErrors(): number {
+    return [...this.reads.values()].reduce((sum, entry) => sum + entry.errors, 0);
+  }
+
+  /** Requests the pages sent (not the board's, the probes' or the set-up's). */
+  pageRequests(): number {
+    let total = 0;
+    for (const [route, entry] of this.routes) if (route.startsWith('page ')) total += entry.latencies.length;
+    return total;
+  }
+
+  reportReads(): void {
+    if (this.reads.size === 0) return;
+    console.log('\nReads by the pages (each panel or checkpoints read, whatever request carried it):');
+    for (const [name, entry] of [...this.reads].sort()) {
+      console.log(`  ${name.padEnd(26)} ${String(entry.count).padStart(7)} reads, ${entry.errors} errors${entry.codes.size ? ` (${[...entry.codes].map(([c, n]) => `${c}×${n}`).join(' ')})` : ''}`);
+    }
   }
 
   async time<T>(route: string, run: () => Promise<Response>, read: (response: Response) => Promise<T>): Promise<T | null> {
@@ -456,6 +549,227 @@ function analyseChecks(instances: InstanceFigures[], intervalMs: number): CheckA
   };
 }
 
+// ---------------------------------------------------------------- what the pages read
+
+type Chapter = 1 | 2 | 3 | 4 | 5;
+
+/** What one read of a page has seen: its latest answer and, for a stream of pages, its cursor. */
+interface ReadState {
+  latest: unknown;
+  cursor: string | null;
+}
+
+/** One live read of a chapter page: a panel (or the checkpoints), as its hook reads it. */
+interface PageRead {
+  /** The name in the report, and the page scheduler's key. */
+  name: string;
+  url(state: ReadState): string;
+  /** Milliseconds to the next read given the latest answer (0: no more reads), as the hook decides. */
+  refreshMs(latest: unknown, options: Options): number;
+  /** Pages of a stream (the auth log): the next read continues from the answer's cursor, drains `more`. */
+  follow?: boolean;
+  /**
+   * A panel that lands after this bench was written (chapter 5 `ml-anomalies`): the row is part
+   * of the page only when its route answers (not 404).
+   */
+  landing?: boolean;
+}
+
+const FIVE_S = 5_000;
+const every = (ms: number) => () => ms;
+
+const READS = {
+  cluster: { name: 'cluster-status', url: () => '/api/panels/cluster-status', refreshMs: every(FIVE_S) },
+  checkpoints: (chapter: Chapter): PageRead => ({
+    name: `checkpoints (chapter ${chapter})`,
+    url: () => `/api/checkpoints?chapter=${chapter}`,
+    // Like the page: once every checkpoint of the chapter is done, it stops asking.
+    refreshMs: (latest, options) => (!options.keepPolling && Array.isArray(latest) && latest.every((item: { state?: string }) => item.state === 'done') ? 0 : FIVE_S),
+  }),
+  hostMetrics: { name: 'host-metrics', url: () => '/api/panels/host-metrics?range=15m', refreshMs: every(FIVE_S) },
+  authLog: { name: 'auth-log', url: ({ cursor }) => `/api/panels/auth-log${cursor ? `?cursor=${cursor}` : ''}`, refreshMs: every(3_000), follow: true },
+  sshSummary: { name: 'auth-log/summary', url: () => '/api/panels/auth-log/summary?range=15m', refreshMs: every(FIVE_S) },
+  filebeatModule: {
+    name: 'auth-log/module',
+    url: () => '/api/panels/auth-log/module',
+    // FILEBEAT_MODULE_INSTALLED_REFRESH_MS: checked now and then once the pipeline is there.
+    refreshMs: (latest) => ((latest as { installed?: boolean } | undefined)?.installed ? 60_000 : FIVE_S),
+  },
+  watches: { name: 'watches', url: () => '/api/panels/watches', refreshMs: every(FIVE_S) },
+  // The threshold builder of step 4 as it opens (CHAPTER_FORM in components/watches/threshold-builder.tsx):
+  // its field pickers for metricbeat-* and its preview of max system.cpu.total.norm.pct per minute.
+  watchFields: { name: 'watches/fields', url: () => '/api/panels/watches/fields?index=metricbeat-*', refreshMs: every(60_000) },
+  watchPreview: {
+    name: 'watches/preview',
+    url: () => '/api/panels/watches/preview?aggField=system.cpu.total.norm.pct&aggType=max&index=metricbeat-*&timeField=%40timestamp&timeWindowSize=1&timeWindowUnit=m',
+    refreshMs: every(10_000),
+  },
+  // The practice mailbox (steps 18 and 27: one key, read once).
+  outbox: { name: 'practice/outbox', url: () => '/api/practice/outbox', refreshMs: every(FIVE_S) },
+  mlAnomalies: { name: 'ml-anomalies', url: () => '/api/panels/ml-anomalies', refreshMs: every(FIVE_S), landing: true },
+} satisfies Record<string, PageRead | ((chapter: Chapter) => PageRead)>;
+
+/**
+ * What each chapter's page reads while open (content/<locale>/NN-*.mdx and the components in it):
+ * the cluster status whenever the page has the status card or practice buttons (useCluster), the
+ * chapter's checkpoints, and its live panels. A new panel is one more row.
+ */
+const PAGE_MODEL: Record<Chapter, PageRead[]> = {
+  1: [READS.cluster, READS.checkpoints(1)],
+  2: [READS.cluster, READS.checkpoints(2), READS.hostMetrics],
+  3: [READS.cluster, READS.checkpoints(3), READS.authLog, READS.sshSummary, READS.filebeatModule],
+  4: [READS.cluster, READS.checkpoints(4), READS.hostMetrics, READS.watches, READS.watchFields, READS.watchPreview, READS.outbox],
+  5: [READS.checkpoints(5), READS.mlAnomalies],
+};
+
+/** Pages of an auth-log read the hook drains at most per read (DEFAULT_MAX_PAGES in use-panel.ts). */
+const MAX_FOLLOW_PAGES = 10;
+
+interface PageHooks {
+  /** An answer of a read arrived on the page. */
+  answered(read: PageRead, answer: unknown): void;
+}
+
+/**
+ * One attendee's open chapter page in a browser tab, reading through --transport. `hidden` is the
+ * tab in the background (Page Visibility).
+ */
+class AttendeePage {
+  hidden = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly states = new Map<string, ReadState>();
+  private stopped = false;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(
+    private readonly session: Session,
+    private readonly reads: PageRead[],
+    private readonly stats: Stats,
+    private readonly options: Options,
+    private readonly hooks: PageHooks,
+  ) {
+    for (const read of reads) this.states.set(read.name, { latest: undefined, cursor: null });
+  }
+
+  setHidden(hidden: boolean): void {
+    if (hidden === this.hidden) return;
+    this.hidden = hidden;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Opens the page (its first reads at once, like the components mounting) and reads until `stop`. */
+  async open(): Promise<void> {
+    if (this.options.transport === 'channel') this.openChannel();
+    else this.openRoutes();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const stop of this.stops) stop();
+  }
+
+  private answered(read: PageRead, answer: unknown): void {
+    const state = this.states.get(read.name)!;
+    state.latest = answer;
+    if (read.follow) state.cursor = (answer as { cursor?: string }).cursor ?? state.cursor;
+    this.stats.read(read.name, null, (answer as { checkedAt?: unknown } | null)?.checkedAt);
+    this.hooks.answered(read, answer);
+  }
+
+  private failed(read: PageRead, error: unknown): void {
+    const code = (error as { code?: unknown }).code;
+    this.stats.read(read.name, typeof code === 'string' ? code : (error as Error).name || 'error');
+  }
+
+  /** The page channel: the pages' own scheduler and transport, with this session's cookies. */
+  private openChannel(): void {
+    const visibility: PageVisibility = {
+      hidden: () => this.hidden,
+      subscribe: (onChange) => {
+        this.listeners.add(onChange);
+        return () => this.listeners.delete(onChange);
+      },
+    };
+    const scheduler = new PageScheduler({ visibility });
+    const transport = createPanelTransport({
+      fetch: async (url, init) => {
+        const route = init.method === 'POST' ? 'page POST /api/panels' : `page GET ${url.split('?')[0]}`;
+        const started = performance.now();
+        let status = 'network';
+        try {
+          const response = await this.session.fetch(url, init);
+          status = String(response.status);
+          const text = await response.text();
+          this.stats.record(route, performance.now() - started, status, response.ok);
+          return new Response(text, { status: response.status, headers: response.headers });
+        } catch (error) {
+          this.stats.record(route, performance.now() - started, `${status}:${(error as Error).name}`, false);
+          throw error;
+        }
+      },
+    });
+    const readOnce = async (read: PageRead) => {
+      const state = this.states.get(read.name)!;
+      scheduler.started(read.name);
+      try {
+        for (let page = 0; page < (read.follow ? MAX_FOLLOW_PAGES : 1); page++) {
+          const answer = await transport.read<{ more?: boolean }>(read.url(state), 'en');
+          this.answered(read, answer);
+          if (!read.follow || !answer.more) break;
+        }
+        scheduler.settled(read.name, true);
+      } catch (error) {
+        this.failed(read, error);
+        scheduler.settled(read.name, false);
+      }
+    };
+    for (const read of this.reads) {
+      const state = this.states.get(read.name)!;
+      this.stops.push(
+        scheduler.add(read.name, {
+          intervalMs: () => read.refreshMs(state.latest, this.options),
+          paused: () => false,
+          read: () => void readOnce(read),
+        }),
+      );
+      // Mounting: each component reads once at once (SWR's first read), together.
+      if (!this.hidden) void readOnce(read);
+    }
+    this.stops.push(() => scheduler.dispose());
+  }
+
+  /** Before the channel: each read its own GET at its own interval (SWR's refreshInterval), none while hidden. */
+  private openRoutes(): void {
+    const get = async (read: PageRead) => {
+      const state = this.states.get(read.name)!;
+      for (let page = 0; page < (read.follow ? MAX_FOLLOW_PAGES : 1); page++) {
+        const url = read.url(state);
+        const answer = await this.stats.time(`page GET ${url.split('?')[0]}`, () => this.session.request('GET', url), async (r) => ({ ok: r.ok, body: (await r.json().catch(() => null)) as { more?: boolean; error?: { code?: string } } | null }));
+        if (!answer) return this.failed(read, new Error('network'));
+        if (!answer.ok) return this.failed(read, { code: answer.body?.error?.code ?? 'http' });
+        this.answered(read, answer.body);
+        if (!read.follow || !answer.body?.more) return;
+      }
+    };
+    for (const read of this.reads) {
+      const state = this.states.get(read.name)!;
+      void (async () => {
+        await get(read);
+        while (!this.stopped) {
+          const ms = read.refreshMs(state.latest, this.options);
+          if (ms === 0) return;
+          await sleep(ms);
+          if (!this.stopped && !this.hidden) await get(read);
+        }
+      })();
+    }
+    // SWR revalidates every key when the tab is shown again (revalidateOnFocus).
+    this.listeners.add(() => {
+      if (!this.hidden) for (const read of this.reads) if (read.refreshMs(this.states.get(read.name)!.latest, this.options) > 0) void get(read);
+    });
+  }
+}
+
 // ---------------------------------------------------------------- the class
 
 interface Attendee {
@@ -463,26 +777,62 @@ interface Attendee {
   name: string;
   session: Session;
   id: string;
-  chapter: 1 | 2 | 3;
+  chapter: Chapter;
   /** No page open: only the background verifier checks this attendee. */
   idle: boolean;
-  chapterDone: boolean;
+  page: AttendeePage | null;
+  /** Kept in front (not flipped to the background) while the bench waits on this page. */
+  pinned: boolean;
 }
 
 interface ProgressBody {
   attendees: { id: string; checkpoints: Record<string, { state: string }> }[];
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+/** The figures of one run, for the median of several. */
+interface RunSummary {
+  p99: number;
+  requestErrors: number;
+  readErrors: number;
+  boardOpenWorstMs: number;
+  boardIdleWorstMs: number;
+  stalenessP99Ms: number;
+  appCpuPercent: number;
+  cpuMsPerPageWindow: number;
+  requestsPerPageMinute: number;
+  loopP99MedianMs: number;
+  loopP99WorstMs: number;
+  rssMaxBytes: number;
+  loadAverage: number;
+}
+
+/** A fresh PostgreSQL database on DATABASE_URL's server for one run; `drop()` removes it after. */
+async function freshDatabase(serverUrl: string, run: number): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `class_load_${process.pid}_${Date.now().toString(36)}_${run}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const loadAverage = () => os.loadavg()[0]!;
+
+async function runOnce(options: Options, run: number): Promise<RunSummary> {
+  stopping = false;
   const several = options.instances > 1;
-  if (several && !process.env.DATABASE_URL) throw new Error('--instances needs DATABASE_URL (an empty PostgreSQL database): instances share it');
-  if (several) options.practice = 'separate';
-  if (options.killOneAtS !== null && !several) throw new Error('--kill-one-at needs --instances 2 or more');
-  // Enough attendees without a page that some were checked by the instance that is killed.
-  if (options.killOneAtS !== null && !process.argv.some((arg) => arg.startsWith('--idle'))) options.idle = 8;
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'class-load-'));
+  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, run) : null;
   const base = `http://127.0.0.1:${options.port}`;
   const password = 'bench-instructor-password';
   const env: NodeJS.ProcessEnv = {
@@ -492,11 +842,9 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     PRACTICE_CLUSTER_PORT: String(options.practicePort),
     INSTRUCTOR_PASSWORD: password,
-    // DATABASE_URL (an empty PostgreSQL database) measures the set-up for a real class: production
-    // then needs the two secrets the embedded default generates.
-    ...(process.env.DATABASE_URL
-      ? { DATABASE_URL: process.env.DATABASE_URL, AUTH_SECRET: randomBytes(32).toString('hex'), CREDENTIALS_KEY: randomBytes(32).toString('hex') }
-      : {}),
+    // A fresh PostgreSQL database for a real class: production then needs the two secrets the
+    // embedded default generates.
+    ...(database ? { DATABASE_URL: database.url, AUTH_SECRET: randomBytes(32).toString('hex'), CREDENTIALS_KEY: randomBytes(32).toString('hex') } : {}),
   };
   // One instance: the app on --port, its figures on --port + 1. Several: the proxy on --port, instance
   // i on --port + i and its figures on --port + N + i (scripts/start-instances.mjs).
@@ -505,18 +853,23 @@ async function main(): Promise<void> {
     : [options.port + 1];
   if (!several) env.DIAGNOSTICS_PORT = String(diagnosticsPorts[0]);
   console.log(
-    `[bench] ${options.attendees} attendees, ${options.durationS} s, ${several ? `${options.instances} instances behind the proxy, ` : ''}${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, data in ${dataDir}`,
+    `\n[bench] run ${run} of ${options.runs}: ${options.attendees} attendees, ${options.durationS} s, transport ${options.transport}, ${Math.round(options.hidden * 100)}% of pages hidden, ` +
+      `${several ? `${options.instances} instances behind the proxy, ` : ''}${database ? 'PostgreSQL' : 'PGlite'}, practice cluster ${options.practice}, backfill ${options.backfillMinutes} min, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, data in ${dataDir}`,
   );
 
   let practice: ChildProcess | undefined;
   let app: ChildProcess | undefined;
+  const pages: AttendeePage[] = [];
   const finish = async () => {
     stopping = true;
+    for (const page of pages) page.stop();
     await stopProcess(app);
     await stopProcess(practice);
     rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop().catch((error: unknown) => console.error('[bench] could not drop the run’s database:', error));
   };
-  process.once('SIGINT', () => void finish().then(() => process.exit(130)));
+  const onInterrupt = () => void finish().then(() => process.exit(130));
+  process.once('SIGINT', onInterrupt);
 
   try {
     if (options.practice === 'separate') {
@@ -524,16 +877,16 @@ async function main(): Promise<void> {
       await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     }
     const profileDir = path.join(dataDir, 'profile');
-    // --cpu-prof is refused in NODE_OPTIONS, so a profiled app runs Next's CLI under node directly.
-    const nextArgs = ['start', '-H', '127.0.0.1', '-p', String(options.port)];
     if (several) {
       app = startProcess('app instances', process.execPath, ['scripts/start-instances.mjs', String(options.instances), '--diagnostics'], { ...env, PORT: String(options.port), HOST: '127.0.0.1' }, path.join(dataDir, 'app.log'));
     } else {
-      app = options.profile
-        ? startProcess('app', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs], env, path.join(dataDir, 'app.log'))
-        : startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), nextArgs, env, path.join(dataDir, 'app.log'));
+      // As `npm start` serves the built guide: the guide's own server in front of Next (--cpu-prof is
+      // refused in NODE_OPTIONS, so a profiled app runs it under node directly).
+      const serverEnv = { ...env, PORT: String(options.port), HOST: '127.0.0.1' };
+      const args = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'scripts/guide-server.mjs'] : ['scripts/guide-server.mjs'];
+      app = startProcess('app', process.execPath, args, serverEnv, path.join(dataDir, 'app.log'));
     }
-    await waitFor(`${base}/api/health`, several ? 15 * 60_000 : 60_000);
+    await waitFor(`${base}/api/health`, several ? 15 * 60_000 : 120_000);
     for (const port of diagnosticsPorts) await waitFor(`http://127.0.0.1:${port}/`, 60_000);
     const diagnostics = new InstanceDiagnostics(diagnosticsPorts);
     await diagnostics.poll();
@@ -545,6 +898,18 @@ async function main(): Promise<void> {
     const instructor = new Session(base);
     await instructor.signIn('instructor', { password });
     const workshop = await instructor.json<{ id: string; code: string }>('POST', '/api/workshops', { name: `Class load ${options.attendees}`, clusterMode: 'practice' });
+    // Panels that have not landed yet are left out of the pages (their route answers 404).
+    const missing = new Set<string>();
+    for (const read of Object.values(PAGE_MODEL).flat()) {
+      if (!read.landing || missing.has(read.name)) continue;
+      const response = await instructor.request('GET', read.url({ latest: undefined, cursor: null }));
+      await response.text();
+      if (response.status === 404) missing.add(read.name);
+    }
+    const pageReads = (chapter: Chapter) => PAGE_MODEL[chapter].filter((read) => !missing.has(read.name));
+    console.log(
+      `[bench] pages: ${options.chapters.map((c) => `chapter ${c}: ${pageReads(c).map((r) => r.name).join(', ')}`).join('; ')}${missing.size ? ` (not on this server yet: ${[...missing].join(', ')})` : ''}`,
+    );
 
     const attendees: Attendee[] = [];
     let setupRetries = 0;
@@ -568,13 +933,13 @@ async function main(): Promise<void> {
         const session = new Session(base);
         const name = `Attendee ${String(i + 1).padStart(3, '0')}`;
         const { id } = await session.signIn('attendee', { code: workshop.code, name });
-        const chapter = ((i % 3) + 1) as 1 | 2 | 3;
+        const chapter = options.chapters[i % options.chapters.length]!;
         for (let c = 1; c <= chapter; c += 1) await session.json('POST', '/api/progress', { chapter: c });
         await setupStep(() => session.json('POST', '/api/practice', { flavor: '8' }));
         for (const action of ['metricbeat-setup', 'filebeat-setup', 'metricbeat-start', 'filebeat-start']) {
           await setupStep(() => session.json('POST', `/api/practice/host/${action}`, action.endsWith('-start') ? beatBody : {}));
         }
-        attendees.push({ index: i, name, session, id, chapter, idle: false, chapterDone: false });
+        attendees.push({ index: i, name, session, id, chapter, idle: false, page: null, pinned: false });
         if ((i + 1) % 50 === 0) console.log(`[bench] ${i + 1} attendees set up (${((performance.now() - setupStarted) / 1000).toFixed(0)} s)`);
       },
     );
@@ -590,56 +955,8 @@ async function main(): Promise<void> {
     let running = true;
     let latest: { at: number; body: ProgressBody } | null = null;
     const waiters: { attendeeId: string; since: number; resolve: (ms: number) => void }[] = [];
-
-    /** Polls one thing every `ms` (after a random start, as tabs open at different times) while the load runs. */
-    const every = async (ms: number | (() => number), poll: () => Promise<unknown>) => {
-      const interval = () => (typeof ms === 'number' ? ms : ms());
-      await sleep(Math.random() * interval());
-      while (running) {
-        await poll();
-        await sleep(interval());
-      }
-    };
-
-    // What each chapter's page polls (the SWR intervals of its live panels and checkpoints).
-    const attendeeLoop = async (attendee: Attendee) => {
-      const get = <T,>(route: string, url: string, read: (r: Response) => Promise<T> = (r) => r.text() as Promise<T>) =>
-        stats.time(`GET ${route}`, () => attendee.session.request('GET', url), read);
-      const loops: Promise<void>[] = [
-        // The chapter 1 panel, and on chapters 2-3 the practice buttons and the auth-log panel's link.
-        every(options.pollMs, () => get('/api/panels/cluster-status', '/api/panels/cluster-status')),
-        every(options.pollMs, async () => {
-          if (attendee.chapterDone && !options.keepPolling) return;
-          const items = await get('/api/checkpoints', `/api/checkpoints?chapter=${attendee.chapter}`, (r) => r.json() as Promise<{ state: string }[]>);
-          // Like the page: once every checkpoint of the chapter is done, it stops asking.
-          if (items && items.every((item) => item.state === 'done')) attendee.chapterDone = true;
-        }),
-      ];
-      if (attendee.chapter === 2) {
-        loops.push(every(options.pollMs, () => get('/api/panels/host-metrics', '/api/panels/host-metrics?range=15m')));
-      }
-      if (attendee.chapter === 3) {
-        let cursor: string | null = null;
-        let moduleInstalled = false;
-        loops.push(
-          // The stream's tail every 3 s from the last cursor (the page's first read has no cursor).
-          every(3_000, async () => {
-            const url = `/api/panels/auth-log?filter=${cursor ? `&cursor=${cursor}` : ''}`;
-            const page = await get('/api/panels/auth-log', url, (r) => r.json() as Promise<{ cursor?: string }>);
-            if (page?.cursor) cursor = page.cursor;
-          }),
-          every(options.pollMs, () => get('/api/panels/auth-log/summary', '/api/panels/auth-log/summary?range=15m')),
-          every(
-            () => (moduleInstalled ? 60_000 : options.pollMs),
-            async () => {
-              const body = await get('/api/panels/auth-log/module', '/api/panels/auth-log/module', (r) => r.json() as Promise<{ installed?: boolean }>);
-              moduleInstalled = body?.installed === true;
-            },
-          ),
-        );
-      }
-      await Promise.all(loops);
-    };
+    /** Pages waiting to show an SSH attempt in their auth log (staleness). */
+    const pageWaiters = new Map<string, { since: number; resolve: (ms: number) => void }>();
 
     const boardLoop = async () => {
       while (running) {
@@ -660,21 +977,32 @@ async function main(): Promise<void> {
     };
 
     const triggered = new Set<string>();
-    const boardDelays: { name: string; idle: boolean; ms: number | null }[] = [];
-    /** An SSH attempt on the attendee's practice host; resolves with how long until the board shows it. */
+    const boardDelays: { name: string; idle: boolean; ms: number | null; pageMs: number | null; failed?: string }[] = [];
+    /** An SSH attempt on the attendee's practice host; records how long until the board (and the attendee's page) shows it. */
     const trigger = async (idle: boolean, prefer: (attendee: Attendee) => boolean = () => true) => {
-      const candidates = attendees.filter((a) => a.chapter === 3 && a.idle === idle && !triggered.has(a.id));
+      const candidates = attendees.filter((a) => a.chapter === 3 && a.idle === idle && !triggered.has(a.id) && (idle || !a.page?.hidden));
       const open = candidates.filter((a) => latest?.body.attendees.find((row) => row.id === a.id)?.checkpoints['ssh-attempt-seen']?.state !== 'done');
       const attendee = open.find(prefer) ?? open[0];
       if (!attendee) return;
       triggered.add(attendee.id);
-      await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
+      // Its page stays in front while the bench waits: "board delay for attendees whose page is open".
+      attendee.pinned = true;
+      try {
+        await attendee.session.json('POST', '/api/practice/host/ssh-attempt', { user: 'hAx0R', count: 1 });
+      } catch (error) {
+        // Reported with the delays (a refused attempt, e.g. its instance just killed), not a crash of the bench.
+        attendee.pinned = false;
+        boardDelays.push({ name: attendee.name, idle, ms: null, pageMs: null, failed: String(error).slice(0, 160) });
+        return;
+      }
       const since = performance.now();
-      const ms = await Promise.race([
-        new Promise<number>((resolve) => waiters.push({ attendeeId: attendee.id, since, resolve })),
-        sleep(90_000).then(() => null),
+      const timeout = () => sleep(90_000).then(() => null);
+      const [ms, pageMs] = await Promise.all([
+        Promise.race([new Promise<number>((resolve) => waiters.push({ attendeeId: attendee.id, since, resolve })), timeout()]),
+        attendee.page ? Promise.race([new Promise<number>((resolve) => pageWaiters.set(attendee.id, { since, resolve })), timeout()]) : Promise.resolve(null),
       ]);
-      boardDelays.push({ name: attendee.name, idle, ms });
+      attendee.pinned = false;
+      boardDelays.push({ name: attendee.name, idle, ms, pageMs });
     };
 
     // Two probes tell the app's own delays from the practice cluster's: the app's health route (no
@@ -698,10 +1026,52 @@ async function main(): Promise<void> {
     diagnostics.startLoad();
     const cpuBefore = processTree(appPid);
     const loadStarted = performance.now();
+    const loadWindowUs = { from: monotonicUs(), to: Infinity };
+    const loadAverages = [loadAverage()];
     stats.recording = true;
-    const loops = [...attendees.filter((a) => !a.idle).map(attendeeLoop), boardLoop(), probeLoop()];
+    // The pages open at random moments over the first 5 s (a class does not click in step); a
+    // share starts in the background.
+    const withPage = attendees.filter((a) => !a.idle);
+    for (const attendee of withPage) {
+      const page = new AttendeePage(attendee.session, pageReads(attendee.chapter), stats, options, {
+        answered(read, answer) {
+          if (read.name !== 'auth-log') return;
+          const waiter = pageWaiters.get(attendee.id);
+          const events = (answer as { events?: { message?: string }[] }).events ?? [];
+          if (waiter && events.some((event) => event.message?.includes('hAx0R'))) {
+            pageWaiters.delete(attendee.id);
+            waiter.resolve(performance.now() - waiter.since);
+          }
+        },
+      });
+      attendee.page = page;
+      pages.push(page);
+      page.hidden = Math.random() < options.hidden;
+      setTimeout(() => void page.open(), Math.random() * 5_000);
+    }
+    // Tabs go to the background and come back: every 20-40 s a page may flip, with odds that keep
+    // the hidden share at --hidden on average (p(show) = 1/2, p(hide) = 1/2 · h / (1 - h)).
+    const visibleSamples: number[] = [];
+    const flipper = (async () => {
+      if (options.hidden <= 0) return;
+      const hideOdds = (0.5 * options.hidden) / (1 - options.hidden);
+      await Promise.all(
+        withPage.map(async (attendee) => {
+          while (running) {
+            await sleep(20_000 + Math.random() * 20_000);
+            if (!running || attendee.pinned || !attendee.page) continue;
+            if (attendee.page.hidden ? Math.random() < 0.5 : Math.random() < hideOdds) attendee.page.setHidden(!attendee.page.hidden);
+          }
+        }),
+      );
+    })();
+    const loops = [boardLoop(), probeLoop()];
     const rssSamples: number[] = [];
-    const sampler = setInterval(() => rssSamples.push(processTree(appPid).rssBytes), 5_000);
+    const sampler = setInterval(() => {
+      rssSamples.push(processTree(appPid).rssBytes);
+      visibleSamples.push(pages.filter((page) => !page.hidden).length);
+      loadAverages.push(loadAverage());
+    }, 5_000);
     // --kill-one-at: the last instance dies (SIGKILL: no clean stop, no lease given back).
     let killed: { instance: InstanceFigures; atWall: number; atPerf: number; slices: Set<string>; attendees: Set<string>; doneCells: Set<string> } | null = null;
     const doneCells = (body: ProgressBody | undefined) =>
@@ -726,22 +1096,27 @@ async function main(): Promise<void> {
       // After a kill, also attendees with no page open whom the killed instance was checking: only a takeover shows them.
       if (options.killOneAtS !== null) plan.push([0.72, true], [0.85, true]);
       plan.sort((a, b) => a[0] - b[0]);
+      const started: Promise<void>[] = [];
       for (const [fraction, idle] of plan) {
         const wait = loadStarted + fraction * duration - performance.now();
         if (wait > 0) await sleep(wait);
-        if (!running) return;
+        if (!running) break;
         const victim = killed as { attendees: Set<string> } | null;
-        void trigger(idle, victim && idle ? (a) => victim.attendees.has(a.id) : undefined);
+        started.push(trigger(idle, victim && idle ? (a) => victim.attendees.has(a.id) : undefined));
       }
+      return started;
     })();
     await sleep(options.durationS * 1000);
     running = false;
+    loadWindowUs.to = monotonicUs();
     clearInterval(sampler);
     const loadS = (performance.now() - loadStarted) / 1000;
     const cpuAfter = processTree(appPid);
-    await Promise.all(loops);
     stats.recording = false;
-    await triggers;
+    for (const page of pages) page.stop();
+    await Promise.all(loops);
+    await flipper;
+    const pending = await triggers;
     await killer;
     // Give a late trigger the rest of its board polls.
     const lateDeadline = performance.now() + 20_000;
@@ -757,34 +1132,73 @@ async function main(): Promise<void> {
       });
       await sleep(options.boardMs);
     }
+    for (const waiter of pageWaiters.values()) waiter.resolve(NaN);
+    await Promise.race([Promise.all(pending), sleep(1_000)]);
     await sleep(100);
     diagnostics.stop();
     await diagnostics.poll(true);
     const finalBoard = await instructor.json<ProgressBody>('GET', `/api/workshops/${workshop.id}/progress`);
 
     // ----- report
-    console.log(`\n[bench] ${options.attendees} attendees (${attendees.filter((a) => a.idle).length} without a page open), ${loadS.toFixed(0)} s of load, polls every ${options.pollMs / 1000} s, board every ${options.boardMs / 1000} s`);
+    const openPages = visibleSamples.length ? visibleSamples.reduce((a, b) => a + b, 0) / visibleSamples.length : withPage.length;
+    const load = [...loadAverages].sort((a, b) => a - b);
+    console.log(
+      `\n[bench] ${options.attendees} attendees (${attendees.filter((a) => a.idle).length} without a page open; of the ${withPage.length} pages ${openPages.toFixed(0)} in front on average), ` +
+        `${loadS.toFixed(0)} s of load, transport ${options.transport}, board every ${options.boardMs / 1000} s; machine load average ${load[0]!.toFixed(1)}-${load[load.length - 1]!.toFixed(1)} (median ${pct(load, 50).toFixed(1)}) on ${os.cpus().length} cores`,
+    );
     const { errors, p99 } = stats.report();
-    console.log('\nBoard shows an SSH attempt made on the attendee’s practice host after:');
-    for (const delay of boardDelays) console.log(`  ${delay.name.padEnd(14)} ${delay.idle ? 'no page open (background verifier)' : 'page open (own polling)          '}  ${delay.ms === null ? 'not within 90 s' : `${(delay.ms / 1000).toFixed(1)} s`}`);
+    stats.reportReads();
+    const readErrors = stats.readErrors();
+    const requestsPerPageMinute = stats.pageRequests() / openPages / (loadS / 60);
+    console.log(`Requests per open page: ${requestsPerPageMinute.toFixed(1)} a minute`);
+    const ages = [...stats.ages].sort((a, b) => a - b);
+    if (ages.length) console.log(`Age of an answer when the page got it (now − checkedAt): p50 ${fmt(pct(ages, 50))} ms, p99 ${fmt(pct(ages, 99))} ms`);
+    console.log('\nBoard shows an SSH attempt made on the attendee’s practice host after (and the attendee’s own auth log after):');
+    for (const delay of boardDelays) {
+      if (delay.failed) {
+        console.log(`  ${delay.name.padEnd(14)} the SSH attempt itself failed: ${delay.failed}`);
+        continue;
+      }
+      console.log(
+        `  ${delay.name.padEnd(14)} ${delay.idle ? 'no page open (background verifier)' : 'page open (own reads)            '}  board ${delay.ms === null ? 'not within 90 s' : `${(delay.ms / 1000).toFixed(1)} s`}` +
+          `${delay.idle ? '' : `, page ${delay.pageMs === null || Number.isNaN(delay.pageMs) ? 'not within 90 s' : `${(delay.pageMs / 1000).toFixed(1)} s`}`}`,
+      );
+    }
     const appCpu = cpuAfter.cpuS - cpuBefore.cpuS;
-    console.log(`\n${several ? `App processes (the proxy and ${options.instances} instances)` : 'App process'} (with ${options.practice === 'in-app' ? 'the practice cluster inside' : 'the practice cluster in its own process'}): ${((appCpu / loadS) * 100).toFixed(0)}% CPU on average over the load (${os.cpus().length} cores), resident ${mib(Math.max(...rssSamples, afterSetup.rssBytes))} at most`);
+    const appCpuPercent = (appCpu / loadS) * 100;
+    const cpuMsPerPageWindow = (appCpu * 1000) / (openPages * (loadS / 5));
+    console.log(
+      `\n${several ? `App processes (the proxy and ${options.instances} instances)` : 'App process'} (with ${options.practice === 'in-app' ? 'the practice cluster inside' : 'the practice cluster in its own process'}): ` +
+        `${appCpuPercent.toFixed(0)}% CPU on average over the load (${os.cpus().length} cores), ${cpuMsPerPageWindow.toFixed(1)} ms of CPU per open page per 5 s window; resident ${mib(Math.max(...rssSamples, afterSetup.rssBytes))} at most`,
+    );
     if (practice?.pid) {
       const p = processTree(practice.pid);
       console.log(`Practice cluster process: ${p.cpuS.toFixed(0)} CPU s in all, resident ${mib(p.rssBytes)}`);
     }
     console.log(`Set-up (sign-in, practice deployment, Beats with ${options.backfillMinutes} min backfill): ${setupS.toFixed(0)} s`);
-    const worstBoard = Math.max(...boardDelays.map((d) => d.ms ?? Infinity));
+    const openDelays = boardDelays.filter((d) => !d.idle);
+    const idleDelays = boardDelays.filter((d) => d.idle);
+    const worst = (list: (number | null)[]) => (list.length === 0 ? NaN : Math.max(...list.map((ms) => (ms === null || Number.isNaN(ms) ? Infinity : ms))));
+    const boardOpenWorstMs = worst(openDelays.map((d) => d.ms));
+    const boardIdleWorstMs = worst(idleDelays.map((d) => d.ms));
+    const staleness = openDelays.map((d) => (d.pageMs === null || Number.isNaN(d.pageMs) ? Infinity : d.pageMs)).sort((a, b) => a - b);
+    const stalenessP99Ms = staleness.length ? pct(staleness, 99) : NaN;
+    const loopsAll = diagnostics.instances.flatMap((instance) => instance.loopP99).sort((a, b) => a - b);
+    const loopP99MedianMs = pct(loopsAll, 50);
+    const loopP99WorstMs = loopsAll[loopsAll.length - 1] ?? NaN;
+    const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'missed');
     console.log(
-      `\nGoals (500 attendees on 2 cores): p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} · board ${Number.isFinite(worstBoard) ? `${(worstBoard / 1000).toFixed(1)} s` : 'missed'} ${worstBoard <= 15_000 ? '≤' : '>'} 15 s`,
+      `\nGoals (500 attendees, one instance): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} requests + ${readErrors} reads · ` +
+        `board (page open) ${seconds(boardOpenWorstMs)} ${boardOpenWorstMs <= 15_000 ? '≤' : '>'} 15 s · event loop p99 ${fmt(loopP99MedianMs)} ms (worst 5 s stretch ${fmt(loopP99WorstMs)} ms) ${loopP99WorstMs <= 50 ? '≤' : '>'} 50 ms · ` +
+        `SSH attempt on the page after ${seconds(stalenessP99Ms)} (worst) · load average ${pct(load, 50).toFixed(1)}`,
     );
     console.log('\nPer instance (diagnostics port; event-loop p99 of each 5 s stretch: median / worst; max single delay):');
     for (const instance of diagnostics.instances) {
       const cpu = instance.cpuAtStart && instance.cpuLast ? (instance.cpuLast.us - instance.cpuAtStart.us) / 1000 / (instance.cpuLast.at - instance.cpuAtStart.at) : NaN;
-      const loops = [...instance.loopP99].sort((a, b) => a - b);
+      const loopStretches = [...instance.loopP99].sort((a, b) => a - b);
       console.log(
         `  instance ${instance.index} (pid ${instance.pid}${instance.alive ? '' : ', killed'}): CPU ${(cpu * 100).toFixed(0)}% of a core, resident ${mib(instance.rssMax)} at most, ` +
-          `event loop p99 ${fmt(pct(loops, 50))} / ${fmt(loops[loops.length - 1] ?? NaN)} ms, max ${fmt(instance.loopMax)} ms; ` +
+          `event loop p99 ${fmt(pct(loopStretches, 50))} / ${fmt(loopStretches[loopStretches.length - 1] ?? NaN)} ms, max ${fmt(instance.loopMax)} ms; ` +
           `${instance.checks.length} background checks; verifier slices ${instance.standing ? `${instance.standing.held} (share ${instance.standing.share}, ${instance.standing.instances} live)` : '-'}`,
       );
     }
@@ -822,16 +1236,64 @@ async function main(): Promise<void> {
       );
     }
     const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
-    const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || line.includes('[board]') && line.includes('failed'));
+    const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || (line.includes('[board]') && line.includes('failed')));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
     if (options.profile) {
       stopping = true;
       await stopProcess(app);
-      printProfile(profileDir);
+      printProfile(profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
     }
+    return {
+      p99,
+      requestErrors: errors,
+      readErrors,
+      boardOpenWorstMs,
+      boardIdleWorstMs,
+      stalenessP99Ms,
+      appCpuPercent,
+      cpuMsPerPageWindow,
+      requestsPerPageMinute,
+      loopP99MedianMs,
+      loopP99WorstMs,
+      rssMaxBytes: Math.max(...rssSamples, afterSetup.rssBytes),
+      loadAverage: pct(load, 50),
+    };
   } finally {
+    process.off('SIGINT', onInterrupt);
     await finish();
   }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const several = options.instances > 1;
+  if (several && !process.env.DATABASE_URL) throw new Error('--instances needs DATABASE_URL (a PostgreSQL server whose role may create databases): instances share it');
+  if (several) options.practice = 'separate';
+  if (options.killOneAtS !== null && !several) throw new Error('--kill-one-at needs --instances 2 or more');
+  // Enough attendees without a page that some were checked by the instance that is killed.
+  if (options.killOneAtS !== null && !process.argv.some((arg) => arg.startsWith('--idle'))) options.idle = 8;
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
+  const runs: RunSummary[] = [];
+  for (let run = 1; run <= options.runs; run += 1) runs.push(await runOnce(options, run));
+  if (runs.length < 2) return;
+  const median = (pick: (run: RunSummary) => number) => pct(runs.map(pick).sort((a, b) => a - b), 50);
+  const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'missed');
+  console.log(`\n[bench] median of ${runs.length} runs (${options.attendees} attendees, transport ${options.transport}, ${options.instances} instance${several ? 's' : ''}):`);
+  const rows: [string, (run: RunSummary) => string, string][] = [
+    ['request p99', (r) => `${fmt(r.p99)} ms`, `${fmt(median((r) => r.p99))} ms`],
+    ['errors (requests + reads)', (r) => `${r.requestErrors} + ${r.readErrors}`, `${median((r) => r.requestErrors)} + ${median((r) => r.readErrors)}`],
+    ['board, page open (worst)', (r) => seconds(r.boardOpenWorstMs), seconds(median((r) => r.boardOpenWorstMs))],
+    ['board, no page (worst)', (r) => seconds(r.boardIdleWorstMs), seconds(median((r) => r.boardIdleWorstMs))],
+    ['SSH attempt on the page (worst)', (r) => seconds(r.stalenessP99Ms), seconds(median((r) => r.stalenessP99Ms))],
+    ['event loop p99 (median 5 s stretch)', (r) => `${fmt(r.loopP99MedianMs)} ms`, `${fmt(median((r) => r.loopP99MedianMs))} ms`],
+    ['event loop p99 (worst 5 s stretch)', (r) => `${fmt(r.loopP99WorstMs)} ms`, `${fmt(median((r) => r.loopP99WorstMs))} ms`],
+    ['app CPU', (r) => `${r.appCpuPercent.toFixed(0)}%`, `${median((r) => r.appCpuPercent).toFixed(0)}%`],
+    ['CPU per open page per 5 s', (r) => `${r.cpuMsPerPageWindow.toFixed(1)} ms`, `${median((r) => r.cpuMsPerPageWindow).toFixed(1)} ms`],
+    ['requests per open page a minute', (r) => r.requestsPerPageMinute.toFixed(1), median((r) => r.requestsPerPageMinute).toFixed(1)],
+    ['resident memory (max)', (r) => mib(r.rssMaxBytes), mib(median((r) => r.rssMaxBytes))],
+    ['machine load average', (r) => r.loadAverage.toFixed(1), median((r) => r.loadAverage).toFixed(1)],
+  ];
+  for (const [name, each, med] of rows) console.log(`  ${name.padEnd(38)} ${runs.map(each).join(' | ').padEnd(40)}  median ${med}`);
 }
 
 interface ProfileNode {
@@ -841,7 +1303,11 @@ interface ProfileNode {
 }
 
 /** Where the app's CPU went: self time by area (from module paths) and the busiest functions. */
-function printProfile(dir: string): void {
+/** Microseconds on the monotonic clock V8's profiler stamps its samples with (CLOCK_MONOTONIC, shared by processes). */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Where the app's CPU went during [fromUs, toUs] (the load, not the set-up). */
+function printProfile(dir: string, window: { fromUs: number; toUs: number } = { fromUs: 0, toUs: Infinity }): void {
   const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')) : [];
   if (files.length === 0) return void console.log('\n(no CPU profile was written)');
   const self = new Map<number, number>();
@@ -850,11 +1316,14 @@ function printProfile(dir: string): void {
   /** Stretches of the main thread without a break (no idle sample): the event loop was blocked. */
   const stretches: { us: number; samples: number[] }[] = [];
   for (const file of files) {
-    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
     const offset = nodes.size * 1_000_000;
     for (const node of profile.nodes) nodes.set(node.id + offset, node);
     let current: { us: number; samples: number[] } | null = null;
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      if (at < window.fromUs || at > window.toUs) return;
       const delta = profile.timeDeltas[i + 1] ?? 0;
       self.set(id + offset, (self.get(id + offset) ?? 0) + delta);
       totalUs += delta;
@@ -909,6 +1378,29 @@ function printProfile(dir: string): void {
   for (const [key, us] of [...byArea].filter(([key]) => key !== 'idle').sort((a, b) => b[1] - a[1])) {
     console.log(`  ${key.padEnd(40)} ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(1)} s`);
   }
+  // Inclusive: a sample counts for a part when any frame of its stack is in that part.
+  const parent = new Map<number, number>();
+  for (const [id, node] of nodes) for (const child of node.children ?? []) parent.set(child + (id - node.id), id);
+  const parts: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
+    ['Elasticsearch client (requests to clusters)', (f) => /@elastic\/(elasticsearch|transport)|\/es[78]\/|undici/.test(f.url)],
+    ['PostgreSQL client and drizzle', (f) => /\/pg\/|pg-protocol|pg-pool|drizzle-orm/.test(f.url)],
+    ['Next.js request handling', (f) => /next\/dist\/(server|compiled\/next-server)/.test(f.url)],
+    ['compression (zlib)', (f) => /zlib/i.test(f.url) || /^(deflate|gzip|zlib)/i.test(f.functionName)],
+    ['JSON stringify/parse', (f) => !f.url && /^(stringify|parse)$/.test(f.functionName)],
+  ];
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const hit = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (!frame) break;
+      if (frame.functionName === '(idle)') break;
+      for (const [name, test] of parts) if (test(frame)) hit.add(name);
+    }
+    for (const name of hit) inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
+  console.log('Inclusive (a sample counts wherever its stack passes; parts overlap):');
+  for (const [name] of parts) console.log(`  ${name.padEnd(44)} ${(((inclusive.get(name) ?? 0) / busy) * 100).toFixed(1).padStart(5)}%`);
   console.log('Busiest functions (self time):');
   for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${fn.slice(0, 150)}`);
   stretches.sort((a, b) => b.us - a.us);

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import httpProxy from 'http-proxy';
 import { startPracticeProcess } from './practice-process.mjs';
@@ -146,25 +147,50 @@ proxy.on('proxyRes', (proxyResponse, request) => {
   proxyResponse.headers['set-cookie'] = [...(Array.isArray(existing) ? existing : [existing]), cookie];
 });
 
-function forward(request, response, attempt = 0) {
+/** Request bodies are held (up to this size) so a request refused by a dead instance can go to another. */
+const MAX_HELD_BODY = 8 * 1024 * 1024;
+
+function forward(request, response, body, attempt = 0) {
   const choice = pick(request);
   if (!choice) {
     response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' });
     return response.end('No app instance is up.\n');
   }
   request.pin = choice.pin ? String(choice.instance.index) : undefined;
-  proxy.web(request, response, { target: `http://127.0.0.1:${choice.instance.port}` }, (error) => {
-    // Refused: the instance is gone (or not answering for now, see the health check below). A
-    // request without a body never reached it, so it is safe to send to another.
+  const target = `http://127.0.0.1:${choice.instance.port}`;
+  proxy.web(request, response, { target, ...(body ? { buffer: Readable.from([body]) } : {}) }, (error) => {
+    // Refused: the instance is gone (or not answering for now, see the health check below). The
+    // request never reached it, so it is safe to send to another, a POST too (the page channel is
+    // one): its body is held here.
     if (error.code === 'ECONNREFUSED') choice.instance.up = false;
-    const replayable = (request.method === 'GET' || request.method === 'HEAD') && error.code === 'ECONNREFUSED';
-    if (replayable && attempt < count && !response.headersSent) {
+    console.error(`[instances] ${request.method} ${request.url} to instance ${choice.instance.index}: ${error.code ?? error.message}${error.code === 'ECONNREFUSED' && attempt < count ? ', sent to another' : ''}`);
+    if (error.code === 'ECONNREFUSED' && attempt < count && !response.headersSent) {
       request.headers.cookie = (request.headers.cookie ?? '').replace(/(?:^|;\s*)lab_instance=\d+/, '');
-      return forward(request, response, attempt + 1);
+      return forward(request, response, body, attempt + 1);
     }
     if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
     response.end('The app instance did not answer.\n');
   });
+}
+
+function receive(request, response) {
+  if (request.method === 'GET' || request.method === 'HEAD') return forward(request, response, null);
+  const chunks = [];
+  let size = 0;
+  request.on('data', (chunk) => {
+    size += chunk.length;
+    if (size > MAX_HELD_BODY) {
+      response.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+      response.end('Request body too large.\n');
+      request.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (size <= MAX_HELD_BODY) forward(request, response, Buffer.concat(chunks));
+  });
+  request.on('error', () => response.destroy());
 }
 
 // An instance still running that stopped answering for a moment comes back once its health route answers.
@@ -174,7 +200,7 @@ setInterval(async () => {
   }
 }, 2_000).unref();
 
-const server = http.createServer(forward);
+const server = http.createServer(receive);
 server.on('upgrade', (request, socket, head) => {
   const choice = pick(request);
   if (!choice) return socket.destroy();

@@ -4,6 +4,7 @@ import { useLocale } from 'next-intl';
 import useSWR from 'swr';
 import type { CheckpointDto } from '@/lib/checkpoints/verifier';
 import { localeFetcher, type ApiError } from '@/lib/client/api';
+import { useLiveRead } from '@/lib/client/use-panel';
 import type { ChapterProgressDto } from '@/lib/progress-summary';
 
 export const PROGRESS_KEY = '/api/progress';
@@ -12,15 +13,17 @@ export function checkpointsKey(chapter: number): string {
   return `/api/checkpoints?chapter=${chapter}`;
 }
 
+/** Checkpoints are verified again every 5 s until all of the chapter's are done. */
+export const CHECKPOINTS_REFRESH_MS = 5_000;
+
 /**
- * A chapter's checkpoints, polled every 5 s until all are done. Every checkpoint, the chapter header
- * and the chapter's end read this one SWR key, so a page makes one request per poll.
+ * A chapter's checkpoints, read on the page's beat with its panels (one request of the page
+ * channel) until all are done. Every checkpoint, the chapter header and the chapter's end read
+ * this one SWR key, so they share each read.
  */
 export function useChapterCheckpoints(chapter: number, enabled: boolean) {
-  const locale = useLocale();
-  return useSWR<CheckpointDto[], ApiError>(enabled ? checkpointsKey(chapter) : null, localeFetcher(locale), {
-    refreshInterval: (latest) => (latest?.every((item) => item.state === 'done') ? 0 : 5_000),
-    keepPreviousData: true,
+  return useLiveRead<CheckpointDto[]>(enabled ? checkpointsKey(chapter) : null, {
+    refreshMs: (latest) => (latest?.every((item) => item.state === 'done') ? 0 : CHECKPOINTS_REFRESH_MS),
   });
 }
 

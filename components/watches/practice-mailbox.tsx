@@ -1,12 +1,11 @@
 'use client';
 
 import { EuiCallOut, EuiPanel, EuiSkeletonText, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
-import { useLocale, useTranslations } from 'next-intl';
-import useSWR from 'swr';
+import { useTranslations } from 'next-intl';
 import { useParticipant } from '@/components/providers/participant';
-import { localeFetcher, type ApiError } from '@/lib/client/api';
 import { useTimeFormat } from '@/lib/client/time';
 import { useCluster } from '@/lib/client/use-cluster';
+import { useLiveRead } from '@/lib/client/use-panel';
 import './watches.css';
 
 interface Mail {
@@ -18,7 +17,7 @@ interface Mail {
   sent_at: string;
 }
 
-/** `GET /api/practice/outbox` (DESIGN.md), every 5 s like the panels. */
+/** `GET /api/practice/outbox` (DESIGN.md), every 5 s like the panels, on the page's channel. */
 export const OUTBOX_URL = '/api/practice/outbox';
 
 /**
@@ -28,12 +27,11 @@ export const OUTBOX_URL = '/api/practice/outbox';
  */
 export default function PracticeMailbox() {
   const t = useTranslations('practiceMailbox');
-  const locale = useLocale();
   const time = useTimeFormat();
   const participant = useParticipant();
   const cluster = useCluster(participant !== null);
   const practice = cluster.data?.connection?.kind === 'practice';
-  const { data, error } = useSWR<{ emails: Mail[] }, ApiError>(practice ? OUTBOX_URL : null, localeFetcher(locale), { refreshInterval: 5_000 });
+  const { data, error } = useLiveRead<{ emails: Mail[] }>(practice ? OUTBOX_URL : null, { refreshMs: 5_000 });
   if (!practice) return null;
 
   return (

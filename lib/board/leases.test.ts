@@ -232,3 +232,28 @@ it('puts participants in stable, evenly spread slices', () => {
   const id = randomUUID();
   expect(sliceOf(id, VERIFIER_SLICES)).toBe(sliceOf(id, VERIFIER_SLICES));
 });
+
+it('logs what it holds only when that changes, not at every renewal', async () => {
+  const lines: string[] = [];
+  const unit = (slice: number) => ({ workshopId: 'w', slice, expiresAt: new Date(0) });
+  // The store's answers step by step: takes two, renews them, gives one back and takes it again in one step (same set), takes a third.
+  const answers = [
+    { held: [unit(0), unit(1)], claimed: [unit(0), unit(1)], released: [] },
+    { held: [unit(0), unit(1)], claimed: [], released: [] },
+    { held: [unit(0), unit(1)], claimed: [unit(1)], released: [{ workshopId: 'w', slice: 1 }] },
+    { held: [unit(0), unit(1), unit(2)], claimed: [unit(2)], released: [] },
+  ];
+  let step = 0;
+  const keeper = new LeaseKeeper({
+    instanceId: 'a',
+    leaseMs: LEASE,
+    slices: VERIFIER_SLICES,
+    log: (line) => lines.push(line),
+    store: { sync: async () => ({ ...answers[step++]!, instances: 1, share: 3 }), release: async () => 0 },
+  });
+  for (let i = 0; i < answers.length; i++) await keeper.step();
+  expect(lines).toEqual([
+    'verifier slices: took 2, gave back 0, hold 2 (1 instance, share 3)',
+    'verifier slices: took 1, gave back 0, hold 3 (1 instance, share 3)',
+  ]);
+});

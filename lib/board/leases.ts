@@ -168,10 +168,13 @@ export class LeaseKeeper {
       at: this.at(),
     });
     const deadline = sentAt + this.ttlMs - this.stepMs;
+    const before = this.held;
     this.held = new Map(result.held.map((unit) => [unitKey(unit), deadline]));
     this.last = { instances: result.instances, share: result.share };
-    if (result.claimed.length > 0 || result.released.length > 0) {
-      this.options.onChange?.({ at: this.now(), claimed: result.claimed, released: result.released });
+    if (result.claimed.length > 0 || result.released.length > 0) this.options.onChange?.({ at: this.now(), claimed: result.claimed, released: result.released });
+    // Logged only when what it holds changed: a renewal, or a give-back and take-back within one step, is not news.
+    const changed = before.size !== this.held.size || [...this.held.keys()].some((key) => !before.has(key));
+    if (changed) {
       this.options.log?.(
         `verifier slices: took ${result.claimed.length}, gave back ${result.released.length}, hold ${result.held.length} (${result.instances} instance${result.instances === 1 ? '' : 's'}, share ${result.share})`,
       );

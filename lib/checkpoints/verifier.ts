@@ -4,7 +4,7 @@ import type { CheckpointId } from '@/content/chapters';
 import { microCache } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
 import { connectionKey, participantCluster } from '../connections/service';
-import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult } from '../db';
+import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult, type ClusterConnection } from '../db';
 import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
 import { describeReason, isCheckpointReason } from './reasons';
@@ -24,6 +24,8 @@ export interface CheckpointDto {
 export interface VerifyTarget {
   participantId: string;
   workshopId: string | null;
+  /** The participant's connection row (null: none) when the caller has read it already (the page channel). */
+  connection?: () => Promise<ClusterConnection | null>;
 }
 
 /** How long one verification answers for: every tab and the background verifier share it. */
@@ -66,7 +68,7 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
   if (open.length === 0) return ids.map((id) => dto(id, stored.get(id)));
 
   // The full row stays here on the server: it is handed to the client cache, never returned.
-  const connection = await getConnection(ctx.db, target.participantId);
+  const connection = target.connection ? await target.connection() : await getConnection(ctx.db, target.participantId);
   if (!connection) return ids.map((id) => dto(id, stored.get(id), { state: 'pending', code: 'not_connected' }));
 
   let cluster: Awaited<ReturnType<typeof participantCluster>> | null = null;

@@ -16,7 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-async function parse<T>(response: Response): Promise<T> {
+/** A response of the app API: its JSON body, or the error body of DESIGN.md thrown as an ApiError. */
+export async function parseApiResponse<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string; hint?: string; params?: Record<string, string | number | boolean> } } | null)?.error;
@@ -26,7 +27,7 @@ async function parse<T>(response: Response): Promise<T> {
 }
 
 export function apiGet<T>(url: string, locale: string): Promise<T> {
-  return fetch(url, { headers: { 'accept-language': locale, accept: 'application/json' }, cache: 'no-store' }).then((r) => parse<T>(r));
+  return fetch(url, { headers: { 'accept-language': locale, accept: 'application/json' }, cache: 'no-store' }).then((r) => parseApiResponse<T>(r));
 }
 
 export function apiSend<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, locale: string, body?: unknown): Promise<T> {
@@ -35,7 +36,7 @@ export function apiSend<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: str
     headers: { 'accept-language': locale, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
-  }).then((r) => parse<T>(r));
+  }).then((r) => parseApiResponse<T>(r));
 }
 
 /** SWR fetcher bound to a locale: `useSWR(key, localeFetcher(locale))`. */

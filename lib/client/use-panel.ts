@@ -1,17 +1,21 @@
 'use client';
 
 import { useLocale } from 'next-intl';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import useSWR, { useSWRConfig } from 'swr';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import useSWR, { useSWRConfig, type SWRResponse } from 'swr';
 import { panelUrl, type DtoOf, type PanelContract, type PanelQuery, type PanelReading, type QueryOf } from '@/lib/panels/contract';
 import type { ApiError } from './api';
+import { documentVisibility, PageScheduler } from './page-scheduler';
 import { fetchPanel } from './panel-transport';
 
 /**
- * The one hook every live panel reads through: polling at the contract's refresh, pause and
- * resume, "last updated" and the read's error, the same for every panel. How answers arrive (a
- * GET per read today, one channel per page later: issue 18) is this module's and
- * `panel-transport.ts`'s business only.
+ * The one hook every live panel reads through: reads at the contract's refresh, pause and
+ * resume, "last updated" and the read's error, the same for every panel. How answers arrive is
+ * this module's and `panel-transport.ts`'s business only: SWR keeps each read's answer and error
+ * under the read's own URL (so `mutate(CLUSTER_KEY)` or "refresh every panel" work as before),
+ * the page scheduler (`page-scheduler.ts`) decides when the page reads (one beat per page, nothing
+ * while the page is hidden), and the transport sends what falls due together as one request of
+ * the page channel (`POST /api/panels`).
  *
  * How to add a panel (the server side is in `lib/panels/read.ts`):
  *
@@ -47,7 +51,7 @@ export interface UsePanelOptions<T> {
   /** What the answers belong to beyond the query (e.g. the connection): another scope starts over. */
   scope?: string | null;
   /** Milliseconds to the next read, or a function of the latest answer. Default: the contract's. */
-  refreshMs?: number | ((latest: T | undefined) => number);
+  refreshMs?: RefreshMs<T>;
   /** Pause from outside (e.g. a summary that follows its stream); otherwise the hook's own state. */
   paused?: boolean;
   follow?: T extends FollowedPage ? FollowOptions<T> : never;
@@ -95,6 +99,80 @@ interface FollowState {
   cursor: string | undefined;
   /** Reads run one after another, each from the cursor the previous one left. */
   chain: Promise<unknown>;
+}
+
+let scheduler: PageScheduler | null = null;
+
+/** The page's one scheduler (browser only: hooks reach it from effects). */
+function pageScheduler(): PageScheduler {
+  scheduler ??= new PageScheduler({ visibility: documentVisibility(document) });
+  return scheduler;
+}
+
+/** A read's refresh: milliseconds, or a function of the latest answer; 0 stops it. */
+export type RefreshMs<T> = number | ((latest: T | undefined) => number);
+
+/** SWR's options for a read the page scheduler drives: no timers, focus or retries of SWR's own. */
+const SCHEDULED: { refreshInterval: 0; revalidateOnFocus: false; shouldRetryOnError: false } = {
+  refreshInterval: 0,
+  revalidateOnFocus: false,
+  shouldRetryOnError: false,
+};
+
+/** Wraps a read so the scheduler knows when it ran and how it ended, whatever started it. */
+function reported<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const s = pageScheduler();
+  s.started(key);
+  return read().then(
+    (value) => {
+      s.settled(key, true);
+      return value;
+    },
+    (error: unknown) => {
+      s.settled(key, false);
+      throw error;
+    },
+  );
+}
+
+/** Puts `key` on the page's beat while mounted (and not paused), reading it through `revalidate`. */
+function useScheduled<T>(key: string | null, refreshMs: RefreshMs<T>, paused: boolean, latest: () => T | undefined, revalidate: () => unknown): void {
+  const refreshRef = useRef(refreshMs);
+  refreshRef.current = refreshMs;
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  const latestRef = useRef(latest);
+  latestRef.current = latest;
+  const revalidateRef = useRef(revalidate);
+  revalidateRef.current = revalidate;
+  useEffect(() => {
+    if (!key) return;
+    return pageScheduler().add(key, {
+      intervalMs: () => {
+        const refresh = refreshRef.current;
+        return typeof refresh === 'function' ? refresh(latestRef.current()) : refresh;
+      },
+      paused: () => pausedRef.current,
+      read: () => void revalidateRef.current(),
+    });
+  }, [key]);
+  // A pause or a new answer may change the page's beat (the module check slows once installed).
+  const answer = latest();
+  useEffect(() => {
+    if (key) pageScheduler().changed();
+  }, [key, paused, answer]);
+}
+
+/**
+ * A live read that is not a panel contract (the chapter's checkpoints): SWR under `url`, read
+ * through the page channel on the page's beat. `refreshMs` 0 stops reading (all done).
+ */
+export function useLiveRead<T>(url: string | null, options: { refreshMs: RefreshMs<T>; keepPreviousData?: boolean }): SWRResponse<T, ApiError> {
+  const locale = useLocale();
+  const fetcher = useCallback((k: string) => reported(k, () => fetchPanel<T>(k, locale)), [locale]);
+  const response = useSWR<T, ApiError>(url, fetcher, { ...SCHEDULED, keepPreviousData: options.keepPreviousData ?? true });
+  useScheduled<T>(url, options.refreshMs, false, () => response.data, response.mutate);
+  return response;
 }
 
 export function usePanel<C extends PanelContract<PanelQuery, PanelReading>>(
@@ -153,23 +231,22 @@ export function usePanel<C extends PanelContract<PanelQuery, PanelReading>>(
 
   const read = useCallback(
     async (k: string): Promise<T | undefined> => {
-      if (followRef.current) return readFollowing(k);
+      if (followRef.current) return reported(k, () => readFollowing(k));
       // Paused, the shown answer stays; a query never read before is read once.
       const held = cache.get(k)?.data as T | undefined;
       if (pausedRef.current && held !== undefined) return held;
-      return fetchPanel<T>(urlOfKey(k), locale);
+      return reported(k, () => fetchPanel<T>(urlOfKey(k), locale));
     },
     [cache, locale, readFollowing],
   );
 
   const refreshMs = options.refreshMs ?? contract.refreshMs;
   const { data, error, isLoading, mutate } = useSWR<T | undefined, ApiError>(key, read, {
-    refreshInterval: paused ? 0 : (latest) => (typeof refreshMs === 'function' ? refreshMs(latest) : refreshMs),
-    revalidateOnFocus: !paused,
+    ...SCHEDULED,
     keepPreviousData: !options.follow,
     dedupingInterval: Math.min(2_000, contract.refreshMs / 2),
-    errorRetryInterval: Math.max(5_000, contract.refreshMs),
   });
+  useScheduled<T>(key, refreshMs, paused, () => (key ? (cache.get(key)?.data as T | undefined) : undefined), mutate);
 
   const setPaused = useCallback(
     (value: boolean) => {

@@ -6,7 +6,7 @@ import { microCache } from '../cluster/coalesce';
 import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
 import { explainPracticeFailure } from '../connections/practice';
 import { connectionKey, snapshotOf, viewOf } from '../connections/service';
-import { recordConnectionError, recordConnectionStatus } from '../db';
+import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
 import type { AppContext } from '../server/context';
 import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
 import { panelReader, readPanel } from './read';
@@ -63,8 +63,9 @@ export const clusterStatus = panelReader(clusterStatusPanel, {
 });
 
 /** The card for one participant: also what `GET /api/cluster` answers. */
-export function clusterStatusCard(ctx: AppContext, participantId: string): Promise<ClusterPanelDto> {
+export function clusterStatusCard(ctx: AppContext, participantId: string, known: { connection?: ClusterConnection | null } = {}): Promise<ClusterPanelDto> {
   return readPanel(ctx, participantId, clusterStatus, {}, {
+    connection: known.connection,
     disconnected: () => ({ connection: null, status: null, error: null, checkedAt: new Date().toISOString() }),
     async failed(failure, connection) {
       // A practice deployment that is gone says so (and offers to recreate it), not "wrong password".

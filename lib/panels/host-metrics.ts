@@ -77,7 +77,9 @@ const rememberedHosts = new LRUCache<string, string>({ max: 20_000 });
 
 export const hostMetrics = panelReader(hostMetricsPanel, {
   query: hostMetricsQuery,
-  ttlMs: hostMetricsPanel.refreshMs,
+  // Less than the refresh: a page reads again a refresh after its last read began, and an answer
+  // kept for a whole refresh from its arrival would be handed to that read again, 5 s old.
+  ttlMs: hostMetricsPanel.refreshMs - 1_000,
   async read({ client, connection, now }, params: HostMetricsParams) {
     const reading = await readHostMetrics(client, params, { now, rememberedHost: params.host === null ? rememberedHosts.get(connection.id) : null });
     if (params.host === null && reading.selected !== null) rememberedHosts.set(connection.id, reading.selected);

@@ -77,6 +77,11 @@ export interface ReadPanelOptions<T> {
   failed?: (error: AppError, connection: ClusterConnection) => Promise<T>;
   cache?: PanelCache;
   now?: () => number;
+  /**
+   * The participant's connection row (null: none) when the caller has already read it: the page
+   * channel reads it once for all the panels of a page instead of once per panel.
+   */
+  connection?: ClusterConnection | null;
 }
 
 const sharedCache: PanelCache = { microCache };
@@ -94,7 +99,7 @@ export async function readPanel<Q extends PanelQuery, P, T extends PanelReading>
   options: ReadPanelOptions<T> = {},
 ): Promise<T> {
   // The full row stays on the server: a cache miss opens the client with it, without a second read.
-  const connection = await getConnection(ctx.db, participantId);
+  const connection = options.connection !== undefined ? options.connection : await getConnection(ctx.db, participantId);
   if (!connection) {
     if (options.disconnected) return options.disconnected();
     throw new AppError('not_connected');

@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
-import { AppError, errorStatus, normaliseLocale, toAppError, toErrorBody, type ErrorLocale } from '../errors';
+import { AppError, errorStatus, normaliseLocale, toAppError, toErrorBody, type ErrorBody, type ErrorLocale } from '../errors';
 import { readJsonBody, type BodyLimits } from './body';
 import { newRequestId } from './request-id';
 
@@ -12,10 +12,14 @@ export function requestLocale(request: Request): ErrorLocale {
   return normaliseLocale(first);
 }
 
-export function errorResponse(error: unknown, request: Request): NextResponse {
+/**
+ * What an error answers: its status, the error body of DESIGN.md in the reader's language, and
+ * the log line it deserves (`where` names the request). A route's whole answer (`errorResponse`)
+ * and one read of the page channel (`lib/panels/channel.ts`) answer the same.
+ */
+export function errorAnswer(error: unknown, where: string, locale: ErrorLocale): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
   let appError = toAppError(error);
   const status = errorStatus(appError);
-  const where = `${request.method} ${new URL(request.url).pathname}`;
   if (appError.code === 'internal' && appError.params.requestId === undefined) {
     // An unexpected failure (a database error, a bug) reaches the reader only as `internal` with a
     // request id; what happened (the failed statement, the error's message) is in the log line.
@@ -28,10 +32,19 @@ export function errorResponse(error: unknown, request: Request): NextResponse {
   } else if (!(error instanceof AppError)) {
     console.warn(`[api] ${where} -> ${appError.code}`, appError.toLog());
   }
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const retryAfter = appError.params.retryAfterSeconds;
-  if (appError.code === 'rate_limited' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
-  return NextResponse.json(toErrorBody(appError, requestLocale(request)), { status, headers });
+  return {
+    status,
+    body: toErrorBody(appError, locale),
+    ...(appError.code === 'rate_limited' && typeof retryAfter === 'number' ? { retryAfterSeconds: retryAfter } : {}),
+  };
+}
+
+export function errorResponse(error: unknown, request: Request): NextResponse {
+  const answer = errorAnswer(error, `${request.method} ${new URL(request.url).pathname}`, requestLocale(request));
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (answer.retryAfterSeconds !== undefined) headers['retry-after'] = String(answer.retryAfterSeconds);
+  return NextResponse.json(answer.body, { status: answer.status, headers });
 }
 
 export function json<T>(body: T, init: { status?: number } = {}): NextResponse {
@@ -71,8 +84,13 @@ export async function readBody<S extends z.ZodTypeAny>(request: Request, schema:
 
 /** Parses the query string with a zod schema (each parameter's first value); invalid ones are `invalid_request`. */
 export function readQuery<S extends z.ZodTypeAny>(request: Request, schema: S): z.infer<S> {
+  return parseQuery(new URL(request.url).searchParams, schema);
+}
+
+/** `readQuery` for a query string at hand (a read of the page channel names its panel's URL). */
+export function parseQuery<S extends z.ZodTypeAny>(search: URLSearchParams, schema: S): z.infer<S> {
   const params: Record<string, string> = {};
-  for (const [key, value] of new URL(request.url).searchParams) if (!(key in params)) params[key] = value;
+  for (const [key, value] of search) if (!(key in params)) params[key] = value;
   const parsed = schema.safeParse(params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
