@@ -44,6 +44,38 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     expect(consoleProblems).toEqual([]);
   });
 
+  test('a practice deployment that is gone says so, and one button makes it again', async ({ page, consoleProblems }) => {
+    await page.goto('/en/join');
+    await page.getByTestId('join-tab-self-paced').click();
+    await page.getByTestId('join-name').fill('Rae');
+    await page.getByTestId('join-submit').click();
+    const panel = await settledPanel(page, 'cluster-status', 'disconnected');
+    await panel.getByTestId('use-practice').click();
+    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+
+    // What the card answers once the practice cluster has lost the deployment (a restart), until it is recreated.
+    let gone = true;
+    await page.route('**/api/panels/cluster-status*', async (route) => {
+      if (!gone) return route.fallback();
+      const response = await route.fetch();
+      const body = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ response, json: { ...body, status: null, error: { code: 'practice_lost', params: {} } } });
+    });
+    await page.route('**/api/practice/recreate', async (route) => {
+      gone = false;
+      await route.fallback();
+    });
+    const error = panel.getByTestId('cluster-error');
+    await expect(error).toHaveAttribute('data-code', 'practice_lost', { timeout: 15_000 });
+    await expect(error).toContainText('the practice cluster was restarted and lost it');
+    await expect(error).toContainText('Recreate the practice deployment');
+    await panel.getByTestId('practice-recreate').click();
+    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+    await expect(panel.getByTestId('cluster-error')).toHaveCount(0);
+    await expect(panel.getByTestId('cluster-version')).toHaveText(/^8\.\d+\.\d+$/);
+    expect(consoleProblems).toEqual([]);
+  });
+
   test('a wrong password shows `unauthorized` with its hint, and the form keeps what was typed', async ({ page }) => {
     await page.goto('/en/join');
     await page.getByTestId('join-tab-self-paced').click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerEnv } from './env';
+import { parseServerEnv, practiceClusterUrl } from './env';
 
 describe('parseServerEnv', () => {
   it('applies the embedded defaults', () => {
@@ -20,6 +20,14 @@ describe('parseServerEnv', () => {
     expect(() => parseServerEnv({ PRACTICE_CLUSTER: 'maybe' })).toThrow(/PRACTICE_CLUSTER/);
     expect(() => parseServerEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
     expect(() => parseServerEnv({ DATABASE_URL: 'mysql://db/lab' })).toThrow(/DATABASE_URL/);
+    expect(() => parseServerEnv({ PRACTICE_CLUSTER_URL: 'ftp://127.0.0.1:9200' })).toThrow(/PRACTICE_CLUSTER_URL/);
+  });
+
+  it('finds the practice cluster on its port, at PRACTICE_CLUSTER_URL, or nowhere', () => {
+    expect(practiceClusterUrl(parseServerEnv({}))).toBe('http://127.0.0.1:9200');
+    expect(practiceClusterUrl(parseServerEnv({ PRACTICE_CLUSTER_PORT: '9230' }))).toBe('http://127.0.0.1:9230');
+    expect(practiceClusterUrl(parseServerEnv({ PRACTICE_CLUSTER_URL: 'http://127.0.0.1:9300/' }))).toBe('http://127.0.0.1:9300');
+    expect(practiceClusterUrl(parseServerEnv({ PRACTICE_CLUSTER: 'false', PRACTICE_CLUSTER_URL: 'http://127.0.0.1:9300' }))).toBeNull();
   });
 });
 

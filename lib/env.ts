@@ -13,7 +13,18 @@ function optionalString<T extends z.ZodTypeAny>(schema: T) {
 const serverEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PRACTICE_CLUSTER_PORT: z.coerce.number().int().min(0).max(65535).default(9200),
-  /** Set to "false" to run the guide without the embedded practice cluster. */
+  /**
+   * Where the practice cluster answers, when it is not on 127.0.0.1:PRACTICE_CLUSTER_PORT (one
+   * shared by several guide instances). `npm start` then uses it and starts none of its own.
+   */
+  PRACTICE_CLUSTER_URL: optionalString(
+    z
+      .string()
+      .url()
+      .refine((value) => /^https?:\/\//.test(value), 'must be an http:// or https:// URL')
+      .transform((value) => value.replace(/\/+$/, '')),
+  ),
+  /** Set to "false" to run the guide without the practice cluster. */
   PRACTICE_CLUSTER: z
     .enum(['true', 'false'])
     .default('true')
@@ -85,6 +96,12 @@ const serverEnvSchema = z.object({
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+/** The practice cluster's base URL, or null when PRACTICE_CLUSTER=false. */
+export function practiceClusterUrl(env: Pick<ServerEnv, 'PRACTICE_CLUSTER' | 'PRACTICE_CLUSTER_PORT' | 'PRACTICE_CLUSTER_URL'>): string | null {
+  if (!env.PRACTICE_CLUSTER) return null;
+  return env.PRACTICE_CLUSTER_URL ?? `http://127.0.0.1:${env.PRACTICE_CLUSTER_PORT}`;
+}
 
 let cached: ServerEnv | undefined;
 

@@ -406,10 +406,14 @@ export const ERROR_TEXTS: ErrorTexts = {
         unreachable: fixed('The cluster could not be reached (the connection was refused or dropped).'),
         unknown_deployment: fixed('Elastic Cloud does not know this deployment address (deleted or renamed?).'),
         disk_full: fixed('The cluster refuses writes because its disk is (nearly) full.'),
+        practice: fixed('The practice cluster is not answering right now (it may be restarting).'),
+        practice_disabled: fixed('The practice cluster is switched off on this guide.'),
         other: fixed('The cluster is not available right now.'),
       }),
       hint: byReason({
         unknown_deployment: fixed('Copy the Cloud ID or endpoint again from the deployment page in the Elastic Cloud console.'),
+        practice: fixed('Wait a few seconds: the panel retries by itself. If it stays like this, tell the instructor (the guide\'s log says why), or connect your own cluster.'),
+        practice_disabled: fixed('Connect your own cluster (an Elastic Cloud deployment) in chapter 1, or ask the instructor to turn the practice cluster on.'),
         disk_full: fixed('Delete old indices or add capacity to the deployment in the Elastic Cloud console.'),
         other: fixed(
           "Check the deployment's health in the Elastic Cloud console; it may be restarting or changing its configuration. The panel retries by itself.",
@@ -422,10 +426,14 @@ export const ERROR_TEXTS: ErrorTexts = {
         unreachable: fixed('클러스터에 접속할 수 없습니다(연결이 거부되었거나 끊어졌습니다).'),
         unknown_deployment: fixed('Elastic Cloud가 이 배포 주소를 알지 못합니다(삭제되었거나 이름이 바뀌었나요?).'),
         disk_full: fixed('디스크가 (거의) 가득 차서 클러스터가 쓰기를 거부합니다.'),
+        practice: fixed('연습 클러스터가 지금 응답하지 않습니다(다시 시작하는 중일 수 있습니다).'),
+        practice_disabled: fixed('이 가이드에서는 연습 클러스터가 꺼져 있습니다.'),
         other: fixed('지금은 클러스터를 사용할 수 없습니다.'),
       }),
       hint: byReason({
         unknown_deployment: fixed('Elastic Cloud 콘솔의 배포 페이지에서 Cloud ID나 엔드포인트를 다시 복사하세요.'),
+        practice: fixed('몇 초 기다리세요. 패널은 스스로 다시 시도합니다. 계속 이러면 강사에게 알리거나(가이드 로그에 이유가 있습니다) 직접 만든 클러스터를 연결하세요.'),
+        practice_disabled: fixed('1장에서 직접 만든 클러스터(Elastic Cloud 배포)를 연결하거나, 강사에게 연습 클러스터를 켜 달라고 하세요.'),
         disk_full: fixed('오래된 인덱스를 지우거나 Elastic Cloud 콘솔에서 배포의 용량을 늘리세요.'),
         other: fixed('Elastic Cloud 콘솔에서 배포 상태를 확인하세요. 재시작 중이거나 설정을 바꾸는 중일 수 있습니다. 패널은 스스로 다시 시도합니다.'),
       }),
@@ -437,6 +445,7 @@ export const ERROR_TEXTS: ErrorTexts = {
         circuit_breaker: fixed('The cluster is short of memory for this request and asked to slow down.'),
         connect_attempts: fixed('Too many failed connection attempts: the cluster refused the credentials several times in a row.'),
         sign_ups: fixed('Too many new sign-ups from this network.'),
+        practice_creations: fixed('You created many practice deployments in a short time.'),
         other: fixed('Too many requests: the cluster asked to slow down.'),
       }),
       hint: (p) => {
@@ -449,6 +458,7 @@ export const ERROR_TEXTS: ErrorTexts = {
         circuit_breaker: fixed('클러스터의 메모리가 부족하여 요청을 줄여 달라고 했습니다.'),
         connect_attempts: fixed('연결 실패가 너무 많습니다: 클러스터가 인증 정보를 여러 번 연속으로 거부했습니다.'),
         sign_ups: fixed('이 네트워크에서 새로 시작한 사용자가 너무 많습니다.'),
+        practice_creations: fixed('짧은 시간에 연습 배포를 너무 많이 만들었습니다.'),
         other: fixed('요청이 너무 많습니다: 클러스터가 요청을 줄여 달라고 했습니다.'),
       }),
       hint: (p) => {
@@ -577,6 +587,50 @@ export const ERROR_TEXTS: ErrorTexts = {
         not_a_date: fixed('달력에 있는 날짜를 고르세요. 예: 2026-03-14'),
         other: fixed('값을 확인하고 다시 시도하세요.'),
       }),
+    },
+  },
+  practice_full: {
+    en: {
+      message: fixed('The practice cluster is full: it already holds as many practice deployments as it can.'),
+      hint: (p) => {
+        const s = seconds(p, 'retryAfterSeconds');
+        const wait = s === undefined ? 'in a few minutes' : `in ${Math.max(1, Math.round(Number(s) / 60))} minutes`;
+        return `Try again ${wait} (deployments nobody uses are removed after a while), or connect your own cluster with the form above.`;
+      },
+    },
+    ko: {
+      message: fixed('연습 클러스터가 가득 찼습니다: 만들 수 있는 만큼의 연습 배포가 이미 있습니다.'),
+      hint: (p) => {
+        const s = seconds(p, 'retryAfterSeconds');
+        const wait = s === undefined ? '몇 분 뒤에' : `${Math.max(1, Math.round(Number(s) / 60))}분 뒤에`;
+        return `${wait} 다시 시도하거나(쓰지 않는 배포는 얼마 뒤 지워집니다), 위의 양식으로 직접 만든 클러스터를 연결하세요.`;
+      },
+    },
+  },
+  practice_reclaimed: {
+    en: {
+      message: (p) => {
+        const minutes = param(p, 'idleMinutes');
+        return `Your practice deployment was removed after ${minutes === undefined ? 'a long time' : `${minutes} minutes`} without activity, to make room on the practice cluster.`;
+      },
+      hint: fixed('Press "Recreate the practice deployment" in the cluster status panel (chapter 1): you get a new one of the same version, and Metricbeat and Filebeat are set up and started again as you had them. Its data, watches and jobs are not brought back.'),
+    },
+    ko: {
+      message: (p) => {
+        const minutes = param(p, 'idleMinutes');
+        return `연습 클러스터의 자리를 비우려고, ${minutes === undefined ? '오랫동안' : `${minutes}분 동안`} 사용하지 않은 연습 배포를 지웠습니다.`;
+      },
+      hint: fixed('클러스터 상태 패널(1장)에서 "연습 배포 다시 만들기"를 누르세요. 같은 버전의 새 배포가 만들어지고, Metricbeat와 Filebeat도 하던 대로 다시 설정하고 시작합니다. 이전 배포의 데이터, 워치, 작업은 되살아나지 않습니다.'),
+    },
+  },
+  practice_lost: {
+    en: {
+      message: fixed('Your practice deployment no longer exists: the practice cluster was restarted and lost it.'),
+      hint: fixed('Press "Recreate the practice deployment" in the cluster status panel (chapter 1): you get a new one of the same version, and Metricbeat and Filebeat are set up and started again as you had them. Its data, watches and jobs are not brought back.'),
+    },
+    ko: {
+      message: fixed('연습 배포가 더 이상 없습니다: 연습 클러스터가 다시 시작되면서 배포를 잃었습니다.'),
+      hint: fixed('클러스터 상태 패널(1장)에서 "연습 배포 다시 만들기"를 누르세요. 같은 버전의 새 배포가 만들어지고, Metricbeat와 Filebeat도 하던 대로 다시 설정하고 시작합니다. 이전 배포의 데이터, 워치, 작업은 되살아나지 않습니다.'),
     },
   },
   not_found: {

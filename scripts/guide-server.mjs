@@ -2,10 +2,12 @@
 // is asking. Route handlers and next-auth never see the socket, so this server removes any copy of
 // the internal peer-address header a client sent and writes the socket's peer address into it
 // (lib/server/client-address.ts reads it, and believes X-Forwarded-* only from TRUSTED_PROXIES).
-// `npm start` (scripts/start.mjs) serves the built guide with it; `npm run dev` runs it with --dev.
+// `npm start` (scripts/start.mjs) serves the built guide with it; `npm run dev` runs it with --dev
+// (and `npm run serve` without the build step), both with the practice cluster as a child process.
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startPracticeProcess } from './practice-process.mjs';
 
 /** Keep in step with PEER_ADDRESS_HEADER in lib/server/client-address.ts. */
 export const PEER_ADDRESS_HEADER = 'x-lab-peer-address';
@@ -118,8 +120,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = path.resolve(import.meta.dirname, '..');
   const host = process.env.HOST || '127.0.0.1';
   const port = process.env.PORT || '3000';
-  serveGuide({ dir: root, host, port, dev }).then((guide) => stopOnSignals([guide])).catch((error) => {
-    console.error('[guide] could not start:', error);
-    process.exit(1);
-  });
+  const services = [];
+  stopOnSignals(services);
+  startPracticeProcess({ root })
+    .then((practice) => {
+      services.push(practice);
+      if (practice.url) process.env.PRACTICE_CLUSTER_URL = practice.url;
+    })
+    .then(() => serveGuide({ dir: root, host, port, dev }))
+    .then((guide) => services.push(guide))
+    .catch((error) => {
+      console.error('[guide] could not start:', error);
+      process.exit(1);
+    });
 }

@@ -1,13 +1,23 @@
 // `npm run practice-cluster`: the practice cluster alone, on 127.0.0.1:$PRACTICE_CLUSTER_PORT
 // (default 9200), until Ctrl+C; deployments are kept in $DATA_DIR/practice (PRACTICE_DATA_DIR).
-import { practiceClusterPortFromEnv, practiceDataDirFromEnv } from '../lib/practice/env';
+// `npm start` and `npm run dev` run it as their child process (scripts/practice-process.mjs):
+// then it also stops when the guide's process goes away.
+import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_DEPLOYMENTS } from '../lib/practice/deployments';
+import { practiceClusterPortFromEnv, practiceDataDirFromEnv, practiceIdleMinutesFromEnv, practiceMaxDeploymentsFromEnv } from '../lib/practice/env';
 import { startPracticeCluster } from '../lib/practice/server';
 
 async function main(): Promise<void> {
   const port = practiceClusterPortFromEnv();
-  const cluster = await startPracticeCluster({ port, dataDir: practiceDataDirFromEnv(), log: (message) => console.error(message) });
+  const cluster = await startPracticeCluster({
+    port,
+    dataDir: practiceDataDirFromEnv(),
+    idleMinutes: practiceIdleMinutesFromEnv(DEFAULT_IDLE_MINUTES),
+    maxDeployments: practiceMaxDeploymentsFromEnv(DEFAULT_MAX_DEPLOYMENTS),
+    log: (message) => console.error(message),
+  });
+  // The launcher reads this line to learn the URL (the port may have been 0).
   console.log(`Practice cluster listening on ${cluster.url}`);
-  console.log(`Create a deployment: curl -s -X POST ${cluster.url}/_practice/deployments -H 'Content-Type: application/json' -d '{"flavor":"8"}'`);
+  if (process.stdout.isTTY) console.log(`Create a deployment: curl -s -X POST ${cluster.url}/_practice/deployments -H 'Content-Type: application/json' -d '{"flavor":"8"}'`);
   let closing = false;
   const stop = () => {
     if (closing) return;
@@ -22,6 +32,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started by the guide: no orphan when the guide's process ends, however it ends.
+  if (process.send) process.on('disconnect', stop);
 }
 
 main().catch((error: unknown) => {

@@ -9,9 +9,9 @@
 // - A participant stays on one instance: the proxy sets a `lab_instance` cookie on the first
 //   answer and routes by it, so all of a browser's tabs share that instance's coalesced, cached
 //   cluster reads. When that instance is gone the browser is moved to another (and re-pinned).
-// - The practice cluster runs in its own process (scripts/practice-cluster.ts, unless
-//   PRACTICE_CLUSTER=false or one already answers on PRACTICE_CLUSTER_PORT); the instances find it
-//   there and use it instead of starting their own.
+// - The practice cluster runs in its own process (scripts/practice-process.mjs, as `npm start`
+//   runs it: unless PRACTICE_CLUSTER=false, or one already answers on PRACTICE_CLUSTER_PORT or at
+//   PRACTICE_CLUSTER_URL); the instances are given its URL and use it instead of starting their own.
 // - AUTH_SECRET and CREDENTIALS_KEY must be the same in every instance: taken from the
 //   environment, else read from (or generated into) DATA_DIR/secrets, the files `npm start` uses.
 // - --diagnostics gives instance i a loopback-only figures port, PORT+N+i (lib/server/diagnostics.ts).
@@ -24,6 +24,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import httpProxy from 'http-proxy';
+import { startPracticeProcess } from './practice-process.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -31,7 +32,6 @@ const count = Number(args.find((arg) => /^\d+$/.test(arg)) ?? '2');
 const diagnostics = args.includes('--diagnostics');
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? '3000');
-const practicePort = Number(process.env.PRACTICE_CLUSTER_PORT ?? '9200');
 const COOKIE = 'lab_instance';
 
 function fail(message) {
@@ -102,10 +102,8 @@ async function waitFor(url, child, timeoutMs) {
   fail(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-if (process.env.PRACTICE_CLUSTER !== 'false' && !(await answers(`http://127.0.0.1:${practicePort}/_practice/ping`))) {
-  const practice = run('practice', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], shared);
-  await waitFor(`http://127.0.0.1:${practicePort}/_practice/ping`, practice, 60_000);
-}
+const practice = await startPracticeProcess({ root, env: shared }).catch((error) => fail(`the practice cluster could not start: ${error.message}`));
+if (practice.url) shared.PRACTICE_CLUSTER_URL = practice.url;
 
 /** Instance i (1-based): its port, its process, and whether it is up. */
 const instances = Array.from({ length: count }, (_, i) => ({ index: i + 1, port: port + i + 1, child: null, up: false }));
@@ -222,6 +220,7 @@ async function stop() {
   for (const child of children) child.kill('SIGTERM');
   await Promise.race([Promise.all(exits), sleep(15_000)]);
   for (const child of children) child.kill('SIGKILL');
+  await practice.close();
   process.exit(0);
 }
 process.on('SIGINT', stop);

@@ -1,10 +1,12 @@
 // `npm start`: builds the guide when there is no build or the sources changed since the last one,
-// then serves it through the guide's own server (scripts/guide-server.mjs), in this process. The
-// practice cluster starts with the app (instrumentation.ts).
+// then starts the practice cluster as a child process (scripts/practice-process.mjs: or reuses one
+// already running, or none with PRACTICE_CLUSTER=false) and serves the guide through its own
+// server (scripts/guide-server.mjs), in this process. Ctrl-C stops the guide, then the cluster.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serveGuide, stopOnSignals } from './guide-server.mjs';
+import { startPracticeProcess } from './practice-process.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sources = ['app', 'components', 'content', 'lib', 'messages', 'i18n', 'mdx-components.tsx', 'middleware.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
@@ -34,6 +36,10 @@ async function main() {
   stopOnSignals(services);
   const host = process.env.HOST || '127.0.0.1';
   const port = process.env.PORT || '3000';
+  const practice = await startPracticeProcess({ root });
+  services.push(practice);
+  // The guide (Next, in this process) finds the cluster where it was found or started.
+  if (practice.url) process.env.PRACTICE_CLUSTER_URL = practice.url;
   services.push(await serveGuide({ dir: root, host, port }));
 }
 

@@ -102,10 +102,55 @@ function PracticeStart({ onConnected }: { onConnected: (panel: ClusterPanelDto) 
   );
 }
 
-function StatusCard({ panel, onDisconnect }: { panel: ClusterPanelDto; onDisconnect: () => Promise<void> }) {
+/** Codes of a practice deployment that is gone: one button makes it again, with the learner's Beats set-up. */
+const PRACTICE_GONE = new Set(['practice_reclaimed', 'practice_lost']);
+
+function PracticeRecreate({ onRecreated }: { onRecreated: (panel: ClusterPanelDto) => void }) {
+  const t = useTranslations('cluster');
+  const locale = useLocale();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <>
+      <EuiSpacer size="s" />
+      <EuiButton
+        size="s"
+        iconType="cluster"
+        isLoading={busy}
+        data-testid="practice-recreate"
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            onRecreated(await apiSend<ClusterPanelDto>('POST', '/api/practice/recreate', locale));
+          } catch (caught) {
+            setError(caught as ApiError);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('practiceRecreate')}
+      </EuiButton>
+      {error && (
+        <>
+          <EuiSpacer size="s" />
+          <EuiCallOut title={t('practiceRecreateFailed')} color="danger" iconType="error" size="s" data-testid="practice-recreate-error" data-code={error.code}>
+            <p>{error.message}</p>
+            {error.hint && <p>{error.hint}</p>}
+          </EuiCallOut>
+        </>
+      )}
+    </>
+  );
+}
+
+function StatusCard({ panel, onDisconnect, onRecreated }: { panel: ClusterPanelDto; onDisconnect: () => Promise<void>; onRecreated: (panel: ClusterPanelDto) => void }) {
   const t = useTranslations('cluster');
   const [busy, setBusy] = useState(false);
   const { connection, status, error } = panel;
+  // Only the answer of a recreate carries `rerun` (the card's polls do not): the note shows until the next poll.
+  const rerun = (panel as ClusterPanelDto & { rerun?: string[] }).rerun;
   if (!connection) return null;
   const unknown = t('unknown');
   const items = status
@@ -173,6 +218,15 @@ function StatusCard({ panel, onDisconnect }: { panel: ClusterPanelDto; onDisconn
         <>
           <EuiSpacer size="s" />
           <ErrorCallout code={error.code} params={error.params as ErrorParams} title={t('statusFailed')} testId="cluster-error" />
+          {connection.kind === 'practice' && PRACTICE_GONE.has(error.code) && <PracticeRecreate onRecreated={onRecreated} />}
+        </>
+      )}
+      {!error && rerun && (
+        <>
+          <EuiSpacer size="s" />
+          <EuiCallOut title={t('practiceRecreated')} color="success" iconType="checkCircleFill" size="s" data-testid="practice-recreated">
+            {rerun.length > 0 && <p>{t('practiceRerun', { actions: rerun.join(', ') })}</p>}
+          </EuiCallOut>
         </>
       )}
       <EuiSpacer size="s" />
@@ -257,6 +311,7 @@ export default function ClusterStatusPanel() {
         onDisconnect={async () => {
           panel.show(await apiSend<ClusterPanelDto>('DELETE', '/api/cluster', locale));
         }}
+        onRecreated={panel.show}
       />
     );
   } else {

@@ -2,6 +2,7 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { cookies } from 'next/headers';
 import { decode } from 'next-auth/jwt';
+import { notePracticeActivity } from '../connections/practice-activity';
 import { getParticipant, touchParticipant, type ParticipantRole } from '../db';
 import { AppError } from '../errors';
 import { appContext, type AppContext } from '../server/context';
@@ -101,6 +102,8 @@ export async function requireCaller(roles?: readonly ParticipantRole[]): Promise
   if (roles && !roles.includes(participant.role)) {
     throw new AppError('role_required', { params: { role: roles[0] ?? 'instructor' }, detail: `${participant.role} asked for a ${roles.join('/')} route` });
   }
+  // The learner is at work: their practice deployment is not idle (lib/connections/practice-activity.ts).
+  notePracticeActivity(ctx, participant.id);
   return { participant, ctx };
 }
 

@@ -44,6 +44,25 @@ export const hostActionBodySchema = z
   .strict();
 export type HostActionBody = z.infer<typeof hostActionBodySchema>;
 
+const controlErrorSchema = z.object({ error: z.object({ type: z.string(), idle_minutes: z.number().optional() }).passthrough() });
+
+/**
+ * What a refusal of the control API means for the learner. Under `/_practice/deployments/{id}` the
+ * app always presents the deployment's own credentials, so a 401 or 404 there means the cluster no
+ * longer knows the deployment (lost in a restart), and 410 that it was reclaimed while idle.
+ */
+function controlFailure(status: number, body: unknown, onDeployment: boolean, detail: string): AppError {
+  const error = controlErrorSchema.safeParse(body);
+  // 410 is both: a deployment whose files could not be read back after a restart, or one reclaimed while idle.
+  if (onDeployment && status === 410 && error.success && error.data.error.type === 'practice_deployment_lost') return new AppError('practice_lost', { detail });
+  if (onDeployment && status === 410) {
+    return new AppError('practice_reclaimed', { params: { idleMinutes: error.success ? error.data.error.idle_minutes : undefined }, detail });
+  }
+  if (onDeployment && (status === 401 || status === 404)) return new AppError('practice_lost', { detail });
+  if (status === 429 && error.success && error.data.error.type === 'too_many_deployments') return new AppError('practice_full', { params: { retryAfterSeconds: 300 }, detail });
+  return new AppError('cluster_unavailable', { params: { reason: 'practice' }, detail });
+}
+
 async function call(url: string, init: RequestInit & { timeoutMs?: number }): Promise<unknown> {
   let response: Response;
   try {
@@ -53,10 +72,8 @@ async function call(url: string, init: RequestInit & { timeoutMs?: number }): Pr
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new AppError(response.status === 401 ? 'unauthorized' : 'cluster_unavailable', {
-      params: { reason: 'practice' },
-      detail: `practice control API ${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}`,
-    });
+    const path = new URL(url).pathname;
+    throw controlFailure(response.status, body, path.startsWith('/_practice/deployments/'), `practice control API ${init.method ?? 'GET'} ${path} answered ${response.status}`);
   }
   return body;
 }
@@ -72,6 +89,40 @@ export async function createPracticeDeployment(practiceUrl: string, flavor: Prac
 
 function basicAuth(deployment: { username: string; password: string }): string {
   return `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}`;
+}
+
+/** A stored practice deployment, as the app knows it: its id and its own credentials. */
+export interface PracticeDeploymentRef {
+  id: string;
+  username: string;
+  password: string;
+}
+
+function deploymentUrl(practiceUrl: string, deployment: PracticeDeploymentRef, subpath = ''): string {
+  return `${practiceUrl}/_practice/deployments/${encodeURIComponent(deployment.id)}${subpath}`;
+}
+
+const deploymentSummarySchema = z.object({ flavor: practiceFlavorSchema }).passthrough();
+
+/** The deployment's flavour if the practice cluster still has it; `practice_reclaimed` / `practice_lost` if not. */
+export async function practiceDeploymentFlavor(practiceUrl: string, deployment: PracticeDeploymentRef): Promise<PracticeFlavor> {
+  const body = await call(deploymentUrl(practiceUrl, deployment), { method: 'GET', headers: { authorization: basicAuth(deployment) } });
+  return deploymentSummarySchema.parse(body).flavor;
+}
+
+/** Deletes the deployment (its host, watches and jobs with it); one already gone is fine. */
+export async function deletePracticeDeployment(practiceUrl: string, deployment: PracticeDeploymentRef): Promise<void> {
+  try {
+    await call(deploymentUrl(practiceUrl, deployment), { method: 'DELETE', headers: { authorization: basicAuth(deployment) } });
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'practice_lost' || error.code === 'practice_reclaimed')) return;
+    throw error;
+  }
+}
+
+/** Tells the practice cluster that the learner is at work, so the deployment is not reclaimed as idle. */
+export async function notePracticeDeploymentActivity(practiceUrl: string, deployment: PracticeDeploymentRef): Promise<void> {
+  await call(deploymentUrl(practiceUrl, deployment, '/activity'), { method: 'POST', headers: { authorization: basicAuth(deployment) } });
 }
 
 /** Drives the deployment's simulated host with that deployment's own credentials. */

@@ -1,13 +1,24 @@
 import 'server-only';
+import { z } from 'zod';
 import type { SessionParticipant } from '../auth/sign-in';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
-import { getConnection, getConnectionSummary, getWorkshop, type ClusterConnection } from '../db';
+import { appendEvent, getConnection, getConnectionSummary, getWorkshop, latestParticipantEvent, type ClusterConnection, type JsonValue } from '../db';
 import { AppError, toAppError } from '../errors';
+import type { ClusterPanelDto } from '../panels/cluster-status.contract';
 import { generateSampleWebLogs, SAMPLE_WEB_LOGS_INDEX, sampleWebLogsMappings } from '../sample-data/web-logs';
 import type { AppContext } from '../server/context';
-import { practiceFlightsSample, runPracticeHostAction, type HostActionBody, type PracticeHostAction, type SampleLoad } from './practice-control';
-import { connectionKey, connectPracticeCluster, participantAuth, participantCluster } from './service';
+import {
+  practiceDeploymentFlavor,
+  practiceFlavorSchema,
+  practiceFlightsSample,
+  runPracticeHostAction,
+  type HostActionBody,
+  type PracticeFlavor,
+  type PracticeHostAction,
+  type SampleLoad,
+} from './practice-control';
+import { connectionKey, connectPracticeCluster, participantAuth, participantCluster, practiceDeploymentOf, type PracticeConnectOptions } from './service';
 
 export async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
   const connection = await getConnection(ctx.db, participantId);
@@ -27,7 +38,99 @@ export async function practiceHostAction(ctx: AppContext, participantId: string,
   const state = await runPracticeHostAction(ctx.practiceUrl, { id: connection.practiceDeploymentId, username: auth.username, password: auth.password }, action, body);
   // Panels and checkpoints should see the host's new state on their next poll, not a cached one.
   invalidateCoalesced(connectionKey(connection.id));
+  await recordBeatsState(ctx, participantId, connection.practiceDeploymentId, action, state);
   return state;
+}
+
+const BEATS = ['metricbeat', 'filebeat'] as const;
+type Beat = (typeof BEATS)[number];
+type BeatsState = Record<Beat, { setup: boolean; running: boolean }>;
+
+const beatStateSchema = z.object({ setup: z.boolean(), running: z.boolean() });
+const beatsStateSchema = z.object({ metricbeat: beatStateSchema, filebeat: beatStateSchema });
+
+/**
+ * After each host action the app keeps what the host's Beats look like (set up? running?), so a
+ * learner whose deployment is gone gets the same Beats set-up on the new one: the practice
+ * cluster's own record goes with the deployment.
+ */
+async function recordBeatsState(ctx: AppContext, participantId: string, deploymentId: string, action: PracticeHostAction, state: Record<string, unknown>): Promise<void> {
+  const beats = beatsStateSchema.safeParse(state);
+  if (!beats.success) return;
+  const detail = { action, deploymentId, metricbeat: beats.data.metricbeat, filebeat: beats.data.filebeat } satisfies JsonValue;
+  await appendEvent(ctx.db, { type: 'practice_host_action', participantId, detail }).catch((error: unknown) => {
+    console.warn(`[practice] recording the Beats state of ${participantId} failed: ${String(error)}`);
+  });
+}
+
+const recordedSchema = beatsStateSchema.extend({ deploymentId: z.string() });
+
+/**
+ * The Beats set-up last recorded on the deployment (nothing set up when none was). Only the
+ * participant's latest record counts: one about an earlier deployment means that this one never
+ * had a host action.
+ */
+async function recordedBeats(ctx: AppContext, participantId: string, deploymentId: string): Promise<BeatsState> {
+  const event = await latestParticipantEvent(ctx.db, participantId, 'practice_host_action');
+  const parsed = recordedSchema.safeParse(event?.detail);
+  if (parsed.success && parsed.data.deploymentId === deploymentId) return { metricbeat: parsed.data.metricbeat, filebeat: parsed.data.filebeat };
+  return { metricbeat: { setup: false, running: false }, filebeat: { setup: false, running: false } };
+}
+
+/** The flavour a stored practice connection was made with, from the version its last probe saw. */
+function flavorOf(connection: ClusterConnection): PracticeFlavor {
+  const major = connection.lastStatus?.version?.split('.')[0];
+  const parsed = practiceFlavorSchema.safeParse(major);
+  return parsed.success ? parsed.data : '8';
+}
+
+export interface RecreatedPractice extends ClusterPanelDto {
+  /** The host actions run again on the new deployment, in order. */
+  rerun: PracticeHostAction[];
+}
+
+/**
+ * `POST /api/practice/recreate`: the learner's practice deployment was reclaimed or lost; a new
+ * one of the same flavour is made and connected, and the Beats set-up they had done is run again
+ * (setup, then start for a Beat that was running). A deployment that still exists is kept as it is.
+ */
+export async function recreatePracticeDeployment(ctx: AppContext, participantId: string, options: PracticeConnectOptions = {}): Promise<RecreatedPractice> {
+  if (!ctx.practiceUrl) throw new AppError('cluster_unavailable', { params: { reason: 'practice_disabled' } });
+  const connection = await practiceConnection(ctx, participantId);
+  const flavor = flavorOf(connection);
+  const beats = await recordedBeats(ctx, participantId, connection.practiceDeploymentId);
+  const panel = await connectPracticeCluster(ctx, participantId, flavor, options);
+  const renewed = await getConnection(ctx.db, participantId);
+  // Still the same deployment: it was there after all (a second click), nothing to run again.
+  if (renewed?.practiceDeploymentId === connection.practiceDeploymentId) return { ...panel, rerun: [] };
+  const rerun: PracticeHostAction[] = [];
+  for (const beat of BEATS) {
+    if (beats[beat].setup) rerun.push(`${beat}-setup`);
+    if (beats[beat].running) rerun.push(`${beat}-start`);
+  }
+  for (const action of rerun) await practiceHostAction(ctx, participantId, action, {});
+  return { ...panel, rerun };
+}
+
+/**
+ * What a failed read of a practice connection means for the learner: a 401 from the practice
+ * cluster with the deployment's own credentials means the deployment is gone (reclaimed or lost),
+ * and an unreachable practice cluster is not an Elastic Cloud problem. Other errors stay as they are.
+ */
+export async function explainPracticeFailure(ctx: AppContext, connection: ClusterConnection, error: AppError): Promise<AppError> {
+  if (connection.kind !== 'practice' || !ctx.practiceUrl) return error;
+  if (error.code === 'cluster_unavailable' || error.code === 'timeout') {
+    return new AppError('cluster_unavailable', { params: { reason: 'practice' }, detail: error.detail });
+  }
+  if (error.code !== 'unauthorized') return error;
+  const deployment = await practiceDeploymentOf(ctx, connection).catch(() => null);
+  if (!deployment) return error;
+  try {
+    await practiceDeploymentFlavor(ctx.practiceUrl, deployment);
+    return error;
+  } catch (caught) {
+    return toAppError(caught);
+  }
 }
 
 /** Kibana's "Try our sample data" for the practice cluster: the sample web logs, through the normal client. */

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { countWindowAttempt } from '../auth/sign-in-limits';
 import type { ClusterClient } from '../cluster/adapter';
 import { openClusterAuth, sealClusterAuth, type ClusterAuth } from '../cluster/auth';
 import { invalidateCoalesced } from '../cluster/coalesce';
@@ -8,9 +9,10 @@ import type { ClusterStatus } from '../cluster/probe';
 import {
   appendEvent,
   deleteConnection,
+  EMPTY_RATE_LIMIT,
   getConnection,
-  getConnectionSummary,
   recordConnectionStatus,
+  updateRateLimits,
   upsertConnection,
   type ClusterConnection,
   type ConnectionSummary,
@@ -20,7 +22,7 @@ import type { ClusterPanelDto, ConnectionView } from '../panels/cluster-status.c
 import type { AppContext } from '../server/context';
 import { RateLimiter } from '../server/rate-limit';
 import { textWithoutControls } from '../validation/text';
-import { createPracticeDeployment, type PracticeFlavor } from './practice-control';
+import { createPracticeDeployment, deletePracticeDeployment, practiceDeploymentFlavor, type PracticeDeploymentRef, type PracticeFlavor } from './practice-control';
 
 /** The body of `POST /api/cluster` (DESIGN.md): a Cloud ID or a URL, and a password or an API key. */
 export const connectRequestSchema = z
@@ -122,38 +124,109 @@ async function connectOrRecord<T>(ctx: AppContext, participantId: string, attemp
   }
 }
 
+/** The practice deployment behind a stored connection (its id and own credentials), or null for a real cluster. */
+export async function practiceDeploymentOf(ctx: AppContext, connection: ClusterConnection | undefined): Promise<PracticeDeploymentRef | null> {
+  if (connection?.kind !== 'practice' || !connection.practiceDeploymentId) return null;
+  const auth = await participantAuth(ctx, connection);
+  if (auth.kind !== 'basic') return null;
+  return { id: connection.practiceDeploymentId, username: auth.username, password: auth.password };
+}
+
+/**
+ * Deletes the participant's practice deployment when they leave it (another flavour, a real
+ * cluster, "disconnect"). Never fails the learner's action: an unreachable practice cluster only
+ * leaves the deployment to be reclaimed when idle.
+ */
+async function releasePracticeDeployment(ctx: AppContext, deployment: PracticeDeploymentRef | null): Promise<void> {
+  if (!deployment || !ctx.practiceUrl) return;
+  try {
+    await deletePracticeDeployment(ctx.practiceUrl, deployment);
+  } catch (error) {
+    console.warn(`[practice] deleting deployment ${deployment.id} failed; it will be reclaimed when idle: ${toAppError(error).code}`);
+  }
+}
+
 /** `POST /api/cluster`: checks the endpoint, probes it, then stores the credentials sealed. */
 export async function connectParticipantCluster(ctx: AppContext, participantId: string, request: ConnectRequest): Promise<ClusterPanelDto> {
   return connectOrRecord(ctx, participantId, async () => {
     const connected = await connectCluster(request, { policy: ctx.policy });
     const cloudIdLabel = request.cloudId?.trim() ? request.cloudId.trim().split(':')[0] || null : null;
-    return store(ctx, participantId, connected, request.cloudId?.trim() ? 'cloud_id' : 'url', { cloudIdLabel });
+    const previous = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
+    const panel = await store(ctx, participantId, connected, request.cloudId?.trim() ? 'cloud_id' : 'url', { cloudIdLabel });
+    await releasePracticeDeployment(ctx, previous);
+    return panel;
   });
 }
 
-/** `POST /api/practice`: a new practice deployment for this participant, connected like any cluster. */
-export async function connectPracticeCluster(ctx: AppContext, participantId: string, flavor: PracticeFlavor): Promise<ClusterPanelDto> {
+/** New practice deployments one participant may create per hour (reuse is free; a class of any size each gets one). */
+export const PRACTICE_CREATIONS_PER_HOUR = 10;
+const PRACTICE_CREATION_WINDOW_MS = 60 * 60_000;
+
+/** Counts one creation for the participant (in the database, so every app instance agrees), or refuses it. */
+async function claimPracticeCreation(ctx: AppContext, participantId: string, now: Date): Promise<void> {
+  const key = `practice-create:${participantId}`;
+  const verdict = await updateRateLimits(ctx.db, [key], (states) => {
+    const counted = countWindowAttempt(states.get(key) ?? EMPTY_RATE_LIMIT, now, PRACTICE_CREATIONS_PER_HOUR, PRACTICE_CREATION_WINDOW_MS);
+    return { writes: new Map(counted.state ? [[key, counted.state]] : []), result: counted.verdict };
+  });
+  if (!verdict.allowed) {
+    throw new AppError('rate_limited', {
+      params: { reason: 'practice_creations', retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
+      detail: `participant ${participantId} created ${PRACTICE_CREATIONS_PER_HOUR} practice deployments within the hour`,
+    });
+  }
+}
+
+export interface PracticeConnectOptions {
+  /** The creation limit's clock (tests). */
+  now?: Date;
+}
+
+/**
+ * `POST /api/practice`: the participant's practice deployment, connected like any cluster. One per
+ * participant: a deployment of the asked flavour that still exists is reused (nothing is created);
+ * one of another flavour is deleted and replaced; one that is gone (reclaimed, or lost in a
+ * restart) is replaced. Creating counts toward PRACTICE_CREATIONS_PER_HOUR.
+ */
+export async function connectPracticeCluster(ctx: AppContext, participantId: string, flavor: PracticeFlavor, options: PracticeConnectOptions = {}): Promise<ClusterPanelDto> {
   if (!ctx.practiceUrl) throw new AppError('cluster_unavailable', { params: { reason: 'practice_disabled' }, detail: 'PRACTICE_CLUSTER=false' });
   const practiceUrl = ctx.practiceUrl;
   return connectOrRecord(ctx, participantId, async () => {
+    const current = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
+    let previous: PracticeDeploymentRef | null = null;
+    if (current) {
+      const existing = await practiceDeploymentFlavor(practiceUrl, current).catch((error: unknown) => {
+        const appError = toAppError(error);
+        if (appError.code === 'practice_lost' || appError.code === 'practice_reclaimed') return null;
+        throw appError;
+      });
+      if (existing === flavor) {
+        const connected = await connectCluster({ url: practiceUrl, username: current.username, password: current.password }, { policy: ctx.policy });
+        return store(ctx, participantId, connected, 'practice', { practiceDeploymentId: current.id });
+      }
+      if (existing !== null) previous = current;
+    }
+    await claimPracticeCreation(ctx, participantId, options.now ?? new Date());
     const deployment = await createPracticeDeployment(practiceUrl, flavor, `lab-${participantId.slice(0, 8)}`);
-    const connected = await connectCluster(
-      { url: deployment.url, username: deployment.username, password: deployment.password },
-      { policy: ctx.policy },
-    );
-    return store(ctx, participantId, connected, 'practice', { practiceDeploymentId: deployment.id });
+    // The deployment's URL is the practice cluster's own idea of its address; the app reaches it where it is configured.
+    const connected = await connectCluster({ url: practiceUrl, username: deployment.username, password: deployment.password }, { policy: ctx.policy });
+    const panel = await store(ctx, participantId, connected, 'practice', { practiceDeploymentId: deployment.id });
+    await releasePracticeDeployment(ctx, previous);
+    return panel;
   });
 }
 
-/** `DELETE /api/cluster`: forgets the credentials and closes the client. */
+/** `DELETE /api/cluster`: forgets the credentials and closes the client; a practice deployment is deleted with them. */
 export async function disconnectParticipantCluster(ctx: AppContext, participantId: string): Promise<void> {
-  const connection = await getConnectionSummary(ctx.db, participantId);
+  const connection = await getConnection(ctx.db, participantId);
+  const practice = await practiceDeploymentOf(ctx, connection).catch(() => null);
   await deleteConnection(ctx.db, participantId);
   if (connection) {
     ctx.clients.delete(connection.id);
     invalidateCoalesced(`conn:${connection.id}:`);
     await appendEvent(ctx.db, { type: 'disconnected', participantId });
   }
+  await releasePracticeDeployment(ctx, practice);
 }
 
 export interface ParticipantCluster {

@@ -59,6 +59,8 @@ export const EVENT_TYPES = [
   'workshop_created',
   'workshop_updated',
   'workshop_closed',
+  /** A practice host action that succeeded; `detail` keeps the Beats' state after it, for recreating a lost deployment. */
+  'practice_host_action',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

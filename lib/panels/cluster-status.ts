@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ClusterClient } from '../cluster/adapter';
 import { microCache } from '../cluster/coalesce';
 import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
+import { explainPracticeFailure } from '../connections/practice';
 import { connectionKey, snapshotOf, viewOf } from '../connections/service';
 import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
 import type { AppContext } from '../server/context';
@@ -66,7 +67,9 @@ export function clusterStatusCard(ctx: AppContext, participantId: string, known:
   return readPanel(ctx, participantId, clusterStatus, {}, {
     connection: known.connection,
     disconnected: () => ({ connection: null, status: null, error: null, checkedAt: new Date().toISOString() }),
-    async failed(error, connection) {
+    async failed(failure, connection) {
+      // A practice deployment that is gone says so (and offers to recreate it), not "wrong password".
+      const error = await explainPracticeFailure(ctx, connection, failure);
       await recordConnectionError(ctx.db, participantId, error.code, { connectionId: connection.id }).catch(() => undefined);
       return { connection: viewOf(connection), status: null, error: { code: error.code, params: error.publicParams }, checkedAt: new Date().toISOString() };
     },

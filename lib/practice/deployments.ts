@@ -40,6 +40,8 @@ export interface DeploymentRecord {
   faults: FaultConfig;
   apiKeys: (Omit<ApiKey, 'secretHash'> & { secretHash: string })[];
   lastUsedAt: number;
+  /** The learner's last activity (idle reclaim counts from it); records written before it existed have none. */
+  lastActivityAt?: number;
 }
 
 export class Deployment {
@@ -55,7 +57,14 @@ export class Deployment {
   license: LicenseState;
   faults: FaultConfig = {};
   requestCount = 0;
+  /** The last Elasticsearch request of any kind (panels, the app's verifier, tests). */
   lastUsedAt: number;
+  /**
+   * The last thing the learner did: creation, a host action, or the app's activity note for the
+   * learner's own page requests. Idle reclaim counts from here; watches and ML jobs running on
+   * the scheduler and the app's background checks do not move it.
+   */
+  lastActivityAt: number;
 
   /**
    * `password` is known only when the deployment is created (the control API answers it once); a
@@ -79,6 +88,7 @@ export class Deployment {
     this.nodeId = restored?.nodeId ?? base64Uuid();
     this.license = { type: 'trial', uid: randomUUID(), issuedAt: createdAt, expiresAt: createdAt + TRIAL_DAYS * 86_400_000, trialUsed: true };
     this.lastUsedAt = createdAt;
+    this.lastActivityAt = createdAt;
     if (restored) this.applyRecord(restored);
     const features = new Map<string, PracticeFeature>();
     for (const definition of definitions) {
@@ -136,6 +146,8 @@ export class Deployment {
     this.license = { ...record.license };
     this.faults = structuredClone(record.faults);
     this.lastUsedAt = record.lastUsedAt;
+    // A restart is not activity: the idle time goes on from the learner's last request.
+    this.lastActivityAt = record.lastActivityAt ?? record.lastUsedAt;
     this.apiKeys.clear();
     for (const { secretHash, ...key } of record.apiKeys) this.apiKeys.set(key.id, { ...structuredClone(key), secretHash: Buffer.from(secretHash, 'base64') });
   }
@@ -154,6 +166,7 @@ export class Deployment {
       faults: this.faults,
       apiKeys: [...this.apiKeys.values()].map((key) => ({ ...key, secretHash: key.secretHash.toString('base64') })),
       lastUsedAt: this.lastUsedAt,
+      lastActivityAt: this.lastActivityAt,
     };
   }
 
@@ -170,6 +183,7 @@ export class Deployment {
       license: this.license.type,
       faults: this.faults,
       apiKeys: this.apiKeys.size,
+      lastActivityAt: new Date(this.lastActivityAt).toISOString(),
     };
   }
 }
@@ -188,6 +202,8 @@ export interface RegistryOptions {
   log?: (message: string) => void;
   /** Upper bound, so a runaway script cannot exhaust memory (each deployment keeps a day of data). */
   maxDeployments?: number;
+  /** A deployment without learner activity for this long is reclaimed; 0 never reclaims. */
+  idleMs?: number;
   /** Keeps deployments across restarts (lib/practice/persistence.ts); in memory only without it. */
   persistence?: DeploymentPersistence;
 }
@@ -213,15 +229,40 @@ export interface LostDeployment {
   lostAt: number;
 }
 
+export const DEFAULT_MAX_DEPLOYMENTS = 2_000;
+export const DEFAULT_IDLE_MINUTES = 120;
+
 export class DeploymentLimitError extends Error {}
+
+/** What is left of a reclaimed deployment: enough to tell its owner what happened, nothing else. */
+export interface Tombstone {
+  id: string;
+  flavor: Flavor;
+  reclaimedAt: number;
+  idleMinutes: number;
+  /** A hash of its password, so only the owner's credentials learn that it was reclaimed. */
+  passwordHash: string;
+}
+
+/** Tombstones kept (oldest forgotten first); a forgotten one reads as a lost deployment. */
+const MAX_TOMBSTONES = 20_000;
 
 export class DeploymentRegistry {
   private readonly byId = new Map<string, Deployment>();
   /** By the SHA-256 of the `elastic` password (a restored deployment has no other form of it). */
   private readonly byPasswordHash = new Map<string, Deployment>();
   private readonly byApiKeyId = new Map<string, Deployment>();
+  private readonly tombstones = new Map<string, Tombstone>();
 
   constructor(private readonly options: RegistryOptions) {}
+
+  get idleMs(): number {
+    return this.options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000;
+  }
+
+  get capacity(): number {
+    return this.options.maxDeployments ?? DEFAULT_MAX_DEPLOYMENTS;
+  }
 
   get size(): number {
     return this.byId.size;
@@ -299,7 +340,7 @@ export class DeploymentRegistry {
   }
 
   create(input: { flavor: Flavor; name?: string }): Deployment {
-    const max = this.options.maxDeployments ?? 2_000;
+    const max = this.capacity;
     if (this.byId.size >= max) throw new DeploymentLimitError(`this practice cluster already holds ${max} deployments`);
     let id = randomToken(12).toLowerCase();
     while (this.byId.has(id)) id = randomToken(12).toLowerCase();
@@ -325,6 +366,49 @@ export class DeploymentRegistry {
     }
     this.options.persistence?.forget(id);
     return true;
+  }
+
+  /** The learner did something with the deployment: its idle time starts again (and is kept across a restart). */
+  noteActivity(deployment: Deployment, now = this.options.clock.now()): void {
+    const before = deployment.lastActivityAt;
+    deployment.lastActivityAt = Math.max(before, now);
+    if (deployment.lastActivityAt !== before) this.touch(deployment.id);
+  }
+
+  /** When an idle deployment will be reclaimed (null: never). */
+  reclaimAt(deployment: Deployment): number | null {
+    return this.idleMs > 0 ? deployment.lastActivityAt + this.idleMs : null;
+  }
+
+  /**
+   * Deletes every deployment idle for the idle time (its features' `dispose()` frees the host,
+   * watches and jobs) and keeps a tombstone of each. Returns the ids reclaimed.
+   */
+  reclaimIdle(now = this.options.clock.now()): string[] {
+    const idleMs = this.idleMs;
+    if (idleMs <= 0) return [];
+    const reclaimed: string[] = [];
+    for (const deployment of [...this.byId.values()]) {
+      if (now - deployment.lastActivityAt < idleMs) continue;
+      this.delete(deployment.id);
+      this.tombstones.set(deployment.id, {
+        id: deployment.id,
+        flavor: deployment.flavor,
+        reclaimedAt: now,
+        idleMinutes: Math.round(idleMs / 60_000),
+        passwordHash: deployment.passwordHash,
+      });
+      while (this.tombstones.size > MAX_TOMBSTONES) this.tombstones.delete(this.tombstones.keys().next().value as string);
+      reclaimed.push(deployment.id);
+      this.options.log?.(`deployment ${deployment.id} reclaimed after ${Math.round((now - deployment.lastActivityAt) / 60_000)} minutes without learner activity`);
+    }
+    return reclaimed;
+  }
+
+  /** The tombstone of a reclaimed deployment, if `password` was its password. */
+  reclaimedWith(id: string, password: string): Tombstone | undefined {
+    const tombstone = this.tombstones.get(id);
+    return tombstone && tombstone.passwordHash === passwordHash(password) ? tombstone : undefined;
   }
 
   registerApiKey(deployment: Deployment, key: ApiKey): void {

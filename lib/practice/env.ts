@@ -24,3 +24,21 @@ export function practiceDataDirFromEnv(): string {
   const data = process.env.DATA_DIR;
   return `${data !== undefined && data.trim() !== '' ? data.replace(/\/+$/, '') : './data'}/practice`;
 }
+
+function wholeNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+/** `PRACTICE_IDLE_MINUTES`: a deployment without learner activity this long is reclaimed (0: never). */
+export function practiceIdleMinutesFromEnv(fallback: number): number {
+  return wholeNumber('PRACTICE_IDLE_MINUTES', fallback, 0);
+}
+
+/** `PRACTICE_MAX_DEPLOYMENTS`: how many deployments the practice cluster holds at once. */
+export function practiceMaxDeploymentsFromEnv(fallback: number): number {
+  return wholeNumber('PRACTICE_MAX_DEPLOYMENTS', fallback, 1);
+}

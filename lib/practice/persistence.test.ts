@@ -347,7 +347,7 @@ describe('files of practice deployments', () => {
     expect(logs.some((line) => line.includes(`practice deployment ${bad.id} is LOST`) && line.includes('damaged journal frame'))).toBe(true);
     const lost = await call(cluster, 'GET', `/_practice/deployments/${bad.id}`, basic(bad));
     expect(lost.status).toBe(410);
-    expect(lost.body).toMatchObject({ error: { type: 'practice_deployment_lost' }, status: 410, state: 'lost', id: bad.id });
+    expect(lost.body).toMatchObject({ error: { type: 'practice_deployment_lost', state: 'lost', id: bad.id }, status: 410 });
     expect((await call(cluster, 'GET', '/a/_doc/1', basic(bad))).status).toBe(401);
     expect(existsSync(path.join(dataDir, 'lost', bad.id, 'lost.json'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'deployments', bad.id))).toBe(false);
@@ -375,7 +375,7 @@ describe('files of practice deployments', () => {
     bytes[bytes.length - 12] = (bytes[bytes.length - 12] as number) ^ 0x55;
     writeFileSync(snapshot, bytes);
     cluster = await start(dataDir, clock);
-    expect((await call(cluster, 'GET', `/_practice/deployments/${d.id}`, basic(d))).body).toMatchObject({ state: 'lost' });
+    expect((await call(cluster, 'GET', `/_practice/deployments/${d.id}`, basic(d))).body).toMatchObject({ error: { state: 'lost' } });
   });
 
   it('a frame cut short by a crash is dropped and the rest is read back', async () => {

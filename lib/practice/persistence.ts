@@ -105,9 +105,10 @@ function isEngineRecord(r: { t?: unknown }): r is JournalRecord {
   return typeof r.t === 'string' && JOURNAL_RECORD_TYPES.includes(r.t);
 }
 
-/** The record as compared for changes: `lastUsedAt` coarsened, so requests alone do not write a line each. */
+/** The record as compared for changes: `lastUsedAt` and `lastActivityAt` coarsened, so requests alone do not write a line each. */
 function comparable(record: DeploymentRecord): string {
-  return JSON.stringify({ ...record, lastUsedAt: Math.floor(record.lastUsedAt / LAST_USED_GRAIN_MS) });
+  const coarse = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / LAST_USED_GRAIN_MS));
+  return JSON.stringify({ ...record, lastUsedAt: coarse(record.lastUsedAt), lastActivityAt: coarse(record.lastActivityAt) });
 }
 
 async function exists(p: string): Promise<boolean> {

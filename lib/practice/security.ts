@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EsError } from './engine/api';
+import { globMatch as globMatchEngine } from './engine/wildcard';
 
 /**
  * Users, API keys and privileges of a practice deployment: the subset of Elasticsearch security the
@@ -298,9 +299,7 @@ function implies(table: Record<string, readonly string[]>, held: string, wanted:
 
 /** Glob match as index patterns use it (`*` any run, `?` one character). */
 export function globMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(value);
+  return globMatchEngine(pattern, value, { questionMark: true });
 }
 
 /** Whether every name `requested` can match is matched by `granted` (for has_privileges over patterns). */

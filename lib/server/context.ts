@@ -2,7 +2,7 @@ import 'server-only';
 import { ClusterClientCache } from '../cluster/cache';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
 import { getDb, type Database } from '../db';
-import { serverEnv, type ServerEnv } from '../env';
+import { practiceClusterUrl, serverEnv, type ServerEnv } from '../env';
 import { loadAppSecrets, type AppSecrets } from './secrets';
 
 /** What every route handler needs, built once per process from the environment. */
@@ -12,7 +12,7 @@ export interface AppContext {
   secrets: AppSecrets;
   policy: EndpointPolicy;
   clients: ClusterClientCache;
-  /** The embedded practice cluster's base URL, or null when it is switched off. */
+  /** The practice cluster's base URL (its own process), or null when it is switched off. */
   practiceUrl: string | null;
 }
 
@@ -31,7 +31,7 @@ const store = globalThis as typeof globalThis & { __elasticLabContext?: SyncCont
 export function syncContext(): SyncContext {
   if (!store.__elasticLabContext) {
     const env = serverEnv();
-    const practiceUrl = env.PRACTICE_CLUSTER ? `http://127.0.0.1:${env.PRACTICE_CLUSTER_PORT}` : null;
+    const practiceUrl = practiceClusterUrl(env);
     store.__elasticLabContext = {
       env,
       practiceUrl,

@@ -29,8 +29,8 @@ export interface TestPractice {
   close(): Promise<void>;
 }
 
-export async function startTestPractice(options: { clock?: Clock } = {}): Promise<TestPractice> {
-  const cluster = await startPracticeCluster({ port: 0, scheduler: false, clock: options.clock });
+export async function startTestPractice(options: { clock?: Clock; idleMinutes?: number; maxDeployments?: number } = {}): Promise<TestPractice> {
+  const cluster = await startPracticeCluster({ port: 0, scheduler: false, clock: options.clock, idleMinutes: options.idleMinutes, maxDeployments: options.maxDeployments });
   const policy = new EndpointPolicy({ practiceUrls: [cluster.url] });
   const basic = (d: TestDeployment) => `Basic ${Buffer.from(`${d.username}:${d.password}`).toString('base64')}`;
   return {

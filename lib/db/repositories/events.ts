@@ -94,6 +94,17 @@ export async function listParticipantEvents(db: Database, participantId: string,
   return db.select().from(events).where(eq(events.participantId, participantId)).orderBy(desc(events.id)).limit(limit);
 }
 
+/** The participant's latest event of one type, if any. */
+export async function latestParticipantEvent(db: Database, participantId: string, type: EventType): Promise<StoredEvent | undefined> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.participantId, participantId), eq(events.type, type)))
+    .orderBy(desc(events.id))
+    .limit(1);
+  return row;
+}
+
 /** When the participant first opened a chapter (the first `chapter_changed` event naming it). */
 export async function firstChapterVisit(db: Database, participantId: string, chapter: number): Promise<Date | null> {
   const [row] = await db

@@ -49,6 +49,10 @@ export interface EngineOptions {
   flavor: Flavor;
   /** Clock, injectable for tests and date math (`now-1m`). */
   now?: () => number;
+  /** Every search's time budget unless its `timeout` is shorter (the cluster's `search.default_search_timeout`); DEFAULT_SEARCH_TIMEOUT_MS by default. */
+  searchTimeoutMs?: number;
+  /** The clock budgets are measured with, in ms (performance.now); tests pass one that advances per read. */
+  elapsed?: () => number;
 }
 
 /** Elasticsearch field mapping (the subset the lab uses). */
@@ -139,6 +143,8 @@ export interface SearchParams {
   _source?: string | boolean;
   _sourceIncludes?: string;
   _sourceExcludes?: string;
+  /** The URL's `timeout`; the body's wins. */
+  timeout?: string;
   /** `scroll=<keep-alive>`: open a scroll context and answer its first page with `_scroll_id`. */
   scroll?: string;
   /** Who opens or uses a scroll or point in time (another caller's context is "missing", as ES's security answers). */

@@ -1,4 +1,5 @@
 import { type ByQueryOptions, EsError } from './api';
+import { DEFAULT_SEARCH_TIMEOUT_MS, SearchBudget } from './budget';
 import type { Catalog } from './catalog';
 import { type DocScript, parseDocScript, runDocScript } from './doc-script';
 import type { Documents } from './documents';
@@ -26,6 +27,8 @@ interface Tally {
   versionConflicts: number;
   noops: number;
   failures: Record<string, unknown>[];
+  /** The search for the documents ran out of its time budget: nothing was written (ES stops on a timed-out scroll). */
+  timedOut: boolean;
 }
 
 type Outcome = 'updated' | 'created' | 'deleted' | 'noop';
@@ -47,6 +50,8 @@ export class ByQuery {
   constructor(
     private readonly c: Catalog,
     private readonly docs: Documents,
+    /** The search for the documents has the same time budget as any search (budget.ts). */
+    private readonly searchBudget: { timeoutMs?: number; elapsed?: () => number } = {},
   ) {}
 
   private query(body: Record<string, unknown>, value: unknown, path: (string | number)[]): QueryNode | undefined {
@@ -72,11 +77,14 @@ export class ByQuery {
     const conflicts = conflictsOf(opts.conflicts);
     const now = this.c.now();
     for (const ix of indices) ix.refreshIfDue(now);
-    const matched = matchingDocs({ flavor: this.c.flavor, now, indices, nodeId: 'practice', maxBuckets: 65536 }, query);
+    const budget = SearchBudget.of(this.searchBudget.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS, this.searchBudget.elapsed ?? (() => performance.now()));
+    const found = matchingDocs({ flavor: this.c.flavor, now, indices, nodeId: 'practice', maxBuckets: 65536, budget }, query);
     const limit = opts.maxDocs ?? Number.POSITIVE_INFINITY;
     const size = opts.scrollSize ?? DEFAULT_SCROLL_SIZE;
-    const tally: Tally = { total: Math.min(matched.length, limit), updated: 0, created: 0, deleted: 0, batches: 0, versionConflicts: 0, noops: 0, failures: [] };
     const touched = new Set<string>();
+    // ES's by-query action finishes at a timed-out search response without its hits (AbstractAsyncBulkByScrollAction).
+    const matched = found.timedOut ? [] : found.docs;
+    const tally: Tally = { total: Math.min(matched.length, limit), updated: 0, created: 0, deleted: 0, batches: 0, versionConflicts: 0, noops: 0, failures: [], timedOut: found.timedOut };
     // Like ES's scroll, hold each index's view while working through it, so the versions it
     // found stay readable whatever refresh the writes bring due.
     const held = indices.map((ix) => [ix, ix.searchableUpTo] as const);
@@ -114,7 +122,7 @@ export class ByQuery {
   }
 
   private answer(started: number, tally: Tally, fields: ('updated' | 'created' | 'deleted')[]): { status: number; body: Record<string, unknown> } {
-    const body: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: false, total: tally.total };
+    const body: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: tally.timedOut, total: tally.total };
     for (const f of fields) body[f] = tally[f];
     Object.assign(body, {
       batches: tally.batches,

@@ -24,8 +24,8 @@ export class PracticeEngine implements Engine {
     this.catalog = new Catalog(opts.flavor, opts.now ?? Date.now);
     this.metadata = new Metadata(this.catalog);
     this.documents = new Documents(this.catalog);
-    this.searcher = new Searcher(this.catalog);
-    this.byQuery = new ByQuery(this.catalog, this.documents);
+    this.searcher = new Searcher(this.catalog, { timeoutMs: opts.searchTimeoutMs, elapsed: opts.elapsed });
+    this.byQuery = new ByQuery(this.catalog, this.documents, { timeoutMs: opts.searchTimeoutMs, elapsed: opts.elapsed });
   }
 
   // Indices

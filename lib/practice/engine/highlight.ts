@@ -1,13 +1,14 @@
 import { analyzeText } from './analysis';
+import { compileRegexp, compileWildcard, type Dfa, RegexpSyntaxError, TooComplexError } from './automaton';
 import { valuesAtPath } from './doc-store';
 import { illegalArgument, isPlainObject, locate, parsingException } from './errors';
 import type { IndexState } from './index-state';
 import type { FieldDef } from './mapping';
 import { type QueryNode, QueryParser } from './query';
-import { fuzzyDistance, luceneRegex } from './query/bind';
+import { fuzzyDistance } from './query/bind';
 import { levenshtein } from './query/parse';
 import { parseQueryString, parseSimpleQueryString, type QsNode } from './query/query-string';
-import { globRegExp, hasWildcard } from './wildcard';
+import { hasWildcard, simpleMatch } from './wildcard';
 
 /**
  * `highlight` with the plain highlighter's behaviour (Lucene's Highlighter as ES's
@@ -146,15 +147,38 @@ function fieldName(spec: string): string {
   return caret > 0 ? spec.slice(0, caret) : spec;
 }
 
+/**
+ * A wildcard or regexp as the query matched it: a DFA (automaton.ts), linear in each token, built
+ * once per clause. The query was bound first, so a pattern too complex to determinize has already
+ * failed the search; should the lowercased form still be refused, it highlights nothing.
+ */
+function patternMatcher(kind: 'wildcard' | 'regexp', pattern: string, ci: boolean): (token: string) => boolean {
+  let dfa: Dfa | null | undefined;
+  return (token) => {
+    if (dfa === undefined) {
+      try {
+        dfa = kind === 'wildcard' ? compileWildcard(pattern, { caseInsensitive: ci }) : compileRegexp(pattern, { caseInsensitive: ci });
+      } catch (e) {
+        if (!(e instanceof TooComplexError || e instanceof RegexpSyntaxError)) throw e;
+        dfa = null;
+      }
+    }
+    return dfa !== null && dfa.test(token);
+  };
+}
+
 function patternClause(fields: string[], kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean): Clause {
   const lower = value.toLowerCase();
-  const test = (token: string, text: boolean): boolean => {
-    const v = text ? lower : value;
-    if (kind === 'prefix') return ci || text ? token.toLowerCase().startsWith(v.toLowerCase()) : token.startsWith(v);
-    if (kind === 'wildcard') return globRegExp(v, true, ci).test(token);
-    return luceneRegex(v, ci).test(token);
-  };
-  return { fields, kind: 'pattern', texts: [], test };
+  if (kind === 'prefix') {
+    const test = (token: string, text: boolean): boolean => {
+      const v = text ? lower : value;
+      return ci || text ? token.toLowerCase().startsWith(v.toLowerCase()) : token.startsWith(v);
+    };
+    return { fields, kind: 'pattern', texts: [], test };
+  }
+  const onKeyword = patternMatcher(kind, value, ci);
+  const onText = patternMatcher(kind, lower, ci);
+  return { fields, kind: 'pattern', texts: [], test: (token, text) => (text ? onText(token) : onKeyword(token)) };
 }
 
 function fuzzyClause(fields: string[], value: string, fuzziness: unknown): Clause {
@@ -239,7 +263,7 @@ function clausesOf(q: QueryNode | undefined, out: Clause[] = []): Clause[] {
 
 function appliesTo(clause: Clause, field: string, requireFieldMatch: boolean): boolean {
   if (!requireFieldMatch) return true;
-  return clause.fields.some((f) => f === field || f === '*' || (hasWildcard(f) && globRegExp(f, false, false).test(field)));
+  return clause.fields.some((f) => f === field || f === '*' || (hasWildcard(f) && simpleMatch(f, field)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { DateParseError, formatDate, parseDate, resolveDateMath } from './dates'
 import { isPlainObject, locate, parsingException, ShardFailure, xContentParse } from './errors';
 import type { IndexState, Val } from './index-state';
 import type { FieldDef } from './mapping';
-import { globRegExp } from './wildcard';
+import { simpleMatch } from './wildcard';
 
 /** Sorting, `search_after`, `_source` filtering, `fields`, and hit rendering as ES does them. */
 
@@ -308,8 +308,8 @@ const compiled = new WeakMap<SourceFilter, CompiledFilter>();
 
 function matcher(patterns: string[]): (path: string) => boolean {
   const exact = new Set(patterns.filter((p) => !p.includes('*')));
-  const globs = patterns.filter((p) => p.includes('*')).map((p) => globRegExp(p, false, false));
-  return (path) => exact.has(path) || globs.some((re) => re.test(path));
+  const globs = patterns.filter((p) => p.includes('*'));
+  return (path) => exact.has(path) || globs.some((glob) => simpleMatch(glob, path));
 }
 
 function compile(f: SourceFilter): CompiledFilter {

@@ -1,6 +1,7 @@
 import { type AggDef, type DocSet, evalAggs, parseAggs, type Seg } from './aggs';
 import type { Flavor, SearchParams } from './api';
 import { EsError } from './api';
+import { DEFAULT_SEARCH_TIMEOUT_MS, requestTimeout, SearchBudget } from './budget';
 import { illegalArgument, isPlainObject, locate, parsingException, searchPhaseError, ShardFailure, type ShardFailureReport, tokenName } from './errors';
 import { highlightHit, type HighlightSpec, parseHighlight } from './highlight';
 import {
@@ -34,10 +35,16 @@ export interface SearchEnv {
   indices: IndexState[];
   nodeId: string;
   maxBuckets: number;
+  /** The time this search may take (an msearch shares one); DEFAULT_SEARCH_TIMEOUT_MS from now when absent. */
+  budget?: SearchBudget;
   /** The `_seq_no` each index is read up to, for a scroll or point in time; otherwise its last refresh. */
   views?: ReadonlyMap<IndexState, number>;
   /** Indices reached only through filtered aliases: their alias filters (any one matching keeps a document). */
   aliasFilters?: ReadonlyMap<IndexState, QueryNode>;
+}
+
+function budgetOf(env: SearchEnv, timeoutMs: number | undefined): SearchBudget {
+  return (env.budget ?? SearchBudget.of(DEFAULT_SEARCH_TIMEOUT_MS, () => performance.now())).narrowed(timeoutMs);
 }
 
 /** Where a search of `ix` reads up to, and whether any slot is outside that view (so each must be checked). */
@@ -102,6 +109,7 @@ export interface ParsedSearch {
   terminateAfter?: number;
   minScore?: number;
   storedNone: boolean;
+  timeoutMs?: number;
   highlight?: HighlightSpec;
 }
 
@@ -187,6 +195,8 @@ export function parseSearchBody(body: Record<string, unknown> | undefined, param
   const ta = intField(b, 'terminate_after', b);
   if (ta !== undefined && ta > 0) parsed.terminateAfter = ta;
   if (typeof b.min_score === 'number') parsed.minScore = b.min_score;
+  const timeoutMs = requestTimeout(b.timeout ?? params.timeout);
+  if (timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;
   return parsed;
 }
 
@@ -250,12 +260,19 @@ function rangePositions(from: number, n: number): number[] {
   return out;
 }
 
-/** Evaluates a query on each index, narrowed by the time range where the query has one. */
-function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined): Matched {
+/**
+ * Evaluates a query on each index, narrowed by the time range where the query has one. When the
+ * budget runs out, what was matched so far is the result (ES's partial results on `timed_out`).
+ */
+function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number | undefined, terminateAfter: number | undefined, budget: SearchBudget): Matched {
   const segs: Seg[] = [];
   const failures: ShardFailureReport[] = [];
   let terminatedEarly = false;
   for (const index of env.indices) {
+    if (budget.spentNow()) {
+      segs.push({ ix: index, pos: [], scores: [] });
+      continue;
+    }
     try {
       // Each segment (a shared sample's rows, then the index's own) is matched on its own slots.
       const found: Seg[] = [];
@@ -263,7 +280,7 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
         ix.store.tidy();
         // A filtered alias's filter is the index's: the shared segment is filtered the same way.
         const q = withAliasFilter(env, index, query);
-        const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD }) : { m: () => 1, all: true, constScore: 1 };
+        const bound: Bound = q ? bindQuery(q, { ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor }) : { m: () => 1, all: true, constScore: 1 };
         let pos: number[] = [];
         let scores: number[] = [];
         if (!bound.none) {
@@ -282,6 +299,7 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
             const s = bound.constScore ?? 1;
             for (let p = from; p < to && pos.length < limit; p += 1) {
               if (minScore !== undefined && s < minScore) break;
+              if (budget.spent()) break;
               if (!ix.visibleAt(p, upTo)) continue;
               pos.push(p);
               scores.push(s);
@@ -289,6 +307,7 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
           } else {
             const m = bound.m;
             for (let p = from; p < to; p += 1) {
+              if (budget.spent()) break;
               if (partial && !ix.visibleAt(p, upTo)) continue;
               const s = m(p);
               if (s < 0 || (minScore !== undefined && s < minScore)) continue;
@@ -315,12 +334,13 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
  * Every document `query` matches in each index's view, in index then `_doc` order, as the
  * by-query APIs and `_reindex` scroll through them: the id and the `_seq_no` of the version seen.
  */
-export function matchingDocs(env: SearchEnv, query: QueryNode | undefined): { ix: IndexState; id: string; seq: number; pos: number }[] {
-  const matched = matchAll(env, query, undefined, undefined);
+export function matchingDocs(env: SearchEnv, query: QueryNode | undefined): { docs: { ix: IndexState; id: string; seq: number; pos: number }[]; timedOut: boolean } {
+  const budget = budgetOf(env, undefined);
+  const matched = matchAll(env, query, undefined, undefined, budget);
   if (matched.failures.length > 0) throw searchPhaseError(matched.failures, 400);
-  const out: { ix: IndexState; id: string; seq: number; pos: number }[] = [];
-  for (const seg of matched.segs) for (const pos of seg.pos) out.push({ ix: seg.ix, id: seg.ix.idOf(pos), seq: seg.ix.store.seq[pos] as number, pos });
-  return out;
+  const docs: { ix: IndexState; id: string; seq: number; pos: number }[] = [];
+  for (const seg of matched.segs) for (const pos of seg.pos) docs.push({ ix: seg.ix, id: seg.ix.idOf(pos), seq: seg.ix.store.seq[pos] as number, pos });
+  return { docs, timedOut: budget.timedOut };
 }
 
 function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidate, b: Candidate) => number): void {
@@ -478,7 +498,8 @@ export function searchPage(env: SearchEnv, req: ParsedSearch, page: PageOptions)
       throw searchPhaseError([{ shard: 0, index: ix.name, node: env.nodeId, reason: { type: 'illegal_argument_exception', reason } }], 400);
     }
   }
-  const matched = matchAll(env, req.query, req.minScore, req.terminateAfter);
+  const budget = budgetOf(env, req.timeoutMs);
+  const matched = matchAll(env, req.query, req.minScore, req.terminateAfter, budget);
   const failures = [...matched.failures];
   let plan: SortPlan | undefined;
   const sortedByScoreOnly = !req.sort || (req.sort.length === 1 && req.sort[0]?.kind === 'score' && req.sort[0].order === 'desc');
@@ -522,11 +543,12 @@ export function searchPage(env: SearchEnv, req: ParsedSearch, page: PageOptions)
   let hitSegs = segs;
   if (req.postFilter) {
     hitSegs = segs.map((seg) => {
-      const b = bindQuery(req.postFilter as QueryNode, { ix: seg.ix, now: env.now, timeField: TIME_FIELD });
+      const b = bindQuery(req.postFilter as QueryNode, { ix: seg.ix, now: env.now, timeField: TIME_FIELD, flavor: env.flavor });
       if (b.all) return seg;
       const keep: number[] = [];
       const scores: number[] = [];
       seg.pos.forEach((p, i) => {
+        if (budget.spent()) return;
         const t = seg.ix.store.ts[p] as number;
         if (b.ts && (t < b.ts.lo || t > b.ts.hi)) return;
         if (b.none || b.m(p) < 0) return;
@@ -561,7 +583,7 @@ export function searchPage(env: SearchEnv, req: ParsedSearch, page: PageOptions)
   if (total !== undefined) hitsObj.total = total;
   hitsObj.max_score = maxScore;
   hitsObj.hits = hits;
-  const response: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: false };
+  const response: Record<string, unknown> = { took: Math.max(0, Date.now() - started), timed_out: budget.timedOut };
   if (matched.terminatedEarly) response.terminated_early = true;
   const shardsObj: Record<string, unknown> = { total: shards, successful: shards - failures.length, skipped: 0, failed: failures.length };
   if (failures.length > 0) shardsObj.failures = failures;
@@ -625,7 +647,7 @@ export function executeCount(env: SearchEnv, body: Record<string, unknown> | und
     for (const ix of env.indices) n += ix.docsCount();
     return n;
   }
-  const matched = matchAll(env, query, undefined, undefined);
+  const matched = matchAll(env, query, undefined, undefined, budgetOf(env, requestTimeout(params.timeout)));
   if (matched.failures.length >= env.indices.length && env.indices.length > 0) throw searchPhaseError(matched.failures, 400);
   let n = 0;
   for (const s of matched.segs) n += s.pos.length;

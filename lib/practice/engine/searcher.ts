@@ -1,4 +1,5 @@
 import { type SearchParams, EsError } from './api';
+import { DEFAULT_SEARCH_TIMEOUT_MS, SearchBudget } from './budget';
 import type { Catalog } from './catalog';
 import { esErrorEnvelope, illegalArgument, isPlainObject } from './errors';
 import { type IndexState, randomBase64Url } from './index-state';
@@ -68,7 +69,20 @@ export class Searcher {
   private readonly contexts = new Map<number, ReaderContext>();
   private nextContext = 1;
 
-  constructor(private readonly c: Catalog) {}
+  private readonly timeoutMs: number;
+  private readonly elapsed: () => number;
+
+  constructor(
+    private readonly c: Catalog,
+    options: { timeoutMs?: number; elapsed?: () => number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
+    this.elapsed = options.elapsed ?? (() => performance.now());
+  }
+
+  private budget(): SearchBudget {
+    return SearchBudget.of(this.timeoutMs, this.elapsed);
+  }
 
   /** The indices a search reads, each refreshed first if its periodic refresh is due. */
   private searchIndices(target: string | undefined, params: SearchParams = {}): IndexState[] {
@@ -82,32 +96,35 @@ export class Searcher {
     return indices;
   }
 
-  private env(indices: IndexState[], views?: ReadonlyMap<IndexState, number>, filters?: ReadonlyMap<IndexState, QueryNode>): SearchEnv {
-    const env: SearchEnv = { flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS };
+  /** What a search reads; every search has a time budget (the request's `timeout` may narrow it). */
+  private env(indices: IndexState[], budget: SearchBudget, views?: ReadonlyMap<IndexState, number>, filters?: ReadonlyMap<IndexState, QueryNode>): SearchEnv {
+    const env: SearchEnv = { flavor: this.c.flavor, now: this.c.now(), indices, nodeId: this.nodeId, maxBuckets: MAX_BUCKETS, budget };
     if (views) env.views = views;
     if (filters) env.aliasFilters = filters;
     return env;
   }
 
-  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
+  search(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}, budget = this.budget()) {
     this.sweep();
-    if (isPlainObject(body) && body.pit !== undefined) return this.pitSearch(target, body, params);
-    if (params.scroll !== undefined) return this.openScroll(target, body, params);
+    if (isPlainObject(body) && body.pit !== undefined) return this.pitSearch(target, body, params, budget);
+    if (params.scroll !== undefined) return this.openScroll(target, body, params, budget);
     const indices = this.searchIndices(target, params);
     const started = Date.now();
-    const response = executeSearch(this.env(indices, undefined, aliasFilters(target, indices)), body, params);
+    const response = executeSearch(this.env(indices, budget, undefined, aliasFilters(target, indices)), body, params);
     stats.searched(indices, Date.now() - started, ((response.hits as { hits?: unknown[] } | undefined)?.hits?.length ?? 0) > 0);
     return response;
   }
 
   count(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams = {}) {
     const indices = this.searchIndices(target, params);
-    const count = executeCount(this.env(indices, undefined, aliasFilters(target, indices)), body, params);
+    const count = executeCount(this.env(indices, this.budget(), undefined, aliasFilters(target, indices)), body, params);
     return { count, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } };
   }
 
   msearch(requests: { header: Record<string, unknown>; body: Record<string, unknown> }[], params: SearchParams & { defaultIndex?: string } = {}) {
     const started = Date.now();
+    // One budget for all of them: a long list of slow searches cannot hold the process either.
+    const budget = this.budget();
     const responses = requests.map(({ header, body }) => {
       try {
         const h = isPlainObject(header) ? header : {};
@@ -117,7 +134,7 @@ export class Searcher {
         if (h.allow_no_indices !== undefined) p.allowNoIndices = String(h.allow_no_indices) === 'true';
         if (h.expand_wildcards !== undefined) p.expandWildcards = String(h.expand_wildcards);
         if (h.rest_total_hits_as_int !== undefined) p.restTotalHitsAsInt = String(h.rest_total_hits_as_int) === 'true';
-        return { ...this.search(index, body, p), status: 200 };
+        return { ...this.search(index, body, p, budget), status: 200 };
       } catch (e) {
         if (e instanceof EsError) return esErrorEnvelope(e);
         throw e;
@@ -205,7 +222,7 @@ export class Searcher {
     return Number.isFinite(num) ? num : undefined;
   }
 
-  private openScroll(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams) {
+  private openScroll(target: string | undefined, body: Record<string, unknown> | undefined, params: SearchParams, budget: SearchBudget) {
     const keepAliveMs = keepAlive(params.scroll as string, 'scroll');
     const req = parseSearchBody(body, params, this.c.flavor);
     if (req.from > 0) throw validation('using [from] is not allowed in a scroll context');
@@ -217,7 +234,7 @@ export class Searcher {
     const ctx = this.open('scroll', indices, keepAliveMs, params.owner, aliasFilters(target, indices));
     try {
       const started = Date.now();
-      const page = searchPage(this.env(indices, ctx.views, ctx.aliasFilters), req, {});
+      const page = searchPage(this.env(indices, budget, ctx.views, ctx.aliasFilters), req, {});
       stats.searched(indices, Date.now() - started, true);
       ctx.req = req;
       if (page.last) ctx.cursor = page.last;
@@ -236,7 +253,7 @@ export class Searcher {
     const ctx = this.use(num, 'scroll', opts.owner, renew);
     const req = { ...(ctx.req as ParsedSearch), totalAsInt: opts.restTotalHitsAsInt === true };
     const started = Date.now();
-    const page = searchPage(this.env(ctx.indices, ctx.views, ctx.aliasFilters), req, { cursor: ctx.cursor, skipAggs: true });
+    const page = searchPage(this.env(ctx.indices, this.budget(), ctx.views, ctx.aliasFilters), req, { cursor: ctx.cursor, skipAggs: true });
     stats.scrolled(ctx.indices, Date.now() - started);
     if (page.last) ctx.cursor = page.last;
     return { _scroll_id: scrollId, ...page.response };
@@ -284,7 +301,7 @@ export class Searcher {
     return { status: 200, body: { succeeded: true, num_freed: 1 } };
   }
 
-  private pitSearch(target: string | undefined, body: Record<string, unknown>, params: SearchParams) {
+  private pitSearch(target: string | undefined, body: Record<string, unknown>, params: SearchParams, budget: SearchBudget) {
     if (target !== undefined && target !== '') throw validation('[indices] cannot be used with point in time. Do not specify any index with point in time.');
     if (params.scroll !== undefined) throw validation('using [point in time] is not allowed in a scroll context');
     const pit = body.pit;
@@ -296,7 +313,7 @@ export class Searcher {
     const ctx = this.use(num, 'pit', params.owner, renew);
     const req = parseSearchBody(body, params, this.c.flavor);
     const started = Date.now();
-    const page = searchPage(this.env(ctx.indices, ctx.views, ctx.aliasFilters), req, { pit: true });
+    const page = searchPage(this.env(ctx.indices, budget, ctx.views, ctx.aliasFilters), req, { pit: true });
     stats.searched(ctx.indices, Date.now() - started, true);
     return { pit_id: pit.id, ...page.response };
   }

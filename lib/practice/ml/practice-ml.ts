@@ -12,6 +12,7 @@
 import type { Clock } from '../clock';
 import { type BulkAction, type Engine, EsError } from '../engine/api';
 import { isPlainObject } from '../engine/errors';
+import { simpleMatch } from '../engine/wildcard';
 import {
   applyJobUpdate,
   conflict,
@@ -191,8 +192,7 @@ export class PracticeMl {
     const out = new Set<string>();
     for (const p of parts) {
       if (p.includes('*')) {
-        const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-        const hits = ids.filter((id) => re.test(id));
+        const hits = ids.filter((id) => simpleMatch(p, id));
         if (hits.length === 0 && !allowNoMatch && p !== '*') throw notFound(p);
         hits.forEach((h) => out.add(h));
       } else if (ids.includes(p)) out.add(p);

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/api';
+import { globMatch } from '../engine/wildcard';
 import { clusterForbidden, indexForbidden, type ClusterAction, type IndexAction } from '../security';
 import type { EsContext } from './context';
 
@@ -42,7 +43,7 @@ export function authorizeTarget(ctx: EsContext, target: string | undefined, acti
   for (const part of parts) {
     if (part.startsWith('-') && allowed.size > 0) {
       const exclusion = part.slice(1);
-      for (const name of [...allowed]) if (new RegExp(`^${exclusion.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(name)) allowed.delete(name);
+      for (const name of [...allowed]) if (globMatch(exclusion, name, { questionMark: true })) allowed.delete(name);
       continue;
     }
     if (isPattern(part)) {

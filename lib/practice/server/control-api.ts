@@ -48,7 +48,7 @@ export class ControlError extends Error {
     readonly type: string,
     readonly reason: string,
     readonly headers: Record<string, string> = {},
-    /** Fields beside `error` and `status` in the answer (a lost deployment's `state`). */
+    /** More fields of the `error` object (a lost deployment's `state`, a reclaimed one's `idle_minutes`). */
     readonly extra: Record<string, unknown> = {},
   ) {
     super(reason);
@@ -68,7 +68,7 @@ export function controlBody(ctx: ControlContext): Record<string, unknown> {
 /**
  * A deployment whose files could not be read back after a restart answers 410 to anything under
  * its path, before any credentials are checked (its password may be what was unreadable):
- * `{"error": {"type": "practice_deployment_lost", "reason"}, "status": 410, "state": "lost", "id", "lostAt"}`.
+ * `{"error": {"type": "practice_deployment_lost", "reason", "state": "lost", "id", "lostAt"}, "status": 410}`.
  * The app offers the learner to recreate it; `DELETE` forgets it.
  */
 function refuseLost(ctx: ControlContext): void {
@@ -93,6 +93,17 @@ function authorised(ctx: ControlContext): Deployment {
   if (!credentials) throw new ControlError(401, 'security_exception', 'missing authentication credentials: use the deployment\'s username and password (basic auth)', challenge);
   if (credentials.kind !== 'basic') throw new ControlError(401, 'security_exception', 'the control API takes the deployment\'s username and password (basic auth)', challenge);
   const owner = ctx.registry.findByPassword(credentials.password);
+  if (!owner && !deployment) {
+    // Reclaimed while idle: its owner (and only its owner) is told so, apart from a lost one.
+    const tombstone = ctx.registry.reclaimedWith(ctx.params.id ?? '', credentials.password);
+    if (tombstone) {
+      throw new ControlError(410, 'deployment_reclaimed_exception', `practice deployment [${tombstone.id}] was reclaimed after ${tombstone.idleMinutes} minutes without activity`, {}, {
+        reclaimed_at: new Date(tombstone.reclaimedAt).toISOString(),
+        idle_minutes: tombstone.idleMinutes,
+        flavor: tombstone.flavor,
+      });
+    }
+  }
   if (!owner || credentials.username !== owner.username) throw new ControlError(401, 'security_exception', `unable to authenticate user [${credentials.username}]`, challenge);
   if (!deployment) throw new ControlError(404, 'resource_not_found_exception', `no practice deployment [${ctx.params.id}]`);
   if (owner !== deployment) throw new ControlError(403, 'security_exception', `these credentials belong to another deployment, not to [${deployment.id}]`);
@@ -112,7 +123,7 @@ function createDeployment(ctx: ControlContext): ControlReply {
   try {
     deployment = ctx.registry.create({ flavor, name: body.name as string | undefined });
   } catch (error) {
-    if (error instanceof DeploymentLimitError) throw new ControlError(429, 'too_many_deployments', error.message);
+    if (error instanceof DeploymentLimitError) throw new ControlError(429, 'too_many_deployments', error.message, { 'Retry-After': '300' }, { capacity: ctx.registry.capacity });
     throw error;
   }
   return {
@@ -121,11 +132,27 @@ function createDeployment(ctx: ControlContext): ControlReply {
   };
 }
 
+/** When the deployment will be reclaimed if the learner does nothing more, as the control API shows it. */
+function idleFields(ctx: ControlContext, d: Deployment): Record<string, unknown> {
+  const at = ctx.registry.reclaimAt(d);
+  return { idleMinutes: Math.round(ctx.registry.idleMs / 60_000), reclaimAt: at === null ? null : new Date(at).toISOString() };
+}
+
 function getDeployment(ctx: ControlContext): ControlReply {
   const d = authorised(ctx);
-  const body = d.summary(ctx.baseUrl);
+  const body = { ...d.summary(ctx.baseUrl), ...idleFields(ctx, d) };
   for (const feature of d.features.values()) if (feature.state) body[feature.name] = feature.state();
   return { body };
+}
+
+/**
+ * `POST /_practice/deployments/{id}/activity`: the app saw the learner at work (their page's own
+ * requests); the idle time starts again. The app's background checks do not call it.
+ */
+function noteActivity(ctx: ControlContext): ControlReply {
+  const d = authorised(ctx);
+  ctx.registry.noteActivity(d, ctx.clock.now());
+  return { body: { lastActivityAt: new Date(d.lastActivityAt).toISOString(), ...idleFields(ctx, d) } };
 }
 
 function deleteDeployment(ctx: ControlContext): ControlReply {
@@ -200,6 +227,7 @@ export function controlRouter(features: readonly FeatureDefinition[] = []): Rout
   r.add('POST', '/_practice/deployments', createDeployment);
   r.add('GET', '/_practice/deployments/{id}', getDeployment);
   r.add('DELETE', '/_practice/deployments/{id}', deleteDeployment);
+  r.add('POST', '/_practice/deployments/{id}/activity', noteActivity);
   r.add('PUT', '/_practice/deployments/{id}/license', putLicense);
   r.add('GET', '/_practice/deployments/{id}/faults', getFaults);
   r.add('PUT', '/_practice/deployments/{id}/faults', putFaults);
@@ -207,7 +235,12 @@ export function controlRouter(features: readonly FeatureDefinition[] = []): Rout
   for (const definition of features) {
     definition.controlRoutes?.({
       add(methods, subpath, handler) {
-        r.add(methods, `/_practice/deployments/{id}${subpath}`, (ctx) => handler(ctx, featureOf(authorised(ctx).features, definition.name)));
+        r.add(methods, `/_practice/deployments/{id}${subpath}`, (ctx) => {
+          const deployment = authorised(ctx);
+          // A learner's action (a host button): idle time starts again; reading state does not count.
+          if (ctx.method !== 'GET' && ctx.method !== 'HEAD') ctx.registry.noteActivity(deployment, ctx.clock.now());
+          return handler(ctx, featureOf(deployment.features, definition.name));
+        });
       },
     });
   }

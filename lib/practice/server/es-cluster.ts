@@ -1,5 +1,6 @@
 import { clusterHealth, licenseBody, NODE_INFO_METRICS, nodesInfo, nodesStats, rootInfo, xpackInfo } from '../cluster-info';
 import { EsError, type Flavor, type IndexInfo } from '../engine/api';
+import { simpleMatch } from '../engine/wildcard';
 import { CLUSTER_ACTIONS, INDEX_ACTIONS } from '../security';
 import { authorizeTarget, NO_AUTHORISED_INDEX, requireCluster } from './authz';
 import type { EsContext, EsHandler, EsReply } from './context';
@@ -188,8 +189,7 @@ function pickColumns(all: CatColumn[], h: string | null, defaults: string[]): Ca
   const out: CatColumn[] = [];
   for (const name of wanted) {
     if (name.includes('*')) {
-      const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-      out.push(...all.filter((c) => re.test(c.name)));
+      out.push(...all.filter((c) => simpleMatch(name, c.name)));
       continue;
     }
     const col = all.find((c) => c.name === name || c.aliases.includes(name));

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { EsError, type Flavor } from '../engine/api';
+import { simpleMatch } from '../engine/wildcard';
 
 /**
  * HTTP details the official clients rely on: compatibility media types, request bodies (possibly
@@ -204,7 +205,7 @@ export function prettyJson(value: unknown, indent = ''): string {
 function segmentMatches(pattern: string, key: string): boolean {
   if (pattern === '*') return true;
   if (!pattern.includes('*')) return pattern === key;
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key);
+  return simpleMatch(pattern, key);
 }
 
 /** Keeps what the `filter_path` patterns (each a list of segments, `*` and `**` allowed) select. */

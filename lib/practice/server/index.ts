@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
-import { DeploymentRegistry, type Deployment } from '../deployments';
+import { DEFAULT_IDLE_MINUTES, DeploymentRegistry, type Deployment } from '../deployments';
 import { EsError, FLAVORS, type Engine, type Flavor } from '../engine/api';
 import { createEngine } from '../engine/index';
 import { decideFault } from '../faults';
@@ -34,6 +34,8 @@ export interface PracticeClusterOptions {
   /** The shared scheduler's timer; tests that drive a ManualClock turn it off. */
   scheduler?: boolean;
   maxDeployments?: number;
+  /** Minutes without learner activity after which a deployment is reclaimed (0: never); 120 by default. */
+  idleMinutes?: number;
   engineFactory?: (flavor: Flavor, now: () => number) => Engine;
   /** The features every deployment gets; PRACTICE_FEATURES unless a test brings its own. */
   features?: readonly FeatureDefinition[];
@@ -121,7 +123,8 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     lost: (id: string) => store?.lost(id),
     dropLost: (id: string) => store?.dropLost(id) ?? false,
   };
-  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, log, persistence });
+  const idleMs = (options.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60_000;
+  const registry = new DeploymentRegistry({ clock, createEngine: factory, features, scheduler, maxDeployments: options.maxDeployments, idleMs, log, persistence });
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -157,7 +160,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, reply.status ?? 200, { ...json, ...reply.headers }, JSON.stringify(reply.body), head);
     } catch (error) {
       if (error instanceof ControlError) {
-        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason }, status: error.status, ...error.extra }), head);
+        send(res, error.status, { ...json, ...error.headers }, JSON.stringify({ error: { type: error.type, reason: error.reason, ...error.extra }, status: error.status }), head);
         return;
       }
       throw error;
@@ -329,7 +332,14 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     }
   }
   markReady();
-  if (options.scheduler !== false) scheduler.start();
+  // Idle deployments are looked for once a minute while the cluster runs live; tests that drive a
+  // ManualClock (scheduler off) reclaim by calling `deployments.reclaimIdle()` themselves.
+  let sweeper: NodeJS.Timeout | null = null;
+  if (options.scheduler !== false) {
+    scheduler.start();
+    sweeper = setInterval(() => registry.reclaimIdle(), 60_000);
+    sweeper.unref();
+  }
 
   return {
     url: baseUrl,
@@ -339,6 +349,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
     store,
     close: async () => {
       scheduler.stop();
+      if (sweeper) clearInterval(sweeper);
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -68,6 +68,8 @@ export function searchParams(query: URLSearchParams): SearchParams {
   if (includes !== null) params._sourceIncludes = includes;
   const excludes = query.get('_source_excludes') ?? query.get('_source_exclude');
   if (excludes !== null) params._sourceExcludes = excludes;
+  const timeout = query.get('timeout');
+  if (timeout !== null) params.timeout = timeout;
   return params;
 }
 

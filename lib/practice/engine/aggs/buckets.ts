@@ -1,6 +1,7 @@
 import { EsError } from '../api';
+import { compileRegexp, type Dfa, RegexpSyntaxError, TooComplexError } from '../automaton';
 import { calendarFloor, calendarNext, type CalendarUnit, DateParseError, DEFAULT_DATE_FORMAT, fixedFloor, formatDate, parseCalendarInterval, parseTimeValue, parseZone, resolveDateMath, UTC, type Zone } from '../dates';
-import { illegalArgument, isPlainObject, ShardFailure } from '../errors';
+import { illegalArgument, isPlainObject, ShardFailure, shardIllegalArgument } from '../errors';
 import type { IndexState, Val } from '../index-state';
 import type { FieldDef } from '../mapping';
 import { applyParentPipelines, resolvePath } from './pipeline';
@@ -97,15 +98,23 @@ function sortBuckets(buckets: Out[], order: OrderSpec[]): void {
   });
 }
 
-function compileIncludeExclude(v: unknown): ((k: Val) => boolean) | undefined {
+function compileIncludeExclude(v: unknown, ctx: AggCtx): ((k: Val) => boolean) | undefined {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) {
     const set = new Set(v.map(String));
     return (k) => set.has(String(k));
   }
   if (typeof v === 'string') {
-    const re = new RegExp(`^(?:${v})$`, 'u');
-    return (k) => re.test(String(k));
+    // A Lucene regexp, determinized under the default limit as Elasticsearch's IncludeExclude does.
+    let dfa: Dfa;
+    try {
+      dfa = compileRegexp(v);
+    } catch (e) {
+      if (e instanceof TooComplexError) throw new ShardFailure(500, { type: 'too_complex_to_determinize_exception', reason: e.reasonFor(ctx.flavor) });
+      if (e instanceof RegexpSyntaxError) throw shardIllegalArgument(e.message);
+      throw e;
+    }
+    return (k) => dfa.test(String(k));
   }
   if (isPlainObject(v) && typeof v.partition === 'number' && typeof v.num_partitions === 'number') {
     const part = v.partition;
@@ -164,8 +173,8 @@ export function terms(def: AggDef, docs: DocSet, ctx: AggCtx, sub: EvalAggs): Ou
   const order = parseOrder(def.p.order, [{ path: '_count', asc: false }]);
   validateOrderPath(def, order);
   if (!order.some((o) => o.path === '_key')) order.push({ path: '_key', asc: true });
-  const include = compileIncludeExclude(def.p.include);
-  const exclude = compileIncludeExclude(def.p.exclude);
+  const include = compileIncludeExclude(def.p.include, ctx);
+  const exclude = compileIncludeExclude(def.p.exclude, ctx);
   const collect = def.subs.length > 0;
   const accs = new Map<Val, Acc>();
   for (const seg of docs) {

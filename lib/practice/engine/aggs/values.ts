@@ -16,7 +16,7 @@ export function docCount(docs: DocSet): number {
 
 export function filterDocs(docs: DocSet, q: QueryNode, ctx: AggCtx): DocSet {
   return docs.map((s) => {
-    const b = bindQuery(q, { ix: s.ix, now: ctx.now, timeField: '@timestamp' });
+    const b = bindQuery(q, { ix: s.ix, now: ctx.now, timeField: '@timestamp', flavor: ctx.flavor });
     if (b.all) return s;
     if (b.none) return { ix: s.ix, pos: [] };
     const m: Matcher = b.ts ? tsChecked(b.m, s.ix, b.ts) : b.m;

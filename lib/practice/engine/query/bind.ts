@@ -1,10 +1,12 @@
 import { analyzeText } from '../analysis';
+import type { Flavor } from '../api';
+import { compileRegexp, compileWildcard, type Dfa, RegexpSyntaxError, TooComplexError } from '../automaton';
 import { DEFAULT_DATE_FORMAT, DateParseError, parseZone, resolveDateMath, type Zone } from '../dates';
 import { type ErrorBody, queryShard, ShardFailure } from '../errors';
 import type { IndexState, Reader, Val } from '../index-state';
 import { compareIp, ipMatcher, parseIp } from '../ip';
 import type { FieldDef } from '../mapping';
-import { globRegExp, hasWildcard, simpleMatch } from '../wildcard';
+import { hasWildcard, simpleMatch } from '../wildcard';
 import { levenshtein, type QueryNode } from './parse';
 import { type Occur, parseQueryString, parseSimpleQueryString, type QsNode, QsSyntaxError } from './query-string';
 
@@ -33,6 +35,8 @@ export interface BindCtx {
   ix: IndexState;
   now: number;
   timeField: string;
+  /** Words some errors as that version of Elasticsearch does (Lucene 8 in 7.x, 9 and 10 after). */
+  flavor?: Flavor;
 }
 
 const NONE: Bound = { m: () => -1, none: true };
@@ -89,8 +93,9 @@ export function bindQuery(q: QueryNode, ctx: BindCtx): Bound {
       return bindMulti(q, ctx);
     case 'prefix':
     case 'wildcard':
-    case 'regexp':
       return bindPattern(ctx, q.field, q.t, q.value, q.ci, q.boost);
+    case 'regexp':
+      return bindPattern(ctx, q.field, q.t, q.value, q.ci, q.boost, { flags: q.flags, maxStates: q.maxStates });
     case 'fuzzy':
       return bindFuzzy(ctx, q.field, q.value, q.fuzziness, q.boost);
     case 'const': {
@@ -688,36 +693,45 @@ function bindMulti(q: Extract<QueryNode, { t: 'multi' }>, ctx: BindCtx): Bound {
 // ---------------------------------------------------------------------------------------------
 // Pattern queries
 
-export function luceneRegex(pattern: string, ci: boolean): RegExp {
-  // Lucene regexps are anchored and have no `^`/`$`; `@` is "any string", `<n-m>` numeric ranges are rare.
-  let re = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const ch = pattern[i] as string;
-    if (ch === '\\' && i + 1 < pattern.length) {
-      re += `\\${pattern[i + 1]}`;
-      i += 1;
-    } else if (ch === '@') re += '[\\s\\S]*';
-    else if (ch === '^' || ch === '$') re += `\\${ch}`;
-    else if (ch === '"') {
-      const end = pattern.indexOf('"', i + 1);
-      const lit = end < 0 ? pattern.slice(i + 1) : pattern.slice(i + 1, end);
-      re += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      i = end < 0 ? pattern.length : end;
-    } else re += ch;
+/** Elasticsearch's `index.max_regex_length` default: longer regexps are refused before parsing. */
+const MAX_REGEX_LENGTH = 1000;
+
+interface RegexpOptions {
+  flags?: number;
+  maxStates?: number;
+}
+
+/**
+ * A `wildcard` or `regexp` pattern as a DFA (automaton.ts), or the shard failure Elasticsearch
+ * answers: `failed to create query: …` caused by Lucene's refusal.
+ */
+export function patternAutomaton(kind: 'wildcard' | 'regexp', value: string, ci: boolean, ctx: Pick<BindCtx, 'ix' | 'flavor'>, options: RegexpOptions = {}): Dfa {
+  if (kind === 'regexp') {
+    const max = Number(ctx.ix.settings['index.max_regex_length'] ?? MAX_REGEX_LENGTH) || MAX_REGEX_LENGTH;
+    if (value.length > max) {
+      const reason = `The length of regex [${value.length}] used in the Regexp Query request has exceeded the allowed maximum of [${max}]. This maximum can be set by changing the [index.max_regex_length] index level setting.`;
+      throw queryShard(`failed to create query: ${reason}`, { type: 'illegal_argument_exception', reason });
+    }
   }
   try {
-    return new RegExp(`^(?:${re})$`, ci ? 'iu' : 'u');
+    const limits = { caseInsensitive: ci, maxDeterminizedStates: options.maxStates };
+    return kind === 'wildcard' ? compileWildcard(value, limits) : compileRegexp(value, { ...limits, flags: options.flags });
   } catch (e) {
-    throw queryShard(`failed to create query: ${(e as Error).message}`, { type: 'illegal_argument_exception', reason: (e as Error).message });
+    if (e instanceof TooComplexError) {
+      const reason = e.reasonFor(ctx.flavor);
+      throw queryShard(`failed to create query: ${reason}`, { type: 'too_complex_to_determinize_exception', reason });
+    }
+    if (e instanceof RegexpSyntaxError) throw queryShard(`failed to create query: ${e.message}`, { type: 'illegal_argument_exception', reason: e.message });
+    throw e;
   }
 }
 
-function bindPattern(ctx: BindCtx, field: string, kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean, boost: number): Bound {
+function bindPattern(ctx: BindCtx, field: string, kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean, boost: number, options: RegexpOptions = {}): Bound {
   if (field === '_id') {
-    const test = patternTest(kind, value, ci);
+    const test = patternTest(ctx, kind, value, ci, options);
     return { m: (pos) => (test(ctx.ix.idOf(pos)) ? boost : -1) };
   }
-  if (field === '_index') return patternTest(kind, value, ci)(ctx.ix.name) ? allBound(boost) : NONE;
+  if (field === '_index') return patternTest(ctx, kind, value, ci, options)(ctx.ix.name) ? allBound(boost) : NONE;
   const def = fieldDef(ctx, field);
   if (!def || def.family === 'object') return NONE;
   if (def.family === 'numeric' || def.family === 'date' || def.family === 'boolean' || def.family === 'ip') {
@@ -727,7 +741,7 @@ function bindPattern(ctx: BindCtx, field: string, kind: 'prefix' | 'wildcard' | 
     });
   }
   // Text fields' multi-term queries see normalized (lowercased) terms.
-  const test = patternTest(kind, def.family === 'text' && kind === 'wildcard' ? value.toLowerCase() : value, ci);
+  const test = patternTest(ctx, kind, def.family === 'text' && kind === 'wildcard' ? value.toLowerCase() : value, ci, options);
   const reader = ctx.ix.reader(def.name);
   if (def.family === 'text') {
     return { m: (pos) => (tokensOf(reader.values(pos)).some((t) => test(t)) ? boost : -1) };
@@ -735,7 +749,7 @@ function bindPattern(ctx: BindCtx, field: string, kind: 'prefix' | 'wildcard' | 
   return { m: (pos) => (reader.values(pos).some((v) => test(String(v))) ? boost : -1) };
 }
 
-function patternTest(kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean): (s: string) => boolean {
+function patternTest(ctx: BindCtx, kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: boolean, options: RegexpOptions): (s: string) => boolean {
   if (kind === 'prefix') {
     if (ci) {
       const lower = value.toLowerCase();
@@ -743,8 +757,8 @@ function patternTest(kind: 'prefix' | 'wildcard' | 'regexp', value: string, ci: 
     }
     return (s) => s.startsWith(value);
   }
-  const re = kind === 'wildcard' ? globRegExp(value, true, ci) : luceneRegex(value, ci);
-  return (s) => re.test(s);
+  const dfa = patternAutomaton(kind, value, ci, ctx, options);
+  return (s) => dfa.test(s);
 }
 
 function bindFuzzy(ctx: BindCtx, field: string, value: string, fuzziness: unknown, boost: number): Bound {

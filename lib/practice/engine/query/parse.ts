@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_DETERMINIZED_STATES, parseRegexpFlags, REGEXP_FLAGS } from '../automaton';
 import { type ErrorBody, isPlainObject, locate, parsingException, tokenName } from '../errors';
 import { parseSimpleFlags } from './query-string';
 
@@ -21,7 +22,7 @@ export type QueryNode =
   | { t: 'multi'; fields: string[]; query: unknown; type: string; operator: 'or' | 'and'; msm?: string | number; lenient?: boolean; slop: number; tie: number; zeroTerms: 'none' | 'all'; fuzziness?: unknown; boost: number }
   | { t: 'prefix'; field: string; value: string; ci: boolean; boost: number }
   | { t: 'wildcard'; field: string; value: string; ci: boolean; boost: number }
-  | { t: 'regexp'; field: string; value: string; ci: boolean; boost: number }
+  | { t: 'regexp'; field: string; value: string; ci: boolean; boost: number; flags?: number; maxStates?: number }
   | { t: 'fuzzy'; field: string; value: string; fuzziness: unknown; prefixLength: number; boost: number }
   | { t: 'const'; filter: QueryNode; boost: number }
   | { t: 'dismax'; queries: QueryNode[]; tie: number; boost: number }
@@ -530,7 +531,7 @@ export class QueryParser {
 
   private patternQuery(name: 'prefix' | 'wildcard' | 'regexp', b: Record<string, unknown>, path: Path): QueryNode {
     const valueKeys = name === 'wildcard' ? ['value', 'wildcard'] : ['value'];
-    const opts = name === 'regexp' ? ['flags', 'max_determinized_states', 'rewrite', 'case_insensitive'] : ['rewrite', 'case_insensitive'];
+    const opts = name === 'regexp' ? ['flags', 'flags_value', 'max_determinized_states', 'rewrite', 'case_insensitive'] : ['rewrite', 'case_insensitive'];
     const s = this.single(name, b, path, valueKeys, opts);
     if (s.value === undefined || s.value === null) this.fail(`No value specified for ${name} query`, s.path);
     const value = String(s.value);
@@ -538,7 +539,14 @@ export class QueryParser {
     const ci = s.opts.case_insensitive === true;
     if (name === 'prefix') return { t: 'prefix', field: s.field, value, ci, boost };
     if (name === 'wildcard') return { t: 'wildcard', field: s.field, value, ci, boost };
-    return { t: 'regexp', field: s.field, value, ci, boost };
+    const node: Extract<QueryNode, { t: 'regexp' }> = { t: 'regexp', field: s.field, value, ci, boost };
+    if (typeof s.opts.flags === 'string') {
+      const flags = parseRegexpFlags(s.opts.flags);
+      if (flags === null) this.fail(`Unknown regexp flag [${s.opts.flags}]`, [...s.path, 'flags']);
+      node.flags = flags;
+    } else if (s.opts.flags_value !== undefined) node.flags = this.num(s.opts.flags_value, REGEXP_FLAGS.ALL, [...s.path, 'flags_value']);
+    if (s.opts.max_determinized_states !== undefined) node.maxStates = this.num(s.opts.max_determinized_states, DEFAULT_MAX_DETERMINIZED_STATES, [...s.path, 'max_determinized_states']);
+    return node;
   }
 
   private fuzzy(b: Record<string, unknown>, path: Path): QueryNode {

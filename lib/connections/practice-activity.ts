@@ -1,0 +1,34 @@
+import 'server-only';
+import { LRUCache } from 'lru-cache';
+import { getConnection } from '../db';
+import type { AppContext } from '../server/context';
+import { notePracticeDeploymentActivity } from './practice-control';
+import { practiceDeploymentOf } from './service';
+
+/**
+ * Idle reclaim counts only what the learner does. The practice cluster cannot tell the learner's
+ * page polls from the app's background verifier (both come from the app with the same
+ * credentials), and scheduled watches and ML jobs run inside it, so the app tells it: every
+ * request a signed-in participant makes (`requireCaller`: page polls, buttons) notes activity on
+ * their practice deployment, at most once a minute per participant and app instance. The
+ * verifier never goes through `requireCaller`, so it keeps nothing alive.
+ */
+export const ACTIVITY_NOTE_EVERY_MS = 60_000;
+
+const noted = new LRUCache<string, true>({ max: 50_000, ttl: ACTIVITY_NOTE_EVERY_MS });
+
+/** Notes the participant's activity in the background; never delays or fails their request. */
+export function notePracticeActivity(ctx: AppContext, participantId: string): void {
+  if (!ctx.practiceUrl || noted.has(participantId)) return;
+  noted.set(participantId, true);
+  const practiceUrl = ctx.practiceUrl;
+  void (async () => {
+    const deployment = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
+    if (deployment) await notePracticeDeploymentActivity(practiceUrl, deployment);
+  })().catch(() => undefined);
+}
+
+/** Forgets when activity was last noted (tests). */
+export function resetPracticeActivityNotes(): void {
+  noted.clear();
+}
