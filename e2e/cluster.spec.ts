@@ -54,12 +54,22 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await expect(panel).toHaveAttribute('data-panel-state', 'connected');
 
     // What the card answers once the practice cluster has lost the deployment (a restart), until it is recreated.
+    // The page reads its panels through the page channel (POST /api/panels, one answer per read) or
+    // a panel's own route; either way the cluster status card's answer is the one rewritten.
     let gone = true;
+    const lost = (body: Record<string, unknown>) => ({ ...body, status: null, error: { code: 'practice_lost', params: {} } });
     await page.route('**/api/panels/cluster-status*', async (route) => {
       if (!gone) return route.fallback();
       const response = await route.fetch();
-      const body = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({ response, json: { ...body, status: null, error: { code: 'practice_lost', params: {} } } });
+      await route.fulfill({ response, json: lost((await response.json()) as Record<string, unknown>) });
+    });
+    await page.route('**/api/panels', async (route) => {
+      if (!gone || route.request().method() !== 'POST') return route.fallback();
+      const reads = ((route.request().postDataJSON() as { reads?: string[] } | null)?.reads ?? []);
+      const response = await route.fetch();
+      const body = (await response.json()) as { answers: ({ data?: Record<string, unknown> } | Record<string, unknown>)[] };
+      const answers = body.answers.map((answer, i) => (reads[i]?.startsWith('/api/panels/cluster-status') && 'data' in answer && answer.data ? { ...answer, data: lost(answer.data) } : answer));
+      await route.fulfill({ response, json: { ...body, answers } });
     });
     await page.route('**/api/practice/recreate', async (route) => {
       gone = false;
