@@ -320,6 +320,28 @@ describe('a feature that keeps everything in indices', () => {
   });
 });
 
+describe('idle reclaim over a restart', () => {
+  it('keeps the learner’s last activity: a restart is not activity, and a restored deployment reclaimed while idle tells its owner so', async () => {
+    const dataDir = path.join(root, 'idle');
+    const clock = new ManualClock(Date.UTC(2026, 2, 9, 9, 0, 0));
+    let cluster = await start(dataDir, clock);
+    const d = (await ok(cluster, 'POST', '/_practice/deployments', undefined, { flavor: '8' })) as unknown as Created;
+    clock.set(clock.now() + 30 * MINUTE);
+    await ok(cluster, 'POST', `/_practice/deployments/${d.id}/activity`, basic(d));
+    await cluster.store?.flush();
+    await stop(cluster);
+
+    clock.set(clock.now() + 100 * MINUTE);
+    cluster = await start(dataDir, clock);
+    // 100 minutes after the last activity: not idle for the default 120 yet, however recent the restart.
+    expect(cluster.deployments.reclaimIdle()).toEqual([]);
+    clock.set(clock.now() + 21 * MINUTE);
+    expect(cluster.deployments.reclaimIdle()).toEqual([d.id]);
+    const told = await call(cluster, 'GET', `/_practice/deployments/${d.id}`, basic(d));
+    expect(told).toMatchObject({ status: 410, body: { error: { type: 'deployment_reclaimed_exception', idle_minutes: 120, flavor: '8' } } });
+  });
+});
+
 describe('files of practice deployments', () => {
   it('a damaged journal loses only its deployment, with a log line and a 410 the app can tell the learner; DELETE forgets it', async () => {
     const dataDir = path.join(root, 'damaged');
