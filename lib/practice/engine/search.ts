@@ -253,10 +253,16 @@ function withoutHidden(ix: IndexState, pos: number[], scores: number[]): [number
   return [keptPos, keptScores];
 }
 
-/** `[from, from + n)` as a packed array (pushing one by one costs more on a day of data). */
-function rangePositions(from: number, n: number): number[] {
+/** `[from, from + n)` as a packed array (pushing one by one costs more on a day of data), cut short when the budget runs out. */
+function rangePositions(from: number, n: number, budget: SearchBudget): number[] {
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i += 1) out[i] = from + i;
+  for (let i = 0; i < n; i += 1) {
+    if (budget.spent()) {
+      out.length = i;
+      break;
+    }
+    out[i] = from + i;
+  }
   return out;
 }
 
@@ -293,8 +299,8 @@ function matchAll(env: SearchEnv, query: QueryNode | undefined, minScore: number
             // Every slot of the range matches with one score: fill the arrays at their final size.
             const s = bound.constScore ?? 1;
             const n = minScore !== undefined && s < minScore ? 0 : Math.max(0, Math.min(to - from, limit));
-            pos = rangePositions(from, n);
-            scores = new Array<number>(n).fill(s);
+            pos = rangePositions(from, n, budget);
+            scores = new Array<number>(pos.length).fill(s);
           } else if (bound.all || bound.tsOnly) {
             const s = bound.constScore ?? 1;
             for (let p = from; p < to && pos.length < limit; p += 1) {
