@@ -67,8 +67,8 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
       if (!gone || route.request().method() !== 'POST') return route.fallback();
       const reads = ((route.request().postDataJSON() as { reads?: string[] } | null)?.reads ?? []);
       const response = await route.fetch();
-      const body = (await response.json()) as { answers: ({ data?: Record<string, unknown> } | Record<string, unknown>)[] };
-      const answers = body.answers.map((answer, i) => (reads[i]?.startsWith('/api/panels/cluster-status') && 'data' in answer && answer.data ? { ...answer, data: lost(answer.data) } : answer));
+      const body = (await response.json()) as { answers: { data?: Record<string, unknown> }[] };
+      const answers = body.answers.map((answer, i) => (reads[i]?.startsWith('/api/panels/cluster-status') && answer.data ? { ...answer, data: lost(answer.data) } : answer));
       await route.fulfill({ response, json: { ...body, answers } });
     });
     await page.route('**/api/practice/recreate', async (route) => {
