@@ -11,7 +11,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two browsers at once: most of a test is waiting for the guide's polls and the practice host's
+  // ticks, so a second worker roughly halves the run on two cores (E2E_WORKERS=1 for one).
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   use: {
@@ -32,7 +34,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /security\.spec\.ts/ },
+    // The hardening tests move what every client shares (the overall sign-in slow-down, the server
+    // log's lines), so they run on their own once the others are done.
+    { name: 'security', use: { browserName: 'chromium' }, testMatch: /security\.spec\.ts/, dependencies: ['chromium'] },
+  ],
   webServer: {
     // The built app, served as `npm start` serves it (scripts/start.mjs: the guide's own server in
     // front of Next); the readiness route answers once Next is up. A fresh data folder per run;

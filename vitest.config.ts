@@ -14,5 +14,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',
+    // Two forks on two cores: many files wait on PGlite, PostgreSQL or a practice cluster's HTTP.
+    maxWorkers: 2,
   },
 });

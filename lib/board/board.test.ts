@@ -156,6 +156,7 @@ describeStorage('class board', ({ db }) => {
     expect(progress.checkpoints.filter((c) => c.automatic).map((c) => c.id)).toEqual([
       'cluster-connected', 'ml-node', 'licence-ok', 'sample-data', 'metricbeat-setup', 'metricbeat-data', 'filebeat-setup', 'filebeat-auth-data', 'ssh-attempt-seen',
       'highcpu-watch-created', 'highcpu-watch-fired', 'ssh-watch-created', 'ssh-watch-fired',
+      'flights-imported', 'ml-job-created', 'ml-job-ran', 'ml-anomalies-found',
     ]);
     expect(progress.attendees[2]!.stuck).toMatchObject({ kind: 'repeated_error', code: 'unauthorized', count: 3 });
     expect(progress.stuck.groups).toEqual([{ key: 'error:unauthorized', kind: 'repeated_error', code: 'unauthorized', checkpointId: null, attendeeIds: [cy!.id] }]);
@@ -206,16 +207,16 @@ describeStorage('class board', ({ db }) => {
 
     const tasks = (await listVerifyTasks(ctx())).filter((task) => task.workshopId === workshop.id || task.workshopId === closedClass.workshop.id);
     expect(tasks).toEqual([
-      { participantId: ana!.id, workshopId: workshop.id, clusterKey: 'practice:dep-ana', connectionKey: anaConnection.id, chapters: [3, 4] },
-      { participantId: bo!.id, workshopId: workshop.id, clusterKey: 'endpoint:https://shared.es.example.com:443', connectionKey: expect.any(String), chapters: [1, 2, 3, 4] },
+      { participantId: ana!.id, workshopId: workshop.id, clusterKey: 'practice:dep-ana', connectionKey: anaConnection.id, chapters: [3, 4, 5] },
+      { participantId: bo!.id, workshopId: workshop.id, clusterKey: 'endpoint:https://shared.es.example.com:443', connectionKey: expect.any(String), chapters: [1, 2, 3, 4, 5] },
     ]);
     expect(cy).toBeDefined();
   });
 });
 
 it('open chapters are those with a verifiable checkpoint not done yet', () => {
-  expect(openChapters(new Set())).toEqual([1, 2, 3, 4]);
-  expect(openChapters(new Set(['cluster-connected', 'ml-node', 'licence-ok', 'sample-data', 'filebeat-setup']))).toEqual([2, 3, 4]);
+  expect(openChapters(new Set())).toEqual([1, 2, 3, 4, 5]);
+  expect(openChapters(new Set(['cluster-connected', 'ml-node', 'licence-ok', 'sample-data', 'filebeat-setup']))).toEqual([2, 3, 4, 5]);
   expect(clusterKeyOf({ kind: 'practice', endpoint: 'http://127.0.0.1:9200', practiceDeploymentId: 'abc' })).toBe('practice:abc');
   expect(clusterKeyOf({ kind: 'cloud_id', endpoint: 'https://x.es.io:443', practiceDeploymentId: null })).toBe('endpoint:https://x.es.io:443');
 });
