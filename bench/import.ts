@@ -1,8 +1,8 @@
 // Benchmark (not a test): `npm run bench:import` (run `npm run build` first; flags below).
 //
 // Chapter 5's import through the app's route into the practice cluster: the built app (`next
-// start`) with the practice cluster in its process, as `npm start` runs it (or, with --practice
-// separate, `scripts/practice-cluster.ts` in a process of its own, under tsx). A self-paced
+// start`) and the practice cluster in a process of its own (`scripts/practice-cluster.ts`, under
+// tsx), as `npm start` runs them (--practice in-app expects one the app itself starts). A self-paced
 // learner signs in over HTTP and connects a practice deployment; then
 // 1. engine only: the same rows as Kibana's importer sends them (`{message}` + the finder's
 //    pipeline, 5 000 per `_bulk`) posted straight to a second deployment, to see what the
@@ -16,7 +16,7 @@
 //
 // Flags: --from 2017-11-09 --to 2017-11-26 (the browser test's slice; --full: the whole file)
 //        --port 3152 --practice-port 9252 --repeat N (through-the-app runs, 1)
-//        --practice in-app|separate (in-app)
+//        --practice separate|in-app (separate)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   const port = Number(option(argv, 'port', '3152'));
   const practicePort = Number(option(argv, 'practice-port', '9252'));
   const repeat = Math.max(1, Number(option(argv, 'repeat', '1')));
-  const separate = option(argv, 'practice', 'in-app') === 'separate';
+  const separate = option(argv, 'practice', 'separate') === 'separate';
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build: run `npm run build` first (the bench measures the built app).');
   const size = flightsSize(range);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'import-bench-'));
