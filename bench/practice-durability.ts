@@ -8,8 +8,8 @@
 //    journal: docs/s, and the compaction of a large index.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FLIGHT_AIRPORTS, FLIGHT_CARRIERS, flightDays } from '../lib/datasets/flights';
 import { ManualClock } from '../lib/practice/clock';
 import type { BulkAction } from '../lib/practice/engine/api';

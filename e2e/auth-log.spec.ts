@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { createPracticeDeployment, PRACTICE_URL, signInViaApi } from './support/api';
-import { expect, settledPanel, test } from './support/fixtures';
+import { connectToPractice, expect, settledPanel, test } from './support/fixtures';
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -29,8 +29,7 @@ test.describe('chapter 3: Filebeat and the live auth log', () => {
   test('practice cluster: filebeat setup and start, the stream, an SSH attempt highlighted and its checkpoint green', async ({ page, consoleProblems }) => {
     await joinSelfPaced(page, 'Robin');
     const cluster = await settledPanel(page, 'cluster-status', 'disconnected');
-    await cluster.getByTestId('use-practice').click();
-    await expect(cluster).toHaveAttribute('data-panel-state', 'connected');
+    await connectToPractice(cluster);
 
     await page.goto('/en/chapters/filebeat');
     // Nothing shipped yet: the empty state says which step comes next.

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as playwrightRequest } from '@playwright/test';
 import { INSTRUCTOR_PASSWORD, signInViaApi } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, hydrated, test } from './support/fixtures';
 
 const TIME = /\d{1,2}:\d{2}/;
 
@@ -72,6 +72,8 @@ test.describe('the class board and presenter mode, as an instructor reads them',
     const workshop = (await (await page.request.post('/api/workshops', { data: { name: 'Presenter keys' } })).json()) as { id: string };
     await page.goto(`/en/instructor/${workshop.id}/present/metricbeat`);
     await expect(page.getByTestId('presenter-keys')).toBeVisible();
+    // The keys are heard once React has hydrated; a key pressed before that is lost (as it would be for a person).
+    await hydrated(page);
     const stepAtTop = async (n: number) => {
       await expect.poll(async () => Math.abs((await page.locator(`#step-${n}`).boundingBox())!.y), { message: `step ${n} at the top` }).toBeLessThan(60);
     };

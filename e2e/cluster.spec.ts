@@ -1,6 +1,6 @@
 import { request as playwrightRequest } from '@playwright/test';
 import { createPracticeDeployment, createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
-import { expect, settledPanel, test } from './support/fixtures';
+import { connectToPractice, expect, settledPanel, test } from './support/fixtures';
 
 const chapterOneCheckpoints = ['cluster-connected', 'ml-node', 'licence-ok', 'sample-data'];
 
@@ -23,8 +23,7 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await expect(page.getByTestId('session-name')).toHaveText('지민');
 
     const panel = await settledPanel(page, 'cluster-status', 'disconnected');
-    await panel.getByTestId('use-practice').click();
-    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+    await connectToPractice(panel);
     await expect(panel.getByTestId('cluster-version')).toHaveText(/^8\.\d+\.\d+$/);
     await expect(panel.getByTestId('cluster-health')).toHaveAttribute('data-health', 'green');
     await expect(panel.getByTestId('cluster-ml')).toHaveAttribute('data-ml', 'true');
@@ -50,8 +49,7 @@ test.describe('chapter 1: join, connect, live status and checkpoints', () => {
     await page.getByTestId('join-name').fill('Rae');
     await page.getByTestId('join-submit').click();
     const panel = await settledPanel(page, 'cluster-status', 'disconnected');
-    await panel.getByTestId('use-practice').click();
-    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+    await connectToPractice(panel);
 
     // What the card answers once the practice cluster has lost the deployment (a restart), until it is recreated.
     // The page reads its panels through the page channel (POST /api/panels, one answer per read) or

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { PRACTICE_URL } from './support/api';
-import { ChapterPage, expect, settledPanel, test } from './support/fixtures';
+import { ChapterPage, connectToPractice, expect, settledPanel, test } from './support/fixtures';
 
 interface HostMetricsDto {
   hosts: { name: string; stale: boolean }[];
@@ -16,8 +16,7 @@ async function practiceLearner(page: Page, name: string) {
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
   const panel = await settledPanel(page, 'cluster-status', 'disconnected');
-  await panel.getByTestId('use-practice').click();
-  await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+  await connectToPractice(panel);
 }
 
 async function lastCpu(page: Page): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ChapterPage, expect, settledPanel, test } from './support/fixtures';
+import { ChapterPage, connectToPractice, expect, settledPanel, test } from './support/fixtures';
 
 /** The browser test's slice of flights.csv: two weeks for the model to learn before Thanksgiving. */
 const SLICE = { from: '2017-11-09', to: '2017-11-26' };
@@ -12,8 +12,7 @@ async function practiceLearner(page: Page, name: string) {
   await page.getByTestId('join-submit').click();
   await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
   const panel = await settledPanel(page, 'cluster-status', 'disconnected');
-  await panel.getByTestId('use-practice').click();
-  await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+  await connectToPractice(panel);
 }
 
 test.describe('chapter 5: import flights, run the job, find Thanksgiving', () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { createPracticeDeployment, createWorkshop, INSTRUCTOR_PASSWORD, signInViaApi } from './support/api';
-import { expect, settledPanel, test } from './support/fixtures';
+import { connectToPractice, expect, settledPanel, test } from './support/fixtures';
 import { rawRequest, rawSignIn, TRUSTED_PROXY_ADDRESS, UNTRUSTED_PEER_ADDRESS } from './support/raw-http';
 
 /** Every file under a folder, for the "no secret in plain text" grep. */
@@ -224,8 +224,7 @@ test.describe('hardening', () => {
     await panel.getByRole('button', { name: 'URL' }).click();
     await expect(panel.getByTestId('connect-url')).toBeVisible();
     expect(await violations()).toEqual([]);
-    await panel.getByTestId('use-practice').click();
-    await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+    await connectToPractice(panel);
     // Code blocks and the theme toggle's styles are inserted at run time.
     await page.goto('/ko/chapters/metricbeat');
     await expect(page.getByTestId('command').first()).toBeVisible();
@@ -242,7 +241,7 @@ test.describe('hardening', () => {
     expect(consoleProblems).toEqual([]);
   });
 
-  test('a forged X-Forwarded-Host moves no link: sign-in answers, the root redirect, the join link and its QR code', async ({ baseURL, request }) => {
+  test('a forged X-Forwarded-Host moves no link: sign-in answers, the root redirect, the join link and its QR code', async ({ baseURL }) => {
     // Claiming to be the trusted proxy through the internal header does not help: the server overwrites it.
     const forged = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-lab-peer-address': TRUSTED_PROXY_ADDRESS };
     const signIn = await rawSignIn(baseURL!, 'self-paced', { name: 'Forger' }, { from: UNTRUSTED_PEER_ADDRESS, headers: forged });

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { ChapterPage, expect, settledPanel, test } from './support/fixtures';
+import { ChapterPage, connectToPractice, expect, settledPanel, test } from './support/fixtures';
 
 /**
  * Chapter 4 on the practice cluster, as a learner does it in the browser: the HighCPU alert built
@@ -17,8 +17,7 @@ async function practiceLearner(page: Page, name: string, flavor: '9' | '8' | '7'
   await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
   const panel = await settledPanel(page, 'cluster-status', 'disconnected');
   await panel.getByTestId('practice-flavor').selectOption(flavor);
-  await panel.getByTestId('use-practice').click();
-  await expect(panel).toHaveAttribute('data-panel-state', 'connected');
+  await connectToPractice(panel);
 }
 
 /** Chapters 2 and 3 done on the practice host (their own browser tests cover those steps). */

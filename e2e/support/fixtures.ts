@@ -1,4 +1,4 @@
-import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test';
+import { test as base, expect, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /** Console noise from Chromium itself on a machine with no network, not from the app. */
 const ignoredConsole = [/Failed to load resource: net::ERR_/, /favicon\.ico/];
@@ -66,6 +66,16 @@ export async function settledPanel(page: Page, kind: string, state: string) {
   await expect(panel).toHaveAttribute('data-panel-state', state, { timeout: 20_000 });
   await panel.scrollIntoViewIfNeeded();
   return panel;
+}
+
+/**
+ * Presses "use the practice cluster" on the cluster-status panel and waits until it says connected.
+ * Making a deployment (its simulated host and indices) can take longer than an expect's default
+ * 10 s while the other worker loads the machine, so this wait is longer.
+ */
+export async function connectToPractice(panel: Locator) {
+  await panel.getByTestId('use-practice').click();
+  await expect(panel).toHaveAttribute('data-panel-state', 'connected', { timeout: 30_000 });
 }
 
 /** A phone (iPhone 12-15 class): the size the mobile checks use. */
