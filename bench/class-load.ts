@@ -871,12 +871,14 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   const onInterrupt = () => void finish().then(() => process.exit(130));
   process.once('SIGINT', onInterrupt);
 
+  const profileDir = path.join(dataDir, 'profile');
+  const practiceProfileDir = path.join(dataDir, 'profile-practice');
   try {
     if (options.practice === 'separate') {
-      practice = startProcess('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      const profileArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${practiceProfileDir}`] : [];
+      practice = startProcess('practice cluster', process.execPath, [...profileArgs, '--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
       await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     }
-    const profileDir = path.join(dataDir, 'profile');
     if (several) {
       app = startProcess('app instances', process.execPath, ['scripts/start-instances.mjs', String(options.instances), '--diagnostics'], { ...env, PORT: String(options.port), HOST: '127.0.0.1' }, path.join(dataDir, 'app.log'));
     } else {
@@ -1241,7 +1243,11 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     if (options.profile) {
       stopping = true;
       await stopProcess(app);
-      printProfile(profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+      printProfile('App', profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+      if (practice) {
+        await stopProcess(practice);
+        printProfile('Practice cluster', practiceProfileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+      }
     }
     return {
       p99,
@@ -1307,7 +1313,7 @@ interface ProfileNode {
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Where the app's CPU went during [fromUs, toUs] (the load, not the set-up). */
-function printProfile(dir: string, window: { fromUs: number; toUs: number } = { fromUs: 0, toUs: Infinity }): void {
+function printProfile(title: string, dir: string, window: { fromUs: number; toUs: number } = { fromUs: 0, toUs: Infinity }): void {
   const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')) : [];
   if (files.length === 0) return void console.log('\n(no CPU profile was written)');
   const self = new Map<number, number>();
@@ -1348,7 +1354,12 @@ function printProfile(dir: string, window: { fromUs: number; toUs: number } = { 
       [/pglite|^wasm:/i, 'database (PGlite)'],
       [/postgres/i, 'database (PostgreSQL client)'],
       [/drizzle-orm/, 'drizzle (SQL building, row mapping)'],
+      [/lib\/practice\/engine\/(durability|journal|persistence)/, 'practice cluster: journal (durability)'],
+      [/lib\/practice\/persistence/, 'practice cluster: journal (durability)'],
+      [/lib\/practice\/engine\/(doc-store|documents|pipelines|mapping|index-state)/, 'practice cluster: indexing'],
       [/lib\/practice\/engine/, 'practice cluster: query engine'],
+      [/lib\/practice\/watcher/, 'practice cluster: Watcher'],
+      [/lib\/practice\/ml/, 'practice cluster: ML'],
       [/lib\/practice\/host/, 'practice cluster: simulated hosts'],
       [/lib\/practice/, 'practice cluster: server'],
       [/@elastic\/elasticsearch|@elastic\/transport|es7|es8|undici/, 'Elasticsearch client + HTTP'],
@@ -1374,7 +1385,7 @@ function printProfile(dir: string, window: { fromUs: number; toUs: number } = { 
     }
   }
   const busy = totalUs - (byArea.get('idle') ?? 0);
-  console.log(`\nApp CPU profile: ${(busy / 1e6).toFixed(1)} s busy of ${(totalUs / 1e6).toFixed(1)} s on the main thread`);
+  console.log(`\n${title} CPU profile: ${(busy / 1e6).toFixed(1)} s busy of ${(totalUs / 1e6).toFixed(1)} s on the main thread`);
   for (const [key, us] of [...byArea].filter(([key]) => key !== 'idle').sort((a, b) => b[1] - a[1])) {
     console.log(`  ${key.padEnd(40)} ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(1)} s`);
   }
