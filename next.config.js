@@ -39,6 +39,9 @@ const nextConfig = {
     // Keep the Elasticsearch clients and the embedded database out of the server bundle.
     serverComponentsExternalPackages: ['es7', 'es8', '@electric-sql/pglite', 'pg'],
     optimizePackageImports: ['@elastic/eui', '@elastic/charts'],
+    // `NEXT_SERVER_MINIFY=false npm run build` keeps function names in the server bundle, so a CPU
+    // profile (`npm run bench:class -- --profile`) names the app's own functions.
+    serverMinification: process.env.NEXT_SERVER_MINIFY !== 'false',
   },
   webpack(config, { isServer }) {
     config.resolve.alias = {

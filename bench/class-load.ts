@@ -47,7 +47,7 @@
 // Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -1244,6 +1244,9 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       stopping = true;
       await stopProcess(app);
       printProfile('App', profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+      const kept = mkdtempSync(path.join(os.tmpdir(), 'class-load-profile-'));
+      cpSync(profileDir, path.join(kept, 'app'), { recursive: true });
+      console.log(`(the app's profile is kept in ${kept}/app: open it in Chrome DevTools' Performance panel)`);
       if (practice) {
         await stopProcess(practice);
         printProfile('Practice cluster', practiceProfileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });

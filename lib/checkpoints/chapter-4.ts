@@ -1,11 +1,10 @@
 import 'server-only';
-import type { ClusterClient } from '../cluster/adapter';
 import { AppError } from '../errors';
 import { listWatches } from '../panels/watches';
 import { isObject } from '../queries/common';
 import { buildWatchRunsRequest, judgeExecutions, parseWatchRuns, type StoredWatch, type WatchList } from '../queries/watches';
 import { recogniseWatch, thresholdFieldsOf, type Recognition } from '../watches';
-import { CHECK_TIMEOUT_MS, searchFor, type CheckpointContext, type CheckpointDefinition, type CheckpointVerdict } from './definition';
+import { CHECK_TIMEOUT_MS, searchFor, sharedWhileInFlight, type CheckpointContext, type CheckpointDefinition, type CheckpointVerdict } from './definition';
 
 /**
  * Chapter 4 (Watcher): the HighCPU threshold watch and the SSH watch exist and are active, and each
@@ -17,20 +16,8 @@ import { CHECK_TIMEOUT_MS, searchFor, type CheckpointContext, type CheckpointDef
 
 type Kind = 'highcpu' | 'ssh';
 
-/** The four checks of the chapter run together (the verifier asks them at once): one list read in flight serves them all. */
-const inFlight = new WeakMap<ClusterClient, Promise<WatchList>>();
-
-function sharedList(ctx: CheckpointContext): Promise<WatchList> {
-  const pending = inFlight.get(ctx.client);
-  if (pending) return pending;
-  const list = listWatches(ctx.client, { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal });
-  inFlight.set(ctx.client, list);
-  const forget = () => {
-    if (inFlight.get(ctx.client) === list) inFlight.delete(ctx.client);
-  };
-  list.then(forget, forget);
-  return list;
-}
+/** The four checks of the chapter share one list read. */
+const sharedList = sharedWhileInFlight((ctx): Promise<WatchList> => listWatches(ctx.client, { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal }));
 
 interface Candidate {
   stored: StoredWatch;

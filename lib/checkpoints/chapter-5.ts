@@ -4,7 +4,7 @@ import { toAppError } from '../errors';
 import { readJobStatus } from '../panels/ml-anomalies';
 import { aggregationsOf, asNumber, bucketsOf, hitsOf, isObject, metricValue, searchRequest, type Dsl, type SearchRequest } from '../queries/common';
 import { jobFinished, ML_RESULTS_PATTERN, type JobStatus } from '../queries/ml-anomalies';
-import { CHECK_TIMEOUT_MS, searchFor, type CheckpointContext, type CheckpointDefinition, type CheckpointVerdict } from './definition';
+import { CHECK_TIMEOUT_MS, searchFor, sharedWhileInFlight, type CheckpointDefinition, type CheckpointVerdict } from './definition';
 
 /**
  * Chapter 5 (Machine Learning), verified from the cluster: flights.csv imported into `flights`
@@ -165,13 +165,14 @@ export function judgeAnomalies(response: unknown): CheckpointVerdict {
   return score >= CRITICAL_SCORE ? { state: 'done', detail: text } : { state: 'pending', code: 'no_critical_anomaly', detail: text };
 }
 
-async function flightsJob(ctx: CheckpointContext): Promise<{ job: JobStatus } | { verdict: CheckpointVerdict }> {
+/** The job (or why there is none), looked up once for the three job checks that ask together. */
+const flightsJob = sharedWhileInFlight(async (ctx): Promise<{ job: JobStatus } | { verdict: CheckpointVerdict }> => {
   const options = { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal };
   const id = await findFlightsJob(ctx.client, options);
   const job = id ? await readJobStatus(ctx.client, id) : null;
   if (!job) return { verdict: (await blocker(ctx.client, options)) ?? { state: 'pending', code: 'job_missing' } };
   return { job };
-}
+});
 
 export const chapter5: CheckpointDefinition[] = [
   {

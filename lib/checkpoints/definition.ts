@@ -37,6 +37,26 @@ export interface CheckpointDefinition {
 
 export const CHECK_TIMEOUT_MS = 4_000;
 
+/**
+ * A read several checks of a chapter start together (the verifier asks them at once), made once
+ * for all of them: while one is in flight for a cluster client, the others wait for it. Nothing is
+ * kept after it settles, so the next verification reads afresh.
+ */
+export function sharedWhileInFlight<T>(read: (ctx: CheckpointContext) => Promise<T>): (ctx: CheckpointContext) => Promise<T> {
+  const inFlight = new WeakMap<ClusterClient, Promise<T>>();
+  return (ctx) => {
+    const pending = inFlight.get(ctx.client);
+    if (pending) return pending;
+    const answer = read(ctx);
+    inFlight.set(ctx.client, answer);
+    const forget = () => {
+      if (inFlight.get(ctx.client) === answer) inFlight.delete(ctx.client);
+    };
+    answer.then(forget, forget);
+    return answer;
+  };
+}
+
 export function searchFor(ctx: CheckpointContext, request: SearchRequest): Promise<unknown> {
   return ctx.client.search(request.index, request.body, {
     querystring: { ignore_unavailable: request.ignore_unavailable, allow_no_indices: request.allow_no_indices },

@@ -120,12 +120,35 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
 }
 
 /**
+ * The last verification of each participant's chapter in this process (by their page or the
+ * background verifier), so the background verifier can leave out a chapter the attendee's open
+ * page has just verified: its results are already stored for the board.
+ */
+const lastVerifications = new LRUCache<string, { at: number; items: CheckpointDto[] }>({ max: 50_000 });
+
+/** The chapter's checkpoints as verified in this process within the last `withinMs`, or null. */
+export function recentVerification(participantId: string, chapter: number, withinMs: number): CheckpointDto[] | null {
+  const last = lastVerifications.get(`${participantId}:${chapter}`);
+  return last && Date.now() - last.at <= withinMs ? last.items : null;
+}
+
+/**
  * Verifies a chapter's open checkpoints for one participant and returns every checkpoint's state.
  * Done results come from storage (monotone); open ones are asked of the cluster at most once per
  * window per connection, whoever asks (tabs, the board's background verifier).
  */
 export async function verifyChapter(ctx: AppContext, target: VerifyTarget, chapter: number, locale: ErrorLocale = 'ko'): Promise<CheckpointDto[]> {
-  const items = await microCache(`verify:${target.participantId}:${chapter}`, 1_000, () => verifyOnce(ctx, target, chapter), { cacheErrors: false });
+  const key = `${target.participantId}:${chapter}`;
+  const items = await microCache(
+    `verify:${key}`,
+    1_000,
+    async () => {
+      const verified = await verifyOnce(ctx, target, chapter);
+      lastVerifications.set(key, { at: Date.now(), items: verified });
+      return verified;
+    },
+    { cacheErrors: false },
+  );
   return items.map((item) => {
     if (!item.code || item.state === 'done') return item;
     if (isErrorCode(item.code)) return { ...item, note: describeError(item.code, locale) };

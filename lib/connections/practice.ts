@@ -20,13 +20,19 @@ import {
 } from './practice-control';
 import { connectionKey, connectPracticeCluster, participantAuth, participantCluster, practiceDeploymentOf, type PracticeConnectOptions } from './service';
 
-export async function practiceConnection(ctx: AppContext, participantId: string): Promise<ClusterConnection & { practiceDeploymentId: string }> {
-  const connection = await getConnection(ctx.db, participantId);
+export type PracticeConnection = ClusterConnection & { practiceDeploymentId: string };
+
+export async function practiceConnection(ctx: AppContext, participantId: string): Promise<PracticeConnection> {
+  return asPracticeConnection(await getConnection(ctx.db, participantId));
+}
+
+/** The participant's connection (null/undefined: none) as a practice one, or why it is not. */
+export function asPracticeConnection(connection: ClusterConnection | null | undefined): PracticeConnection {
   if (!connection) throw new AppError('not_connected');
   if (connection.kind !== 'practice' || !connection.practiceDeploymentId) {
     throw new AppError('invalid_request', { params: { reason: 'not_practice' }, detail: 'practice host action on a real cluster' });
   }
-  return connection as ClusterConnection & { practiceDeploymentId: string };
+  return connection as PracticeConnection;
 }
 
 /** `POST /api/practice/host/{action}`: what the attendee would type on their host, done on the practice host. */

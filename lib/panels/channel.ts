@@ -94,8 +94,8 @@ export const clusterStatusSource: ChannelSource = {
 /** The practice mailbox of chapter 4: `GET /api/practice/outbox` (app/api/practice/outbox/route.ts). */
 export const practiceOutboxSource: ChannelSource = {
   path: '/api/practice/outbox',
-  read({ ctx, participant }) {
-    return practiceOutbox(ctx, participant.id);
+  async read({ ctx, participant }, _search, shared) {
+    return practiceOutbox(ctx, participant.id, await shared.connection());
   },
 };
 

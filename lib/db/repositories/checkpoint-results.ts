@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { preparedPerDatabase } from '../prepared';
 import { type CheckpointResult, checkpointResults, type CheckpointState } from '../schema';
 import type { Database } from '../types';
 
@@ -81,17 +82,33 @@ export async function getResults(
   checkpointIds?: readonly string[],
 ): Promise<CheckpointResult[]> {
   if (checkpointIds && checkpointIds.length === 0) return [];
-  return db
+  if (checkpointIds) return resultsAmong(db).execute({ participantId, checkpointIds: [...checkpointIds] });
+  return allResultsOf(db).execute({ participantId });
+}
+
+/** A chapter's results are read on every checkpoint poll: prepared (lib/db/prepared.ts). */
+const resultsAmong = preparedPerDatabase((db) =>
+  db
     .select()
     .from(checkpointResults)
     .where(
       and(
-        eq(checkpointResults.participantId, participantId),
-        checkpointIds ? inArray(checkpointResults.checkpointId, [...checkpointIds]) : undefined,
+        eq(checkpointResults.participantId, sql.placeholder('participantId')),
+        sql`${checkpointResults.checkpointId} = any(${sql.placeholder('checkpointIds')})`,
       ),
     )
-    .orderBy(asc(checkpointResults.checkpointId));
-}
+    .orderBy(asc(checkpointResults.checkpointId))
+    .prepare('lab_results_among'),
+);
+
+const allResultsOf = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(checkpointResults)
+    .where(eq(checkpointResults.participantId, sql.placeholder('participantId')))
+    .orderBy(asc(checkpointResults.checkpointId))
+    .prepare('lab_results_of_participant'),
+);
 
 /**
  * The instructor's reset: forgets the participant's results (all, or the given checkpoints) so

@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { preparedPerDatabase } from '../prepared';
 import {
   type ClusterConnection,
   clusterConnections,
@@ -63,8 +64,17 @@ export async function upsertConnection(db: Database, participantId: string, inpu
 }
 
 /** With the encrypted credentials: for the code that builds the cluster client, nothing else. */
+const connectionOf = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(clusterConnections)
+    .where(eq(clusterConnections.participantId, sql.placeholder('participantId')))
+    .prepare('lab_connection_of_participant'),
+);
+
+/** Read on every page poll: a prepared query (lib/db/prepared.ts). */
 export async function getConnection(db: Database, participantId: string): Promise<ClusterConnection | undefined> {
-  const [row] = await db.select().from(clusterConnections).where(eq(clusterConnections.participantId, participantId));
+  const [row] = await connectionOf(db).execute({ participantId });
   return row;
 }
 

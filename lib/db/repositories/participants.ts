@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { preparedPerDatabase } from '../prepared';
 import { clusterConnections, type Participant, type ParticipantRole, participants } from '../schema';
 import type { Database } from '../types';
 
@@ -56,8 +57,17 @@ export async function upsertParticipantByAuth(
   return row!;
 }
 
+const participantById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(participants)
+    .where(eq(participants.id, sql.placeholder('id')))
+    .prepare('lab_participant_by_id'),
+);
+
+/** Read by every signed-in request (the "still here, not removed" check): a prepared query. */
 export async function getParticipant(db: Database, id: string): Promise<Participant | undefined> {
-  const [row] = await db.select().from(participants).where(eq(participants.id, id));
+  const [row] = await participantById(db).execute({ id });
   return row;
 }
 
