@@ -32,6 +32,7 @@ import { checkpointResults, clusterConnections, events, participants, workshops 
 import { parseServerEnv } from '@/lib/env';
 import type { AppContext } from '@/lib/server/context';
 import { ownedWorkshop, workshopDto } from '@/lib/workshops';
+import { pct } from './support/stats';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,10 +68,6 @@ async function openDatabase(logger: Logger): Promise<{ handle: DbHandle; label: 
     return { handle, label: `PostgreSQL (${name}, dropped afterwards)`, drop: () => handle.close().then(() => run(`drop database if exists "${name}" with (force)`)) };
   }
   return { handle: await createDb({ dataDir: 'memory://', logger }), label: 'PGlite in memory', drop: async () => undefined };
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 async function main(): Promise<void> {

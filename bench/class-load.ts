@@ -45,17 +45,18 @@
 //        --keep-polling (checkpoints keep being read after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
 // Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
 import { createPanelTransport } from '../lib/client/panel-transport';
+import { processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
+import { pct } from './support/stats';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 type Transport = 'channel' | 'routes';
 
@@ -292,79 +293,13 @@ class Stats {
   }
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 function fmt(ms: number): string {
   return Number.isFinite(ms) ? ms.toFixed(1) : '-';
-}
-
-/** CPU seconds and resident memory of a process and its children, from /proc (Linux). */
-function processTree(rootPid: number): { cpuS: number; rssBytes: number } {
-  const tick = 100;
-  const stats = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick, rss: Number(fields[21]) * 4096 }];
-      } catch {
-        return [];
-      }
-    });
-  const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const stat of stats) {
-      if (!tree.has(stat.pid) && tree.has(stat.ppid)) {
-        tree.add(stat.pid);
-        grew = true;
-      }
-    }
-  }
-  const mine = stats.filter((stat) => tree.has(stat.pid));
-  return { cpuS: mine.reduce((sum, s) => sum + s.cpu, 0), rssBytes: mine.reduce((sum, s) => sum + s.rss, 0) };
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 // ---------------------------------------------------------------- processes
-
-function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[bench] ${name} exited early (${code ?? signal}); see ${logFile}`);
-  });
-  return child;
-}
-
-let stopping = false;
-
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
 
 async function inBatches<T>(items: T[], concurrency: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -829,7 +764,7 @@ async function freshDatabase(serverUrl: string, run: number): Promise<{ url: str
 const loadAverage = () => os.loadavg()[0]!;
 
 async function runOnce(options: Options, run: number): Promise<RunSummary> {
-  stopping = false;
+  stoppingProcesses(false);
   const several = options.instances > 1;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'class-load-'));
   const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, run) : null;
@@ -861,7 +796,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   let app: ChildProcess | undefined;
   const pages: AttendeePage[] = [];
   const finish = async () => {
-    stopping = true;
+    stoppingProcesses(true);
     for (const page of pages) page.stop();
     await stopProcess(app);
     await stopProcess(practice);
@@ -1190,7 +1125,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const loopP99WorstMs = loopsAll[loopsAll.length - 1] ?? NaN;
     const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'missed');
     console.log(
-      `\nGoals (500 attendees, one instance): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} requests + ${readErrors} reads · ` +
+      `\nGoals (set for 500 attendees on one instance; this run ${options.attendees} on ${options.instances}): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} requests + ${readErrors} reads · ` +
         `board (page open) ${seconds(boardOpenWorstMs)} ${boardOpenWorstMs <= 15_000 ? '≤' : '>'} 15 s · event loop p99 ${fmt(loopP99MedianMs)} ms (worst 5 s stretch ${fmt(loopP99WorstMs)} ms) ${loopP99WorstMs <= 50 ? '≤' : '>'} 50 ms · ` +
         `SSH attempt on the page after ${seconds(stalenessP99Ms)} (worst) · load average ${pct(load, 50).toFixed(1)}`,
     );
@@ -1241,7 +1176,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || (line.includes('[board]') && line.includes('failed')));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
     if (options.profile) {
-      stopping = true;
+      stoppingProcesses(true);
       await stopProcess(app);
       printProfile('App', profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
       const kept = mkdtempSync(path.join(os.tmpdir(), 'class-load-profile-'));

@@ -17,94 +17,17 @@
 // Flags: --from 2017-11-09 --to 2017-11-26 (the browser test's slice; --full: the whole file)
 //        --port 3152 --practice-port 9252 --repeat N (through-the-app runs, 1)
 //        --practice separate|in-app (separate)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { flightsCsvChunks, flightsCsvStream, flightsSize, type FlightsRange } from '../lib/datasets/flights';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
 
 function option(argv: string[], name: string, fallback: string): string {
   const at = argv.indexOf(`--${name}`);
   return at >= 0 && argv[at + 1] ? (argv[at + 1] as string) : fallback;
-}
-
-/** Resident memory of a process (and its children), from /proc (Linux). */
-function rssBytes(pid: number): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(entry) === pid || Number(fields[1]) === pid) total += Number(fields[21]) * 4096;
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
-
-function cpuSeconds(pid: number): number {
-  // The process and its children (next start forks a worker), from /proc (Linux).
-  const stats = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(entry), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 }];
-      } catch {
-        return [];
-      }
-    });
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const s of stats) {
-      if (!tree.has(s.pid) && tree.has(s.ppid)) {
-        tree.add(s.pid);
-        grew = true;
-      }
-    }
-  }
-  return stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.cpu, 0);
-}
-
-let stopping = false;
-
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = createWriteStream(log);
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[bench] ${name} exited early (${code ?? signal}); see ${log}`);
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 /** A browser-like session: next-auth's cookies kept between requests. */
@@ -216,50 +139,50 @@ async function main(): Promise<void> {
   let practice: ChildProcess | undefined;
   let app: ChildProcess | undefined;
   const finish = async () => {
-    stopping = true;
-    await stop(app);
-    await stop(practice);
+    stoppingProcesses(true);
+    await stopProcess(app);
+    await stopProcess(practice);
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void finish().then(() => process.exit(130)));
   try {
     const practiceUrl = `http://127.0.0.1:${practicePort}`;
     if (separate) {
-      practice = start('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      practice = startProcess('practice cluster', process.execPath, ['--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
       await waitFor(`${practiceUrl}/_practice/ping`, 60_000);
     }
-    app = start('app', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(port)], env, path.join(dataDir, 'app.log'));
+    app = startProcess('app', path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(port)], env, path.join(dataDir, 'app.log'));
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/api/health`, 120_000);
     await waitFor(`${practiceUrl}/_practice/ping`, 60_000);
     // In-app, the engine's CPU is the app process's: what run 1 spends is all engine.
     const enginePid = separate ? practice!.pid! : app.pid!;
 
-    const engineCpu0 = cpuSeconds(enginePid);
+    const engineCpu0 = processTree(enginePid).cpuS;
     const engine = await engineOnly(practiceUrl, range);
-    const engineUs = ((cpuSeconds(enginePid) - engineCpu0) / engine.rows) * 1e6;
+    const engineUs = ((processTree(enginePid).cpuS - engineCpu0) / engine.rows) * 1e6;
     console.log(`[bench] 1. engine only: ${engine.rows} rows in ${engine.seconds.toFixed(1)} s of _bulk = ${Math.round(engine.rows / engine.seconds)} rows/s; engine ${engineUs.toFixed(0)} µs CPU/row`);
 
     const session = new Session(base);
     await session.signInSelfPaced('Import bench');
     await session.json('POST', '/api/practice', { flavor: '8' });
     for (let run = 1; run <= repeat; run += 1) {
-      const appCpu0 = cpuSeconds(app.pid!);
-      const rssBefore = rssBytes(app.pid!);
+      const appCpu0 = processTree(app.pid!).cpuS;
+      const rssBefore = processTree(app.pid!).rssBytes;
       let rssPeak = rssBefore;
       const appPid = app.pid!;
       const sampler = setInterval(() => {
-        rssPeak = Math.max(rssPeak, rssBytes(appPid));
+        rssPeak = Math.max(rssPeak, processTree(appPid).rssBytes);
       }, 200);
-      const practiceCpuStart = separate ? cpuSeconds(practice!.pid!) : 0;
+      const practiceCpuStart = separate ? processTree(practice!.pid!).cpuS : 0;
       const t0 = performance.now();
       const body = Readable.toWeb(flightsCsvStream(range)) as ReadableStream<Uint8Array>;
       const response = await session.request('POST', `/api/imports?index=flights&tz=UTC&size=${size.bytes}`, { body, headers: { 'content-type': 'text/csv' } });
       const progress = (await response.json()) as { state?: string; rows?: number; failedRows?: number; rowsPerSecond?: number; error?: unknown };
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(sampler);
-      const appCpu = cpuSeconds(app.pid!) - appCpu0;
-      const practiceCpu = separate ? cpuSeconds(practice!.pid!) - practiceCpuStart : 0;
+      const appCpu = processTree(app.pid!).cpuS - appCpu0;
+      const practiceCpu = separate ? processTree(practice!.pid!).cpuS - practiceCpuStart : 0;
       if (!response.ok || progress.state !== 'done') throw new Error(`import answered ${response.status}: ${JSON.stringify(progress).slice(0, 300)}`);
       const rows = progress.rows ?? 0;
       const totalUs = ((appCpu + practiceCpu) / rows) * 1e6;

@@ -1,29 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelAnswer } from '../panels/channel.contract';
+import { fakeVisibility } from '../testing/page-visibility';
 import { ApiError } from './api';
-import { PageScheduler, type PageVisibility } from './page-scheduler';
+import { PageScheduler } from './page-scheduler';
 import { createPanelTransport, type PanelTransport } from './panel-transport';
 
 /**
  * The scheduler and the transport together, as `use-panel.ts` joins them: what leaves a page is
  * counted in requests of the page channel, not in reads.
  */
-
-function fakeVisibility(): PageVisibility & { set(hidden: boolean): void } {
-  let hidden = false;
-  const listeners = new Set<() => void>();
-  return {
-    hidden: () => hidden,
-    subscribe(onChange) {
-      listeners.add(onChange);
-      return () => listeners.delete(onChange);
-    },
-    set(value) {
-      hidden = value;
-      for (const listener of listeners) listener();
-    },
-  };
-}
 
 interface Request {
   at: number;

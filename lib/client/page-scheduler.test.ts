@@ -1,22 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PageScheduler, type PageVisibility, type ScheduledReader } from './page-scheduler';
-
-/** A page whose visibility the test flips, as a tab going to the background and back. */
-function fakeVisibility(): PageVisibility & { set(hidden: boolean): void } {
-  let hidden = false;
-  const listeners = new Set<() => void>();
-  return {
-    hidden: () => hidden,
-    subscribe(onChange) {
-      listeners.add(onChange);
-      return () => listeners.delete(onChange);
-    },
-    set(value) {
-      hidden = value;
-      for (const listener of listeners) listener();
-    },
-  };
-}
+import { fakeVisibility } from '../testing/page-visibility';
+import { PageScheduler, type ScheduledReader } from './page-scheduler';
 
 interface Log {
   /** `[ms since start, key]` for every read started. */
