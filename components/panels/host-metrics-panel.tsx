@@ -9,7 +9,6 @@ import {
   EuiHealth,
   EuiLink,
   EuiSkeletonRectangle,
-  EuiSkeletonText,
   EuiSpacer,
   EuiText,
 } from '@elastic/eui';
@@ -23,7 +22,7 @@ import { useParticipant } from '@/components/providers/participant';
 import { Link } from '@/i18n/navigation';
 import { usePanel } from '@/lib/client/use-panel';
 import { DEFAULT_HOST_METRICS_RANGE, HOST_METRICS_RANGES, hostMetricsPanel, type HostMetricsRange, type HostSummary } from '@/lib/panels/host-metrics.contract';
-import { PanelFrame, PanelUpdated } from './panel-frame';
+import { PanelFrame, PanelUpdated, UsualPanelBody, usualPanelState } from './panel-frame';
 
 // This module loads after the page; its own icons are registered before it first renders.
 appendIconComponentCache({ pause, play });
@@ -98,41 +97,16 @@ export default function HostMetricsPanel() {
   const panel = usePanel(hostMetricsPanel, { range, host: chosen }, { enabled: participant !== null });
   const { data, error, paused, setPaused } = panel;
 
+  const usual = usualPanelState(participant !== null, { data, error });
   let state: string;
   let body;
-  if (!participant) {
-    state = 'signed-out';
-    body = (
-      <EuiText size="s">
-        <p>
-          {t('signInFirst')} <Link href="/join">{t('signIn')}</Link>
-        </p>
-      </EuiText>
-    );
-  } else if (error?.code === 'not_connected' && !data) {
-    state = 'not-connected';
-    body = (
-      <EuiText size="s" data-testid="host-metrics-not-connected">
-        <p>
-          {t.rich('notConnected', { chapter: (chunks) => <Link href="/chapters/cluster">{chunks}</Link> })}
-        </p>
-      </EuiText>
-    );
-  } else if (panel.loading) {
-    state = 'loading';
-    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
-  } else if (error && !data) {
-    state = 'error';
-    body = (
-      <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="host-metrics-error" data-code={error.code}>
-        <p>{error.message}</p>
-        {error.hint && <p>{error.hint}</p>}
-      </EuiCallOut>
-    );
-  } else if (data && data.hosts.length === 0) {
+  if (usual || !data) {
+    state = usual ?? 'loading';
+    body = <UsualPanelBody state={usual ?? 'loading'} error={error} namespace="hostMetrics" testId="host-metrics" />;
+  } else if (data.hosts.length === 0) {
     state = 'empty';
     body = <NoData />;
-  } else if (data) {
+  } else {
     state = paused ? 'paused' : 'live';
     const metrics = data.metrics;
     body = (
@@ -164,9 +138,6 @@ export default function HostMetricsPanel() {
         )}
       </div>
     );
-  } else {
-    state = 'loading';
-    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
   }
 
   const showControls = participant !== null && state !== 'not-connected' && state !== 'signed-out';

@@ -9,7 +9,6 @@ import {
   EuiFlexItem,
   EuiLink,
   EuiSkeletonRectangle,
-  EuiSkeletonText,
   EuiSpacer,
   EuiTable,
   EuiTableBody,
@@ -28,7 +27,7 @@ import { onMlViewRequest, useMlJob, type MlViewId } from '@/lib/client/ml-lab';
 import { useTimeFormat, useViewerTimeZone } from '@/lib/client/time';
 import { usePanel } from '@/lib/client/use-panel';
 import { mlAnomaliesPanel, SEVERITY_COLOURS, type AnomalyRecord, type MlAnomaliesDto } from '@/lib/panels/ml-anomalies.contract';
-import { PanelFrame, PanelUpdated } from './panel-frame';
+import { PanelFrame, PanelUpdated, UsualPanelBody, usualPanelState } from './panel-frame';
 
 // @elastic/charts loads only once there are results to chart.
 const MlAnomaliesChart = dynamic(() => import('./ml-anomalies-chart'), {
@@ -143,35 +142,12 @@ export default function MlAnomaliesPanel() {
     [views],
   );
 
+  const usual = usualPanelState(participant !== null, { data, error });
   let state: string;
   let body;
-  if (!participant) {
-    state = 'signed-out';
-    body = (
-      <EuiText size="s">
-        <p>
-          {t('signInFirst')} <Link href="/join">{t('signIn')}</Link>
-        </p>
-      </EuiText>
-    );
-  } else if (error?.code === 'not_connected' && !data) {
-    state = 'not-connected';
-    body = (
-      <EuiText size="s">
-        <p>{t.rich('notConnected', { chapter: (chunks) => <Link href="/chapters/cluster">{chunks}</Link> })}</p>
-      </EuiText>
-    );
-  } else if (error && !data) {
-    state = 'error';
-    body = (
-      <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="ml-anomalies-error" data-code={error.code}>
-        <p>{error.message}</p>
-        {error.hint && <p>{error.hint}</p>}
-      </EuiCallOut>
-    );
-  } else if (!data) {
-    state = 'loading';
-    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  if (usual || !data) {
+    state = usual ?? 'loading';
+    body = <UsualPanelBody state={usual ?? 'loading'} error={error} namespace="ml.panel" testId="ml-anomalies" />;
   } else if (!data.job) {
     state = 'no-job';
     body = <NoJob job={job} jobs={data.jobs} onPick={setJob} />;

@@ -1,9 +1,11 @@
 'use client';
 
-import { EuiBadge, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
+import { EuiBadge, EuiCallOut, EuiFlexGroup, EuiFlexItem, EuiPanel, EuiSkeletonText, EuiSpacer, EuiText, EuiTitle } from '@elastic/eui';
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import type { PanelKind } from '@/content/chapters';
+import { Link } from '@/i18n/navigation';
+import type { ApiError } from '@/lib/client/api';
 import { useTimeFormat } from '@/lib/client/time';
 
 /** The frame every live panel shares: title, "live" badge and the DESIGN.md test hooks. */
@@ -48,4 +50,58 @@ export function PanelUpdated({ at, paused = false, namespace, testId }: PanelUpd
       </time>
     </EuiText>
   );
+}
+
+/** What every live panel shows alike until it has an answer of its own to show. */
+export type UsualPanelState = 'signed-out' | 'not-connected' | 'error' | 'loading';
+
+/**
+ * Which usual state applies, or null when the panel has an answer to show: not signed in, no
+ * cluster connected, the read failed, the first read is on its way. A failed read after an answer
+ * keeps the answer on screen (the panel says so in its own way).
+ */
+export function usualPanelState(signedIn: boolean, panel: { data: unknown; error: ApiError | undefined }): UsualPanelState | null {
+  if (!signedIn) return 'signed-out';
+  if (panel.data !== undefined) return null;
+  if (panel.error?.code === 'not_connected') return 'not-connected';
+  return panel.error ? 'error' : 'loading';
+}
+
+export interface UsualPanelBodyProps {
+  state: UsualPanelState;
+  error: ApiError | undefined;
+  /** The panel's messages: `signInFirst`, `signIn`, `notConnected` (with a `<chapter>` link), `failed`, `loading`. */
+  namespace: string;
+  /** Prefix of the test hooks: `<prefix>-error`, `<prefix>-not-connected`. */
+  testId: string;
+}
+
+/** The body of a usual state, worded by the panel's own messages. */
+export function UsualPanelBody({ state, error, namespace, testId }: UsualPanelBodyProps) {
+  const t = useTranslations(namespace);
+  switch (state) {
+    case 'signed-out':
+      return (
+        <EuiText size="s">
+          <p>
+            {t('signInFirst')} <Link href="/join">{t('signIn')}</Link>
+          </p>
+        </EuiText>
+      );
+    case 'not-connected':
+      return (
+        <EuiText size="s" data-testid={`${testId}-not-connected`}>
+          <p>{t.rich('notConnected', { chapter: (chunks) => <Link href="/chapters/cluster">{chunks}</Link> })}</p>
+        </EuiText>
+      );
+    case 'error':
+      return (
+        <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid={`${testId}-error`} data-code={error?.code}>
+          <p>{error?.message}</p>
+          {error?.hint && <p>{error.hint}</p>}
+        </EuiCallOut>
+      );
+    case 'loading':
+      return <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  }
 }

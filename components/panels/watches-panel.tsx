@@ -12,7 +12,6 @@ import {
   EuiFlexItem,
   EuiLink,
   EuiSelect,
-  EuiSkeletonText,
   EuiSpacer,
   EuiText,
   EuiTitle,
@@ -28,7 +27,7 @@ import { useTimeFormat } from '@/lib/client/time';
 import { usePanel } from '@/lib/client/use-panel';
 import { kibanaStateStyle, watchesPanel, type ExplainedLine, type WatchExecution, type WatchPanelItem, type WatchState } from '@/lib/panels/watches.contract';
 import { SAMPLE_EVENTS, type SampleEvent } from '@/lib/watches/sample-events';
-import { PanelFrame, PanelUpdated } from './panel-frame';
+import { PanelFrame, PanelUpdated, UsualPanelBody, usualPanelState } from './panel-frame';
 import '@/components/watches/watches.css';
 
 // This module loads after the page; its own icons are registered before it first renders.
@@ -264,35 +263,12 @@ export default function WatchesPanel() {
   const panel = usePanel(watchesPanel, {}, { enabled: participant !== null });
   const { data, error } = panel;
 
+  const usual = usualPanelState(participant !== null, { data, error });
   let state: string;
   let body;
-  if (!participant) {
-    state = 'signed-out';
-    body = (
-      <EuiText size="s">
-        <p>
-          {t('signInFirst')} <Link href="/join">{t('signIn')}</Link>
-        </p>
-      </EuiText>
-    );
-  } else if (error?.code === 'not_connected' && !data) {
-    state = 'not-connected';
-    body = (
-      <EuiText size="s">
-        <p>{t.rich('notConnected', { chapter: (chunks) => <Link href="/chapters/cluster">{chunks}</Link> })}</p>
-      </EuiText>
-    );
-  } else if (error && !data) {
-    state = 'error';
-    body = (
-      <EuiCallOut title={t('failed')} color="danger" iconType="error" size="s" data-testid="watches-error" data-code={error.code}>
-        <p>{error.message}</p>
-        {error.hint && <p>{error.hint}</p>}
-      </EuiCallOut>
-    );
-  } else if (!data) {
-    state = 'loading';
-    body = <EuiSkeletonText lines={4} aria-label={t('loading')} />;
+  if (usual || !data) {
+    state = usual ?? 'loading';
+    body = <UsualPanelBody state={usual ?? 'loading'} error={error} namespace="watches" testId="watches" />;
   } else if (data.watches.length === 0) {
     state = 'empty';
     body = (
