@@ -54,6 +54,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
 import { createPanelTransport } from '../lib/client/panel-transport';
+import { CLUSTER_CONNECTION_REFRESH_MS } from '../lib/panels/cluster-status.contract';
 import { processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
 import { pct } from './support/stats';
 
@@ -514,7 +515,10 @@ const FIVE_S = 5_000;
 const every = (ms: number) => () => ms;
 
 const READS = {
+  // The status card of chapter 1 (5 s), and elsewhere the components that only need to know which
+  // cluster is connected (practice buttons, mailbox, SSH watch editor, auth log, import).
   cluster: { name: 'cluster-status', url: () => '/api/panels/cluster-status', refreshMs: every(FIVE_S) },
+  clusterConnection: { name: 'cluster-status', url: () => '/api/panels/cluster-status', refreshMs: every(CLUSTER_CONNECTION_REFRESH_MS) },
   checkpoints: (chapter: Chapter): PageRead => ({
     name: `checkpoints (chapter ${chapter})`,
     url: () => `/api/checkpoints?chapter=${chapter}`,
@@ -546,15 +550,16 @@ const READS = {
 
 /**
  * What each chapter's page reads while open (content/<locale>/NN-*.mdx and the components in it):
- * the cluster status whenever the page has the status card or practice buttons (useCluster), the
- * chapter's checkpoints, and its live panels. A new panel is one more row.
+ * the cluster status (useCluster: every 5 s where the status card is, chapter 1; every 30 s where
+ * components only need to know which cluster is connected), the chapter's checkpoints, and its
+ * live panels. A new panel is one more row.
  */
 const PAGE_MODEL: Record<Chapter, PageRead[]> = {
   1: [READS.cluster, READS.checkpoints(1)],
-  2: [READS.cluster, READS.checkpoints(2), READS.hostMetrics],
-  3: [READS.cluster, READS.checkpoints(3), READS.authLog, READS.sshSummary, READS.filebeatModule],
-  4: [READS.cluster, READS.checkpoints(4), READS.hostMetrics, READS.watches, READS.watchFields, READS.watchPreview, READS.outbox],
-  5: [READS.checkpoints(5), READS.mlAnomalies],
+  2: [READS.clusterConnection, READS.checkpoints(2), READS.hostMetrics],
+  3: [READS.clusterConnection, READS.checkpoints(3), READS.authLog, READS.sshSummary, READS.filebeatModule],
+  4: [READS.clusterConnection, READS.checkpoints(4), READS.hostMetrics, READS.watches, READS.watchFields, READS.watchPreview, READS.outbox],
+  5: [READS.clusterConnection, READS.checkpoints(5), READS.mlAnomalies],
 };
 
 /** Pages of an auth-log read the hook drains at most per read (DEFAULT_MAX_PAGES in use-panel.ts). */

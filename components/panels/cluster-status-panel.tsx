@@ -276,7 +276,7 @@ export default function ClusterStatusPanel() {
   const t = useTranslations('cluster');
   const locale = useLocale();
   const participant = useParticipant();
-  const panel = useCluster(participant !== null);
+  const panel = useCluster(participant !== null, { live: true });
   const { data, error } = panel;
 
   let body;

@@ -28,3 +28,13 @@ export type ClusterStatusQuery = Record<string, never>;
 
 /** `GET /api/panels/cluster-status`; `GET /api/cluster` answers the same. */
 export const clusterStatusPanel = panelContract<ClusterStatusQuery, ClusterPanelDto>('cluster-status', 5_000);
+
+/**
+ * How often a component that only needs to know which cluster is connected (practice buttons, the
+ * mailbox, the SSH watch editor, the auth log, the import) reads it again. Connecting,
+ * disconnecting and practice actions in the tab revalidate the card's key at once, so this timer
+ * only catches a change made in another tab. The card itself (chapter 1) keeps its 5 s; where both
+ * are on a page the shorter interval wins. A class of 500 on chapters 2-5 thus asks each cluster's
+ * health every 30 s instead of every 5 s.
+ */
+export const CLUSTER_CONNECTION_REFRESH_MS = 30_000;
