@@ -120,7 +120,8 @@ export default function MlAnomaliesPanel() {
   const zone = useViewerTimeZone();
   const time = useTimeFormat();
   const [job, setJob] = useMlJob();
-  const [focus, setFocus] = useState<{ from: number; to: number } | null>(null);
+  // A preset view is kept by its id too: chosen while the job still reads, its bounds follow the range.
+  const [focus, setFocus] = useState<{ from: number; to: number; preset?: MlViewId } | null>(null);
   const root = useRef<HTMLDivElement>(null);
   const panel = usePanel(
     mlAnomaliesPanel,
@@ -136,11 +137,15 @@ export default function MlAnomaliesPanel() {
       onMlViewRequest((id: MlViewId) => {
         const view = views?.find((v) => v.id === id);
         if (!view) return;
-        setFocus(id === 'all' ? null : { from: view.from, to: view.to });
+        setFocus(id === 'all' ? null : { from: view.from, to: view.to, preset: id });
         root.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
       }),
     [views],
   );
+  useEffect(() => {
+    const preset = focus?.preset && views?.find((v) => v.id === focus.preset);
+    if (preset && (preset.from !== focus.from || preset.to !== focus.to)) setFocus({ from: preset.from, to: preset.to, preset: preset.id });
+  }, [views, focus]);
 
   const usual = usualPanelState(participant !== null, { data, error });
   let state: string;
@@ -189,7 +194,7 @@ export default function MlAnomaliesPanel() {
             idSelected={selectedView ? `view-${selectedView}` : ''}
             onChange={(id) => {
               const view = data.views.find((v) => `view-${v.id}` === id);
-              if (view) setFocus(view.id === 'all' ? null : { from: view.from, to: view.to });
+              if (view) setFocus(view.id === 'all' ? null : { from: view.from, to: view.to, preset: view.id });
             }}
             options={data.views.map((view) => ({ id: `view-${view.id}`, label: t(`views.${view.id}`), 'data-testid': `ml-anomalies-view-${view.id}` }))}
           />
