@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { forgetParticipant } from './auth/session';
+import { forgetVerifications } from './checkpoints/verifier';
 import { invalidateCoalesced } from './cluster/coalesce';
 import { connectionKey } from './connections/service';
 import {
@@ -176,6 +177,8 @@ export async function resetAttendee(
   const reset = await resetProgress(ctx.db, attendeeId, checkpointIds);
   // Answers cached from before the reset must not be written back as if they were new.
   invalidateCoalesced(`verify:${attendeeId}:`);
+  // Nor may the background verifier skip a chapter because the page verified it before the reset.
+  forgetVerifications(attendeeId);
   const connection = await getConnectionSummary(ctx.db, attendeeId);
   if (connection) invalidateCoalesced(connectionKey(connection.id, 'checkpoint:'));
   await appendEvent(ctx.db, { type: 'progress_reset', participantId: attendeeId, workshopId, detail: { by: instructorId, checkpoints: checkpointIds ? [...checkpointIds] : 'all', count: reset } });

@@ -6,7 +6,7 @@ import { connectPracticeCluster } from '../connections/service';
 import { createParticipant, getConnection } from '../db';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
-import { recentVerification, verifyChapter } from './verifier';
+import { forgetVerifications, recentVerification, verifyChapter } from './verifier';
 
 let practice: TestPractice;
 let ctx: Awaited<ReturnType<typeof testAppContext>>;
@@ -59,6 +59,19 @@ describe('verifying a chapter', () => {
     expect(recentVerification(id, 5, 60_000)).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(recentVerification(id, 4, 1)).toBeNull();
+  });
+
+  it('forgets a participant’s verifications (an instructor’s reset), and only theirs', async () => {
+    const [ana, bo] = [await learner('ana'), await learner('bo')];
+    for (const { id } of [ana, bo]) {
+      await verifyChapter(ctx, { participantId: id, workshopId: null }, 4, 'en');
+      await verifyChapter(ctx, { participantId: id, workshopId: null }, 5, 'en');
+    }
+    forgetVerifications(ana.id);
+    expect(recentVerification(ana.id, 4, 60_000)).toBeNull();
+    expect(recentVerification(ana.id, 5, 60_000)).toBeNull();
+    expect(recentVerification(bo.id, 4, 60_000)).not.toBeNull();
+    expect(recentVerification(bo.id, 5, 60_000)).not.toBeNull();
   });
 
   it('the background verifier leaves out a chapter the attendee’s page has just verified, and checks it otherwise', async () => {

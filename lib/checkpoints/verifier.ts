@@ -132,6 +132,12 @@ export function recentVerification(participantId: string, chapter: number, withi
   return last && Date.now() - last.at <= withinMs ? last.items : null;
 }
 
+/** Drops what this process remembers of a participant's verifications (after an instructor's reset). */
+export function forgetVerifications(participantId: string): void {
+  const prefix = `${participantId}:`;
+  for (const key of lastVerifications.keys()) if (key.startsWith(prefix)) lastVerifications.delete(key);
+}
+
 /**
  * Verifies a chapter's open checkpoints for one participant and returns every checkpoint's state.
  * Done results come from storage (monotone); open ones are asked of the cluster at most once per
