@@ -15,6 +15,26 @@ async function goOnAlone(page: Page, name: string) {
 }
 
 test.describe('forms', () => {
+  test('the join form stays inert until the page has hydrated: nothing typed is lost, no click reloads the page', async ({ page }) => {
+    // Hold the page's scripts back: what a person meets on a slow connection before React runs.
+    let release!: () => void;
+    const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/_next/static/chunks/**', async (route) => {
+      await scriptsHeld;
+      await route.continue();
+    });
+    await page.goto('/en/join?as=self-paced', { waitUntil: 'domcontentloaded' });
+    await expect(page.getByTestId('join-name')).toHaveAttribute('readonly', '');
+    await expect(page.getByTestId('join-submit')).toBeDisabled();
+    await expect(page.getByTestId('join-tab-attendee')).toBeDisabled();
+
+    release();
+    await expect(page.getByTestId('join-submit')).toBeEnabled({ timeout: 20_000 });
+    await page.getByTestId('join-name').fill('Early');
+    await page.getByTestId('join-submit').click();
+    await expect(page).toHaveURL(/\/en\/chapters\/cluster$/);
+  });
+
   test('the join form shows nothing red before typing; an empty submit says what is missing, and typing clears it', async ({ page, consoleProblems }) => {
     await page.goto('/en/join');
     await expect(page.getByTestId('join-code')).toBeVisible();

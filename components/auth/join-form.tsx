@@ -17,6 +17,7 @@ import { signIn } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { parseSignInError, type SignInError } from '@/lib/auth/sign-in-errors';
+import { useHydrated } from '@/lib/client/hydrated';
 
 type Mode = 'attendee' | 'self-paced' | 'instructor';
 
@@ -37,6 +38,8 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
+  // Inert until React runs it (see useHydrated): nothing typed or clicked before then is lost.
+  const hydrated = useHydrated();
   const [error, setError] = useState<{ code: SignInError | 'unknown'; value?: string } | null>(null);
   // An empty field is marked only after a submit (no native `required`, which paints empty fields
   // red before anyone has typed); typing in it clears the mark.
@@ -79,7 +82,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
       <EuiSpacer size="m" />
       <EuiTabs>
         {tabs.map((tab) => (
-          <EuiTab key={tab.id} isSelected={mode === tab.id} onClick={() => { setMode(tab.id); setError(null); setMissing(null); }} data-testid={`join-tab-${tab.id}`}>
+          <EuiTab key={tab.id} isSelected={mode === tab.id} disabled={!hydrated} onClick={() => { setMode(tab.id); setError(null); setMissing(null); }} data-testid={`join-tab-${tab.id}`}>
             {tab.label}
           </EuiTab>
         ))}
@@ -97,6 +100,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
               data-testid="join-code"
               autoComplete="off"
               autoCapitalize="characters"
+              readOnly={!hydrated}
               aria-required
               isInvalid={missing === 'code'}
             />
@@ -112,6 +116,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
               }}
               data-testid="join-name"
               autoComplete="nickname"
+              readOnly={!hydrated}
               maxLength={40}
               aria-required
               isInvalid={missing === 'name'}
@@ -129,6 +134,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
               }}
               data-testid="join-password"
               autoComplete="current-password"
+              readOnly={!hydrated}
               aria-required
               isInvalid={missing === 'password'}
             />
@@ -142,7 +148,7 @@ export function JoinForm({ providers, callbackUrl, instructorCallbackUrl, initia
             <EuiSpacer size="s" />
           </>
         )}
-        <EuiButton type="submit" fill isLoading={busy} data-testid="join-submit">
+        <EuiButton type="submit" fill isLoading={busy} isDisabled={!hydrated} data-testid="join-submit">
           {mode === 'attendee' ? t('submitJoin') : mode === 'self-paced' ? t('submitSelfPaced') : t('submitInstructor')}
         </EuiButton>
       </EuiForm>
