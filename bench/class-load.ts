@@ -50,6 +50,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
@@ -335,6 +336,8 @@ interface DiagnosticsBody {
   cpuUs: { user: number; system: number };
   memory: { rss: number };
   eventLoop: { p99Ms: number; maxMs: number };
+  /** Since the last read with reset=1: request and channel-read durations as the instance timed them, ms. */
+  durations?: Record<string, number[]>;
   verifier?: {
     instanceId: string;
     leases: { instances: number; share: number; held: number };
@@ -358,6 +361,8 @@ interface InstanceFigures {
   rssMax: number;
   cpuAtStart: { us: number; at: number } | null;
   cpuLast: { us: number; at: number } | null;
+  /** Durations the instance timed itself over the load (see DiagnosticsBody.durations). */
+  durations: Map<string, number[]>;
 }
 
 /** Reads each instance's diagnostics port (lib/server/diagnostics.ts) every few seconds. */
@@ -380,6 +385,7 @@ class InstanceDiagnostics {
       rssMax: 0,
       cpuAtStart: null,
       cpuLast: null,
+      durations: new Map(),
     }));
   }
 
@@ -402,6 +408,11 @@ class InstanceDiagnostics {
           if (recordLoop) {
             instance.loopP99.push(body.eventLoop.p99Ms);
             instance.loopMax = Math.max(instance.loopMax, body.eventLoop.maxMs);
+            for (const [name, list] of Object.entries(body.durations ?? {})) {
+              const all = instance.durations.get(name);
+              if (all) all.push(...list);
+              else instance.durations.set(name, [...list]);
+            }
           }
           if (body.verifier) {
             instance.instanceId = body.verifier.instanceId;
@@ -966,6 +977,9 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
 
     await diagnostics.poll();
     diagnostics.startLoad();
+    const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+    benchLoop.enable();
+    const benchCpuBefore = process.cpuUsage();
     const cpuBefore = processTree(appPid);
     const loadStarted = performance.now();
     const loadWindowUs = { from: monotonicUs(), to: Infinity };
@@ -1079,6 +1093,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     await sleep(100);
     diagnostics.stop();
     await diagnostics.poll(true);
+    benchLoop.disable();
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const finalBoard = await instructor.json<ProgressBody>('GET', `/api/workshops/${workshop.id}/progress`);
 
     // ----- report
@@ -1155,6 +1171,23 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       );
     }
     const victim = killed as { instance: InstanceFigures; atWall: number; atPerf: number; slices: Set<string>; attendees: Set<string>; doneCells: Set<string> } | null;
+    // Where a page's wait went: the instance's own time for a request (from reading it to its last
+    // byte), and each read inside the channel; the rest of a wait the bench measured is outside
+    // the instance (the machine's run queue, the sockets, this bench's own event loop).
+    console.log('\nAs each instance timed itself (ms):');
+    console.log(`  ${'what'.padEnd(36)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`);
+    for (const instance of diagnostics.instances) {
+      for (const [name, list] of [...instance.durations].sort(([a], [b]) => a.localeCompare(b))) {
+        const sorted = [...list].sort((a, b) => a - b);
+        const label = several ? `${instance.index}: ${name}` : name;
+        console.log(`  ${label.padEnd(36)} ${String(sorted.length).padStart(8)} ${fmt(pct(sorted, 50)).padStart(8)} ${fmt(pct(sorted, 99)).padStart(8)} ${fmt(sorted[sorted.length - 1] ?? NaN).padStart(8)}`);
+      }
+    }
+    const ns = (value: number) => fmt(value / 1e6);
+    console.log(
+      `This bench's own process (500 pages' timers, transport and JSON): ${((benchCpu.user + benchCpu.system) / 1e4 / loadS).toFixed(0)}% of a core, ` +
+        `event loop p50 ${ns(benchLoop.percentile(50))} ms, p99 ${ns(benchLoop.percentile(99))} ms, max ${ns(benchLoop.max)} ms (a late loop here adds to every latency above)`,
+    );
     if (victim) {
       const leaseMs = Number(process.env.BOARD_VERIFY_LEASE_MS ?? 30_000);
       const survivors = diagnostics.instances.filter((instance) => instance !== victim.instance);

@@ -51,6 +51,22 @@ export function keepRedirectsOnTheUsersOrigin(res, ownOrigins) {
   };
 }
 
+const DIAGNOSTICS = Symbol.for('elastic-logging-lab.diagnostics');
+
+/**
+ * With a diagnostics port (lib/server/diagnostics.ts, started by the app in this process), how long
+ * each request took from the moment this server read it until its last byte was handed to the
+ * socket: the part of a client's wait spent in this process. The page channel on its own, the rest
+ * together.
+ */
+function timeRequest(req, res) {
+  const diagnostics = globalThis[DIAGNOSTICS];
+  if (!diagnostics?.server) return;
+  const started = performance.now();
+  const name = req.method === 'POST' && req.url === '/api/panels' ? 'server POST /api/panels' : 'server other';
+  res.once('finish', () => diagnostics.recordDuration(name, performance.now() - started));
+}
+
 /**
  * The origins Next.js may put into a redirect for a server on host:port: https too, as Next takes
  * the scheme from X-Forwarded-Proto (a TLS proxy's, or one a client made up).
@@ -72,6 +88,7 @@ export async function serveGuide({ dir, host, port, dev = false }) {
   const handle = app.getRequestHandler();
   const ownOrigins = ownOriginsOf(host, port);
   const server = createServer((req, res) => {
+    timeRequest(req, res);
     stampPeerAddress(req);
     keepRedirectsOnTheUsersOrigin(res, ownOrigins);
     handle(req, res).catch((error) => {

@@ -8,23 +8,55 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * the parts of the app register (the background verifier: rounds, checks, leases). It holds no
  * credentials and no attendee names, only ids.
  *
- * `GET /` answers everything; `?reset=1` restarts the event-loop histogram after reading it, so a
- * reader polling it gets the delay of each stretch; providers get the query (e.g. `checksAfter`).
+ * `GET /` answers everything; `?reset=1` restarts the event-loop histogram and the durations after
+ * reading them, so a reader polling it gets the delay and the durations of each stretch; providers get the query (e.g. `checksAfter`).
  */
 
 type Provider = (query: URLSearchParams) => unknown;
 
-const KEY = Symbol.for('elastic-logging-lab.diagnostics');
-type GlobalWithDiagnostics = typeof globalThis & { [KEY]?: { providers: Map<string, Provider>; server?: Server } };
+/** Durations kept per name between two reads of the port; a reader that stops reading costs at most this many. */
+const MAX_DURATIONS = 50_000;
 
-function registry() {
+interface Registry {
+  providers: Map<string, Provider>;
+  server?: Server;
+  durations: Map<string, number[]>;
+  /** On the registry object so scripts/guide-server.mjs (plain JavaScript in the same process) can time requests too. */
+  recordDuration(name: string, ms: number): void;
+}
+
+const KEY = Symbol.for('elastic-logging-lab.diagnostics');
+type GlobalWithDiagnostics = typeof globalThis & { [KEY]?: Registry };
+
+function registry(): Registry {
   const g = globalThis as GlobalWithDiagnostics;
-  g[KEY] ??= { providers: new Map() };
+  if (!g[KEY]) {
+    const state: Registry = {
+      providers: new Map(),
+      durations: new Map(),
+      recordDuration(name, ms) {
+        // Nothing is kept while no one can read it.
+        if (!state.server) return;
+        let list = state.durations.get(name);
+        if (!list) state.durations.set(name, (list = []));
+        if (list.length < MAX_DURATIONS) list.push(Math.round(ms * 10) / 10);
+      },
+    };
+    g[KEY] = state;
+  }
   return g[KEY];
 }
 
 export function registerDiagnostics(name: string, provider: Provider): void {
   registry().providers.set(name, provider);
+}
+
+/**
+ * How long something took in this instance (a channel read, a request as the server saw it), for
+ * the diagnostics port: each read of the port with `?reset=1` takes the durations since the last.
+ */
+export function recordDuration(name: string, ms: number): void {
+  registry().recordDuration(name, ms);
 }
 
 const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
@@ -51,6 +83,7 @@ export function startDiagnostics(port: number): Promise<Server> {
         maxMs: ms(histogram.max),
       },
     };
+    body.durations = Object.fromEntries(state.durations);
     for (const [name, provider] of state.providers) {
       try {
         body[name] = provider(url.searchParams);
@@ -59,6 +92,7 @@ export function startDiagnostics(port: number): Promise<Server> {
       }
     }
     if (url.searchParams.get('reset') === '1') {
+      state.durations.clear();
       histogram.reset();
       since = Date.now();
     }

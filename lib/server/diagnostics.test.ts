@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recordDuration, registerDiagnostics, startDiagnostics } from './diagnostics';
+
+interface Body {
+  pid: number;
+  eventLoop: { p99Ms: number };
+  durations: Record<string, number[]>;
+  probe?: { asked: string | null };
+}
+
+let close = async () => undefined;
+afterAll(() => close());
+
+describe('the diagnostics port', () => {
+  it('keeps durations only while it runs, answers them with the providers, and starts afresh on reset=1', async () => {
+    recordDuration('read before', 3);
+    const server = await startDiagnostics(0);
+    close = () => new Promise<undefined>((resolve) => server.close(() => resolve(undefined)));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    registerDiagnostics('probe', (query) => ({ asked: query.get('checksAfter') }));
+    const read = async (query = '') => (await (await fetch(`${base}/${query}`)).json()) as Body;
+
+    recordDuration('read /api/panels/host-metrics', 1.234);
+    recordDuration('read /api/panels/host-metrics', 40.06);
+    recordDuration('server POST /api/panels', 52);
+    const first = await read('?reset=1&checksAfter=7');
+    expect(first.pid).toBe(process.pid);
+    expect(first.probe).toEqual({ asked: '7' });
+    expect(first.durations).toEqual({ 'read /api/panels/host-metrics': [1.2, 40.1], 'server POST /api/panels': [52] });
+
+    expect((await read()).durations).toEqual({});
+    recordDuration('server other', 2);
+    expect((await read()).durations).toEqual({ 'server other': [2] });
+    expect((await read()).durations).toEqual({ 'server other': [2] });
+  });
+
+  it('lets the guide server (plain JavaScript in the same process) record through the shared registry', () => {
+    const registry = (globalThis as Record<symbol, { recordDuration?: unknown; server?: unknown } | undefined>)[Symbol.for('elastic-logging-lab.diagnostics')];
+    expect(typeof registry?.recordDuration).toBe('function');
+    expect(registry?.server).toBeDefined();
+  });
+});
