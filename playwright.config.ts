@@ -43,8 +43,9 @@ export default defineConfig({
   webServer: {
     // The built app, served as `npm start` serves it (scripts/start.mjs: the guide's own server in
     // front of Next); the readiness route answers once Next is up. A fresh data folder per run;
-    // the server log is kept in it for the security test's grep.
-    command: `rm -rf .e2e-data && mkdir -p .e2e-data && npm run build && node scripts/start.mjs 2>&1 | tee .e2e-data/server.log`,
+    // the server log is kept in it for the security test's grep. `npm test` (scripts/test.mjs)
+    // builds beside the unit tests and says so with E2E_BUILT=1.
+    command: `rm -rf .e2e-data && mkdir -p .e2e-data && ${process.env.E2E_BUILT === '1' ? '' : 'npm run build && '}node scripts/start.mjs 2>&1 | tee .e2e-data/server.log`,
     url: `${baseURL}/api/health`,
     // A build on a busy two-core machine can take several minutes.
     timeout: 900_000,
