@@ -16,5 +16,11 @@ export default defineConfig({
     pool: 'forks',
     // Two forks on two cores: many files wait on PGlite, PostgreSQL or a practice cluster's HTTP.
     maxWorkers: 2,
+    // Each fork keeps its modules from one file to the next instead of loading the app afresh for
+    // each of the 120 files (a third of the run went to that). So a test file must leave no state
+    // behind that another relies on being fresh: no module mocks (vi.mock), fake timers put back,
+    // spies restored, servers closed; each file makes its own participants and databases. The
+    // suite passes in shuffled file orders (`npx vitest run --sequence.shuffle.files`).
+    isolate: false,
   },
 });

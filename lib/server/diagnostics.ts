@@ -101,6 +101,11 @@ export function startDiagnostics(port: number): Promise<Server> {
   });
   server.unref();
   state.server = server;
+  // Once closed, nothing more is kept (a test that closes it, an instance that stops).
+  server.once('close', () => {
+    if (state.server === server) state.server = undefined;
+    state.durations.clear();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
