@@ -4,6 +4,7 @@ import https from 'node:https';
 import { Client as Client7 } from 'es7';
 import { Client as Client8, HttpConnection } from 'es8';
 import { AppError } from '../errors';
+import { recordDuration } from '../server/diagnostics';
 import { ClusterClient, type BulkHelperRequest, type BulkHelperRun, type CallOptions, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
 import { authorizationHeader, type ClusterAuth } from './auth';
 import type { ClusterEndpoint } from './cloud-id';
@@ -228,7 +229,21 @@ export function createClusterClient(
           context,
           timeoutMs,
         );
-  return new ClusterClient(transport, version);
+  return new ClusterClient(timed(transport), version);
+}
+
+/** Each request's time (with its retry) for the diagnostics port; nothing is kept without one. */
+function timed(transport: ClusterTransport): ClusterTransport {
+  const request = transport.request.bind(transport);
+  transport.request = async <T>(params: TransportParams, options: CallOptions & { ignore?: number[] }): Promise<TransportResult<T>> => {
+    const started = performance.now();
+    try {
+      return await request<T>(params, options);
+    } finally {
+      recordDuration('cluster request', performance.now() - started);
+    }
+  };
+  return transport;
 }
 
 /** Probe, then the matching client: what connecting and a cache miss both need. */

@@ -7,6 +7,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { Pool } from 'pg';
 import { serverEnv } from '../env';
+import { recordDuration } from '../server/diagnostics';
 import { assertMigrationsFolder, DEFAULT_MIGRATIONS_FOLDER, migratePgliteDatabase, migratePostgresDatabase } from './migrate';
 import * as schema from './schema';
 import type { Database } from './types';
@@ -35,6 +36,25 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Each query's time, with its wait for a pooled connection, for the diagnostics port (nothing is
+ * kept without one): a pool too small for the load shows as queries that wait.
+ */
+function timeQueries(pool: Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const started = performance.now();
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.then(
+        () => recordDuration('db query', performance.now() - started),
+        () => recordDuration('db query', performance.now() - started),
+      );
+    }
+    return result;
+  }) as Pool['query'];
+}
+
 /** Opens a database and brings its schema up to date before handing it out. */
 export async function createDb(config: DbConfig = {}): Promise<DbHandle> {
   const migrationsFolder = config.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER;
@@ -49,6 +69,7 @@ export async function createDb(config: DbConfig = {}): Promise<DbHandle> {
       await pool.end().catch(() => undefined);
       throw error;
     }
+    timeQueries(pool);
     const db: Database = drizzleNodePg({ client: pool, schema, logger: config.logger });
     return { db, backend: 'postgres', close: () => pool.end() };
   }
