@@ -1175,12 +1175,15 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     // byte), and each read inside the channel; the rest of a wait the bench measured is outside
     // the instance (the machine's run queue, the sockets, this bench's own event loop).
     console.log('\nAs each instance timed itself (ms):');
-    console.log(`  ${'what'.padEnd(36)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`);
+    console.log(`  ${'what'.padEnd(44)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'total s'.padStart(8)}`);
     for (const instance of diagnostics.instances) {
       for (const [name, list] of [...instance.durations].sort(([a], [b]) => a.localeCompare(b))) {
         const sorted = [...list].sort((a, b) => a - b);
         const label = several ? `${instance.index}: ${name}` : name;
-        console.log(`  ${label.padEnd(36)} ${String(sorted.length).padStart(8)} ${fmt(pct(sorted, 50)).padStart(8)} ${fmt(pct(sorted, 99)).padStart(8)} ${fmt(sorted[sorted.length - 1] ?? NaN).padStart(8)}`);
+        const totalS = sorted.reduce((sum, ms) => sum + ms, 0) / 1000;
+        console.log(
+          `  ${label.padEnd(44)} ${String(sorted.length).padStart(8)} ${fmt(pct(sorted, 50)).padStart(8)} ${fmt(pct(sorted, 99)).padStart(8)} ${fmt(sorted[sorted.length - 1] ?? NaN).padStart(8)} ${totalS.toFixed(0).padStart(8)}`,
+        );
       }
     }
     const ns = (value: number) => fmt(value / 1e6);

@@ -2,7 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import type { ClusterAuth } from './auth';
-import { createClusterClient, openClusterClient, probeVersion, type ClusterTarget } from './client';
+import { createClusterClient, openClusterClient, pathShape, probeVersion, type ClusterTarget } from './client';
 import { parseClusterUrl } from './cloud-id';
 import { connectCluster } from './connect';
 import { EndpointPolicy } from './endpoint-policy';
@@ -229,5 +229,16 @@ describe('connectCluster', () => {
     const error = await failure(connectCluster({ url: es.url, password: 'changeme' }, { policy: new EndpointPolicy() }));
     expect(error.code).toBe('endpoint_not_allowed');
     expect(es.requests.length).toBe(before);
+  });
+});
+
+describe('the kind of a request, for the diagnostics port', () => {
+  it('keeps the API parts of a path and leaves out index, watch and job names and the query', () => {
+    expect(pathShape('/_cluster/health')).toBe('/_cluster/health');
+    expect(pathShape('/metricbeat-*,filebeat-*/_search?ignore_unavailable=true')).toBe('/*/_search');
+    expect(pathShape('/_watcher/watch/highcpu/_execute')).toBe('/_watcher/watch/*/_execute');
+    expect(pathShape('/_ml/anomaly_detectors/flights-job/results/records')).toBe('/_ml/anomaly_detectors/*/results/records');
+    expect(pathShape('/flights/_doc/abc-1')).toBe('/*/_doc/*');
+    expect(pathShape('/')).toBe('/');
   });
 });

@@ -232,7 +232,22 @@ export function createClusterClient(
   return new ClusterClient(timed(transport), version);
 }
 
-/** Each request's time (with its retry) for the diagnostics port; nothing is kept without one. */
+/** Path segments whose next segment is a name (a watch, a job, a document, a pipeline, a template). */
+const NAMED_AFTER = new Set(['watch', 'anomaly_detectors', 'datafeeds', '_doc', '_create', '_update', 'pipeline', '_index_template', '_component_template', '_alias', 'role', 'user', 'api_key']);
+
+/** A request's path with the index and each name as a star and no query: what kind of request it is. */
+export function pathShape(path: string): string {
+  const segments = path.split('?')[0]!.split('/');
+  return segments
+    .map((segment, i) => {
+      if (segment === '') return segment;
+      const isIndex = i === 1 && !segment.startsWith('_');
+      return isIndex || NAMED_AFTER.has(segments[i - 1] ?? '') ? '*' : segment;
+    })
+    .join('/');
+}
+
+/** Each request's time (with its retry) for the diagnostics port, by kind; nothing is kept without one. */
 function timed(transport: ClusterTransport): ClusterTransport {
   const request = transport.request.bind(transport);
   transport.request = async <T>(params: TransportParams, options: CallOptions & { ignore?: number[] }): Promise<TransportResult<T>> => {
@@ -240,7 +255,7 @@ function timed(transport: ClusterTransport): ClusterTransport {
     try {
       return await request<T>(params, options);
     } finally {
-      recordDuration('cluster request', performance.now() - started);
+      recordDuration(`cluster ${params.method} ${pathShape(params.path)}`, performance.now() - started);
     }
   };
   return transport;
