@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectParticipantCluster, connectPracticeCluster } from '../connections/service';
 import { createParticipant, listApiKeys, listParticipantEvents } from '../db';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { PASSWORD_PLACEHOLDER } from './config';
 import { beatSetup, createBeatApiKey, revokeBeatApiKey } from './service';
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
-
-beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
+const app = practiceAppForTests();
 
 async function attendee(name: string) {
-  return createParticipant(ctx.db, { displayName: name, role: 'self_paced' });
+  return createParticipant(app.ctx.db, { displayName: name, role: 'self_paced' });
 }
 
 describe('Beats set-up for a participant on the practice cluster', () => {
@@ -30,25 +18,25 @@ describe('Beats set-up for a participant on the practice cluster', () => {
     { flavor: '7' as const, version: '7.17.0' },
   ])('matches the Beat to the cluster ($version) and never echoes the password', async ({ flavor, version }) => {
     const participant = await attendee(`setup-${flavor}`);
-    await connectPracticeCluster(ctx, participant.id, flavor);
-    const setup = await beatSetup(ctx, participant.id, 'metricbeat');
+    await connectPracticeCluster(app.ctx, participant.id, flavor);
+    const setup = await beatSetup(app.ctx, participant.id, 'metricbeat');
     expect(setup.clusterVersion).toBe(version);
     expect(setup.version).toBe(version);
     expect(setup.install?.find((p) => p.id === 'linux-deb')?.variants[0]?.file).toBe(`metricbeat-${version}-amd64.deb`);
-    expect(setup.output).toEqual({ kind: 'hosts', hosts: [practice.cluster.url], kibanaUrl: null });
+    expect(setup.output).toEqual({ kind: 'hosts', hosts: [app.practice.cluster.url], kibanaUrl: null });
     expect(setup.config.password).toContain(PASSWORD_PLACEHOLDER);
     expect(setup.setup['linux-tar'].api_key).toContain(`./metricbeat setup -E "output.elasticsearch.api_key=''"`);
     expect(setup.apiKey).toMatchObject({ canCreate: true, reason: null, active: [] });
     expect(setup.apiKey.role.indices[0]!.names).toEqual(['metricbeat-*']);
-    const connection = (await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) }))!;
-    const deployment = practice.cluster.deployments.get(connection.practiceDeploymentId!)!;
+    const connection = (await app.ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) }))!;
+    const deployment = app.practice.cluster.deployments.get(connection.practiceDeploymentId!)!;
     expect(JSON.stringify(setup)).not.toContain(deployment.password);
   });
 
   it('makes a key shown once, lists it by id, and revokes it so the cluster refuses it', async () => {
     const participant = await attendee('keys');
-    await connectPracticeCluster(ctx, participant.id, '8');
-    const created = await createBeatApiKey(ctx, participant.id, 'metricbeat');
+    await connectPracticeCluster(app.ctx, participant.id, '8');
+    const created = await createBeatApiKey(app.ctx, participant.id, 'metricbeat');
     const [id, secret] = created.apiKey.split(':') as [string, string];
     expect(created.key.id).toBe(id);
     expect(created.key.name).toMatch(/^elastic-logging-lab-metricbeat-/);
@@ -56,56 +44,56 @@ describe('Beats set-up for a participant on the practice cluster', () => {
     expect(created.config).toContain(`api_key: "${created.apiKey}"`);
 
     // The key works, as Metricbeat would use it.
-    const server = { id: '', url: practice.cluster.url, username: '', password: '', version: '' };
-    const asBeat = await practice.connect(server, { apiKey: created.apiKey });
+    const server = { id: '', url: app.practice.cluster.url, username: '', password: '', version: '' };
+    const asBeat = await app.practice.connect(server, { apiKey: created.apiKey });
     expect((await asBeat.info()).version.number).toBe('8.15.0');
     await asBeat.close();
 
     // Only the id and name are kept; a later read lists the key without its secret.
-    const rows = await listApiKeys(ctx.db, participant.id);
+    const rows = await listApiKeys(app.ctx.db, participant.id);
     expect(rows.map((r) => r.esKeyId)).toEqual([id]);
     expect(JSON.stringify(rows)).not.toContain(secret);
-    const again = await beatSetup(ctx, participant.id, 'metricbeat');
+    const again = await beatSetup(app.ctx, participant.id, 'metricbeat');
     expect(again.apiKey.active.map((k) => k.id)).toEqual([id]);
     expect(JSON.stringify(again)).not.toContain(secret);
-    expect(JSON.stringify(await listParticipantEvents(ctx.db, participant.id))).not.toContain(secret);
+    expect(JSON.stringify(await listParticipantEvents(app.ctx.db, participant.id))).not.toContain(secret);
 
     // Another participant cannot revoke it.
     const other = await attendee('someone-else');
-    await expect(revokeBeatApiKey(ctx, other.id, 'metricbeat', id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(revokeBeatApiKey(app.ctx, other.id, 'metricbeat', id)).rejects.toMatchObject({ code: 'not_found' });
 
-    expect(await revokeBeatApiKey(ctx, participant.id, 'metricbeat', id)).toEqual({ id, invalidated: true, knownToCluster: true });
-    await expect(practice.connect(server, { apiKey: created.apiKey })).rejects.toMatchObject({ code: 'unauthorized' });
-    expect((await beatSetup(ctx, participant.id, 'metricbeat')).apiKey.active).toEqual([]);
-    await expect(revokeBeatApiKey(ctx, participant.id, 'metricbeat', id)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await revokeBeatApiKey(app.ctx, participant.id, 'metricbeat', id)).toEqual({ id, invalidated: true, knownToCluster: true });
+    await expect(app.practice.connect(server, { apiKey: created.apiKey })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect((await beatSetup(app.ctx, participant.id, 'metricbeat')).apiKey.active).toEqual([]);
+    await expect(revokeBeatApiKey(app.ctx, participant.id, 'metricbeat', id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('serves Filebeat the same way, with its own key role', async () => {
     const participant = await attendee('filebeat');
-    await connectPracticeCluster(ctx, participant.id, '8');
-    const setup = await beatSetup(ctx, participant.id, 'filebeat');
+    await connectPracticeCluster(app.ctx, participant.id, '8');
+    const setup = await beatSetup(app.ctx, participant.id, 'filebeat');
     expect(setup.configFile).toBe('filebeat.yml');
     expect(setup.apiKey.role.cluster).toContain('read_pipeline');
-    const created = await createBeatApiKey(ctx, participant.id, 'filebeat');
-    expect((await beatSetup(ctx, participant.id, 'filebeat')).apiKey.active.map((k) => k.id)).toEqual([created.key.id]);
-    expect((await beatSetup(ctx, participant.id, 'metricbeat')).apiKey.active).toEqual([]);
+    const created = await createBeatApiKey(app.ctx, participant.id, 'filebeat');
+    expect((await beatSetup(app.ctx, participant.id, 'filebeat')).apiKey.active.map((k) => k.id)).toEqual([created.key.id]);
+    expect((await beatSetup(app.ctx, participant.id, 'metricbeat')).apiKey.active).toEqual([]);
   });
 
   it('explains that a connection made with an API key cannot make a Beat key', async () => {
     const admin = await attendee('admin');
-    await connectPracticeCluster(ctx, admin.id, '8');
-    const made = await createBeatApiKey(ctx, admin.id, 'metricbeat');
+    await connectPracticeCluster(app.ctx, admin.id, '8');
+    const made = await createBeatApiKey(app.ctx, admin.id, 'metricbeat');
     const participant = await attendee('api-key-user');
-    await connectParticipantCluster(ctx, participant.id, { url: practice.cluster.url, apiKey: made.apiKey });
-    const setup = await beatSetup(ctx, participant.id, 'metricbeat');
+    await connectParticipantCluster(app.ctx, participant.id, { url: app.practice.cluster.url, apiKey: made.apiKey });
+    const setup = await beatSetup(app.ctx, participant.id, 'metricbeat');
     expect(setup.apiKey).toMatchObject({ canCreate: false, reason: 'api_key_connection' });
     expect(setup.config.password).toContain('username: "elastic"');
-    await expect(createBeatApiKey(ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(createBeatApiKey(app.ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'invalid_request' });
   });
 
   it('says not_connected before a cluster is connected', async () => {
     const participant = await attendee('nobody');
-    await expect(beatSetup(ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'not_connected' });
-    await expect(createBeatApiKey(ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'not_connected' });
+    await expect(beatSetup(app.ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'not_connected' });
+    await expect(createBeatApiKey(app.ctx, participant.id, 'metricbeat')).rejects.toMatchObject({ code: 'not_connected' });
   });
 });

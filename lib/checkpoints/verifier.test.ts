@@ -1,25 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyTaskChapter } from '../board/start';
 import { ClusterClient } from '../cluster/adapter';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { connectPracticeCluster } from '../connections/service';
 import { createParticipant, getConnection } from '../db';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { forgetVerifications, recentVerification, verifyChapter } from './verifier';
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
-
-beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
+const app = practiceAppForTests();
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -27,9 +15,9 @@ afterEach(() => {
 
 /** A learner on a fresh 8.x practice deployment, with every answer cached for them dropped. */
 async function learner(name: string) {
-  const row = await createParticipant(ctx.db, { displayName: name, role: 'self_paced' });
-  await connectPracticeCluster(ctx, row.id, '8');
-  const connection = (await getConnection(ctx.db, row.id))!;
+  const row = await createParticipant(app.ctx.db, { displayName: name, role: 'self_paced' });
+  await connectPracticeCluster(app.ctx, row.id, '8');
+  const connection = (await getConnection(app.ctx.db, row.id))!;
   return { id: row.id, forgetCached: () => invalidateCoalesced(`conn:${connection.id}:`) };
 }
 
@@ -38,7 +26,7 @@ describe('verifying a chapter', () => {
     const { id } = await learner('ml');
     const getJobs = vi.spyOn(ClusterClient.prototype, 'getJobs');
     const license = vi.spyOn(ClusterClient.prototype, 'license');
-    const items = await verifyChapter(ctx, { participantId: id, workshopId: null }, 5, 'en');
+    const items = await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 5, 'en');
     expect(items.map((item) => [item.id, item.state, item.code])).toEqual([
       ['flights-imported', 'pending', 'index_missing'],
       ['ml-job-created', 'pending', 'job_missing'],
@@ -52,7 +40,7 @@ describe('verifying a chapter', () => {
   it('remembers each chapter’s last verification, for a while', async () => {
     const { id } = await learner('recent');
     expect(recentVerification(id, 4, 60_000)).toBeNull();
-    const items = await verifyChapter(ctx, { participantId: id, workshopId: null }, 4, 'en');
+    const items = await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 4, 'en');
     const states = (list: { id: string; state: string; code: string | null }[] | null) => list?.map((item) => [item.id, item.state, item.code]);
     expect(states(recentVerification(id, 4, 60_000))).toEqual(states(items));
     expect(items.length).toBe(4);
@@ -64,8 +52,8 @@ describe('verifying a chapter', () => {
   it('forgets a participant’s verifications (an instructor’s reset), and only theirs', async () => {
     const [ana, bo] = [await learner('ana'), await learner('bo')];
     for (const { id } of [ana, bo]) {
-      await verifyChapter(ctx, { participantId: id, workshopId: null }, 4, 'en');
-      await verifyChapter(ctx, { participantId: id, workshopId: null }, 5, 'en');
+      await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 4, 'en');
+      await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 5, 'en');
     }
     forgetVerifications(ana.id);
     expect(recentVerification(ana.id, 4, 60_000)).toBeNull();
@@ -77,14 +65,14 @@ describe('verifying a chapter', () => {
   it('the background verifier leaves out a chapter the attendee’s page has just verified, and checks it otherwise', async () => {
     const { id, forgetCached } = await learner('board');
     const task = { participantId: id, workshopId: 'w', clusterKey: 'practice', connectionKey: 'c', chapters: [5] };
-    await verifyChapter(ctx, { participantId: id, workshopId: null }, 5, 'en');
+    await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 5, 'en');
     forgetCached();
     const getJobs = vi.spyOn(ClusterClient.prototype, 'getJobs');
-    await expect(verifyTaskChapter(ctx, task, 5)).resolves.toEqual({ ok: true });
+    await expect(verifyTaskChapter(app.ctx, task, 5)).resolves.toEqual({ ok: true });
     expect(getJobs).not.toHaveBeenCalled();
     // Chapter 4 was not verified by the page: the verifier asks the cluster.
     const queryWatches = vi.spyOn(ClusterClient.prototype, 'queryWatches');
-    await expect(verifyTaskChapter(ctx, { ...task, chapters: [4] }, 4)).resolves.toEqual({ ok: true });
+    await expect(verifyTaskChapter(app.ctx, { ...task, chapters: [4] }, 4)).resolves.toEqual({ ok: true });
     expect(queryWatches).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,24 +1,13 @@
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
 import { createParticipant } from '../db';
 import { AppError } from '../errors';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { connectParticipantCluster } from './service';
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
+const app = practiceAppForTests();
 
-beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
 /** A loopback port nothing listens on (the connection is refused). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -39,9 +28,9 @@ describe('the failed-connect lock-out', () => {
   it('does not count five typo fixes that never reached a cluster', async () => {
     const refused = await closedPort();
     // The operator allows a loopback port where nothing listens, so a refused address is reached.
-    const typoCtx = { ...ctx, policy: new EndpointPolicy({ allowList: [`127.0.0.1:${refused}`], practiceUrls: [practice.cluster.url] }) };
-    const participant = await createParticipant(ctx.db, { displayName: 'typist', role: 'self_paced' });
-    const deployment = await practice.deploy('8');
+    const typoCtx = { ...app.ctx, policy: new EndpointPolicy({ allowList: [`127.0.0.1:${refused}`], practiceUrls: [app.practice.cluster.url] }) };
+    const participant = await createParticipant(app.ctx.db, { displayName: 'typist', role: 'self_paced' });
+    const deployment = await app.practice.deploy('8');
     const typos = [
       { cloudId: 'elastic_workshop:not-base64!!', password: 'x' },
       { url: 'htp://cluster', password: 'x' },
@@ -58,10 +47,10 @@ describe('the failed-connect lock-out', () => {
   });
 
   it('locks out after five refusals by a cluster', async () => {
-    const participant = await createParticipant(ctx.db, { displayName: 'guesser', role: 'self_paced' });
-    const deployment = await practice.deploy('8');
+    const participant = await createParticipant(app.ctx.db, { displayName: 'guesser', role: 'self_paced' });
+    const deployment = await app.practice.deploy('8');
     const codes = [];
-    for (let i = 0; i < 6; i += 1) codes.push(await codeOf(connectParticipantCluster(ctx, participant.id, { url: deployment.url, username: deployment.username, password: `guess-${i}` })));
+    for (let i = 0; i < 6; i += 1) codes.push(await codeOf(connectParticipantCluster(app.ctx, participant.id, { url: deployment.url, username: deployment.username, password: `guess-${i}` })));
     expect(codes).toEqual(['unauthorized', 'unauthorized', 'unauthorized', 'unauthorized', 'unauthorized', 'rate_limited']);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkpointDefinition } from '../checkpoints/registry';
 import { connectPracticeCluster, participantCluster } from '../connections/service';
 import { flightsCsvStream, flightsSize, type FlightsRange } from '../datasets/flights';
@@ -11,8 +11,7 @@ import { analyseFile, importProgress, importSample, importUpload } from '../impo
 import { mlAnomalies } from '../panels/ml-anomalies';
 import { readPanel } from '../panels/read';
 import type { Flavor } from '../practice/engine/api';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { sharedFile } from '../testing/shared-files';
 import { createWizardJob, estimateBucketSpan } from './jobs';
 
@@ -22,26 +21,15 @@ import { createWizardJob, estimateBucketSpan } from './jobs';
  * let it run, read the Single Metric Viewer panel and the four checkpoints.
  */
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
+const app = practiceAppForTests();
 
 // A shared machine runs these slowly: each test waits on conditions, with room to finish.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
-beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
-
 async function learner(flavor: Flavor): Promise<{ participantId: string; deploymentId: string }> {
-  const participant = await createParticipant(ctx.db, { displayName: `learner-${flavor}`, role: 'self_paced' });
-  await connectPracticeCluster(ctx, participant.id, flavor);
-  const connection = await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) });
+  const participant = await createParticipant(app.ctx.db, { displayName: `learner-${flavor}`, role: 'self_paced' });
+  await connectPracticeCluster(app.ctx, participant.id, flavor);
+  const connection = await app.ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) });
   return { participantId: participant.id, deploymentId: connection!.practiceDeploymentId! };
 }
 
@@ -54,12 +42,12 @@ function textBody(text: string): ReadableStream<Uint8Array> {
 }
 
 async function check(participantId: string, id: 'flights-imported' | 'ml-job-created' | 'ml-job-ran' | 'ml-anomalies-found') {
-  const { client } = await participantCluster(ctx, participantId);
+  const { client } = await participantCluster(app.ctx, participantId);
   return checkpointDefinition(id)!.verify({ client, reachedChapterAt: async () => null });
 }
 
 async function count(participantId: string): Promise<number> {
-  const { client } = await participantCluster(ctx, participantId);
+  const { client } = await participantCluster(app.ctx, participantId);
   await client.request({ method: 'POST', path: '/flights/_refresh' });
   return (await client.count('flights')).count;
 }
@@ -68,7 +56,7 @@ async function count(participantId: string): Promise<number> {
 async function untilJobFinished(participantId: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const dto = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ part: 'job' }), { cache: { microCache: (_k, _t, fn) => fn() } });
+    const dto = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ part: 'job' }), { cache: { microCache: (_k, _t, fn) => fn() } });
     if (dto.job?.finished) return;
     if (Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(dto.job)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -96,7 +84,7 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
 
   it('analyses flights.csv with the cluster\'s structure finder as Kibana summarises it', async () => {
     expect(await check(participantId, 'flights-imported')).toEqual({ state: 'pending', code: 'index_missing', detail: 'flights' });
-    const analysis = await analyseFile(ctx, participantId, { body: csvBody(TWO_DAYS), fileName: 'flights.csv' });
+    const analysis = await analyseFile(app.ctx, participantId, { body: csvBody(TWO_DAYS), fileName: 'flights.csv' });
     expect(analysis.index).toBe('flights');
     expect(analysis.summary).toMatchObject({ format: 'delimited', delimiter: ',', hasHeaderRow: true, timeField: 'timestamp', timeFormats: ['yyyy-MM-dd HH:mm:ss'], needTimeZone: true });
     expect(analysis.summary.linesAnalysed).toBeGreaterThan(100);
@@ -108,28 +96,28 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
 
   it('imports a slice with the time zone of the browser, and a second import does not duplicate', async () => {
     const expected = flightsSize(TWO_DAYS);
-    const first = await importUpload(ctx, participantId, { index: 'flights', timeZone: 'America/New_York', body: csvBody(TWO_DAYS), totalBytes: expected.bytes }, 'en');
+    const first = await importUpload(app.ctx, participantId, { index: 'flights', timeZone: 'America/New_York', body: csvBody(TWO_DAYS), totalBytes: expected.bytes }, 'en');
     expect(first).toMatchObject({ state: 'done', rows: expected.rows, failedRows: 0, totalRows: expected.rows, bytes: expected.bytes, failures: [] });
     expect(first.rowsPerSecond).toBeGreaterThan(0);
     expect(await count(participantId)).toBe(expected.rows);
-    const again = await importUpload(ctx, participantId, { index: 'flights', timeZone: 'America/New_York', body: csvBody(TWO_DAYS), totalBytes: expected.bytes }, 'en');
+    const again = await importUpload(app.ctx, participantId, { index: 'flights', timeZone: 'America/New_York', body: csvBody(TWO_DAYS), totalBytes: expected.bytes }, 'en');
     expect(again.rows).toBe(expected.rows);
     expect(await count(participantId)).toBe(expected.rows);
-    const { client } = await participantCluster(ctx, participantId);
+    const { client } = await participantCluster(app.ctx, participantId);
     const earliest = (await client.search('flights', { size: 1, sort: [{ '@timestamp': { order: 'asc' } }] })) as { hits: { hits: { _source: Record<string, unknown> }[] } };
     expect(earliest.hits.hits[0]?._source['@timestamp']).toMatch(/^2017-11-20T00:0\d:00\.000-05:00$/);
-    expect((await importProgress(ctx, participantId, first.importId, 'en')).state).toBe('done');
+    expect((await importProgress(app.ctx, participantId, first.importId, 'en')).state).toBe('done');
     expect(await check(participantId, 'flights-imported')).toEqual({ state: 'done', detail: `flights: ${String(expected.rows).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')}` });
   });
 
   it('refuses what it cannot import, with the line or the limit', async () => {
-    const tooBig = await catchApp(importUpload(ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody('a,b\n1,2\n'), totalBytes: MAX_UPLOAD_BYTES + 1 }, 'en'));
+    const tooBig = await catchApp(importUpload(app.ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody('a,b\n1,2\n'), totalBytes: MAX_UPLOAD_BYTES + 1 }, 'en'));
     expect([tooBig.code, tooBig.status, tooBig.params.reason]).toEqual(['invalid_file', 413, 'too_large']);
-    const empty = await catchApp(importUpload(ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody(''), totalBytes: null }, 'en'));
+    const empty = await catchApp(importUpload(app.ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody(''), totalBytes: null }, 'en'));
     expect([empty.code, empty.params.reason]).toEqual(['invalid_file', 'empty']);
     const rows = ['time,value', ...Array.from({ length: 30 }, (_, i) => `2017-11-20 00:${String(i).padStart(2, '0')}:00,${i}`)];
     const unclosed = `${rows.join('\n')}\n2017-11-20 00:40:00,"open\n2017-11-20 00:41:00,2\n`;
-    const malformed = await catchApp(importUpload(ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody(unclosed), totalBytes: null }, 'en'));
+    const malformed = await catchApp(importUpload(app.ctx, participantId, { index: 'other', timeZone: 'UTC', body: textBody(unclosed), totalBytes: null }, 'en'));
     expect([malformed.code, malformed.params.reason, malformed.params.line]).toEqual(['invalid_file', 'malformed', 32]);
   });
 
@@ -137,31 +125,31 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
     // Beyond the 1 000 lines the structure finder samples (a bad line inside them makes it no NDJSON at all).
     const lines = Array.from({ length: 1_100 }, (_, i) => JSON.stringify({ '@timestamp': new Date(Date.UTC(2017, 10, 20) + i * 60_000).toISOString(), value: i }));
     lines.splice(1_049, 0, '[1,2]');
-    const done = await importUpload(ctx, participantId, { index: 'events', timeZone: 'UTC', body: textBody(`${lines.join('\n')}\n`), totalBytes: null }, 'en');
+    const done = await importUpload(app.ctx, participantId, { index: 'events', timeZone: 'UTC', body: textBody(`${lines.join('\n')}\n`), totalBytes: null }, 'en');
     expect(done).toMatchObject({ state: 'done', rows: 1_100, failedRows: 1, failures: [{ line: 1_050, reason: 'not a JSON object' }] });
   });
 
   it('creates and runs the single-metric job as the wizard does; the panel and checkpoints follow it', async () => {
     expect(await check(participantId, 'ml-job-created')).toMatchObject({ state: 'pending', code: 'job_missing' });
-    const badId = await catchApp(createWizardJob(ctx, participantId, 'Flights', { index: 'flights', function: 'count' }));
+    const badId = await catchApp(createWizardJob(app.ctx, participantId, 'Flights', { index: 'flights', function: 'count' }));
     expect([badId.code, badId.params.reason]).toEqual(['invalid_job', 'id_format']);
-    const badField = await catchApp(createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'mean', field: 'carrier' }));
+    const badField = await catchApp(createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'mean', field: 'carrier' }));
     expect([badField.code, badField.params.reason]).toEqual(['invalid_job', 'field']);
-    expect(await estimateBucketSpan(ctx, participantId, { index: 'flights', function: 'count' })).toEqual({ bucketSpan: '15m', basis: 'checked' });
+    expect(await estimateBucketSpan(app.ctx, participantId, { index: 'flights', function: 'count' })).toEqual({ bucketSpan: '15m', basis: 'checked' });
 
-    const created = await createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' });
+    const created = await createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' });
     expect(created).toMatchObject({ jobId: 'flights', datafeedId: 'datafeed-flights', bucketSpan: '15m', resumed: false });
     expect(await check(participantId, 'ml-job-created')).toEqual({ state: 'done', detail: 'flights' });
     await untilJobFinished(participantId);
 
-    const { client } = await participantCluster(ctx, participantId);
+    const { client } = await participantCluster(app.ctx, participantId);
     const job = ((await client.getJobs('flights')) as unknown as { jobs: Record<string, unknown>[] }).jobs[0] as Record<string, unknown>;
     expect(job.custom_settings).toEqual({ created_by: 'single-metric-wizard' });
     expect(job.model_plot_config).toEqual({ enabled: true, annotations_enabled: true });
     const stats = (await client.getJobStats('flights')).jobs[0];
     expect(stats?.state).toBe('closed');
 
-    const panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York' }));
+    const panel = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York' }));
     expect(panel.job).toMatchObject({ id: 'flights', state: 'closed', datafeedState: 'stopped', finished: true, modelPlot: true, bucketSpan: '15m' });
     expect(panel.series.length).toBeGreaterThan(100);
     expect(panel.series.length).toBeLessThanOrEqual(700);
@@ -169,7 +157,7 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
     expect(panel.overview.length).toBeLessThanOrEqual(300);
     expect(panel.answers?.weekdays.length).toBe(2);
     expect(await check(participantId, 'ml-job-ran')).toMatchObject({ state: 'done' });
-    const again = await catchApp(createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
+    const again = await catchApp(createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
     expect([again.code, again.params.reason]).toEqual(['invalid_job', 'exists']);
   });
 });
@@ -177,21 +165,21 @@ describe.each(['9', '8', '7'] as const)('chapter 5 on a flavour %s practice clus
 describe('a Basic licence and a cluster without an ML node', () => {
   it('are the pending reasons, with the cluster\'s 403 and 429 translated when creating the job', async () => {
     const { participantId, deploymentId } = await learner('8');
-    await importUpload(ctx, participantId, { index: 'flights', timeZone: 'UTC', body: csvBody(TWO_DAYS), totalBytes: null }, 'en');
-    const d = practice.cluster.deployments.get(deploymentId)!;
+    await importUpload(app.ctx, participantId, { index: 'flights', timeZone: 'UTC', body: csvBody(TWO_DAYS), totalBytes: null }, 'en');
+    const d = app.practice.cluster.deployments.get(deploymentId)!;
     d.setLicense('basic', Date.now());
     expect(await check(participantId, 'ml-job-created')).toMatchObject({ state: 'pending', code: 'licence_required' });
-    const basic = await catchApp(createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
+    const basic = await catchApp(createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
     expect([basic.code, basic.params.feature]).toEqual(['licence_required', 'ml']);
     d.setLicense('trial', Date.now());
     (d.features.get('ml') as unknown as { mlNodes: boolean }).mlNodes = false;
-    const noNode = await catchApp(createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
+    const noNode = await catchApp(createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' }));
     expect(noNode.code).toBe('no_ml_node');
     // The job was created before opening failed: created, not run, and why.
     expect(await check(participantId, 'ml-job-created')).toEqual({ state: 'done', detail: 'flights' });
     expect(await check(participantId, 'ml-job-ran')).toEqual({ state: 'pending', code: 'no_ml_node' });
     (d.features.get('ml') as unknown as { mlNodes: boolean }).mlNodes = true;
-    const resumed = await createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' });
+    const resumed = await createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' });
     expect(resumed.resumed).toBe(true);
     await untilJobFinished(participantId);
     expect(await check(participantId, 'ml-job-ran')).toMatchObject({ state: 'done' });
@@ -202,16 +190,16 @@ describe('the sample button and an upload of the downloaded file', () => {
   it('give the same documents: importing both leaves one copy of each row', async () => {
     const { participantId } = await learner('9');
     const day = { from: '2017-11-23', to: '2017-11-23' };
-    let progress = await importSample(ctx, participantId, { timeZone: 'Asia/Seoul', ...day }, 'en');
+    let progress = await importSample(app.ctx, participantId, { timeZone: 'Asia/Seoul', ...day }, 'en');
     while (progress.state === 'running') {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      progress = await importProgress(ctx, participantId, progress.importId, 'en');
+      progress = await importProgress(app.ctx, participantId, progress.importId, 'en');
     }
     const rows = flightsSize(day).rows;
     expect(await count(participantId)).toBe(rows);
-    const { client } = await participantCluster(ctx, participantId);
+    const { client } = await participantCluster(app.ctx, participantId);
     const sampled = (await client.search('flights', { size: 1, sort: [{ '@timestamp': { order: 'asc' } }] })) as { hits: { hits: { _id: string; _source: unknown }[] } };
-    await importUpload(ctx, participantId, { index: 'flights', timeZone: 'Asia/Seoul', body: csvBody(day), totalBytes: flightsSize(day).bytes }, 'en');
+    await importUpload(app.ctx, participantId, { index: 'flights', timeZone: 'Asia/Seoul', body: csvBody(day), totalBytes: flightsSize(day).bytes }, 'en');
     expect(await count(participantId)).toBe(rows);
     const uploaded = (await client.search('flights', { size: 1, sort: [{ '@timestamp': { order: 'asc' } }] })) as { hits: { hits: { _id: string; _source: unknown }[] } };
     expect(uploaded.hits.hits[0]).toMatchObject({ _id: sampled.hits.hits[0]?._id, _source: sampled.hits.hits[0]?._source });
@@ -222,22 +210,22 @@ describe('Thanksgiving on the sample slice of the browser test (flavour 8)', () 
   it('finds 11/23 critical and lower, answers the handout from the results, all four checkpoints green', async () => {
     const { participantId } = await learner('8');
     const slice = { from: '2017-11-09', to: '2017-11-26' };
-    const started = await importSample(ctx, participantId, { timeZone: 'America/New_York', ...slice }, 'en');
+    const started = await importSample(app.ctx, participantId, { timeZone: 'America/New_York', ...slice }, 'en');
     expect(started).toMatchObject({ kind: 'sample', index: 'flights', totalRows: flightsSize(slice).rows });
     let progress = started;
     while (progress.state === 'running') {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      progress = await importProgress(ctx, participantId, started.importId, 'en');
+      progress = await importProgress(app.ctx, participantId, started.importId, 'en');
     }
     expect(progress).toMatchObject({ state: 'done', rows: flightsSize(slice).rows, failedRows: 0 });
     expect(await check(participantId, 'flights-imported')).toMatchObject({ state: 'done' });
 
-    await createWizardJob(ctx, participantId, 'flights', { index: 'flights', function: 'count' });
+    await createWizardJob(app.ctx, participantId, 'flights', { index: 'flights', function: 'count' });
     await untilJobFinished(participantId);
     expect(await check(participantId, 'ml-job-ran')).toMatchObject({ state: 'done' });
     expect(await check(participantId, 'ml-anomalies-found')).toMatchObject({ state: 'done' });
 
-    const panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York' }));
+    const panel = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York' }));
     const answers = panel.answers!;
     const thanksgiving = answers.days.find((d) => d.date === '2017-11-23');
     expect(thanksgiving).toMatchObject({ handout: true, direction: 'lower', severity: 'critical' });
@@ -251,7 +239,7 @@ describe('Thanksgiving on the sample slice of the browser test (flavour 8)', () 
     expect(answers.narrowedAfterDays).toBeGreaterThan(0.5);
     expect(answers.narrowedAfterDays).toBeLessThan(8);
     const week = panel.views.find((v) => v.id === 'thanksgiving')!;
-    const focused = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York', from: week.from, to: week.to }));
+    const focused = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ tz: 'America/New_York', from: week.from, to: week.to }));
     expect(focused.view?.intervalMs).toBe(900_000);
     expect(focused.anomalies[0]?.severity).toBe('critical');
     expect(focused.anomalies[0]?.direction).toBe('lower');
@@ -271,8 +259,8 @@ describe.each([
 ] as const)('a job created in Kibana on a flavour %s cluster', (flavor, jobFile, datafeedFile) => {
   it('is what the Single Metric Viewer panel and the checkpoints read', async () => {
     const { participantId } = await learner(flavor);
-    await importUpload(ctx, participantId, { index: 'flights', timeZone: 'UTC', body: csvBody(TWO_DAYS), totalBytes: null }, 'en');
-    const { client } = await participantCluster(ctx, participantId);
+    await importUpload(app.ctx, participantId, { index: 'flights', timeZone: 'UTC', body: csvBody(TWO_DAYS), totalBytes: null }, 'en');
+    const { client } = await participantCluster(app.ctx, participantId);
     const fixture = (name: string) => JSON.parse(readFileSync(sharedFile('fixtures', 'ml', name), 'utf8')) as Record<string, unknown>;
     const jobId = 'kibana-flights';
     await client.request({ method: 'PUT', path: `/_ml/anomaly_detectors/${jobId}`, body: { ...fixture(jobFile), job_id: jobId } });
@@ -283,11 +271,11 @@ describe.each([
     await client.request({ method: 'POST', path: `/_ml/anomaly_detectors/${jobId}/_open` });
     await client.request({ method: 'POST', path: `/_ml/datafeeds/datafeed-${jobId}/_start`, querystring: { start: '2017-11-20T00:00:00Z', end: '2017-11-22T00:00:00Z' } });
     const deadline = Date.now() + 120_000;
-    let panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
+    let panel = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
     while (!panel.job?.finished) {
       if (Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(panel.job)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      panel = await readPanel(ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
+      panel = await readPanel(app.ctx, participantId, mlAnomalies, mlAnomalies.query.parse({ job: jobId, tz: 'UTC' }), { cache: { microCache: (_k, _t, fn) => fn() } });
     }
     expect(panel.job).toMatchObject({ id: jobId, function: 'count', bucketSpan: '15m', modelPlot: true, datafeedState: 'stopped' });
     expect(panel.jobs).toContain(jobId);

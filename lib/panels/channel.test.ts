@@ -1,39 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { SessionParticipant } from '../auth/sign-in';
 import { connectPracticeCluster } from '../connections/service';
 import { createParticipant, type ClusterConnection } from '../db';
 import { encodeAuthOlderCursor } from '../queries/auth-log/older-cursor';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { CHANNEL_SOURCES, channelRequestSchema, panelSource, readChannel, type ChannelCaller, type ChannelSource } from './channel';
 import type { ChannelAnswer } from './channel.contract';
 import { panelContract, type PanelReading } from './contract';
 import { panelReader } from './read';
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
+const app = practiceAppForTests();
 let connected: ChannelCaller;
 let stranger: ChannelCaller;
 
 async function caller(name: string, practiceFlavour: '8' | null): Promise<ChannelCaller> {
-  const row = await createParticipant(ctx.db, { displayName: name, role: 'self_paced' });
-  if (practiceFlavour) await connectPracticeCluster(ctx, row.id, practiceFlavour);
+  const row = await createParticipant(app.ctx.db, { displayName: name, role: 'self_paced' });
+  if (practiceFlavour) await connectPracticeCluster(app.ctx, row.id, practiceFlavour);
   const participant: SessionParticipant = { id: row.id, name, role: 'self_paced', workshopId: null };
-  return { participant, ctx, locale: 'en' };
+  return { participant, ctx: app.ctx, locale: 'en' };
 }
 
 beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
   connected = await caller('reader', '8');
   stranger = await caller('no cluster', null);
 }, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
 
 const data = (answer: ChannelAnswer | undefined) => (answer && 'data' in answer ? answer.data : undefined);
 const failure = (answer: ChannelAnswer | undefined) => (answer && 'error' in answer ? answer : undefined);

@@ -1,67 +1,56 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectParticipantCluster, connectPracticeCluster, disconnectParticipantCluster } from '../connections/service';
 import { createParticipant } from '../db';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestDeployment, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
+import type { TestDeployment } from '../testing/practice-cluster';
 import { clusterStatusCard } from './cluster-status';
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
-
-beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
+const app = practiceAppForTests();
 
 /** The status card's micro-cache window (2 s) has to pass before the next poll reaches the cluster. */
 const afterStatusWindow = () => new Promise((resolve) => setTimeout(resolve, 2_100));
 
 describe('the chapter 1 status card under polling', () => {
   it('asks the cluster only for its health once version, nodes and licence are known', async () => {
-    const participant = await createParticipant(ctx.db, { displayName: 'poller', role: 'self_paced' });
-    await connectPracticeCluster(ctx, participant.id, '8');
-    const connection = (await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) }))!;
+    const participant = await createParticipant(app.ctx.db, { displayName: 'poller', role: 'self_paced' });
+    await connectPracticeCluster(app.ctx, participant.id, '8');
+    const connection = (await app.ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) }))!;
     const deployment = { id: connection.practiceDeploymentId! } as TestDeployment;
 
     await afterStatusWindow();
-    const before = practice.requestCount(deployment);
-    const first = await clusterStatusCard(ctx, participant.id);
+    const before = app.practice.requestCount(deployment);
+    const first = await clusterStatusCard(app.ctx, participant.id);
     expect(first.error).toBeNull();
     expect(first.status).toMatchObject({ mlNode: true, licence: { status: 'active' }, health: { status: expect.any(String) } });
-    const firstCost = practice.requestCount(deployment) - before;
+    const firstCost = app.practice.requestCount(deployment) - before;
     expect(firstCost).toBeLessThanOrEqual(5);
 
     await afterStatusWindow();
-    const between = practice.requestCount(deployment);
-    const second = await clusterStatusCard(ctx, participant.id);
-    expect(practice.requestCount(deployment) - between).toBe(1);
+    const between = app.practice.requestCount(deployment);
+    const second = await clusterStatusCard(app.ctx, participant.id);
+    expect(app.practice.requestCount(deployment) - between).toBe(1);
     expect({ ...second.status, checkedAt: null }).toEqual({ ...first.status, checkedAt: null });
   }, 20_000);
 
   it('offers the connect form without a connection, and keeps the connection with the reason when the cluster fails', async () => {
-    const participant = await createParticipant(ctx.db, { displayName: 'card', role: 'self_paced' });
-    expect(await clusterStatusCard(ctx, participant.id)).toMatchObject({ connection: null, status: null, error: null, checkedAt: expect.any(String) });
+    const participant = await createParticipant(app.ctx.db, { displayName: 'card', role: 'self_paced' });
+    expect(await clusterStatusCard(app.ctx, participant.id)).toMatchObject({ connection: null, status: null, error: null, checkedAt: expect.any(String) });
 
-    const deployment = await practice.deploy('8');
-    await connectParticipantCluster(ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
+    const deployment = await app.practice.deploy('8');
+    await connectParticipantCluster(app.ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
     await afterStatusWindow();
-    const fault = await fetch(`${practice.cluster.url}/_practice/deployments/${deployment.id}/faults`, {
+    const fault = await fetch(`${app.practice.cluster.url}/_practice/deployments/${deployment.id}/faults`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}` },
       body: JSON.stringify({ status: 401 }),
     });
     expect(fault.status).toBe(200);
-    const failed = await clusterStatusCard(ctx, participant.id);
+    const failed = await clusterStatusCard(app.ctx, participant.id);
     expect(failed).toMatchObject({ connection: { kind: 'url', endpoint: deployment.url }, status: null, error: { code: 'unauthorized' } });
-    const stored = await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) });
+    const stored = await app.ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participant.id) });
     expect(stored?.lastErrorCode).toBe('unauthorized');
 
-    await disconnectParticipantCluster(ctx, participant.id);
-    expect(await clusterStatusCard(ctx, participant.id)).toMatchObject({ connection: null, error: null });
+    await disconnectParticipantCluster(app.ctx, participant.id);
+    expect(await clusterStatusCard(app.ctx, participant.id)).toMatchObject({ connection: null, error: null });
   }, 20_000);
 });

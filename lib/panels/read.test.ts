@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Coalescer } from '../cluster/coalesce';
 import { connectParticipantCluster, connectionKey } from '../connections/service';
 import { createParticipant } from '../db';
 import { AppError } from '../errors';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
 import { panelContract, type PanelReading } from './contract';
 import { panelReader, readPanel } from './read';
 
@@ -28,30 +27,22 @@ const probe = panelReader(probePanel, {
   },
 });
 
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
+const app = practiceAppForTests();
 let participantId: string;
 let connectionId: string;
 
 beforeAll(async () => {
-  practice = await startTestPractice();
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-  const deployment = await practice.deploy('8');
-  participantId = (await createParticipant(ctx.db, { displayName: 'reader', role: 'self_paced' })).id;
-  await connectParticipantCluster(ctx, participantId, { url: deployment.url, username: deployment.username, password: deployment.password });
-  connectionId = (await ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participantId) }))!.id;
+  const deployment = await app.practice.deploy('8');
+  participantId = (await createParticipant(app.ctx.db, { displayName: 'reader', role: 'self_paced' })).id;
+  await connectParticipantCluster(app.ctx, participantId, { url: deployment.url, username: deployment.username, password: deployment.password });
+  connectionId = (await app.ctx.db.query.clusterConnections.findFirst({ where: (c, { eq }) => eq(c.participantId, participantId) }))!.id;
 }, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
 
 describe('readPanel', () => {
   it('reads once per window for every tab asking the same question, and stamps when it read', async () => {
     let t = 1_000;
     const cache = new Coalescer({ now: () => t });
-    const read = (n?: string) => readPanel(ctx, participantId, probe, { n }, { cache, now: () => Date.UTC(2026, 10, 24, 12, 0, 0) });
+    const read = (n?: string) => readPanel(app.ctx, participantId, probe, { n }, { cache, now: () => Date.UTC(2026, 10, 24, 12, 0, 0) });
     calls = 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => read('a')));
     expect(calls).toBe(1);
@@ -75,7 +66,7 @@ describe('readPanel', () => {
     calls = 0;
     failWith = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:9200'), { code: 'ECONNREFUSED' });
     try {
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => readPanel(ctx, participantId, probe, {}, { cache })));
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => readPanel(app.ctx, participantId, probe, {}, { cache })));
       expect(calls).toBe(1);
       for (const result of results) {
         expect(result.status).toBe('rejected');
@@ -84,7 +75,7 @@ describe('readPanel', () => {
         expect(reason.code).toBe('cluster_unavailable');
       }
       // A panel may answer the failure itself, with the translated error and the connection.
-      const answered = await readPanel(ctx, participantId, probe, {}, {
+      const answered = await readPanel(app.ctx, participantId, probe, {}, {
         cache,
         failed: async (error, connection) => ({ n: `${error.code}@${connection.id}`, call: -1, checkedAt: '' }),
       });
@@ -96,10 +87,10 @@ describe('readPanel', () => {
   });
 
   it('without a connection: not_connected, or the panel\'s own answer', async () => {
-    const loner = await createParticipant(ctx.db, { displayName: 'loner', role: 'self_paced' });
+    const loner = await createParticipant(app.ctx.db, { displayName: 'loner', role: 'self_paced' });
     calls = 0;
-    await expect(readPanel(ctx, loner.id, probe, {})).rejects.toMatchObject({ code: 'not_connected' });
-    expect(await readPanel(ctx, loner.id, probe, {}, { disconnected: () => ({ n: 'none', call: 0, checkedAt: '' }) })).toMatchObject({ n: 'none' });
+    await expect(readPanel(app.ctx, loner.id, probe, {})).rejects.toMatchObject({ code: 'not_connected' });
+    expect(await readPanel(app.ctx, loner.id, probe, {}, { disconnected: () => ({ n: 'none', call: 0, checkedAt: '' }) })).toMatchObject({ n: 'none' });
     expect(calls).toBe(0);
   });
 });
