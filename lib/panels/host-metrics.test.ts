@@ -1,70 +1,58 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Coalescer } from '../cluster/coalesce';
 import { fakeClient } from '../cluster/test-support/fake-transport';
 import { connectParticipantCluster } from '../connections/service';
 import { createParticipant } from '../db';
 import { ManualClock } from '../practice/clock';
 import { defaultHost, kibanaMetricsLinks } from '../queries/host-metrics';
-import { testAppContext } from '../testing/app-context';
-import { startTestPractice, type TestDeployment, type TestPractice } from '../testing/practice-cluster';
+import { practiceAppForTests } from '../testing/practice-app';
+import type { TestDeployment } from '../testing/practice-cluster';
 import { hostMetrics, hostMetricsQuery, readHostMetrics } from './host-metrics';
 import { hostMetricsPanel } from './host-metrics.contract';
 import { readPanel } from './read';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const SECOND = 1_000;
-let clock: ManualClock;
-let practice: TestPractice;
-let ctx: Awaited<ReturnType<typeof testAppContext>>;
-
-beforeAll(async () => {
-  clock = new ManualClock(T0);
-  practice = await startTestPractice({ clock });
-  ctx = await testAppContext({ practiceUrl: practice.cluster.url, policy: practice.policy });
-}, 60_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await practice?.close();
-});
+const clock = new ManualClock(T0);
+const app = practiceAppForTests({ clock });
 
 /** Moves the practice clock and lets the simulated host catch up (the scheduler is off in tests). */
 function advance(deployment: TestDeployment, ms: number): void {
   clock.advance(ms);
-  practice.cluster.deployments.get(deployment.id)!.host.tick();
+  app.practice.cluster.deployments.get(deployment.id)!.host.tick();
 }
 
 function hostnameOf(deployment: TestDeployment): string {
-  return practice.cluster.deployments.get(deployment.id)!.host.identity.hostname;
+  return app.practice.cluster.deployments.get(deployment.id)!.host.identity.hostname;
 }
 
 describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s practice cluster', (flavor) => {
   let deployment: TestDeployment;
 
   beforeAll(async () => {
-    deployment = await practice.deploy(flavor);
+    deployment = await app.practice.deploy(flavor);
   });
 
   it('has no hosts before Metricbeat runs, in one request', async () => {
-    const client = await practice.connect(deployment);
-    const before = practice.requestCount(deployment);
+    const client = await app.practice.connect(deployment);
+    const before = app.practice.requestCount(deployment);
     const reading = await readHostMetrics(client, { host: null, range: '15m' }, { now: clock.now() });
-    expect(practice.requestCount(deployment) - before).toBe(1);
+    expect(app.practice.requestCount(deployment) - before).toBe(1);
     expect(reading).toMatchObject({ hosts: [], selected: null, metrics: null, range: '15m' });
     await client.close();
   });
 
   it('after setup and start lists the host and charts its series in one _msearch per refresh', async () => {
-    await practice.host(deployment, 'metricbeat-setup');
-    await practice.host(deployment, 'metricbeat-start');
+    await app.practice.host(deployment, 'metricbeat-setup');
+    await app.practice.host(deployment, 'metricbeat-start');
     advance(deployment, 20 * SECOND);
-    const client = await practice.connect(deployment);
+    const client = await app.practice.connect(deployment);
     const host = hostnameOf(deployment);
 
-    let before = practice.requestCount(deployment);
+    let before = app.practice.requestCount(deployment);
     const first = await readHostMetrics(client, { host: null, range: '15m' }, { now: clock.now() });
     // Without a remembered host the list comes first, then the series of the host it picked.
-    expect(practice.requestCount(deployment) - before).toBe(2);
+    expect(app.practice.requestCount(deployment) - before).toBe(2);
     expect(first.hosts.map((h) => [h.name, h.stale])).toEqual([[host, false]]);
     expect(first.selected).toBe(host);
     const cpu = first.metrics!.cpu.filter(([, v]) => v !== null);
@@ -75,24 +63,24 @@ describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s 
     expect(first.metrics!.last.load1).not.toBeNull();
     expect(first.metrics!.last.netIn).toBeGreaterThan(0);
 
-    before = practice.requestCount(deployment);
+    before = app.practice.requestCount(deployment);
     const next = await readHostMetrics(client, { host: null, range: '5m' }, { now: clock.now(), rememberedHost: host });
-    expect(practice.requestCount(deployment) - before).toBe(1);
+    expect(app.practice.requestCount(deployment) - before).toBe(1);
     expect(next.selected).toBe(host);
     expect(next.metrics!.intervalMs).toBe(10 * SECOND);
 
-    before = practice.requestCount(deployment);
+    before = app.practice.requestCount(deployment);
     await readHostMetrics(client, { host, range: '24h' }, { now: clock.now() });
-    expect(practice.requestCount(deployment) - before).toBe(1);
+    expect(app.practice.requestCount(deployment) - before).toBe(1);
     await client.close();
   });
 
   it('shows the CPU rise while the cores are loaded (the handout\'s dd)', async () => {
-    const client = await practice.connect(deployment);
+    const client = await app.practice.connect(deployment);
     const host = hostnameOf(deployment);
     const read = async () => (await readHostMetrics(client, { host, range: '5m' }, { now: clock.now() })).metrics!;
     const idle = (await read()).last.cpu!;
-    await practice.host(deployment, 'cpu-load', { minutes: 3, cores: 2 });
+    await app.practice.host(deployment, 'cpu-load', { minutes: 3, cores: 2 });
     advance(deployment, 60 * SECOND);
     const loaded = await read();
     expect(loaded.last.cpu!).toBeGreaterThan(idle + 0.5);
@@ -101,8 +89,8 @@ describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s 
   });
 
   it('marks the host stale 60 s after Metricbeat stops', async () => {
-    const client = await practice.connect(deployment);
-    await practice.host(deployment, 'metricbeat-stop');
+    const client = await app.practice.connect(deployment);
+    await app.practice.host(deployment, 'metricbeat-stop');
     advance(deployment, 90 * SECOND);
     const reading = await readHostMetrics(client, { host: null, range: '15m' }, { now: clock.now(), rememberedHost: hostnameOf(deployment) });
     expect(reading.hosts[0]).toMatchObject({ name: hostnameOf(deployment), stale: true });
@@ -113,20 +101,20 @@ describe.each(['9', '8', '7'] as const)('the host metrics panel on a flavour %s 
 
 describe('20 tabs of one attendee', () => {
   it('cost the cluster one query per refresh window, through the panel route\'s read', async () => {
-    const deployment = await practice.deploy('8');
-    await practice.host(deployment, 'metricbeat-start');
-    const participant = await createParticipant(ctx.db, { displayName: 'tabs', role: 'self_paced' });
-    await connectParticipantCluster(ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
+    const deployment = await app.practice.deploy('8');
+    await app.practice.host(deployment, 'metricbeat-start');
+    const participant = await createParticipant(app.ctx.db, { displayName: 'tabs', role: 'self_paced' });
+    await connectParticipantCluster(app.ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
     const host = hostnameOf(deployment);
     // lru-cache reads a start time of 0 as "no TTL", so the test clock starts later.
     let t = 1_000;
     const cache = new Coalescer({ now: () => t });
     const tab = (query: Record<string, string> = { host, range: '15m' }) =>
-      readPanel(ctx, participant.id, hostMetrics, hostMetricsQuery.parse(query), { cache, now: () => clock.now() });
+      readPanel(app.ctx, participant.id, hostMetrics, hostMetricsQuery.parse(query), { cache, now: () => clock.now() });
 
-    const start = practice.requestCount(deployment);
+    const start = app.practice.requestCount(deployment);
     const readings = await Promise.all(Array.from({ length: 20 }, () => tab()));
-    expect(practice.requestCount(deployment) - start).toBe(1);
+    expect(app.practice.requestCount(deployment) - start).toBe(1);
     expect(new Set(readings.map((r) => r.checkedAt)).size).toBe(1);
     expect(readings[0]!.checkedAt).toBe(new Date(clock.now()).toISOString());
     expect(readings[0]!.metrics!.cpu.some(([, v]) => v !== null)).toBe(true);
@@ -136,22 +124,22 @@ describe('20 tabs of one attendee', () => {
       t = 1_000 + after;
       await Promise.all(Array.from({ length: 20 }, () => tab()));
     }
-    expect(practice.requestCount(deployment) - start).toBe(1);
+    expect(app.practice.requestCount(deployment) - start).toBe(1);
 
     // The next window makes the next query, once for all 20.
     expect(hostMetrics.ttlMs).toBeLessThan(hostMetricsPanel.refreshMs);
     t = 1_000 + hostMetrics.ttlMs + 1;
     await Promise.all(Array.from({ length: 20 }, () => tab()));
-    expect(practice.requestCount(deployment) - start).toBe(2);
+    expect(app.practice.requestCount(deployment) - start).toBe(2);
 
     // Another range is another question.
     await Promise.all(Array.from({ length: 20 }, () => tab({ host, range: '1h' })));
-    expect(practice.requestCount(deployment) - start).toBe(3);
+    expect(app.practice.requestCount(deployment) - start).toBe(3);
   });
 
   it('without a connection answer not_connected', async () => {
-    const participant = await createParticipant(ctx.db, { displayName: 'nobody', role: 'self_paced' });
-    await expect(readPanel(ctx, participant.id, hostMetrics, hostMetricsQuery.parse({}))).rejects.toMatchObject({ code: 'not_connected' });
+    const participant = await createParticipant(app.ctx.db, { displayName: 'nobody', role: 'self_paced' });
+    await expect(readPanel(app.ctx, participant.id, hostMetrics, hostMetricsQuery.parse({}))).rejects.toMatchObject({ code: 'not_connected' });
   });
 });
 
