@@ -787,7 +787,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   const base = `http://127.0.0.1:${options.port}`;
   const password = 'bench-instructor-password';
   const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BOARD_') || ['PATH', 'HOME', 'TMPDIR'].includes(key))),
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BOARD_') || ['PATH', 'HOME', 'TMPDIR', 'DATABASE_POOL_SIZE'].includes(key))),
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     DATA_DIR: dataDir,

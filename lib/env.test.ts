@@ -15,6 +15,12 @@ describe('parseServerEnv', () => {
     expect(parseServerEnv({ DATABASE_URL: url, DATA_DIR: '/var/lib/lab' })).toMatchObject({ DATABASE_URL: url, DATA_DIR: '/var/lib/lab' });
   });
 
+  it('keeps ten PostgreSQL connections unless told otherwise, between 1 and 200', () => {
+    expect(parseServerEnv({}).DATABASE_POOL_SIZE).toBe(10);
+    expect(parseServerEnv({ DATABASE_POOL_SIZE: '24' }).DATABASE_POOL_SIZE).toBe(24);
+    for (const bad of ['0', '201', 'many', '2.5']) expect(() => parseServerEnv({ DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseServerEnv({ PRACTICE_CLUSTER_PORT: 'ninety' })).toThrow(/PRACTICE_CLUSTER_PORT/);
     expect(() => parseServerEnv({ PRACTICE_CLUSTER: 'maybe' })).toThrow(/PRACTICE_CLUSTER/);

@@ -38,6 +38,8 @@ const serverEnvSchema = z.object({
       .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
+  /** Connections this instance keeps to PostgreSQL (with DATABASE_URL): queries beyond them wait their turn. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** The app's data folder: the embedded database (pglite/) and generated secrets live here. */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Signs session cookies. Required with DATABASE_URL in production; generated into DATA_DIR otherwise. */

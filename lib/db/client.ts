@@ -131,5 +131,5 @@ export async function closeDb(): Promise<void> {
 
 function configFromEnv(): DbConfig {
   const env = serverEnv();
-  return { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR };
+  return { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
 }
