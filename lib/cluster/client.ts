@@ -4,7 +4,7 @@ import https from 'node:https';
 import { Client as Client7 } from 'es7';
 import { Client as Client8, HttpConnection } from 'es8';
 import { AppError } from '../errors';
-import { recordDuration } from '../server/diagnostics';
+import { timed } from '../server/diagnostics';
 import { ClusterClient, type BulkHelperRequest, type BulkHelperRun, type CallOptions, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
 import { authorizationHeader, type ClusterAuth } from './auth';
 import type { ClusterEndpoint } from './cloud-id';
@@ -229,7 +229,7 @@ export function createClusterClient(
           context,
           timeoutMs,
         );
-  return new ClusterClient(timed(transport), version);
+  return new ClusterClient(timedRequests(transport), version);
 }
 
 /** Path segments whose next segment is a name (a watch, a job, a document, a pipeline, a template). */
@@ -248,16 +248,13 @@ export function pathShape(path: string): string {
 }
 
 /** Each request's time (with its retry) for the diagnostics port, by kind; nothing is kept without one. */
-function timed(transport: ClusterTransport): ClusterTransport {
+function timedRequests(transport: ClusterTransport): ClusterTransport {
   const request = transport.request.bind(transport);
-  transport.request = async <T>(params: TransportParams, options: CallOptions & { ignore?: number[] }): Promise<TransportResult<T>> => {
-    const started = performance.now();
-    try {
-      return await request<T>(params, options);
-    } finally {
-      recordDuration(`cluster ${params.method} ${pathShape(params.path)}`, performance.now() - started);
-    }
-  };
+  transport.request = <T>(params: TransportParams, options: CallOptions & { ignore?: number[] }): Promise<TransportResult<T>> =>
+    timed(
+      () => `cluster ${params.method} ${pathShape(params.path)}`,
+      () => request<T>(params, options),
+    );
   return transport;
 }
 

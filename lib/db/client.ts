@@ -7,7 +7,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { Pool } from 'pg';
 import { serverEnv } from '../env';
-import { recordDuration } from '../server/diagnostics';
+import { timed } from '../server/diagnostics';
 import { assertMigrationsFolder, DEFAULT_MIGRATIONS_FOLDER, migratePgliteDatabase, migratePostgresDatabase } from './migrate';
 import * as schema from './schema';
 import type { Database } from './types';
@@ -42,17 +42,7 @@ export interface DbHandle {
  */
 function timeQueries(pool: Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((...args: unknown[]) => {
-    const started = performance.now();
-    const result = query(...args);
-    if (result instanceof Promise) {
-      result.then(
-        () => recordDuration('db query', performance.now() - started),
-        () => recordDuration('db query', performance.now() - started),
-      );
-    }
-    return result;
-  }) as Pool['query'];
+  pool.query = ((...args: unknown[]) => timed('db query', () => query(...args))) as Pool['query'];
 }
 
 /** Opens a database and brings its schema up to date before handing it out. */

@@ -7,7 +7,7 @@ import { practiceOutbox } from '../connections/practice-outbox';
 import { getConnection, type ClusterConnection } from '../db';
 import { AppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
-import { recordDuration } from '../server/diagnostics';
+import { timed } from '../server/diagnostics';
 import { errorAnswer, parseQuery } from '../server/http';
 import { asksForOlder, authLogOlder, authLogSummary, authLogTail, filebeatModule } from './auth-log';
 import { CHANNEL_MAX_READS, CHANNEL_MAX_URL, type ChannelAnswer } from './channel.contract';
@@ -144,12 +144,7 @@ export async function readChannel(caller: ChannelCaller, reads: readonly string[
       path = url.pathname;
       const source = byPath.get(url.pathname);
       if (!source) return { route: true };
-      const started = performance.now();
-      try {
-        return { data: await source.read(caller, url.searchParams, shared) };
-      } finally {
-        recordDuration(`read ${source.path}`, performance.now() - started);
-      }
+      return { data: await timed(`read ${source.path}`, () => source.read(caller, url.searchParams, shared)) };
     } catch (error) {
       const { status, body } = errorAnswer(error, `POST /api/panels ${path}`, caller.locale);
       return { status, error: body.error };

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordDuration, registerDiagnostics, startDiagnostics } from './diagnostics';
+import { recordDuration, registerDiagnostics, startDiagnostics, timed } from './diagnostics';
 
 interface Body {
   pid: number;
@@ -11,15 +11,17 @@ interface Body {
 
 let close = async () => undefined;
 afterAll(() => close());
+let base = '';
+const read = async (query = '') => (await (await fetch(`${base}/${query}`)).json()) as Body;
 
 describe('the diagnostics port', () => {
   it('keeps durations only while it runs, answers them with the providers, and starts afresh on reset=1', async () => {
     recordDuration('read before', 3);
+    expect(await timed('timed before', () => Promise.resolve(1))).toBe(1);
     const server = await startDiagnostics(0);
     close = () => new Promise<undefined>((resolve) => server.close(() => resolve(undefined)));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     registerDiagnostics('probe', (query) => ({ asked: query.get('checksAfter') }));
-    const read = async (query = '') => (await (await fetch(`${base}/${query}`)).json()) as Body;
 
     recordDuration('read /api/panels/host-metrics', 1.234);
     recordDuration('read /api/panels/host-metrics', 40.06);
@@ -33,6 +35,16 @@ describe('the diagnostics port', () => {
     recordDuration('server other', 2);
     expect((await read()).durations).toEqual({ 'server other': [2] });
     expect((await read()).durations).toEqual({ 'server other': [2] });
+  });
+
+  it('times a promise until it settles, whether it succeeds or fails, and passes its outcome on', async () => {
+    await read('?reset=1');
+    expect(await timed('work done', () => new Promise((resolve) => setTimeout(() => resolve(7), 20)))).toBe(7);
+    await expect(timed(() => 'work failed', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(timed('not a promise', () => 3)).toBe(3);
+    const { durations } = await read();
+    expect(Object.keys(durations).sort()).toEqual(['work done', 'work failed']);
+    expect(durations['work done']![0]).toBeGreaterThanOrEqual(15);
   });
 
   it('lets the guide server (plain JavaScript in the same process) record through the shared registry', () => {

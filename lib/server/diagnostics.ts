@@ -59,6 +59,24 @@ export function recordDuration(name: string, ms: number): void {
   registry().recordDuration(name, ms);
 }
 
+/**
+ * Runs `work` and, while the port is open, records how long the promise it returns took to settle
+ * under `name` (a function when the name costs something to build). With the port closed it only
+ * runs `work`: the hot paths that use it (every channel read, cluster request and database query)
+ * pay nothing for it.
+ */
+export function timed<T>(name: string | (() => string), work: () => T): T {
+  const state = registry();
+  if (!state.server) return work();
+  const started = performance.now();
+  const result = work();
+  if (result instanceof Promise) {
+    const done = () => state.recordDuration(typeof name === 'string' ? name : name(), performance.now() - started);
+    result.then(done, done);
+  }
+  return result;
+}
+
 const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
 
 export function startDiagnostics(port: number): Promise<Server> {
