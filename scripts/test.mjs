@@ -11,6 +11,8 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** The steps still running, so a failure or Ctrl-C can stop them. */
+const running = new Set();
 
 /** Runs an npm script; with `quiet`, its output is kept and returned instead of printed. */
 function run(script, { quiet = false, env = {} } = {}) {
@@ -36,7 +38,6 @@ function run(script, { quiet = false, env = {} } = {}) {
   return done;
 }
 
-const running = new Set();
 
 function stopAll() {
   for (const child of running) {

@@ -120,22 +120,27 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
 }
 
 /**
- * The last verification of each participant's chapter in this process (by their page or the
+ * The last verification of each participant's chapters in this process (by their page or the
  * background verifier), so the background verifier can leave out a chapter the attendee's open
  * page has just verified: its results are already stored for the board.
  */
-const lastVerifications = new LRUCache<string, { at: number; items: CheckpointDto[] }>({ max: 50_000 });
+const lastVerifications = new LRUCache<string, Map<number, { at: number; items: CheckpointDto[] }>>({ max: 20_000 });
 
 /** The chapter's checkpoints as verified in this process within the last `withinMs`, or null. */
 export function recentVerification(participantId: string, chapter: number, withinMs: number): CheckpointDto[] | null {
-  const last = lastVerifications.get(`${participantId}:${chapter}`);
+  const last = lastVerifications.get(participantId)?.get(chapter);
   return last && Date.now() - last.at <= withinMs ? last.items : null;
 }
 
 /** Drops what this process remembers of a participant's verifications (after an instructor's reset). */
 export function forgetVerifications(participantId: string): void {
-  const prefix = `${participantId}:`;
-  for (const key of lastVerifications.keys()) if (key.startsWith(prefix)) lastVerifications.delete(key);
+  lastVerifications.delete(participantId);
+}
+
+function rememberVerification(participantId: string, chapter: number, items: CheckpointDto[]): void {
+  let chapters = lastVerifications.get(participantId);
+  if (!chapters) lastVerifications.set(participantId, (chapters = new Map()));
+  chapters.set(chapter, { at: Date.now(), items });
 }
 
 /**
@@ -144,13 +149,12 @@ export function forgetVerifications(participantId: string): void {
  * window per connection, whoever asks (tabs, the board's background verifier).
  */
 export async function verifyChapter(ctx: AppContext, target: VerifyTarget, chapter: number, locale: ErrorLocale = 'ko'): Promise<CheckpointDto[]> {
-  const key = `${target.participantId}:${chapter}`;
   const items = await microCache(
-    `verify:${key}`,
+    `verify:${target.participantId}:${chapter}`,
     1_000,
     async () => {
       const verified = await verifyOnce(ctx, target, chapter);
-      lastVerifications.set(key, { at: Date.now(), items: verified });
+      rememberVerification(target.participantId, chapter, verified);
       return verified;
     },
     { cacheErrors: false },
