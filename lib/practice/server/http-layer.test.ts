@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { EsError } from '../engine/api';
 import { decideFault, parseFaultConfig } from '../faults';
 import { parseAuthorization, parseRoleDescriptors, Permissions } from '../security';
-import { errorBody, filterPath, negotiate, parseJsonObject, prettyJson } from './http-utils';
+import { abortWhenClientLeaves, errorBody, filterPath, negotiate, parseJsonObject, prettyJson } from './http-utils';
 import { Router } from './router';
 
 describe('router', () => {
@@ -58,6 +59,25 @@ describe('http utils', () => {
       expect((error as EsError).type).toBe('x_content_parse_exception');
       expect((error as EsError).reason).toMatch(/^\[4:3\] Unexpected end-of-input/);
     }
+  });
+});
+
+describe('abortWhenClientLeaves', () => {
+  const response = (writableFinished: boolean) => Object.assign(new EventEmitter(), { writableFinished });
+
+  it('aborts when the connection closes before the answer was written', () => {
+    const res = response(false);
+    const gone = abortWhenClientLeaves(res);
+    expect(gone.signal.aborted).toBe(false);
+    res.emit('close');
+    expect(gone.signal.aborted).toBe(true);
+  });
+
+  it('does not abort after an answer that was written whole', () => {
+    const res = response(true);
+    const gone = abortWhenClientLeaves(res);
+    res.emit('close');
+    expect(gone.signal.aborted).toBe(false);
   });
 });
 

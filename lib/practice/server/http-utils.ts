@@ -13,6 +13,19 @@ const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
 /** Elasticsearch's default `http.max_content_length`. */
+/**
+ * A signal aborted when the client goes away before its answer has been written. `close` follows
+ * every answer too, and aborting then would build a DOMException with its stack on every request
+ * (3.5 % of the practice cluster's CPU under a 500-attendee class).
+ */
+export function abortWhenClientLeaves(res: { once(event: 'close', listener: () => void): unknown; readonly writableFinished: boolean }): AbortController {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone;
+}
+
 export const MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
 export class PayloadTooLarge extends Error {}

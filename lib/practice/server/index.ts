@@ -13,7 +13,7 @@ import { authenticationError, parseAuthorization, Permissions, secretMatches, ty
 import type { EsContext, EsHandler } from './context';
 import { ControlError, controlRouter, type ControlContext } from './control-api';
 import { esRouter } from './es-routes';
-import { errorBody, filterPath, jsonContentType, negotiate, PayloadTooLarge, prettyJson, readBody, type Negotiation } from './http-utils';
+import { abortWhenClientLeaves, errorBody, filterPath, jsonContentType, negotiate, PayloadTooLarge, prettyJson, readBody, type Negotiation } from './http-utils';
 import type { Router } from './router';
 
 /**
@@ -240,8 +240,7 @@ export async function startPracticeCluster(options: PracticeClusterOptions): Pro
       send(res, 405, { ...headers, Allow: match.allowed.join(',') }, renderJson({ error: `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${allowed}]`, status: 405 }, query), head);
       return;
     }
-    const gone = new AbortController();
-    res.once('close', () => gone.abort());
+    const gone = abortWhenClientLeaves(res);
     const ctx: EsContext = {
       method,
       uri,
