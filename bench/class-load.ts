@@ -56,7 +56,7 @@ import pg from 'pg';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
 import { createPanelTransport } from '../lib/client/panel-transport';
 import { CLUSTER_CONNECTION_REFRESH_MS } from '../lib/panels/cluster-status.contract';
-import { processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
+import { processesNamed, processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
 import { pct } from './support/stats';
 
 
@@ -196,11 +196,15 @@ class Stats {
     return entry;
   }
 
+  /** The pages' requests by when they ended (performance.now()), to see whether the slow ones bunch. */
+  readonly pageTimeline: { at: number; ms: number }[] = [];
+
   /** A request timed elsewhere (the page transport's). */
   record(route: string, ms: number, status: string, ok: boolean): void {
     if (!this.recording) return;
     const entry = this.entry(route);
     entry.latencies.push(ms);
+    this.pageTimeline.push({ at: performance.now(), ms });
     if (!ok) {
       entry.errors += 1;
       this.errorTimes.push(performance.now());
@@ -981,6 +985,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     benchLoop.enable();
     const benchCpuBefore = process.cpuUsage();
     const cpuBefore = processTree(appPid);
+    const practiceCpuBefore = practice?.pid ? processTree(practice.pid).cpuS : NaN;
+    const postgresCpuBefore = processesNamed('postgres').cpuS;
     const loadStarted = performance.now();
     const loadWindowUs = { from: monotonicUs(), to: Infinity };
     const loadAverages = [loadAverage()];
@@ -1068,6 +1074,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     clearInterval(sampler);
     const loadS = (performance.now() - loadStarted) / 1000;
     const cpuAfter = processTree(appPid);
+    const practiceCpuAfter = practice?.pid ? processTree(practice.pid).cpuS : NaN;
+    const postgres = processesNamed('postgres');
     stats.recording = false;
     for (const page of pages) page.stop();
     await Promise.all(loops);
@@ -1105,6 +1113,25 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
         `${loadS.toFixed(0)} s of load, transport ${options.transport}, board every ${options.boardMs / 1000} s; machine load average ${load[0]!.toFixed(1)}-${load[load.length - 1]!.toFixed(1)} (median ${pct(load, 50).toFixed(1)}) on ${os.cpus().length} cores`,
     );
     const { errors, p99 } = stats.report();
+    // The tail over time: a p99 made by one stretch (the pages opening, a stall) reads differently from one spread over the run.
+    const windowS = 10;
+    const windows = new Map<number, number[]>();
+    for (const { at, ms } of stats.pageTimeline) {
+      const index = Math.floor((at - loadStarted) / 1000 / windowS);
+      const list = windows.get(index);
+      if (list) list.push(ms);
+      else windows.set(index, [ms]);
+    }
+    console.log(
+      `Page requests by ${windowS} s of the load (p50 / p99 / max ms, count): ` +
+        [...windows]
+          .sort(([a], [b]) => a - b)
+          .map(([index, list]) => {
+            const sorted = list.sort((a, b) => a - b);
+            return `${index * windowS}-${(index + 1) * windowS} s ${fmt(pct(sorted, 50))} / ${fmt(pct(sorted, 99))} / ${fmt(sorted[sorted.length - 1] ?? NaN)} (${sorted.length})`;
+          })
+          .join(' · '),
+    );
     stats.reportReads();
     const readErrors = stats.readErrors();
     const requestsPerPageMinute = stats.pageRequests() / openPages / (loadS / 60);
@@ -1133,6 +1160,14 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       const p = processTree(practice.pid);
       console.log(`Practice cluster process: ${p.cpuS.toFixed(0)} CPU s in all, resident ${mib(p.rssBytes)}`);
     }
+    // Where the machine's cores went during the load (a local PostgreSQL's backends counted when they live to the end).
+    const share = (cpuS: number) => `${((cpuS / loadS) * 100).toFixed(0)}%`;
+    console.log(
+      `CPU over the load, % of one core: app ${share(appCpu)}` +
+        (practice?.pid ? `, practice cluster ${share(practiceCpuAfter - practiceCpuBefore)}` : '') +
+        (postgres.count > 0 ? `, PostgreSQL (local, ${postgres.count} processes) ${share(postgres.cpuS - postgresCpuBefore)}` : '') +
+        `, this bench ${share((benchCpu.user + benchCpu.system) / 1e6)} (${os.cpus().length} cores)`,
+    );
     console.log(`Set-up (sign-in, practice deployment, Beats with ${options.backfillMinutes} min backfill): ${setupS.toFixed(0)} s`);
     const openDelays = boardDelays.filter((d) => !d.idle);
     const idleDelays = boardDelays.filter((d) => d.idle);
@@ -1177,7 +1212,13 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     console.log('\nAs each instance timed itself (ms):');
     console.log(`  ${'what'.padEnd(44)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'total s'.padStart(8)}`);
     for (const instance of diagnostics.instances) {
-      for (const [name, list] of [...instance.durations].sort(([a], [b]) => a.localeCompare(b))) {
+      // Each kind, and a total per family (every cluster request, every database query).
+      const families = new Map<string, number[]>();
+      for (const [name, list] of instance.durations) {
+        const family = /^(cluster|db) /.exec(name)?.[1];
+        if (family) families.set(`${family} (all)`, [...(families.get(`${family} (all)`) ?? []), ...list]);
+      }
+      for (const [name, list] of [...instance.durations, ...families].sort(([a], [b]) => a.localeCompare(b))) {
         const sorted = [...list].sort((a, b) => a - b);
         const label = several ? `${instance.index}: ${name}` : name;
         const totalS = sorted.reduce((sum, ms) => sum + ms, 0) / 1000;

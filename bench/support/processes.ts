@@ -49,6 +49,24 @@ export async function waitFor(url: string, timeoutMs: number): Promise<void> {
 }
 
 /** CPU seconds and resident memory of a process and all its descendants (`next start` forks a worker). */
+/** CPU seconds of every process of this machine with that command name (`postgres`: a local server's backends and workers; backends that ended are no longer counted). */
+export function processesNamed(command: string): { cpuS: number; count: number } {
+  let cpuS = 0;
+  let count = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpuS += (Number(fields[11]) + Number(fields[12])) / 100;
+      count += 1;
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return { cpuS, count };
+}
+
 export function processTree(rootPid: number): { cpuS: number; rssBytes: number } {
   const tick = 100;
   const stats = readdirSync('/proc')

@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { serverEnv } from '../env';
 import { timed } from '../server/diagnostics';
 import { assertMigrationsFolder, DEFAULT_MIGRATIONS_FOLDER, migratePgliteDatabase, migratePostgresDatabase } from './migrate';
+import { queryShape } from './query-shape';
 import * as schema from './schema';
 import type { Database } from './types';
 
@@ -37,12 +38,12 @@ export interface DbHandle {
 }
 
 /**
- * Each query's time, with its wait for a pooled connection, for the diagnostics port (nothing is
+ * Each query's time by its shape (`db select participants`), with its wait for a pooled connection, for the diagnostics port (nothing is
  * kept without one): a pool too small for the load shows as queries that wait.
  */
 function timeQueries(pool: Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((...args: unknown[]) => timed('db query', () => query(...args))) as Pool['query'];
+  pool.query = ((...args: unknown[]) => timed(() => `db ${queryShape(args[0])}`, () => query(...args))) as Pool['query'];
 }
 
 /** Opens a database and brings its schema up to date before handing it out. */
