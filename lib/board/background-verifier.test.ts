@@ -47,6 +47,54 @@ describe('BackgroundVerifier', () => {
     expect(bv.started).toBe(false);
   });
 
+  it('checks the chapter an attendee is on every round and their other open chapters in one round of four, spread over the class', async () => {
+    const checked: string[] = [];
+    const attendees = Array.from({ length: 40 }, (_, i) => task(i, { chapters: [1, 2, 4], currentChapter: 4 }));
+    const bv = verifier({
+      listTasks: async () => attendees,
+      verifyChapter: async (t, chapter) => {
+        checked.push(`${t.participantId}:${chapter}`);
+        return { ok: true };
+      },
+    });
+    const reports = [];
+    for (let round = 0; round < 4; round += 1) reports.push(await bv.runRound());
+    const count = (id: string, chapter: number) => checked.filter((entry) => entry === `${id}:${chapter}`).length;
+    for (const attendee of attendees) {
+      expect(count(attendee.participantId, 4)).toBe(4);
+      expect(count(attendee.participantId, 1)).toBe(1);
+      expect(count(attendee.participantId, 2)).toBe(1);
+    }
+    // Spread: no round carries all the other chapters (each attendee's turn comes from their id).
+    const perRound = reports.map((report) => report.checked);
+    expect(perRound).toEqual([40, 40, 40, 40]);
+    expect(checked.length).toBe(40 * 4 + 40 * 2);
+    expect(new Set(attendees.map((a) => bv.chaptersDue(a, 0).length)).size).toBe(2);
+  });
+
+  it('leaves out an attendee whose only open chapters are ones they are not on, until their turn', async () => {
+    const checked: number[] = [];
+    const bv = verifier({
+      otherChaptersEvery: 3,
+      listTasks: async () => [task(7, { chapters: [1, 2], currentChapter: 5 })],
+      verifyChapter: async (_t, chapter) => {
+        checked.push(chapter);
+        return { ok: true };
+      },
+    });
+    const reports = [await bv.runRound(), await bv.runRound(), await bv.runRound()];
+    expect(reports.map((report) => report.checked).sort()).toEqual([0, 0, 1]);
+    expect(reports.map((report) => report.deferred).sort()).toEqual([0, 1, 1]);
+    expect(checked).toEqual([1, 2]);
+  });
+
+  it('checks every open chapter every round without a current chapter, or with otherChaptersEvery 1', async () => {
+    const bv = verifier({ otherChaptersEvery: 1, listTasks: async () => [], verifyChapter: async () => ({ ok: true }) });
+    expect(bv.chaptersDue(task(1, { chapters: [1, 3], currentChapter: 3 }), 1)).toEqual([1, 3]);
+    const fourRounds = verifier({ listTasks: async () => [], verifyChapter: async () => ({ ok: true }) });
+    expect([0, 1, 2, 3].map((round) => fourRounds.chaptersDue(task(1, { chapters: [1, 3] }), round))).toEqual([[1, 3], [1, 3], [1, 3], [1, 3]]);
+  });
+
   it('never overlaps rounds: a slow round delays the next, which then starts at once', async () => {
     const gate = deferred<ChapterOutcome>();
     let rounds = 0;

@@ -14,6 +14,10 @@ import { Semaphore } from './semaphore';
  * - A connection whose check fails (the cluster is down, refuses the password, rate limits) backs
  *   off exponentially: it is tried again after 2, 4, 8... intervals, capped at `maxBackoffMs`; a
  *   rate limit counts double. A success, or a new connection, starts afresh.
+ * - The chapter the attendee is on is checked every round; their other open chapters (left behind,
+ *   or not reached yet) every `otherChaptersEvery` rounds, each attendee in their own round of
+ *   those, so the cluster work of a class spreads evenly: a learner finishes a step where the
+ *   guide shows it, and the chapters they are not reading cost a quarter as much.
  * - With several app instances, `owns` says which attendees this one may check now (the slices it
  *   holds a lease on, lib/board/leases.ts); it is asked again right before each check, so a slice
  *   lost in the middle of a round is not checked here any more.
@@ -28,6 +32,8 @@ export interface VerifyTask {
   connectionKey: string;
   /** Chapters with at least one open checkpoint that can be verified, in course order. */
   chapters: readonly number[];
+  /** The chapter the attendee last opened; absent: every open chapter is checked every round. */
+  currentChapter?: number;
 }
 
 export type ChapterOutcome = { ok: true } | { ok: false; code: string };
@@ -37,6 +43,8 @@ export interface BackgroundVerifierOptions {
   concurrency: number;
   perCluster: number;
   maxBackoffMs: number;
+  /** Rounds between checks of an attendee's open chapters other than their current one (default 4; 1: every round). */
+  otherChaptersEvery?: number;
   listTasks(): Promise<VerifyTask[]>;
   verifyChapter(task: VerifyTask, chapter: number): Promise<ChapterOutcome>;
   /** Whether this instance may check the task's attendee now; all of them when absent. */
@@ -57,6 +65,8 @@ export interface RoundReport {
   failed: number;
   /** Attendees left out because another instance took their slice during the round. */
   handedOff: number;
+  /** Attendees left out because only chapters they are not on are open, and it is not their round for those. */
+  deferred: number;
   durationMs: number;
 }
 
@@ -64,6 +74,15 @@ interface Backoff {
   failures: number;
   until: number;
   code: string;
+}
+
+export const DEFAULT_OTHER_CHAPTERS_EVERY = 4;
+
+/** Which of the `every` rounds is an attendee's turn for their other chapters: spread by id, stable across rounds and instances. */
+function turnOf(participantId: string, every: number): number {
+  let hash = 0;
+  for (let i = 0; i < participantId.length; i += 1) hash = (hash * 31 + participantId.charCodeAt(i)) >>> 0;
+  return hash % every;
 }
 
 /** Codes that mean "ask less often", not just "try again". */
@@ -77,6 +96,7 @@ export class BackgroundVerifier {
   private running = false;
   private halted = false;
   private readonly inFlight = new Set<VerifyTask>();
+  private rounds = 0;
 
   constructor(private readonly options: BackgroundVerifierOptions) {
     this.now = options.now ?? Date.now;
@@ -133,13 +153,26 @@ export class BackgroundVerifier {
     this.timer.unref?.();
   }
 
+  /** The task's chapters to check in round `round`: the current one always, the others in the attendee's turn. */
+  chaptersDue(task: VerifyTask, round: number): readonly number[] {
+    const every = Math.max(1, this.options.otherChaptersEvery ?? DEFAULT_OTHER_CHAPTERS_EVERY);
+    if (task.currentChapter === undefined || every === 1) return task.chapters;
+    const turn = (round + turnOf(task.participantId, every)) % every === 0;
+    return turn ? task.chapters : task.chapters.filter((chapter) => chapter === task.currentChapter);
+  }
+
   private async round(): Promise<RoundReport> {
     const startedAt = this.now();
+    const roundNumber = this.rounds++;
     const tasks = await this.options.listTasks();
     const live = new Set(tasks.map((task) => task.connectionKey));
     for (const key of this.backoffs.keys()) if (!live.has(key)) this.backoffs.delete(key);
 
-    const due = tasks.filter((task) => (this.backoffs.get(task.connectionKey)?.until ?? 0) <= startedAt);
+    const notBackingOff = tasks.filter((task) => (this.backoffs.get(task.connectionKey)?.until ?? 0) <= startedAt);
+    const due = notBackingOff.flatMap((task) => {
+      const chapters = this.chaptersDue(task, roundNumber);
+      return chapters.length > 0 ? [{ task, chapters }] : [];
+    });
     const global = new Semaphore(this.options.concurrency);
     const clusters = new Map<string, Semaphore>();
     let checked = 0;
@@ -148,7 +181,7 @@ export class BackgroundVerifier {
     const owns = this.options.owns ?? (() => true);
 
     await Promise.all(
-      due.map(async (task) => {
+      due.map(async ({ task, chapters }) => {
         let cluster = clusters.get(task.clusterKey);
         if (!cluster) {
           cluster = new Semaphore(this.options.perCluster);
@@ -167,7 +200,7 @@ export class BackgroundVerifier {
             const checkStartedAt = this.now();
             let ok = false;
             try {
-              ok = await this.check(task, startedAt);
+              ok = await this.check(task, chapters, startedAt);
             } finally {
               this.inFlight.delete(task);
             }
@@ -177,12 +210,20 @@ export class BackgroundVerifier {
         );
       }),
     );
-    return { tasks: tasks.length, checked, backingOff: tasks.length - due.length, failed, handedOff, durationMs: this.now() - startedAt };
+    return {
+      tasks: tasks.length,
+      checked,
+      backingOff: tasks.length - notBackingOff.length,
+      failed,
+      handedOff,
+      deferred: notBackingOff.length - due.length,
+      durationMs: this.now() - startedAt,
+    };
   }
 
   /** Checks the task's chapters in order; stops at the first failure, which starts (or extends) a back-off. */
-  private async check(task: VerifyTask, roundStartedAt: number): Promise<boolean> {
-    for (const chapter of task.chapters) {
+  private async check(task: VerifyTask, chapters: readonly number[], roundStartedAt: number): Promise<boolean> {
+    for (const chapter of chapters) {
       let outcome: ChapterOutcome;
       try {
         outcome = await this.options.verifyChapter(task, chapter);

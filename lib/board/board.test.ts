@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { ClusterClientCache } from '../cluster/cache';
 import { EndpointPolicy } from '../cluster/endpoint-policy';
 import { appendEvent, getConnection, getParticipant, getResults, listRecentEvents, recordResult, upsertConnection } from '../db/index';
-import { createParticipant } from '../db/repositories/participants';
+import { createParticipant, setCurrentChapter } from '../db/repositories/participants';
 import { describeStorage } from '../db/test-backends';
 import { parseServerEnv } from '../env';
 import { AppError } from '../errors';
@@ -200,6 +200,7 @@ describeStorage('class board', ({ db }) => {
     for (const id of ['cluster-connected', 'ml-node', 'licence-ok', 'sample-data', 'metricbeat-setup', 'metricbeat-data']) {
       await recordResult(db(), { participantId: ana!.id, checkpointId: id, state: 'done' });
     }
+    await setCurrentChapter(db(), ana!.id, 4);
     await removeAttendee(ctx(), teacher.id, workshop.id, gone!.id);
     const closedClass = await classroom(['Dee']);
     await connect(closedClass.attendees[0]!.id);
@@ -207,8 +208,8 @@ describeStorage('class board', ({ db }) => {
 
     const tasks = (await listVerifyTasks(ctx())).filter((task) => task.workshopId === workshop.id || task.workshopId === closedClass.workshop.id);
     expect(tasks).toEqual([
-      { participantId: ana!.id, workshopId: workshop.id, clusterKey: 'practice:dep-ana', connectionKey: anaConnection.id, chapters: [3, 4, 5] },
-      { participantId: bo!.id, workshopId: workshop.id, clusterKey: 'endpoint:https://shared.es.example.com:443', connectionKey: expect.any(String), chapters: [1, 2, 3, 4, 5] },
+      { participantId: ana!.id, workshopId: workshop.id, clusterKey: 'practice:dep-ana', connectionKey: anaConnection.id, chapters: [3, 4, 5], currentChapter: 4 },
+      { participantId: bo!.id, workshopId: workshop.id, clusterKey: 'endpoint:https://shared.es.example.com:443', connectionKey: expect.any(String), chapters: [1, 2, 3, 4, 5], currentChapter: 1 },
     ]);
     expect(cy).toBeDefined();
   });

@@ -40,7 +40,16 @@ export async function listVerifyTasks(ctx: AppContext, keeper?: LeaseKeeper): Pr
     if (keeper && !keeper.owns(target.workshopId, target.participantId)) return [];
     const open = openChapters(target.done);
     if (open.length === 0) return [];
-    return [{ participantId: target.participantId, workshopId: target.workshopId, clusterKey: clusterKeyOf(target), connectionKey: target.connectionId, chapters: open }];
+    return [
+      {
+        participantId: target.participantId,
+        workshopId: target.workshopId,
+        clusterKey: clusterKeyOf(target),
+        connectionKey: target.connectionId,
+        chapters: open,
+        currentChapter: target.currentChapter,
+      },
+    ];
   });
 }
 

@@ -43,6 +43,8 @@ export interface VerifierTarget {
   kind: ConnectionKind;
   endpoint: string;
   practiceDeploymentId: string | null;
+  /** The chapter the attendee last opened in the guide. */
+  currentChapter: number;
   /** Checkpoints already done (never checked again). */
   done: Set<string>;
 }
@@ -69,6 +71,7 @@ export async function listVerifierTargets(db: Database, workshopIds?: readonly s
         kind: clusterConnections.kind,
         endpoint: clusterConnections.endpoint,
         practiceDeploymentId: clusterConnections.practiceDeploymentId,
+        currentChapter: participants.currentChapter,
       })
       .from(participants)
       .innerJoin(workshops, eq(workshops.id, participants.workshopId))
