@@ -41,6 +41,7 @@
 //        --transport channel|routes (channel) --hidden F (0.25) --chapters 1,2,3,4,5
 //        --instances N (1) --kill-one-at S (off) --runs R (1)
 //        --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
+//        --warm-up S (10: the first S s, when the pages open, are also reported apart)
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
 //        --keep-polling (checkpoints keep being read after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
@@ -80,6 +81,8 @@ interface Options {
   hidden: number;
   chapters: Chapter[];
   runs: number;
+  /** Seconds at the start of the load (the pages opening, every cache cold) also reported apart. */
+  warmUpS: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -122,6 +125,7 @@ function parseOptions(argv: string[]): Options {
     hidden,
     chapters: chapters as Chapter[],
     runs: Math.max(1, Math.floor(number('runs', 1))),
+    warmUpS: number('warm-up', 10),
   };
 }
 
@@ -198,6 +202,14 @@ class Stats {
 
   /** The pages' requests by when they ended (performance.now()), to see whether the slow ones bunch. */
   readonly pageTimeline: { at: number; ms: number }[] = [];
+  /** The probes' answers by when they ended: whether the app's or the practice cluster's stalls line up with the pages' tail. */
+  readonly probeTimelines = new Map<string, { at: number; ms: number }[]>();
+
+  timeline(route: string): { at: number; ms: number }[] {
+    let list = this.probeTimelines.get(route);
+    if (!list) this.probeTimelines.set(route, (list = []));
+    return list;
+  }
 
   /** A request timed elsewhere (the page transport's). */
   record(route: string, ms: number, status: string, ok: boolean): void {
@@ -259,6 +271,7 @@ class Stats {
       if (this.recording) {
         const entry = this.entry(route);
         entry.latencies.push(ms);
+        if (route.startsWith('probe:')) this.timeline(route).push({ at: performance.now(), ms });
         if (!response.ok) {
           entry.errors += 1;
           if (!route.startsWith('probe:')) this.errorTimes.push(performance.now());
@@ -747,6 +760,8 @@ interface ProgressBody {
 /** The figures of one run, for the median of several. */
 interface RunSummary {
   p99: number;
+  /** p99 of the page requests sent after the warm-up (the class in session, not its pages opening). */
+  p99Steady: number;
   requestErrors: number;
   readErrors: number;
   boardOpenWorstMs: number;
@@ -1115,23 +1130,35 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const { errors, p99 } = stats.report();
     // The tail over time: a p99 made by one stretch (the pages opening, a stall) reads differently from one spread over the run.
     const windowS = 10;
-    const windows = new Map<number, number[]>();
-    for (const { at, ms } of stats.pageTimeline) {
-      const index = Math.floor((at - loadStarted) / 1000 / windowS);
-      const list = windows.get(index);
-      if (list) list.push(ms);
-      else windows.set(index, [ms]);
-    }
-    console.log(
-      `Page requests by ${windowS} s of the load (p50 / p99 / max ms, count): ` +
-        [...windows]
-          .sort(([a], [b]) => a - b)
-          .map(([index, list]) => {
-            const sorted = list.sort((a, b) => a - b);
-            return `${index * windowS}-${(index + 1) * windowS} s ${fmt(pct(sorted, 50))} / ${fmt(pct(sorted, 99))} / ${fmt(sorted[sorted.length - 1] ?? NaN)} (${sorted.length})`;
-          })
-          .join(' · '),
-    );
+    const byWindow = (title: string, timeline: { at: number; ms: number }[]) => {
+      const windows = new Map<number, number[]>();
+      for (const { at, ms } of timeline) {
+        const index = Math.floor((at - loadStarted) / 1000 / windowS);
+        const list = windows.get(index);
+        if (list) list.push(ms);
+        else windows.set(index, [ms]);
+      }
+      console.log(
+        `${title} by ${windowS} s of the load (p50 / p99 / max ms, count): ` +
+          [...windows]
+            .sort(([a], [b]) => a - b)
+            .map(([index, list]) => {
+              const sorted = list.sort((a, b) => a - b);
+              return `${index * windowS}-${(index + 1) * windowS} s ${fmt(pct(sorted, 50))} / ${fmt(pct(sorted, 99))} / ${fmt(sorted[sorted.length - 1] ?? NaN)} (${sorted.length})`;
+            })
+            .join(' · '),
+      );
+    };
+    byWindow('Page requests', stats.pageTimeline);
+    for (const [route, timeline] of stats.probeTimelines) byWindow(route, timeline);
+    // The pages open over the first 5 s with every cache cold: a burst a class in session does not
+    // make again. Both figures are printed; the goal line shows both.
+    const steadyList = stats.pageTimeline
+      .filter(({ at, ms }) => at - ms - loadStarted >= options.warmUpS * 1000)
+      .map(({ ms }) => ms)
+      .sort((a, b) => a - b);
+    const steady = { p50: pct(steadyList, 50), p99: pct(steadyList, 99), max: steadyList[steadyList.length - 1] ?? NaN, count: steadyList.length };
+    console.log(`Page requests sent after the first ${options.warmUpS} s of the load: p50 ${fmt(steady.p50)} ms, p99 ${fmt(steady.p99)} ms, max ${fmt(steady.max)} ms (${steady.count} requests)`);
     stats.reportReads();
     const readErrors = stats.readErrors();
     const requestsPerPageMinute = stats.pageRequests() / openPages / (loadS / 60);
@@ -1181,7 +1208,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const loopP99WorstMs = loopsAll[loopsAll.length - 1] ?? NaN;
     const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'missed');
     console.log(
-      `\nGoals (set for 500 attendees on one instance; this run ${options.attendees} on ${options.instances}): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms · errors ${errors} requests + ${readErrors} reads · ` +
+      `\nGoals (set for 500 attendees on one instance; this run ${options.attendees} on ${options.instances}): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms (after the first ${options.warmUpS} s: ${fmt(steady.p99)} ms ${steady.p99 <= 250 ? '≤' : '>'} 250 ms) · errors ${errors} requests + ${readErrors} reads · ` +
         `board (page open) ${seconds(boardOpenWorstMs)} ${boardOpenWorstMs <= 15_000 ? '≤' : '>'} 15 s · event loop p99 ${fmt(loopP99MedianMs)} ms (worst 5 s stretch ${fmt(loopP99WorstMs)} ms) ${loopP99WorstMs <= 50 ? '≤' : '>'} 50 ms · ` +
         `SSH attempt on the page after ${seconds(stalenessP99Ms)} (worst) · load average ${pct(load, 50).toFixed(1)}`,
     );
@@ -1271,6 +1298,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     }
     return {
       p99,
+      p99Steady: steady.p99,
       requestErrors: errors,
       readErrors,
       boardOpenWorstMs,
@@ -1306,7 +1334,8 @@ async function main(): Promise<void> {
   const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'missed');
   console.log(`\n[bench] median of ${runs.length} runs (${options.attendees} attendees, transport ${options.transport}, ${options.instances} instance${several ? 's' : ''}):`);
   const rows: [string, (run: RunSummary) => string, string][] = [
-    ['request p99', (r) => `${fmt(r.p99)} ms`, `${fmt(median((r) => r.p99))} ms`],
+    ['request p99 (whole load)', (r) => `${fmt(r.p99)} ms`, `${fmt(median((r) => r.p99))} ms`],
+    [`request p99 (after the first ${options.warmUpS} s)`, (r) => `${fmt(r.p99Steady)} ms`, `${fmt(median((r) => r.p99Steady))} ms`],
     ['errors (requests + reads)', (r) => `${r.requestErrors} + ${r.readErrors}`, `${median((r) => r.requestErrors)} + ${median((r) => r.readErrors)}`],
     ['board, page open (worst)', (r) => seconds(r.boardOpenWorstMs), seconds(median((r) => r.boardOpenWorstMs))],
     ['board, no page (worst)', (r) => seconds(r.boardIdleWorstMs), seconds(median((r) => r.boardIdleWorstMs))],

@@ -71,6 +71,8 @@ const serverEnvSchema = z.object({
   SELF_PACED_SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(200),
   /** How often the class board's background verifier checks every attendee's open checkpoints; 0 turns it off. */
   BOARD_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Rounds between background checks of an attendee's open chapters other than the one they are on (which is checked every round); 1: every round. */
+  BOARD_VERIFY_OTHER_CHAPTERS_EVERY: z.coerce.number().int().min(1).max(100).default(4),
   /** Verifications the background verifier runs at once in this app instance. */
   BOARD_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Verifications it runs at once against one cluster (a class sharing one cloud cluster is not flooded). */

@@ -5,7 +5,9 @@ import { chapters } from '@/content/chapters';
 import { chapterCheckpointIds, checkpointDefinition } from '../checkpoints/registry';
 import { recentVerification, verifyChapter } from '../checkpoints/verifier';
 import {
+  type ClusterConnection,
   forgetOtherVerifiers,
+  getConnection,
   getDbBackend,
   listVerifierTargets,
   releaseVerifierLeases,
@@ -53,13 +55,26 @@ export async function listVerifyTasks(ctx: AppContext, keeper?: LeaseKeeper): Pr
   });
 }
 
+/** The attendee's connection row, read once for all the chapters of one check (a task lives one round). */
+const taskConnections = new WeakMap<VerifyTask, Promise<ClusterConnection | null>>();
+export function connectionOfTask(ctx: AppContext, task: VerifyTask): Promise<ClusterConnection | null> {
+  let connection = taskConnections.get(task);
+  if (!connection) {
+    connection = getConnection(ctx.db, task.participantId).then((row) => row ?? null);
+    // A failed read is not kept: the next chapter asks again.
+    connection.catch(() => taskConnections.delete(task));
+    taskConnections.set(task, connection);
+  }
+  return connection;
+}
+
 /** A chapter check failed when one of its checkpoints came back as an error (the cluster, not the attendee). */
 export async function verifyTaskChapter(ctx: AppContext, task: VerifyTask, chapter: number): Promise<ChapterOutcome> {
   // A chapter the attendee's open page verified within half a round needs no second check: its
   // results are stored, and the page keeps verifying it every few seconds.
   const items =
     recentVerification(task.participantId, chapter, ctx.env.BOARD_VERIFY_INTERVAL_MS / 2) ??
-    (await verifyChapter(ctx, { participantId: task.participantId, workshopId: task.workshopId }, chapter, 'en'));
+    (await verifyChapter(ctx, { participantId: task.participantId, workshopId: task.workshopId, connection: () => connectionOfTask(ctx, task) }, chapter, 'en'));
   const failed = items.find((item) => item.state === 'error');
   return failed ? { ok: false, code: failed.code ?? 'internal' } : { ok: true };
 }
@@ -137,6 +152,7 @@ export function createSharedVerifier(ctx: AppContext, options: SharedVerifierOpt
     concurrency: ctx.env.BOARD_VERIFY_CONCURRENCY,
     perCluster: ctx.env.BOARD_VERIFY_PER_CLUSTER,
     maxBackoffMs: ctx.env.BOARD_VERIFY_MAX_BACKOFF_MS,
+    otherChaptersEvery: ctx.env.BOARD_VERIFY_OTHER_CHAPTERS_EVERY,
     listTasks: () => listVerifyTasks(ctx, keeper),
     verifyChapter: options.verifyChapter ?? ((task, chapter) => verifyTaskChapter(ctx, task, chapter)),
     owns: (task) => keeper.owns(task.workshopId, task.participantId),

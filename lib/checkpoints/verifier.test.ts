@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { verifyTaskChapter } from '../board/start';
+import { connectionOfTask, verifyTaskChapter } from '../board/start';
 import { ClusterClient } from '../cluster/adapter';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { connectPracticeCluster } from '../connections/service';
@@ -74,5 +74,16 @@ describe('verifying a chapter', () => {
     const queryWatches = vi.spyOn(ClusterClient.prototype, 'queryWatches');
     await expect(verifyTaskChapter(app.ctx, { ...task, chapters: [4] }, 4)).resolves.toEqual({ ok: true });
     expect(queryWatches).toHaveBeenCalledTimes(1);
+  });
+
+  it('the background verifier reads an attendee’s connection once for all the chapters of one check', async () => {
+    const { id } = await learner('once');
+    const task = { participantId: id, workshopId: 'w', clusterKey: 'practice', connectionKey: 'c', chapters: [2, 3, 4] };
+    const first = connectionOfTask(app.ctx, task);
+    expect(connectionOfTask(app.ctx, task)).toBe(first);
+    expect((await first)?.participantId).toBe(id);
+    // The next round lists a new task: its check reads the row afresh.
+    expect(connectionOfTask(app.ctx, { ...task })).not.toBe(first);
+    for (const chapter of task.chapters) await expect(verifyTaskChapter(app.ctx, task, chapter)).resolves.toEqual({ ok: true });
   });
 });
