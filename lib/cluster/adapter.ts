@@ -100,8 +100,21 @@ export function capabilitiesOf(version: ClusterVersion): ClusterCapabilities {
 const path = (...parts: string[]) => `/${parts.map((part) => encodeURIComponent(part)).join('/')}`;
 const indexPath = (index: string | readonly string[]) => encodeURIComponent(typeof index === 'string' ? index : index.join(','));
 
+/** Reads: every GET and HEAD, and the POST endpoints that only search or list. */
+const READ_ONLY_POST = /\/(_search|_msearch|_count|_field_caps|_query\/watches)$/;
+export function isReadOnly(params: Pick<TransportParams, 'method' | 'path'>): boolean {
+  return params.method === 'GET' || params.method === 'HEAD' || (params.method === 'POST' && READ_ONLY_POST.test(params.path));
+}
+
 export class ClusterClient {
   readonly capabilities: ClusterCapabilities;
+  /**
+   * Reads running now on this client, by everything they ask. An identical read asked meanwhile
+   * shares the running one's answer instead of sending another: a page's panel and its
+   * checkpoints ask for the same watch list or job list in the same beat (one request instead of
+   * two). Only while it runs: nothing is kept after the answer arrives.
+   */
+  private readonly readsInFlight = new Map<string, Promise<TransportResult<unknown>>>();
 
   constructor(
     private readonly transport: ClusterTransport,
@@ -117,7 +130,7 @@ export class ClusterClient {
 
   /** Any REST call; prefer a named method so paths stay in one place. */
   async request<T>(params: TransportParams, options: CallOptions = {}): Promise<T> {
-    return (await this.transport.request<T>(params, options)).body;
+    return (await this.send<T>(params, options)).body;
   }
 
   info(options?: CallOptions): Promise<estypes.InfoResponse> {
@@ -196,7 +209,7 @@ export class ClusterClient {
   }
 
   async indicesExists(index: string | readonly string[], options?: CallOptions): Promise<boolean> {
-    const result = await this.transport.request({ method: 'HEAD', path: `/${indexPath(index)}` }, { ...options, ignore: [404] });
+    const result = await this.send({ method: 'HEAD', path: `/${indexPath(index)}` }, { ...options, ignore: [404] });
     return result.statusCode >= 200 && result.statusCode < 300;
   }
 
@@ -368,7 +381,25 @@ export class ClusterClient {
   }
 
   private async orNull<T>(params: TransportParams, options?: CallOptions): Promise<T | null> {
-    const result = await this.transport.request<T>(params, { ...options, ignore: [404] });
+    const result = await this.send<T>(params, { ...options, ignore: [404] });
     return result.statusCode === 404 ? null : result.body;
+  }
+
+  /**
+   * Sends a request; a read joins an identical one in flight. A caller with its own abort signal
+   * sends its own (one caller giving up must not cancel the others' read); a shared read runs
+   * with the first caller's time limit. Callers read answers and never change them (the panels'
+   * micro-cache shares them too).
+   */
+  private send<T>(params: TransportParams, options: CallOptions & { ignore?: number[] } = {}): Promise<TransportResult<T>> {
+    if (options.signal || !isReadOnly(params)) return this.transport.request<T>(params, options);
+    const key = JSON.stringify([params.method, params.path, params.querystring ?? null, params.body ?? null, params.bulkBody ?? null, options.ignore ?? null]);
+    const running = this.readsInFlight.get(key);
+    if (running) return running as Promise<TransportResult<T>>;
+    const flight: Promise<TransportResult<unknown>> = this.transport.request<unknown>(params, options).finally(() => {
+      if (this.readsInFlight.get(key) === flight) this.readsInFlight.delete(key);
+    });
+    this.readsInFlight.set(key, flight);
+    return flight as Promise<TransportResult<T>>;
   }
 }
