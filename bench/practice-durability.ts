@@ -52,7 +52,7 @@ async function hostDay(root: string): Promise<void> {
   const stats = cluster.store?.stats;
   console.log(`24 h of host data in one deployment: ${docs} documents, ${step} flushes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  disk: ${mib(dirBytes(dir))} at the end, ${mib(largest)} at most (sampled every 10 simulated minutes); ${stats?.compactions} compactions`);
-  console.log(`  event loop: longest flush collection ${stats?.longestCollectMs.toFixed(1)} ms, longest compaction capture ${stats?.longestCaptureMs.toFixed(1)} ms, longest slice of a snapshot's encoding ${stats?.longestSliceMs.toFixed(1)} ms`);
+  console.log(`  event loop: longest flush collection ${stats?.longestCollectMs.toFixed(1)} ms, longest compaction capture ${stats?.longestCaptureMs.toFixed(1)} ms, longest slice of a snapshot's encoding ${stats?.longestSliceMs.toFixed(1)} ms, longest slice of the timer's flush ${stats?.longestFlushSliceMs.toFixed(1)} ms`);
   console.log(`  engine memory estimate ${mib(d.engine.approximateBytes())}`);
   await cluster.close();
 

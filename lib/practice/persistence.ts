@@ -10,6 +10,7 @@ import type { SharedResolver } from './engine/index-state';
 import { JOURNAL_RECORD_TYPES, type JournalRecord } from './engine/journal';
 import { CorruptFileError, decodeSnapshot, encodeFrame, encodeSnapshot, readFrames } from './persistence-format';
 import { resolveSharedDataset } from './shared-datasets';
+import { inSlices } from './slices';
 
 /**
  * Durability of practice deployments (issue 13): what a deployment holds survives a restart of
@@ -139,13 +140,20 @@ export interface PracticeStoreStats {
   longestCaptureMs: number;
   /** Longest stretch between two pauses while a snapshot is encoded (compression runs off the loop), ms. */
   longestSliceMs: number;
+  /** Longest stretch the timer's flush of every deployment held the thread between two turns of the loop, ms. */
+  longestFlushSliceMs: number;
 }
 
+/** The timer's flush walks every deployment in slices of about this long (lib/practice/slices.ts). */
+const FLUSH_SLICE_MS = 10;
+
 export class PracticeStore implements DeploymentPersistence {
-  readonly stats: PracticeStoreStats = { frames: 0, compactions: 0, longestCollectMs: 0, longestCaptureMs: 0, longestSliceMs: 0 };
+  readonly stats: PracticeStoreStats = { frames: 0, compactions: 0, longestCollectMs: 0, longestCaptureMs: 0, longestSliceMs: 0, longestFlushSliceMs: 0 };
   private readonly tracked = new Map<string, Tracked>();
   private readonly lostById = new Map<string, LostDeployment>();
   private timer: NodeJS.Timeout | null = null;
+  /** The timer's flush while it runs (one at a time). */
+  private flushing: Promise<void> | null = null;
   private closed = false;
   private readonly log: (message: string) => void;
   private readonly flushEveryMs: number;
@@ -415,8 +423,30 @@ export class PracticeStore implements DeploymentPersistence {
 
   private startTimer(): void {
     if (this.timer || this.closed) return;
-    this.timer = setInterval(() => this.flushAll(), this.flushEveryMs);
+    this.timer = setInterval(() => void this.flushInSlices(), this.flushEveryMs);
     this.timer.unref();
+  }
+
+  /**
+   * The timer's flush: every deployment's buffer, a slice at a time, so a class of 500
+   * deployments does not hold the practice cluster's thread for all of them at once. A flush
+   * still running when the next is due is not doubled.
+   */
+  private flushInSlices(): Promise<void> {
+    this.flushing ??= inSlices(
+      [...this.tracked.values()],
+      (t) => {
+        if (!this.closed) this.flushOne(t);
+      },
+      FLUSH_SLICE_MS,
+    )
+      .then((held) => {
+        this.stats.longestFlushSliceMs = Math.max(this.stats.longestFlushSliceMs, held);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
   }
 
   /** Writes every deployment's buffer (the timer does it about once a second). */
@@ -583,6 +613,7 @@ export class PracticeStore implements DeploymentPersistence {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.flushing;
     await this.flush();
     this.closed = true;
     for (const t of this.tracked.values()) t.durability.record(false);
