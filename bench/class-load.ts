@@ -57,6 +57,7 @@ import pg from 'pg';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
 import { createPanelTransport } from '../lib/client/panel-transport';
 import { CLUSTER_CONNECTION_REFRESH_MS } from '../lib/panels/cluster-status.contract';
+import { PRACTICE_NODE_FLAGS } from '../scripts/practice-process.mjs';
 import { processesNamed, processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
 import { pct } from './support/stats';
 
@@ -846,7 +847,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   try {
     if (options.practice === 'separate') {
       const profileArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${practiceProfileDir}`] : [];
-      practice = startProcess('practice cluster', process.execPath, [...profileArgs, '--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      practice = startProcess('practice cluster', process.execPath, [...profileArgs, ...PRACTICE_NODE_FLAGS, '--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
       await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     }
     if (several) {

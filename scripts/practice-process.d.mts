@@ -7,6 +7,9 @@ export interface PracticeProcess {
   close(): Promise<void>;
 }
 
+/** Node flags the practice cluster's process runs with (the class bench uses them too). */
+export const PRACTICE_NODE_FLAGS: readonly string[];
+
 export function answersAsPracticeCluster(url: string): Promise<boolean>;
 
 export function startPracticeProcess(options: {
