@@ -2,11 +2,32 @@
 // (default 9200), until Ctrl+C; deployments are kept in $DATA_DIR/practice (PRACTICE_DATA_DIR).
 // `npm start` and `npm run dev` run it as their child process (scripts/practice-process.mjs):
 // then it also stops when the guide's process goes away.
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_DEPLOYMENTS } from '../lib/practice/deployments';
 import { practiceClusterPortFromEnv, practiceDataDirFromEnv, practiceIdleMinutesFromEnv, practiceMaxDeploymentsFromEnv } from '../lib/practice/env';
 import { startPracticeCluster } from '../lib/practice/server';
 
+/** Collections that held the thread this long are said in the log, as Elasticsearch's GC monitor does. */
+const GC_LOG_MS = 200;
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'young',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'old',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+function logLongCollections(): void {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration < GC_LOG_MS) continue;
+      const kind = GC_KINDS[(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+      console.error(`practice cluster: garbage collection (${kind}) held the thread ${Math.round(entry.duration)} ms`);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 async function main(): Promise<void> {
+  logLongCollections();
   const port = practiceClusterPortFromEnv();
   const cluster = await startPracticeCluster({
     port,

@@ -144,6 +144,9 @@ export interface PracticeStoreStats {
   longestFlushSliceMs: number;
 }
 
+/** A compaction whose capture held the thread this long is said in the log. */
+const LONG_CAPTURE_LOG_MS = 100;
+
 /** The timer's flush walks every deployment in slices of about this long (lib/practice/slices.ts). */
 const FLUSH_SLICE_MS = 10;
 
@@ -553,7 +556,9 @@ export class PracticeStore implements DeploymentPersistence {
     for (const [name, state] of Object.entries(snapshot.features)) t.lastFeatures.set(name, JSON.stringify(state));
     const old = t.generation;
     t.generation = old + 1;
-    this.stats.longestCaptureMs = Math.max(this.stats.longestCaptureMs, performance.now() - started);
+    const captureMs = performance.now() - started;
+    this.stats.longestCaptureMs = Math.max(this.stats.longestCaptureMs, captureMs);
+    if (captureMs >= LONG_CAPTURE_LOG_MS) this.log(`practice deployment ${t.deployment.id}: taking its snapshot held the thread ${Math.round(captureMs)} ms`);
     this.stats.compactions += 1;
     await this.append(t, old, before);
     // The dump and its encoding give the event loop a turn between slices; the longest slice is measured.
