@@ -1,5 +1,6 @@
 import 'server-only';
 import type { estypes } from 'es8';
+import { coalesceKey, singleFlight } from './coalesce';
 import type { ClusterVersion } from './version';
 
 /**
@@ -106,15 +107,12 @@ export function isReadOnly(params: Pick<TransportParams, 'method' | 'path'>): bo
   return params.method === 'GET' || params.method === 'HEAD' || (params.method === 'POST' && READ_ONLY_POST.test(params.path));
 }
 
+/** Each client's own part of its reads' single-flight keys: two connections never share a read. */
+let clientCount = 0;
+
 export class ClusterClient {
   readonly capabilities: ClusterCapabilities;
-  /**
-   * Reads running now on this client, by everything they ask. An identical read asked meanwhile
-   * shares the running one's answer instead of sending another: a page's panel and its
-   * checkpoints ask for the same watch list or job list in the same beat (one request instead of
-   * two). Only while it runs: nothing is kept after the answer arrives.
-   */
-  private readonly readsInFlight = new Map<string, Promise<TransportResult<unknown>>>();
+  private readonly readKey = `client-read:${(clientCount += 1)}`;
 
   constructor(
     private readonly transport: ClusterTransport,
@@ -386,20 +384,16 @@ export class ClusterClient {
   }
 
   /**
-   * Sends a request; a read joins an identical one in flight. A caller with its own abort signal
-   * sends its own (one caller giving up must not cancel the others' read); a shared read runs
-   * with the first caller's time limit. Callers read answers and never change them (the panels'
-   * micro-cache shares them too).
+   * Sends a request. A read joins an identical one running on this client (the shared
+   * single-flight of lib/cluster/coalesce.ts): a page's panel and its checkpoints ask for the same
+   * watch list or job list in the same beat, and one request answers both; nothing is kept after
+   * the answer. A caller with its own abort signal sends its own (one caller giving up must not
+   * cancel the others' read); a shared read runs with the first caller's time limit. Callers read
+   * answers and never change them (the panels' micro-cache shares them too).
    */
   private send<T>(params: TransportParams, options: CallOptions & { ignore?: number[] } = {}): Promise<TransportResult<T>> {
     if (options.signal || !isReadOnly(params)) return this.transport.request<T>(params, options);
-    const key = JSON.stringify([params.method, params.path, params.querystring ?? null, params.body ?? null, params.bulkBody ?? null, options.ignore ?? null]);
-    const running = this.readsInFlight.get(key);
-    if (running) return running as Promise<TransportResult<T>>;
-    const flight: Promise<TransportResult<unknown>> = this.transport.request<unknown>(params, options).finally(() => {
-      if (this.readsInFlight.get(key) === flight) this.readsInFlight.delete(key);
-    });
-    this.readsInFlight.set(key, flight);
-    return flight as Promise<TransportResult<T>>;
+    const key = coalesceKey(this.readKey, params.method, params.path, params.querystring ?? null, params.body ?? null, params.bulkBody ?? null, options.ignore ?? null);
+    return singleFlight(key, () => this.transport.request<T>(params, options));
   }
 }
