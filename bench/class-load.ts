@@ -381,14 +381,20 @@ interface InstanceFigures {
   cpuLast: { us: number; at: number } | null;
   /** Durations the instance timed itself over the load (see DiagnosticsBody.durations). */
   durations: Map<string, number[]>;
+  /** The same for the reads of the port within the first --warm-up seconds (the pages' opening). */
+  openingDurations: Map<string, number[]>;
 }
 
 /** Reads each instance's diagnostics port (lib/server/diagnostics.ts) every few seconds. */
 class InstanceDiagnostics {
   readonly instances: InstanceFigures[];
   private timer: ReturnType<typeof setInterval> | null = null;
+  private loadStarted = Infinity;
 
-  constructor(ports: number[]) {
+  constructor(
+    ports: number[],
+    private readonly openingMs: number,
+  ) {
     this.instances = ports.map((port, i) => ({
       index: i + 1,
       port,
@@ -404,6 +410,7 @@ class InstanceDiagnostics {
       cpuAtStart: null,
       cpuLast: null,
       durations: new Map(),
+      openingDurations: new Map(),
     }));
   }
 
@@ -426,10 +433,14 @@ class InstanceDiagnostics {
           if (recordLoop) {
             instance.loopP99.push(body.eventLoop.p99Ms);
             instance.loopMax = Math.max(instance.loopMax, body.eventLoop.maxMs);
+            // A read within the opening (give or take half a poll) counts toward it too.
+            const opening = performance.now() - this.loadStarted <= this.openingMs + 2_500;
             for (const [name, list] of Object.entries(body.durations ?? {})) {
-              const all = instance.durations.get(name);
-              if (all) all.push(...list);
-              else instance.durations.set(name, [...list]);
+              for (const map of opening ? [instance.durations, instance.openingDurations] : [instance.durations]) {
+                const all = map.get(name);
+                if (all) all.push(...list);
+                else map.set(name, [...list]);
+              }
             }
           }
           if (body.verifier) {
@@ -443,6 +454,7 @@ class InstanceDiagnostics {
   }
 
   startLoad(): void {
+    this.loadStarted = performance.now();
     for (const instance of this.instances) instance.cpuAtStart = instance.cpuLast;
     this.timer = setInterval(() => void this.poll(true), 5_000);
   }
@@ -473,6 +485,23 @@ interface CheckAnalysis {
   /** Attendees with only successful checks whose longest wait between two checks exceeded 1.5 intervals, and that wait. */
   lateAttendees: number;
   longestGapMs: number;
+}
+
+/** The checks grouped into rounds: a new round starts when no check started for a third of an interval. */
+function roundSpans(checks: CheckRecord[], intervalMs: number): { checks: number; busyMs: number }[] {
+  const sorted = [...checks].sort((a, b) => a.startedAt - b.startedAt);
+  const rounds: { first: number; last: number; checks: number }[] = [];
+  let previous = -Infinity;
+  for (const check of sorted) {
+    const current = rounds[rounds.length - 1];
+    if (!current || check.startedAt - previous > intervalMs / 3) rounds.push({ first: check.startedAt, last: check.endedAt, checks: 1 });
+    else {
+      current.last = Math.max(current.last, check.endedAt);
+      current.checks += 1;
+    }
+    previous = check.startedAt;
+  }
+  return rounds.map((round) => ({ checks: round.checks, busyMs: round.last - round.first }));
 }
 
 function analyseChecks(instances: InstanceFigures[], intervalMs: number): CheckAnalysis {
@@ -861,7 +890,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     }
     await waitFor(`${base}/api/health`, several ? 15 * 60_000 : 120_000);
     for (const port of diagnosticsPorts) await waitFor(`http://127.0.0.1:${port}/`, 60_000);
-    const diagnostics = new InstanceDiagnostics(diagnosticsPorts);
+    const diagnostics = new InstanceDiagnostics(diagnosticsPorts, options.warmUpS * 1000);
     await diagnostics.poll();
     await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     const appPid = app.pid!;
@@ -1005,6 +1034,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const postgresCpuBefore = processesNamed('postgres').cpuS;
     const loadStarted = performance.now();
     const loadWindowUs = { from: monotonicUs(), to: Infinity };
+    const loadWindowWall = { from: Date.now(), to: Infinity };
     const loadAverages = [loadAverage()];
     stats.recording = true;
     // The pages open at random moments over the first 5 s (a class does not click in step); a
@@ -1087,6 +1117,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     await sleep(options.durationS * 1000);
     running = false;
     loadWindowUs.to = monotonicUs();
+    loadWindowWall.to = Date.now();
     clearInterval(sampler);
     const loadS = (performance.now() - loadStarted) / 1000;
     const cpuAfter = processTree(appPid);
@@ -1223,6 +1254,20 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
           `${instance.checks.length} background checks; verifier slices ${instance.standing ? `${instance.standing.held} (share ${instance.standing.share}, ${instance.standing.instances} live)` : '-'}`,
       );
     }
+    {
+      // How the background verifier's rounds lay over the interval: a round's checks run
+      // back to back from its start, so a short busy span means a burst of work every interval.
+      const intervalMs = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
+      for (const instance of diagnostics.instances) {
+        const spans = roundSpans(instance.checks.filter((check) => check.startedAt >= loadWindowWall.from && check.startedAt <= loadWindowWall.to), intervalMs);
+        if (spans.length === 0) continue;
+        const busy = spans.map((span) => span.busyMs).sort((a, b) => a - b);
+        console.log(
+          `Background rounds during the load (instance ${instance.index}): ${spans.length}, ${fmt(pct(spans.map((span) => span.checks).sort((a, b) => a - b), 50))} checks each (median); ` +
+            `first check started to last ended: p50 ${(pct(busy, 50) / 1000).toFixed(1)} s, max ${((busy[busy.length - 1] ?? 0) / 1000).toFixed(1)} s of the ${intervalMs / 1000} s interval`,
+        );
+      }
+    }
     if (several) {
       const intervalMs = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
       const analysis = analyseChecks(diagnostics.instances, intervalMs);
@@ -1237,21 +1282,30 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     // Where a page's wait went: the instance's own time for a request (from reading it to its last
     // byte), and each read inside the channel; the rest of a wait the bench measured is outside
     // the instance (the machine's run queue, the sockets, this bench's own event loop).
-    console.log('\nAs each instance timed itself (ms):');
-    console.log(`  ${'what'.padEnd(44)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'total s'.padStart(8)}`);
-    for (const instance of diagnostics.instances) {
+    // The last two columns are the pages' opening alone (the first --warm-up seconds): what the
+    // cold start asked for, against the whole load.
+    console.log(`\nAs each instance timed itself (ms; "opening": the first ${options.warmUpS} s of the load, give or take 2.5 s):`);
+    console.log(
+      `  ${'what'.padEnd(44)} ${'count'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'total s'.padStart(8)} ${'opening'.padStart(8)} ${'total s'.padStart(8)}`,
+    );
+    const withFamilies = (durations: Map<string, number[]>) => {
       // Each kind, and a total per family (every cluster request, every database query).
       const families = new Map<string, number[]>();
-      for (const [name, list] of instance.durations) {
+      for (const [name, list] of durations) {
         const family = /^(cluster|db) /.exec(name)?.[1];
         if (family) families.set(`${family} (all)`, [...(families.get(`${family} (all)`) ?? []), ...list]);
       }
-      for (const [name, list] of [...instance.durations, ...families].sort(([a], [b]) => a.localeCompare(b))) {
+      return new Map([...durations, ...families]);
+    };
+    const sumS = (list: number[]) => list.reduce((sum, ms) => sum + ms, 0) / 1000;
+    for (const instance of diagnostics.instances) {
+      const opening = withFamilies(instance.openingDurations);
+      for (const [name, list] of [...withFamilies(instance.durations)].sort(([a], [b]) => a.localeCompare(b))) {
         const sorted = [...list].sort((a, b) => a - b);
         const label = several ? `${instance.index}: ${name}` : name;
-        const totalS = sorted.reduce((sum, ms) => sum + ms, 0) / 1000;
+        const inOpening = opening.get(name) ?? [];
         console.log(
-          `  ${label.padEnd(44)} ${String(sorted.length).padStart(8)} ${fmt(pct(sorted, 50)).padStart(8)} ${fmt(pct(sorted, 99)).padStart(8)} ${fmt(sorted[sorted.length - 1] ?? NaN).padStart(8)} ${totalS.toFixed(0).padStart(8)}`,
+          `  ${label.padEnd(44)} ${String(sorted.length).padStart(8)} ${fmt(pct(sorted, 50)).padStart(8)} ${fmt(pct(sorted, 99)).padStart(8)} ${fmt(sorted[sorted.length - 1] ?? NaN).padStart(8)} ${sumS(sorted).toFixed(0).padStart(8)} ${String(inOpening.length).padStart(8)} ${sumS(inOpening).toFixed(0).padStart(8)}`,
         );
       }
     }
@@ -1370,12 +1424,12 @@ function printProfile(title: string, dir: string, window: { fromUs: number; toUs
   const nodes = new Map<number, ProfileNode>();
   let totalUs = 0;
   /** Stretches of the main thread without a break (no idle sample): the event loop was blocked. */
-  const stretches: { us: number; samples: number[] }[] = [];
+  const stretches: { us: number; startUs: number; samples: number[] }[] = [];
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
     const offset = nodes.size * 1_000_000;
     for (const node of profile.nodes) nodes.set(node.id + offset, node);
-    let current: { us: number; samples: number[] } | null = null;
+    let current: { us: number; startUs: number; samples: number[] } | null = null;
     let at = profile.startTime;
     profile.samples.forEach((id, i) => {
       at += profile.timeDeltas[i] ?? 0;
@@ -1388,7 +1442,7 @@ function printProfile(title: string, dir: string, window: { fromUs: number; toUs
         if (current && current.us > 100_000) stretches.push(current);
         current = null;
       } else {
-        current ??= { us: 0, samples: [] };
+        current ??= { us: 0, startUs: at, samples: [] };
         current.us += delta;
         current.samples.push(id + offset);
       }
@@ -1467,14 +1521,29 @@ function printProfile(title: string, dir: string, window: { fromUs: number; toUs
   stretches.sort((a, b) => b.us - a.us);
   const blocked = stretches.reduce((sum, stretch) => sum + stretch.us, 0);
   console.log(`Event loop blocked for more than 100 ms at a time: ${stretches.length} times, ${(blocked / 1e6).toFixed(1)} s in all; the longest:`);
-  for (const stretch of stretches.slice(0, 5)) {
+  for (const stretch of stretches.slice(0, 8)) {
     const areas = new Map<string, number>();
     for (const id of stretch.samples) {
       const frame = nodes.get(id)?.callFrame;
       if (frame) areas.set(area(frame.url, frame.functionName), (areas.get(area(frame.url, frame.functionName)) ?? 0) + 1);
     }
     const top = [...areas].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([key, n]) => `${key} ${((n / stretch.samples.length) * 100).toFixed(0)}%`);
-    console.log(`  ${(stretch.us / 1000).toFixed(0).padStart(6)} ms: ${top.join(', ')}`);
+    // The project's own functions the stretch passed through (inclusive), to name the work.
+    const ours = new Map<string, number>();
+    for (const id of stretch.samples) {
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const frame = nodes.get(at)?.callFrame;
+        if (!frame) break;
+        const file = /\/(lib|scripts|app)\/(.*)$/.exec(frame.url);
+        if (file) seen.add(`${frame.functionName || '(anonymous)'} ${file[1]}/${file[2]}:${frame.lineNumber + 1}`);
+      }
+      for (const key of seen) ours.set(key, (ours.get(key) ?? 0) + 1);
+    }
+    const named = [...ours].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([key, n]) => `${key} ${((n / stretch.samples.length) * 100).toFixed(0)}%`);
+    const intoLoad = Number.isFinite(window.fromUs) && window.fromUs > 0 ? `, ${((stretch.startUs - window.fromUs) / 1e6).toFixed(1)} s into the load` : '';
+    console.log(`  ${(stretch.us / 1000).toFixed(0).padStart(6)} ms${intoLoad}: ${top.join(', ')}`);
+    if (named.length > 0) console.log(`          through ${named.join(' · ')}`);
   }
 }
 
