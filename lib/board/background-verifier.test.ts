@@ -247,6 +247,71 @@ describe('BackgroundVerifier', () => {
     expect(started).toEqual(['p1']);
   });
 
+  it('with spreadMs, starts a round\'s checks one after another over that span, and checks each attendee once', async () => {
+    const startedAt = new Map<string, number>();
+    const bv = verifier({
+      spreadMs: 10_000,
+      listTasks: async () => Array.from({ length: 10 }, (_, i) => task(i)),
+      verifyChapter: async (t) => {
+        startedAt.set(t.participantId, Date.now());
+        return { ok: true };
+      },
+    });
+    const roundStart = Date.now();
+    const round = bv.runRound();
+    await vi.advanceTimersByTimeAsync(0);
+    expect([...startedAt.keys()]).toEqual(['p0']);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(startedAt.size).toBe(5);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const report = await round;
+    expect(report.checked).toBe(10);
+    expect([...startedAt.values()].map((at) => at - roundStart)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000]);
+  });
+
+  it('never spreads a round past its interval, and a slow check does not hold back the ones after it', async () => {
+    const gate = deferred<ChapterOutcome>();
+    const started: number[] = [];
+    const bv = verifier({
+      spreadMs: 4 * INTERVAL,
+      concurrency: 10,
+      listTasks: async () => Array.from({ length: 3 }, (_, i) => task(i)),
+      verifyChapter: async () => {
+        started.push(Date.now());
+        return started.length === 1 ? gate.promise : { ok: true };
+      },
+    });
+    const roundStart = Date.now();
+    const round = bv.runRound();
+    // Capped at the interval: three checks 5 s apart, whatever the first one is doing.
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(started.map((at) => at - roundStart)).toEqual([0, INTERVAL / 3, (2 * INTERVAL) / 3]);
+    gate.resolve({ ok: true });
+    expect((await round).checked).toBe(3);
+  });
+
+  it('stop() during a spread round ends its wait at once and starts none of the checks still to come', async () => {
+    const started: string[] = [];
+    const bv = verifier({
+      spreadMs: 10_000,
+      listTasks: async () => [task(1), task(2), task(3)],
+      verifyChapter: async (t) => {
+        started.push(t.participantId);
+        return { ok: true };
+      },
+    });
+    bv.start();
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(started).toEqual(['p1']);
+    let stopped = false;
+    const stopping = bv.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    await stopping;
+    await vi.advanceTimersByTimeAsync(2 * INTERVAL);
+    expect(started).toEqual(['p1']);
+  });
+
   it('asks before each check whether the attendee is still its own, and reports what it hands off and checks', async () => {
     const gate = deferred<ChapterOutcome>();
     const owned = new Set(['p1', 'p2', 'p3']);
