@@ -55,7 +55,6 @@ describe('class board settings', () => {
       BOARD_VERIFY_INTERVAL_MS: 15_000,
       BOARD_VERIFY_CONCURRENCY: 8,
       BOARD_VERIFY_PER_CLUSTER: 2,
-      BOARD_VERIFY_SPREAD: 0.6,
       BOARD_VERIFY_MAX_BACKOFF_MS: 300_000,
       BOARD_STUCK_MINUTES: 10,
       BOARD_STUCK_REPEATS: 3,
@@ -66,8 +65,6 @@ describe('class board settings', () => {
     expect(parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: '0', BOARD_STUCK_MINUTES: '5' })).toMatchObject({ BOARD_VERIFY_INTERVAL_MS: 0, BOARD_STUCK_MINUTES: 5 });
     expect(() => parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: '-1' })).toThrow(/BOARD_VERIFY_INTERVAL_MS/);
     expect(() => parseServerEnv({ BOARD_VERIFY_CONCURRENCY: '0' })).toThrow(/BOARD_VERIFY_CONCURRENCY/);
-    expect(parseServerEnv({ BOARD_VERIFY_SPREAD: '0' }).BOARD_VERIFY_SPREAD).toBe(0);
-    expect(() => parseServerEnv({ BOARD_VERIFY_SPREAD: '1.5' })).toThrow(/BOARD_VERIFY_SPREAD/);
     expect(() => parseServerEnv({ BOARD_STUCK_REPEATS: '1' })).toThrow(/BOARD_STUCK_REPEATS/);
   });
 });

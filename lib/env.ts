@@ -73,8 +73,6 @@ const serverEnvSchema = z.object({
   BOARD_VERIFY_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   /** Rounds between background checks of an attendee's open chapters other than the one they are on (which is checked every round); 1: every round. */
   BOARD_VERIFY_OTHER_CHAPTERS_EVERY: z.coerce.number().int().min(1).max(100).default(4),
-  /** Share of the interval over which a round's checks start one after another (0: all at once at the round's start). */
-  BOARD_VERIFY_SPREAD: z.coerce.number().min(0).max(1).default(0.6),
   /** Verifications the background verifier runs at once in this app instance. */
   BOARD_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Verifications it runs at once against one cluster (a class sharing one cloud cluster is not flooded). */

@@ -10,9 +10,7 @@ import { Semaphore } from './semaphore';
  * - Rounds never overlap: the next one is planned when the current one ends, `intervalMs` after
  *   it started (at once if it took longer), so a slow cluster slows the rounds, not piles them up.
  * - Two limits: `concurrency` checks in this app instance, and `perCluster` at one cluster, so a
- *   class that shares one cloud cluster does not flood it. With `spreadMs`, a round's checks start
- *   one after another over that span instead of together: the same work, without a burst at the
- *   start of every round that the attendees' own requests would queue behind.
+ *   class that shares one cloud cluster does not flood it.
  * - A connection whose check fails (the cluster is down, refuses the password, rate limits) backs
  *   off exponentially: it is tried again after 2, 4, 8... intervals, capped at `maxBackoffMs`; a
  *   rate limit counts double. A success, or a new connection, starts afresh.
@@ -47,11 +45,6 @@ export interface BackgroundVerifierOptions {
   maxBackoffMs: number;
   /** Rounds between checks of an attendee's open chapters other than their current one (default 4; 1: every round). */
   otherChaptersEvery?: number;
-  /**
-   * The checks of a round start evenly over this many ms from its start instead of all at once
-   * (default 0: at once), so the app serves its pages beside a steady trickle, not a burst.
-   */
-  spreadMs?: number;
   listTasks(): Promise<VerifyTask[]>;
   verifyChapter(task: VerifyTask, chapter: number): Promise<ChapterOutcome>;
   /** Whether this instance may check the task's attendee now; all of them when absent. */
@@ -104,8 +97,6 @@ export class BackgroundVerifier {
   private halted = false;
   private readonly inFlight = new Set<VerifyTask>();
   private rounds = 0;
-  /** Ends the wait before a round's next check early (stop). */
-  private wake: (() => void) | null = null;
 
   constructor(private readonly options: BackgroundVerifierOptions) {
     this.now = options.now ?? Date.now;
@@ -138,7 +129,6 @@ export class BackgroundVerifier {
     this.halted = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.wake?.();
     await this.current?.catch(() => undefined);
   }
 
@@ -190,42 +180,36 @@ export class BackgroundVerifier {
     let handedOff = 0;
     const owns = this.options.owns ?? (() => true);
 
-    const checkOne = async ({ task, chapters }: (typeof due)[number]): Promise<void> => {
-      let cluster = clusters.get(task.clusterKey);
-      if (!cluster) {
-        cluster = new Semaphore(this.options.perCluster);
-        clusters.set(task.clusterKey, cluster);
-      }
-      // The cluster slot first: a task waiting for a busy cluster does not hold an instance slot.
-      await cluster.use(() =>
-        global.use(async () => {
-          if (this.halted) return;
-          if (!owns(task)) {
-            handedOff += 1;
-            return;
-          }
-          checked += 1;
-          this.inFlight.add(task);
-          const checkStartedAt = this.now();
-          let ok = false;
-          try {
-            ok = await this.check(task, chapters, startedAt);
-          } finally {
-            this.inFlight.delete(task);
-          }
-          if (!ok) failed += 1;
-          this.options.onChecked?.(task, { startedAt: checkStartedAt, endedAt: this.now(), ok });
-        }),
-      );
-    };
-    const gapMs = due.length > 1 ? Math.min(this.options.spreadMs ?? 0, this.options.intervalMs) / due.length : 0;
-    const checks: Promise<void>[] = [];
-    for (const [i, item] of due.entries()) {
-      if (gapMs > 0 && i > 0) await this.pause(gapMs);
-      if (this.halted) break;
-      checks.push(checkOne(item));
-    }
-    await Promise.all(checks);
+    await Promise.all(
+      due.map(async ({ task, chapters }) => {
+        let cluster = clusters.get(task.clusterKey);
+        if (!cluster) {
+          cluster = new Semaphore(this.options.perCluster);
+          clusters.set(task.clusterKey, cluster);
+        }
+        // The cluster slot first: a task waiting for a busy cluster does not hold an instance slot.
+        await cluster.use(() =>
+          global.use(async () => {
+            if (this.halted) return;
+            if (!owns(task)) {
+              handedOff += 1;
+              return;
+            }
+            checked += 1;
+            this.inFlight.add(task);
+            const checkStartedAt = this.now();
+            let ok = false;
+            try {
+              ok = await this.check(task, chapters, startedAt);
+            } finally {
+              this.inFlight.delete(task);
+            }
+            if (!ok) failed += 1;
+            this.options.onChecked?.(task, { startedAt: checkStartedAt, endedAt: this.now(), ok });
+          }),
+        );
+      }),
+    );
     return {
       tasks: tasks.length,
       checked,
@@ -235,24 +219,6 @@ export class BackgroundVerifier {
       deferred: notBackingOff.length - due.length,
       durationMs: this.now() - startedAt,
     };
-  }
-
-  /**
-   * Waits `delayMs` between two checks of a spread round, or until stop(). A timer, not the
-   * injected clock, which tests drive by hand. Unref'd like the schedule.
-   */
-  private async pause(delayMs: number): Promise<void> {
-    if (this.halted) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.wake === done) this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, delayMs);
-      timer.unref?.();
-      this.wake = done;
-    });
   }
 
   /** Checks the task's chapters in order; stops at the first failure, which starts (or extends) a back-off. */

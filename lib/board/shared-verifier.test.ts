@@ -21,8 +21,7 @@ const CLASS_SIZE = 40;
 
 function contextOn(db: Database): AppContext {
   return {
-    // Rounds are run by hand against a manual clock: all of a round's checks at once, none spread in real time.
-    env: parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: String(INTERVAL), BOARD_VERIFY_LEASE_MS: String(LEASE), BOARD_VERIFY_CONCURRENCY: '8', BOARD_VERIFY_SPREAD: '0' }),
+    env: parseServerEnv({ BOARD_VERIFY_INTERVAL_MS: String(INTERVAL), BOARD_VERIFY_LEASE_MS: String(LEASE), BOARD_VERIFY_CONCURRENCY: '8' }),
     db,
     secrets: { authSecret: 'x'.repeat(32), credentialsKey: Buffer.alloc(32) },
     policy: new EndpointPolicy({ allowList: [], practiceUrls: [] }),

@@ -153,7 +153,6 @@ export function createSharedVerifier(ctx: AppContext, options: SharedVerifierOpt
     perCluster: ctx.env.BOARD_VERIFY_PER_CLUSTER,
     maxBackoffMs: ctx.env.BOARD_VERIFY_MAX_BACKOFF_MS,
     otherChaptersEvery: ctx.env.BOARD_VERIFY_OTHER_CHAPTERS_EVERY,
-    spreadMs: ctx.env.BOARD_VERIFY_INTERVAL_MS * ctx.env.BOARD_VERIFY_SPREAD,
     listTasks: () => listVerifyTasks(ctx, keeper),
     verifyChapter: options.verifyChapter ?? ((task, chapter) => verifyTaskChapter(ctx, task, chapter)),
     owns: (task) => keeper.owns(task.workshopId, task.participantId),
@@ -219,7 +218,7 @@ export async function startBackgroundVerifier(ctx: AppContext): Promise<SharedVe
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   console.log(
-    `[board] background verifier every ${ctx.env.BOARD_VERIFY_INTERVAL_MS / 1000} s (${ctx.env.BOARD_VERIFY_CONCURRENCY} at once, ${ctx.env.BOARD_VERIFY_PER_CLUSTER} per cluster, spread over ${Math.round(ctx.env.BOARD_VERIFY_SPREAD * 100)}% of it), ` +
+    `[board] background verifier every ${ctx.env.BOARD_VERIFY_INTERVAL_MS / 1000} s (${ctx.env.BOARD_VERIFY_CONCURRENCY} at once, ${ctx.env.BOARD_VERIFY_PER_CLUSTER} per cluster), ` +
       `instance ${shared.keeper.instanceId}, lease ${ctx.env.BOARD_VERIFY_LEASE_MS / 1000} s`,
   );
   return shared;
