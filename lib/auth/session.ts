@@ -6,6 +6,7 @@ import { notePracticeActivity } from '../connections/practice-activity';
 import { getParticipant, touchParticipant, type ParticipantRole } from '../db';
 import { AppError } from '../errors';
 import { appContext, type AppContext } from '../server/context';
+import { spreadWait } from '../spread-wait';
 import { authOptions } from './options';
 import type { SessionParticipant } from './sign-in';
 
@@ -36,7 +37,9 @@ async function isActive(ctx: AppContext, id: string): Promise<boolean> {
     const active = row !== undefined && row.removedAt === null;
     activeParticipants.set(id, active);
     if (active && !lastTouched.has(id)) {
-      lastTouched.set(id, Date.now());
+      // 30-60 s: the whole class's pages opened together, and a fixed 30 s would have them all
+      // write their "last seen" in the same seconds, every 30 s.
+      lastTouched.set(id, Date.now(), { ttl: spreadWait(TOUCH_EVERY_MS) });
       void touchParticipant(ctx.db, id, TOUCH_EVERY_MS).catch(() => undefined);
     }
     return active;

@@ -6,8 +6,10 @@ import { microCache } from '../cluster/coalesce';
 import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
 import { explainPracticeFailure } from '../connections/practice';
 import { connectionKey, snapshotOf, viewOf } from '../connections/service';
+import { recordedStatus, storedStatus, statusWriteDue, type RecordedStatus } from '../connections/status-record';
 import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
 import type { AppContext } from '../server/context';
+import { spreadWait } from '../spread-wait';
 import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
 import { panelReader, readPanel } from './read';
 
@@ -17,20 +19,19 @@ import { panelReader, readPanel } from './read';
  * keeps the connection and says why.
  */
 
-/**
- * What was last stored of each connection's status. Storing every poll's answer would be a
- * database write per attendee every 5 s, so a status is written when it changed or when the
- * stored one is a minute old (the board's "last answered" is that fresh).
- */
-const recordedStatus = new LRUCache<string, { json: string; at: number }>({ max: 20_000 });
-const STATUS_REFRESH_MS = 60_000;
+/** What this process last stored of each connection's status (`lib/connections/status-record.ts`). */
+const recordedStatuses = new LRUCache<string, RecordedStatus>({ max: 20_000 });
 
-async function recordStatusIfNew(ctx: AppContext, participantId: string, connectionId: string, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
-  const json = JSON.stringify(snapshot);
-  const last = recordedStatus.get(connectionId);
-  if (last && last.json === json && Date.now() - last.at < STATUS_REFRESH_MS) return;
-  await recordConnectionStatus(ctx.db, participantId, snapshot, { connectionId });
-  recordedStatus.set(connectionId, { json, at: Date.now() });
+async function recordStatusIfNew(ctx: AppContext, connection: ClusterConnection, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
+  const last = recordedStatuses.get(connection.id) ?? storedStatus(connection);
+  const now = Date.now();
+  if (!statusWriteDue(last, snapshot, now)) {
+    // Remembered with its wait, so the next polls neither read the row's again nor draw a new one.
+    if (last && !recordedStatuses.has(connection.id)) recordedStatuses.set(connection.id, last);
+    return;
+  }
+  await recordConnectionStatus(ctx.db, connection.participantId, snapshot, { connectionId: connection.id });
+  recordedStatuses.set(connection.id, recordedStatus(snapshot, now));
 }
 
 /** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
@@ -46,7 +47,7 @@ function clusterFacts(client: ClusterClient, connectionId: string): Promise<Clus
   return microCache(
     connectionKey(connectionId, 'facts'),
     // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
-    CLUSTER_FACTS_TTL_MS + Math.floor(Math.random() * CLUSTER_FACTS_TTL_MS),
+    spreadWait(CLUSTER_FACTS_TTL_MS),
     () => readClusterFacts(client),
     { keep: factsComplete },
   );
@@ -57,7 +58,7 @@ export const clusterStatus = panelReader(clusterStatusPanel, {
   ttlMs: 2_000,
   async read({ client, connection, ctx }) {
     const status = await probeClusterStatus(client, { kibanaUrl: connection.kibanaUrl, facts: () => clusterFacts(client, connection.id) });
-    await recordStatusIfNew(ctx, connection.participantId, connection.id, snapshotOf(status));
+    await recordStatusIfNew(ctx, connection, snapshotOf(status));
     return { connection: viewOf(connection), status, error: null };
   },
 });
