@@ -45,7 +45,9 @@
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
 //        --keep-polling (checkpoints keep being read after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
-// Environment variables BOARD_* are passed to the app (e.g. BOARD_VERIFY_INTERVAL_MS).
+// Environment variables BOARD_* and DATABASE_POOL_SIZE are passed to the app (e.g.
+// BOARD_VERIFY_INTERVAL_MS); BENCH_SERVICES_NODE_OPTIONS becomes the NODE_OPTIONS of the app and
+// the practice cluster (e.g. --max-semi-space-size=64), not of the bench.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -837,6 +839,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   const password = 'bench-instructor-password';
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BOARD_') || ['PATH', 'HOME', 'TMPDIR', 'DATABASE_POOL_SIZE'].includes(key))),
+    // Node flags for the services only (e.g. a heap setting to try), not for this bench's own process.
+    ...(process.env.BENCH_SERVICES_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICES_NODE_OPTIONS } : {}),
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     DATA_DIR: dataDir,
