@@ -1427,7 +1427,11 @@ function printProfile(title: string, dir: string, window: { fromUs: number; toUs
   const self = new Map<number, number>();
   const nodes = new Map<number, ProfileNode>();
   let totalUs = 0;
-  /** Stretches of the main thread without a break (no idle sample): the event loop was blocked. */
+  /**
+   * Stretches of the main thread without an idle sample: busy the whole time. The event loop may
+   * have turned inside one (work in slices, a queue of requests), so a stretch is a burst of work
+   * that whatever arrived in it waited behind, not necessarily one long task.
+   */
   const stretches: { us: number; startUs: number; samples: number[] }[] = [];
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
@@ -1524,7 +1528,7 @@ function printProfile(title: string, dir: string, window: { fromUs: number; toUs
   for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${fn.slice(0, 150)}`);
   stretches.sort((a, b) => b.us - a.us);
   const blocked = stretches.reduce((sum, stretch) => sum + stretch.us, 0);
-  console.log(`Event loop blocked for more than 100 ms at a time: ${stretches.length} times, ${(blocked / 1e6).toFixed(1)} s in all; the longest:`);
+  console.log(`Busy without an idle moment for more than 100 ms: ${stretches.length} times, ${(blocked / 1e6).toFixed(1)} s in all; the longest:`);
   for (const stretch of stretches.slice(0, 8)) {
     const areas = new Map<string, number>();
     for (const id of stretch.samples) {
