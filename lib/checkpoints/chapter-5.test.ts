@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readClusterFacts, type ClusterFacts } from '../cluster/probe';
+import { fakeClient } from '../cluster/test-support/fake-transport';
+import { AppError } from '../errors';
 import type { JobStatus } from '../queries/ml-anomalies';
 import { groupDigits, judgeAnomalies, judgeImported, judgeJobRan } from './chapter-5';
+import { checkpointDefinition } from './registry';
 
 /** Chapter 5's verdicts from what the cluster answered (the full path runs in lib/ml/chapter-5.test.ts). */
 
@@ -56,5 +60,37 @@ describe('ml-job-ran and ml-anomalies-found', () => {
     expect(judgeAnomalies(top(96.4))).toEqual({ state: 'done', detail: '96 · 2017-11-23 10:15Z' });
     expect(judgeAnomalies(top(42))).toEqual({ state: 'pending', code: 'no_critical_anomaly', detail: '42 · 2017-11-23 10:15Z' });
     expect(judgeAnomalies({ hits: { hits: [] } })).toEqual({ state: 'pending', code: 'no_critical_anomaly', detail: '0' });
+  });
+});
+
+describe("why there is no job: the connection's kept facts", () => {
+  const nodes = { nodes: { a: { name: 'instance-0', roles: ['data', 'master'] }, b: { name: 'instance-1', roles: ['ml'] } } };
+  const xpack = (type: string) => ({ license: { type, mode: type, status: 'active' }, features: {} });
+  const verify = (client: ReturnType<typeof fakeClient>['client'], facts?: () => Promise<ClusterFacts>) =>
+    checkpointDefinition('ml-job-created')!.verify({ client, reachedChapterAt: async () => null, facts });
+
+  it('explains a missing job from the facts it is given, asking the cluster for the jobs only', async () => {
+    const facts = await readClusterFacts(fakeClient({ 'GET /': {}, 'GET /_nodes': nodes, 'GET /_xpack': xpack('basic') }).client);
+    const { client, transport } = fakeClient({ 'GET /_ml/anomaly_detectors': { jobs: [] } });
+    expect(await verify(client, async () => facts)).toEqual({ state: 'pending', code: 'licence_required', detail: 'basic (active)' });
+    expect(transport.calls.map((call) => call.path)).toEqual(['/_ml/anomaly_detectors']);
+  });
+
+  it('reads nodes and _xpack itself without them (never _license), and names a missing ML node', async () => {
+    const { client, transport } = fakeClient({
+      'GET /': {},
+      'GET /_ml/anomaly_detectors': { jobs: [] },
+      'GET /_nodes': { nodes: { a: { name: 'instance-0', roles: ['data', 'master'] } } },
+      'GET /_xpack': xpack('trial'),
+    });
+    expect(await verify(client)).toEqual({ state: 'pending', code: 'no_ml_node' });
+    expect(transport.calls.map((call) => call.path)).not.toContain('/_license');
+  });
+
+  it('says the job is missing when nothing blocks it, and fails with the facts\' own error', async () => {
+    const ok = await readClusterFacts(fakeClient({ 'GET /': {}, 'GET /_nodes': nodes, 'GET /_xpack': xpack('trial') }).client);
+    expect(await verify(fakeClient({ 'GET /_ml/anomaly_detectors': { jobs: [] } }).client, async () => ok)).toEqual({ state: 'pending', code: 'job_missing' });
+    const hidden = await readClusterFacts(fakeClient({ 'GET /': {}, 'GET /_nodes': nodes, 'GET /_xpack': new AppError('forbidden') }).client);
+    await expect(verify(fakeClient({ 'GET /_ml/anomaly_detectors': { jobs: [] } }).client, async () => hidden)).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

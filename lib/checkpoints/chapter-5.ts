@@ -1,10 +1,11 @@
 import 'server-only';
 import type { ClusterClient } from '../cluster/adapter';
+import { factOrThrow, isMlNode, readClusterFacts } from '../cluster/probe';
 import { toAppError } from '../errors';
 import { readJobStatus } from '../panels/ml-anomalies';
 import { aggregationsOf, asNumber, bucketsOf, hitsOf, isObject, metricValue, searchRequest, type Dsl, type SearchRequest } from '../queries/common';
 import { jobFinished, ML_RESULTS_PATTERN, type JobStatus } from '../queries/ml-anomalies';
-import { CHECK_TIMEOUT_MS, searchFor, sharedWhileInFlight, type CheckpointDefinition, type CheckpointVerdict } from './definition';
+import { CHECK_TIMEOUT_MS, searchFor, sharedWhileInFlight, type CheckpointContext, type CheckpointDefinition, type CheckpointVerdict } from './definition';
 
 /**
  * Chapter 5 (Machine Learning), verified from the cluster: flights.csv imported into `flights`
@@ -111,14 +112,19 @@ export async function findFlightsJob(client: ClusterClient, options: { timeoutMs
   return feed?.job_id ?? null;
 }
 
-/** Why there is no job or it never ran: the licence (Basic cannot create or open jobs), then the ML node. */
-async function blocker(client: ClusterClient, options: { timeoutMs: number; signal?: AbortSignal }): Promise<CheckpointVerdict | null> {
-  const { license } = await client.license(options);
-  if (!['trial', 'platinum', 'enterprise'].includes(license.type) || license.status !== 'active') {
-    return { state: 'pending', code: 'licence_required', detail: `${license.type} (${license.status})` };
+/**
+ * Why there is no job or it never ran: the licence (Basic cannot create or open jobs), then the ML
+ * node. Read from the connection's kept facts when the verifier passes them: a chapter 5 page
+ * without a job asks this on every poll, and the status card reads the same facts anyway.
+ */
+async function blocker(ctx: CheckpointContext): Promise<CheckpointVerdict | null> {
+  const facts = ctx.facts ? await ctx.facts() : await readClusterFacts(ctx.client, { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal });
+  const license = factOrThrow(facts.xpack).license;
+  if (!license || !['trial', 'platinum', 'enterprise'].includes(license.type) || license.status !== 'active') {
+    return { state: 'pending', code: 'licence_required', detail: `${license?.type ?? '-'} (${license?.status ?? '-'})` };
   }
-  const nodes = await client.nodes(options);
-  if (!nodes.some((node) => node.roles?.includes('ml') || node.attributes?.['ml.enabled'] === 'true')) return { state: 'pending', code: 'no_ml_node' };
+  const nodes = factOrThrow(facts.nodes);
+  if (!nodes.some(isMlNode)) return { state: 'pending', code: 'no_ml_node' };
   return null;
 }
 
@@ -170,7 +176,7 @@ const flightsJob = sharedWhileInFlight(async (ctx): Promise<{ job: JobStatus } |
   const options = { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal };
   const id = await findFlightsJob(ctx.client, options);
   const job = id ? await readJobStatus(ctx.client, id) : null;
-  if (!job) return { verdict: (await blocker(ctx.client, options)) ?? { state: 'pending', code: 'job_missing' } };
+  if (!job) return { verdict: (await blocker(ctx)) ?? { state: 'pending', code: 'job_missing' } };
   return { job };
 });
 
@@ -207,7 +213,7 @@ export const chapter5: CheckpointDefinition[] = [
       if ('verdict' in found) return found.verdict;
       const { job } = found;
       if (job.processedRecords === 0 && job.datafeedState !== 'started' && job.state !== 'opened') {
-        const blocked = await blocker(ctx.client, { timeoutMs: CHECK_TIMEOUT_MS, signal: ctx.signal });
+        const blocked = await blocker(ctx);
         if (blocked) return blocked;
       }
       let dataEnd: number | null = null;

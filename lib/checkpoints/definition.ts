@@ -1,6 +1,7 @@
 import 'server-only';
 import type { CheckpointId } from '@/content/chapters';
 import type { ClusterClient } from '../cluster/adapter';
+import type { ClusterFacts } from '../cluster/probe';
 import type { ErrorCode } from '../errors';
 import { asString, getField, hitsOf, type SearchRequest } from '../queries/common';
 import type { CheckpointReason } from './reasons';
@@ -26,6 +27,11 @@ export interface CheckpointContext {
   client: ClusterClient;
   /** When the attendee first opened the chapter (epoch ms), for "since you reached chapter 3". */
   reachedChapterAt(chapter: number): Promise<number | null>;
+  /**
+   * The connection's nodes, licence and features as the status card keeps them (30-60 s), for a
+   * pending step's reason; without it (tests, one-off checks) they are read from the cluster.
+   */
+  facts?: () => Promise<ClusterFacts>;
   signal?: AbortSignal;
 }
 

@@ -4,6 +4,7 @@ import { ClusterClient } from '../cluster/adapter';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { connectPracticeCluster } from '../connections/service';
 import { createParticipant, getConnection } from '../db';
+import { clusterStatusCard } from '../panels/cluster-status';
 import { practiceAppForTests } from '../testing/practice-app';
 import { forgetVerifications, recentVerification, verifyChapter } from './verifier';
 
@@ -22,10 +23,11 @@ async function learner(name: string) {
 }
 
 describe('verifying a chapter', () => {
-  it('chapter 5: the three job checks share one job lookup and one licence read', async () => {
+  it('chapter 5: the three job checks share one job lookup and one licence read, which the status card shares too', async () => {
     const { id } = await learner('ml');
     const getJobs = vi.spyOn(ClusterClient.prototype, 'getJobs');
     const license = vi.spyOn(ClusterClient.prototype, 'license');
+    const xpackInfo = vi.spyOn(ClusterClient.prototype, 'xpackInfo');
     const items = await verifyChapter(app.ctx, { participantId: id, workshopId: null }, 5, 'en');
     expect(items.map((item) => [item.id, item.state, item.code])).toEqual([
       ['flights-imported', 'pending', 'index_missing'],
@@ -34,7 +36,12 @@ describe('verifying a chapter', () => {
       ['ml-anomalies-found', 'pending', 'job_missing'],
     ]);
     expect(getJobs).toHaveBeenCalledTimes(1);
-    expect(license).toHaveBeenCalledTimes(1);
+    // The licence comes with the features from `_xpack`, kept as the connection's facts.
+    expect(license).not.toHaveBeenCalled();
+    expect(xpackInfo).toHaveBeenCalledTimes(1);
+    const card = await clusterStatusCard(app.ctx, id);
+    expect(card.status?.licence?.type).toBe('trial');
+    expect(xpackInfo).toHaveBeenCalledTimes(1);
   });
 
   it('remembers each chapter’s last verification, for a while', async () => {

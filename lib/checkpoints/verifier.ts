@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { CheckpointId } from '@/content/chapters';
 import { microCache } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
+import { connectionFacts } from '../connections/cluster-facts';
 import { connectionKey, participantCluster } from '../connections/service';
 import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult, type ClusterConnection } from '../db';
 import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
@@ -87,7 +88,11 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
       const client = cluster.client;
       const verdict = await microCache(connectionKey(connection.id, 'checkpoint:', id), VERDICT_TTL_MS, async () => {
         try {
-          return await definition.verify({ client, reachedChapterAt: (n) => reachedChapterAt(ctx, target.participantId, n) });
+          return await definition.verify({
+            client,
+            reachedChapterAt: (n) => reachedChapterAt(ctx, target.participantId, n),
+            facts: () => connectionFacts(client, connection.id),
+          });
         } catch (error) {
           return { state: 'error', code: translateClusterError(error).code } satisfies CheckpointVerdict;
         }

@@ -107,6 +107,12 @@ export function isReadOnly(params: Pick<TransportParams, 'method' | 'path'>): bo
   return params.method === 'GET' || params.method === 'HEAD' || (params.method === 'POST' && READ_ONLY_POST.test(params.path));
 }
 
+/** What `GET /` names a cluster by. */
+export interface ClusterIdentity {
+  clusterName: string | null;
+  clusterUuid: string | null;
+}
+
 /** Each client's own part of its reads' single-flight keys: two connections never share a read. */
 let clientCount = 0;
 
@@ -117,6 +123,11 @@ export class ClusterClient {
   constructor(
     private readonly transport: ClusterTransport,
     readonly version: ClusterVersion,
+    /**
+     * The cluster's name and uuid as `GET /` gave them when this client was opened (null: not
+     * known): they cannot change under one client, so a status need not ask `GET /` again.
+     */
+    readonly identity: ClusterIdentity | null = null,
   ) {
     this.capabilities = capabilitiesOf(version);
   }

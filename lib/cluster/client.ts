@@ -5,7 +5,7 @@ import { Client as Client7 } from 'es7';
 import { Client as Client8, HttpConnection } from 'es8';
 import { AppError } from '../errors';
 import { timed } from '../server/diagnostics';
-import { ClusterClient, type BulkHelperRequest, type BulkHelperRun, type CallOptions, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
+import { ClusterClient, type BulkHelperRequest, type BulkHelperRun, type CallOptions, type ClusterIdentity, type ClusterTransport, type TransportParams, type TransportResult } from './adapter';
 import { authorizationHeader, type ClusterAuth } from './auth';
 import type { ClusterEndpoint } from './cloud-id';
 import type { LookupFunction } from './endpoint-policy';
@@ -39,6 +39,8 @@ export interface ProbedCluster {
 export interface ClientOptions {
   /** Default per-call timeout of the client. */
   requestTimeoutMs?: number;
+  /** The probe's name and uuid of the cluster, kept on the client (`ClusterClient.identity`). */
+  identity?: ClusterIdentity;
 }
 
 const TAGLINE = 'You Know, for Search';
@@ -229,7 +231,7 @@ export function createClusterClient(
           context,
           timeoutMs,
         );
-  return new ClusterClient(timedRequests(transport), version);
+  return new ClusterClient(timedRequests(transport), version, options.identity ?? null);
 }
 
 /** Path segments whose next segment is a name (a watch, a job, a document, a pipeline, a template). */
@@ -265,7 +267,8 @@ export async function openClusterClient(
   options: ClientOptions & { probe?: CallOptions } = {},
 ): Promise<{ client: ClusterClient; probe: ProbedCluster }> {
   const probe = await probeVersion(target, auth, options.probe);
-  return { client: createClusterClient(target, auth, probe.version, options), probe };
+  const identity = { clusterName: probe.clusterName, clusterUuid: probe.clusterUuid };
+  return { client: createClusterClient(target, auth, probe.version, { ...options, identity }), probe };
 }
 
 /**

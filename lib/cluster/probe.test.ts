@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { assertClusterUsable, factsComplete, isMlNode, probeClusterStatus, readClusterFacts } from './probe';
+import { ClusterClient } from './adapter';
+import { assertClusterUsable, factOrThrow, factsComplete, isMlNode, probeClusterStatus, readClusterFacts } from './probe';
 import { fakeClient } from './test-support/fake-transport';
 
 const NOW = () => new Date('2024-05-01T09:00:00Z');
@@ -15,8 +16,10 @@ function answers(overrides: Record<string, unknown> = {}) {
         b: { name: 'instance-0000000001', roles: ['ml', 'remote_cluster_client'] },
       },
     },
-    'GET /_license': { license: { type: 'trial', status: 'active', expiry_date_in_millis: 1_717_200_000_000 } },
-    'GET /_xpack': { features: { ml: { available: true, enabled: true }, watcher: { available: true, enabled: true } } },
+    'GET /_xpack': {
+      license: { uid: 'l-1', type: 'trial', mode: 'trial', status: 'active', expiry_date_in_millis: 1_717_200_000_000 },
+      features: { ml: { available: true, enabled: true }, watcher: { available: true, enabled: true } },
+    },
     ...overrides,
   };
 }
@@ -60,8 +63,7 @@ describe('probeClusterStatus', () => {
       answers({
         'GET /_cluster/health': { status: 'red', number_of_nodes: 1, number_of_data_nodes: 1, active_shards_percent_as_number: '50.0', unassigned_shards: 4 },
         'GET /_nodes': { nodes: { a: { name: 'n', roles: ['master', 'data'] } } },
-        'GET /_license': { license: { type: 'basic', status: 'active' } },
-        'GET /_xpack': { features: { ml: { available: false }, watcher: { available: false } } },
+        'GET /_xpack': { license: { type: 'basic', mode: 'basic', status: 'active' }, features: { ml: { available: false }, watcher: { available: false } } },
       }),
       '7.17.0',
     );
@@ -79,7 +81,7 @@ describe('probeClusterStatus', () => {
   });
 
   it('flags an expired licence', async () => {
-    const { client } = fakeClient(answers({ 'GET /_license': { license: { type: 'trial', status: 'expired' } } }));
+    const { client } = fakeClient(answers({ 'GET /_xpack': { license: { type: 'trial', status: 'expired' }, features: {} } }));
     expect((await probeClusterStatus(client, { kibanaUrl: null })).issues).toEqual([{ code: 'licence_required', params: { licence: 'trial' } }]);
   });
 
@@ -89,14 +91,15 @@ describe('probeClusterStatus', () => {
     const status = await probeClusterStatus(client, { kibanaUrl: null });
     expect(status.nodes).toBeNull();
     expect(status.mlNode).toBeNull();
-    expect(status.licence?.ml).toBeNull();
+    // `_xpack` carries the licence: a user who may not read it sees neither.
+    expect(status.licence).toBeNull();
     expect(status.issues).toEqual([{ code: 'forbidden', params: { privileges: 'monitor,manage,all' } }]);
   });
 
   it('fails as a whole when the cluster cannot be reached', async () => {
     const { client } = fakeClient(answers({ 'GET /_cluster/health': new AppError('cluster_unavailable', { params: { reason: 'unreachable' } }) }));
     await expect(probeClusterStatus(client, { kibanaUrl: null })).rejects.toMatchObject({ code: 'cluster_unavailable' });
-    const timedOut = fakeClient(answers({ 'GET /_license': new AppError('timeout') }));
+    const timedOut = fakeClient(answers({ 'GET /_xpack': new AppError('timeout') }));
     await expect(probeClusterStatus(timedOut.client, { kibanaUrl: null })).rejects.toMatchObject({ code: 'timeout' });
   });
 });
@@ -106,7 +109,7 @@ describe('cluster facts kept apart from health', () => {
     const first = fakeClient(answers());
     const facts = await readClusterFacts(first.client);
     expect(factsComplete(facts)).toBe(true);
-    expect(first.transport.calls.map((c) => c.path).sort()).toEqual(['/', '/_license', '/_nodes', '/_xpack']);
+    expect(first.transport.calls.map((c) => c.path).sort()).toEqual(['/', '/_nodes', '/_xpack']);
 
     const polled = fakeClient(answers());
     const status = await probeClusterStatus(polled.client, { kibanaUrl: null, now: NOW, facts: async () => facts });
@@ -122,9 +125,23 @@ describe('cluster facts kept apart from health', () => {
     await expect(probeClusterStatus(revoked.client, { kibanaUrl: null, facts: async () => facts })).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
+  it('asks nodes and _xpack only when the client was opened with GET / and knows the name', async () => {
+    const { transport, client } = fakeClient(answers());
+    const opened = new ClusterClient(transport, client.version, { clusterName: 'from-open', clusterUuid: 'uuid-open' });
+    const facts = await readClusterFacts(opened);
+    expect(factsComplete(facts)).toBe(true);
+    expect(transport.calls.map((c) => c.path).sort()).toEqual(['/_nodes', '/_xpack']);
+    const status = await probeClusterStatus(opened, { kibanaUrl: null, facts: async () => facts });
+    expect([status.clusterName, status.clusterUuid]).toEqual(['from-open', 'uuid-open']);
+    expect(status.licence).toMatchObject({ type: 'trial', status: 'active', expiresAt: '2024-06-01T00:00:00.000Z' });
+  });
+
   it('calls facts with a failed part incomplete, so they are not kept', async () => {
     const { client } = fakeClient(answers({ 'GET /_xpack': new AppError('forbidden') }));
-    expect(factsComplete(await readClusterFacts(client))).toBe(false);
+    const facts = await readClusterFacts(client);
+    expect(factsComplete(facts)).toBe(false);
+    expect(() => factOrThrow(facts.xpack)).toThrow(AppError);
+    expect(factOrThrow(facts.nodes)).toHaveLength(2);
   });
 });
 

@@ -66,28 +66,37 @@ const LICENCES_WITH_ML: ReadonlySet<string> = new Set(['trial', 'platinum', 'ent
  * The parts of the status that change rarely — version and name, nodes and roles, licence and
  * features — read apart from health, so that a caller polling every few seconds may keep them a
  * while (a licence or node change shows on the next read) and ask the cluster only for its health.
+ *
+ * Two calls when the client knows the cluster's name (it was opened with `GET /`): `_nodes`, and
+ * `_xpack`, which carries the licence's type, status and expiry beside the features (ES-REFERENCE
+ * §11 step 4; the same `monitor` privilege as `_license`), so `_license` is not asked as well.
  */
 export interface ClusterFacts {
+  /** Null when the name was already known (the connect probe, or the client's own). */
   info: PromiseSettledResult<Awaited<ReturnType<ClusterClient['info']>> | null>;
   nodes: PromiseSettledResult<NodeSummary[]>;
-  licence: PromiseSettledResult<Awaited<ReturnType<ClusterClient['license']>>>;
   xpack: PromiseSettledResult<Awaited<ReturnType<ClusterClient['xpackInfo']>>>;
 }
 
 export async function readClusterFacts(client: ClusterClient, options: CallOptions & { probe?: ProbedCluster } = {}): Promise<ClusterFacts> {
   const call: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
-  const [info, nodes, licence, xpack] = await Promise.allSettled([
-    options.probe ? Promise.resolve(null) : client.info(call),
+  const [info, nodes, xpack] = await Promise.allSettled([
+    options.probe || client.identity ? Promise.resolve(null) : client.info(call),
     client.nodes(call),
-    client.license(call),
     client.xpackInfo(call),
   ]);
-  return { info, nodes, licence, xpack };
+  return { info, nodes, xpack };
 }
 
 /** Whether every part was read: only complete facts are worth keeping (a failure is read again). */
 export function factsComplete(facts: ClusterFacts): boolean {
   return Object.values(facts).every((part: PromiseSettledResult<unknown>) => part.status === 'fulfilled');
+}
+
+/** A part of the facts, or its failure thrown: for callers that need it (a checkpoint's pending reason). */
+export function factOrThrow<T>(part: PromiseSettledResult<T>): T {
+  if (part.status === 'rejected') throw part.reason;
+  return part.value;
 }
 
 export async function probeClusterStatus(
@@ -99,7 +108,7 @@ export async function probeClusterStatus(
     options.facts ? options.facts() : readClusterFacts(client, options),
     Promise.allSettled([client.health({}, call)]),
   ]);
-  const { info, nodes, licence, xpack } = facts;
+  const { info, nodes, xpack } = facts;
 
   const issues: ClusterStatus['issues'] = [];
   const value = <T>(result: PromiseSettledResult<T>): T | null => {
@@ -113,7 +122,6 @@ export async function probeClusterStatus(
   const infoBody = value(info);
   const healthBody = value(health);
   const nodeList = value(nodes);
-  const licenceBody = value(licence);
   const xpackBody = value(xpack);
 
   const healthStatus = healthBody?.status;
@@ -133,13 +141,13 @@ export async function probeClusterStatus(
   const mlNode = nodeSummaries === null ? null : nodeSummaries.some((node) => node.ml);
   if (mlNode === false) issues.push({ code: 'no_ml_node' });
 
-  const licenceInfo = licenceBody?.license;
+  const licenceInfo = xpackBody?.license;
   const features = xpackBody?.features as Record<string, { available?: boolean } | undefined> | undefined;
   const licenceStatus: ClusterStatus['licence'] = licenceInfo
     ? {
         type: licenceInfo.type,
         status: licenceInfo.status,
-        expiresAt: expiry(licenceInfo.expiry_date, licenceInfo.expiry_date_in_millis),
+        expiresAt: expiry(licenceInfo.expiry_date_in_millis),
         watcher: features?.watcher?.available ?? null,
         ml: features?.ml?.available ?? null,
       }
@@ -153,8 +161,8 @@ export async function probeClusterStatus(
     major: client.version.major,
     versionExact: client.version.exact,
     client: client.flavour,
-    clusterName: options.probe?.clusterName ?? infoBody?.cluster_name ?? healthBody?.cluster_name ?? null,
-    clusterUuid: options.probe?.clusterUuid ?? infoBody?.cluster_uuid ?? null,
+    clusterName: options.probe?.clusterName ?? client.identity?.clusterName ?? infoBody?.cluster_name ?? healthBody?.cluster_name ?? null,
+    clusterUuid: options.probe?.clusterUuid ?? client.identity?.clusterUuid ?? infoBody?.cluster_uuid ?? null,
     health: status,
     nodes: nodeSummaries,
     mlNode,
@@ -185,11 +193,7 @@ function toNumber(value: unknown): number | null {
   return typeof number === 'number' && Number.isFinite(number) ? number : null;
 }
 
-function expiry(date: unknown, millis: unknown): string | null {
-  if (typeof millis === 'number' && Number.isFinite(millis)) return new Date(millis).toISOString();
-  if (typeof date === 'string' || typeof date === 'number') {
-    const parsed = new Date(date);
-    return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
-  }
-  return null;
+function expiry(millis: unknown): string | null {
+  const number = toNumber(millis);
+  return number === null ? null : new Date(number).toISOString();
 }

@@ -1,15 +1,13 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import type { ClusterClient } from '../cluster/adapter';
-import { microCache } from '../cluster/coalesce';
-import { factsComplete, probeClusterStatus, readClusterFacts, type ClusterFacts } from '../cluster/probe';
+import { probeClusterStatus } from '../cluster/probe';
+import { connectionFacts } from '../connections/cluster-facts';
 import { explainPracticeFailure } from '../connections/practice';
-import { connectionKey, snapshotOf, viewOf } from '../connections/service';
+import { snapshotOf, viewOf } from '../connections/service';
 import { recordedStatus, storedStatus, statusWriteDue, type RecordedStatus } from '../connections/status-record';
 import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
 import type { AppContext } from '../server/context';
-import { spreadWait } from '../spread-wait';
 import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
 import { panelReader, readPanel } from './read';
 
@@ -34,30 +32,11 @@ async function recordStatusIfNew(ctx: AppContext, connection: ClusterConnection,
   recordedStatuses.set(connection.id, recordedStatus(snapshot, now));
 }
 
-/** How long (at least) a connection's version, nodes and licence are kept; health is asked on every probe. */
-const CLUSTER_FACTS_TTL_MS = 30_000;
-
-/**
- * The rarely changing part of a connection's status, read once per 30-60 s: a class polling
- * the status card every 5 s then costs each cluster one health call per poll instead of five
- * calls. Facts with a failed part are used once and not kept, so a passing error clears at once;
- * reconnecting or a practice action drops them with the connection's other cached answers.
- */
-function clusterFacts(client: ClusterClient, connectionId: string): Promise<ClusterFacts> {
-  return microCache(
-    connectionKey(connectionId, 'facts'),
-    // Spread over 30-60 s: a class that connected together would otherwise re-read all at once.
-    spreadWait(CLUSTER_FACTS_TTL_MS),
-    () => readClusterFacts(client),
-    { keep: factsComplete },
-  );
-}
-
 export const clusterStatus = panelReader(clusterStatusPanel, {
   query: z.object({}),
   ttlMs: 2_000,
   async read({ client, connection, ctx }) {
-    const status = await probeClusterStatus(client, { kibanaUrl: connection.kibanaUrl, facts: () => clusterFacts(client, connection.id) });
+    const status = await probeClusterStatus(client, { kibanaUrl: connection.kibanaUrl, facts: () => connectionFacts(client, connection.id) });
     await recordStatusIfNew(ctx, connection, snapshotOf(status));
     return { connection: viewOf(connection), status, error: null };
   },

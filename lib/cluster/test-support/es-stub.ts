@@ -137,7 +137,9 @@ export async function startEsStub(options: EsStubOptions): Promise<EsStub> {
     }
     if (path === '/_xpack') {
       const trial = (options.licence?.type ?? 'trial') !== 'basic';
-      send(200, { features: { ml: { available: trial, enabled: true }, watcher: { available: trial, enabled: true } } });
+      // `_xpack` carries the same licence as `_license` (type, status, expiry in millis).
+      const license = { ...(options.licence ?? { type: 'trial', status: 'active' }), expiry_date_in_millis: 1_900_000_000_000 };
+      send(200, { license, features: { ml: { available: trial, enabled: true }, watcher: { available: trial, enabled: true } } });
       return;
     }
     if (path.endsWith('/_search')) {
