@@ -2,6 +2,7 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { getConnection } from '../db';
 import type { AppContext } from '../server/context';
+import { spreadWait } from '../spread-wait';
 import { notePracticeDeploymentActivity } from './practice-control';
 import { practiceDeploymentOf } from './service';
 
@@ -11,7 +12,10 @@ import { practiceDeploymentOf } from './service';
  * credentials), and scheduled watches and ML jobs run inside it, so the app tells it: every
  * request a signed-in participant makes (`requireCaller`: page polls, buttons) notes activity on
  * their practice deployment, at most once a minute per participant and app instance. The
- * verifier never goes through `requireCaller`, so it keeps nothing alive.
+ * verifier never goes through `requireCaller`, so it keeps nothing alive. The minute is drawn
+ * between one and two for each note (`spreadWait`): a class's pages open in the same seconds, and
+ * a fixed minute had all of them read their connection and call the practice cluster in the same
+ * seconds, every minute. Idle reclaim waits 120 minutes, so the note's grain does not matter.
  */
 export const ACTIVITY_NOTE_EVERY_MS = 60_000;
 
@@ -20,12 +24,17 @@ const noted = new LRUCache<string, true>({ max: 50_000, ttl: ACTIVITY_NOTE_EVERY
 /** Notes the participant's activity in the background; never delays or fails their request. */
 export function notePracticeActivity(ctx: AppContext, participantId: string): void {
   if (!ctx.practiceUrl || noted.has(participantId)) return;
-  noted.set(participantId, true);
+  noted.set(participantId, true, { ttl: spreadWait(ACTIVITY_NOTE_EVERY_MS) });
   const practiceUrl = ctx.practiceUrl;
   void (async () => {
     const deployment = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
     if (deployment) await notePracticeDeploymentActivity(practiceUrl, deployment);
   })().catch(() => undefined);
+}
+
+/** How long until the participant's activity is noted again, in ms (0: at the next request; tests). */
+export function practiceActivityDueIn(participantId: string): number {
+  return noted.has(participantId) ? noted.getRemainingTTL(participantId) : 0;
 }
 
 /** Forgets when activity was last noted (tests). */

@@ -7,7 +7,7 @@ import type { WatcherService } from '../practice/watcher/feature';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
 import { connectWorkshopPractice, practiceHostAction, recreatePracticeDeployment } from './practice';
-import { notePracticeActivity, resetPracticeActivityNotes } from './practice-activity';
+import { ACTIVITY_NOTE_EVERY_MS, notePracticeActivity, practiceActivityDueIn, resetPracticeActivityNotes } from './practice-activity';
 import { connectParticipantCluster, connectPracticeCluster, disconnectParticipantCluster, participantCluster, PRACTICE_CREATIONS_PER_HOUR } from './service';
 
 /**
@@ -145,6 +145,20 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     expect(describeError('practice_reclaimed', 'ko', { idleMinutes: 120 }).message).toMatch(/120분/);
     expect((await failure(() => practiceHostAction(ctx, id, 'ssh-attempt', {}))).code).toBe('practice_reclaimed');
   }, 30_000);
+
+  it("notes a class's activity once, then again after one to two minutes drawn for each (not all in the same second)", async () => {
+    const { ctx } = shared;
+    const ids = ['n-1', 'n-2', 'n-3', 'n-4', 'n-5', 'n-6', 'n-7', 'n-8'];
+    for (const id of ids) notePracticeActivity(ctx, id);
+    const dueIn = ids.map((id) => practiceActivityDueIn(id));
+    for (const wait of dueIn) expect(wait).toBeGreaterThan(ACTIVITY_NOTE_EVERY_MS - 1_000);
+    for (const wait of dueIn) expect(wait).toBeLessThanOrEqual(2 * ACTIVITY_NOTE_EVERY_MS);
+    // Eight draws over a minute all within one second: about 3 in 10^12 (8 · (1/60)^7).
+    expect(Math.max(...dueIn) - Math.min(...dueIn)).toBeGreaterThan(1_000);
+    // A second request within the wait notes nothing new: the wait stays as drawn.
+    notePracticeActivity(ctx, ids[0]!);
+    expect(practiceActivityDueIn(ids[0]!)).toBeLessThanOrEqual(dueIn[0]!);
+  });
 
   it('is not kept alive by a scheduled watch; reclaiming it stops the watch', async () => {
     const { ctx, practice, clock } = shared;
