@@ -3,10 +3,10 @@ import { connectionOfTask, verifyTaskChapter } from '../board/start';
 import { ClusterClient } from '../cluster/adapter';
 import { invalidateCoalesced } from '../cluster/coalesce';
 import { connectPracticeCluster } from '../connections/service';
-import { createParticipant, getConnection } from '../db';
+import { createParticipant, getConnection, type CheckpointResult } from '../db';
 import { clusterStatusCard } from '../panels/cluster-status';
 import { practiceAppForTests } from '../testing/practice-app';
-import { forgetVerifications, recentVerification, verifyChapter } from './verifier';
+import { DETAIL_WRITE_EVERY_MS, forgetVerifications, recentVerification, shownAs, verifyChapter, writeDue } from './verifier';
 
 const app = practiceAppForTests();
 
@@ -92,5 +92,40 @@ describe('verifying a chapter', () => {
     // The next round lists a new task: its check reads the row afresh.
     expect(connectionOfTask(app.ctx, { ...task })).not.toBe(first);
     for (const chapter of task.chapters) await expect(verifyTaskChapter(app.ctx, task, chapter)).resolves.toEqual({ ok: true });
+  });
+});
+
+describe("a pending checkpoint's detail", () => {
+  const T = Date.parse('2026-03-10T09:00:00.000Z');
+  const row = (state: 'pending' | 'done' | 'error', detail: string | null, code: string | null, updatedAt = T): CheckpointResult => ({
+    participantId: 'p',
+    checkpointId: 'highcpu-watch-fired',
+    state,
+    detail,
+    errorCode: code,
+    attempts: 1,
+    firstDoneAt: state === 'done' ? new Date(updatedAt) : null,
+    updatedAt: new Date(updatedAt),
+  });
+  const runs = (n: number) => ({ state: 'pending' as const, code: 'watch_never_met' as const, detail: `HighCPU: max CPU 0.43 < 0.5 ×${n}` });
+
+  it('alone is written at most once a minute; a new state or reason at once', () => {
+    const stored = row('pending', 'HighCPU: max CPU 0.43 < 0.5 ×3', 'watch_never_met');
+    expect(writeDue(undefined, runs(1), T)).toBe(true);
+    expect(writeDue(stored, runs(3), T + 5 * DETAIL_WRITE_EVERY_MS)).toBe(false);
+    expect(writeDue(stored, runs(4), T + 10_000)).toBe(false);
+    expect(writeDue(stored, runs(9), T + DETAIL_WRITE_EVERY_MS)).toBe(true);
+    expect(writeDue(stored, { state: 'pending', code: 'watch_inactive', detail: 'HighCPU' }, T + 1)).toBe(true);
+    expect(writeDue(stored, { state: 'done', detail: 'HighCPU' }, T + 1)).toBe(true);
+    expect(writeDue(stored, { state: 'error', code: 'timeout' }, T + 1)).toBe(true);
+  });
+
+  it('not yet written is what the page shows; a done result stays as stored', () => {
+    const stored = row('pending', 'HighCPU: max CPU 0.43 < 0.5 ×3', 'watch_never_met');
+    expect(shownAs('highcpu-watch-fired', stored, runs(4))).toMatchObject({ state: 'pending', code: 'watch_never_met', detail: 'HighCPU: max CPU 0.43 < 0.5 ×4', at: new Date(T).toISOString() });
+    // A verdict of another state or reason was written; what is shown is the stored row.
+    expect(shownAs('highcpu-watch-fired', stored, { state: 'pending', code: 'watch_inactive', detail: 'x' }).detail).toBe('HighCPU: max CPU 0.43 < 0.5 ×3');
+    expect(shownAs('highcpu-watch-fired', row('done', 'HighCPU: 0.71', null), runs(4))).toMatchObject({ state: 'done', detail: 'HighCPU: 0.71' });
+    expect(shownAs('highcpu-watch-fired', stored, undefined).detail).toBe('HighCPU: max CPU 0.43 < 0.5 ×3');
   });
 });
