@@ -828,6 +828,32 @@ async function freshDatabase(serverUrl: string, run: number): Promise<{ url: str
   };
 }
 
+/**
+ * What the class wrote to PostgreSQL during the load, by kind: the events, and each checkpoint's
+ * results (rows, and writes until done: the `attempts` column). Writes hold a pooled connection
+ * longer than reads, so a kind written far more often than it changes state shows here first.
+ */
+async function printWrites(url: string, from: Date, to: Date): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const events = await client.query<{ type: string; count: string }>(
+      'select type, count(*) as count from events where at >= $1 and at <= $2 group by type order by count(*) desc',
+      [from, to],
+    );
+    const results = await client.query<{ checkpoint_id: string; state: string; rows: string; writes: string }>(
+      'select checkpoint_id, state, count(*) as rows, sum(attempts) as writes from checkpoint_results where updated_at >= $1 group by checkpoint_id, state order by sum(attempts) desc',
+      [from],
+    );
+    console.log(`\nWritten during the load: events ${events.rows.map((row) => `${row.type} ${row.count}`).join(' · ') || 'none'}`);
+    console.log(
+      `Checkpoint results updated during the load (rows; writes since each row began, until done): ${results.rows.map((row) => `${row.checkpoint_id} ${row.state} ${row.rows} (${row.writes})`).join(' · ') || 'none'}`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 const loadAverage = () => os.loadavg()[0]!;
 
 async function runOnce(options: Options, run: number): Promise<RunSummary> {
@@ -1343,6 +1369,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
     const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || (line.includes('[board]') && line.includes('failed')));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
+    if (database) await printWrites(database.url, new Date(loadWindowWall.from), new Date(loadWindowWall.to));
     if (options.profile) {
       stoppingProcesses(true);
       await stopProcess(app);
