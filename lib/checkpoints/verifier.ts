@@ -5,7 +5,7 @@ import { microCache } from '../cluster/coalesce';
 import { translateClusterError } from '../cluster/errors';
 import { connectionFacts } from '../connections/cluster-facts';
 import { connectionKey, participantCluster } from '../connections/service';
-import { appendEvent, firstChapterVisit, getConnection, getResults, recordResult, type CheckpointResult, type ClusterConnection } from '../db';
+import { appendEvents, firstChapterVisit, getConnection, getResults, recordResults, type CheckpointResult, type ClusterConnection, type EventInput } from '../db';
 import { describeError, isErrorCode, toAppError, type ErrorLocale } from '../errors';
 import type { AppContext } from '../server/context';
 import { describeReason, isCheckpointReason } from './reasons';
@@ -120,23 +120,28 @@ async function verifyOnce(ctx: AppContext, target: VerifyTarget, chapter: number
     }),
   );
 
-  for (const [id, verdict] of verdicts) {
-    const before = stored.get(id);
-    // Only real changes are written: 500 attendees polling must not mean 500 writes every 5 s.
-    if (!checkpointDefinition(id) || !writeDue(before, verdict, Date.now())) continue;
-    const outcome = await recordResult(ctx.db, {
-      participantId: target.participantId,
-      checkpointId: id,
-      state: verdict.state,
-      detail: verdict.detail ?? null,
-      errorCode: verdict.code ?? null,
-    });
-    stored.set(id, outcome.result);
-    if (outcome.becameDone) {
-      await appendEvent(ctx.db, { type: 'checkpoint_done', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, detail: verdict.detail ?? null });
-    } else if (verdict.state === 'error' && before?.errorCode !== verdict.code) {
-      await appendEvent(ctx.db, { type: 'checkpoint_error', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, code: verdict.code ?? null });
+  // Only real changes are written: 500 attendees polling must not mean 500 writes every 5 s. What
+  // is due goes in one statement, and the events it makes in one more.
+  const now = Date.now();
+  const due = verdicts.filter(([id, verdict]) => checkpointDefinition(id) && writeDue(stored.get(id), verdict, now));
+  if (due.length > 0) {
+    const outcomes = await recordResults(
+      ctx.db,
+      target.participantId,
+      due.map(([id, verdict]) => ({ checkpointId: id, state: verdict.state, detail: verdict.detail ?? null, errorCode: verdict.code ?? null })),
+    );
+    const news: EventInput[] = [];
+    for (const [id, verdict] of due) {
+      const before = stored.get(id);
+      const outcome = outcomes.get(id)!;
+      stored.set(id, outcome.result);
+      if (outcome.becameDone) {
+        news.push({ type: 'checkpoint_done', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, detail: verdict.detail ?? null });
+      } else if (verdict.state === 'error' && before?.errorCode !== verdict.code) {
+        news.push({ type: 'checkpoint_error', participantId: target.participantId, workshopId: target.workshopId, checkpointId: id, code: verdict.code ?? null });
+      }
     }
+    await appendEvents(ctx.db, news);
   }
 
   const verdictById = new Map(verdicts);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { createDb } from './client';
-import { getResults, recordResult, resetProgress } from './repositories/checkpoint-results';
+import { getResults, recordResult, recordResults, resetProgress } from './repositories/checkpoint-results';
 import { createParticipant } from './repositories/participants';
 import { type CheckpointState } from './schema';
 import { describeStorage } from './test-backends';
@@ -36,6 +36,32 @@ describeStorage('checkpoint results', ({ db, backend, config }) => {
       expect(later.result).toEqual(done.result);
     }
     expect(await getResults(db(), id, ['sample-data'])).toEqual([done.result]);
+  });
+
+  it("writes a chapter's results in one call, each by the same rule: a done one stays done", async () => {
+    const { id } = await newParticipant();
+    await recordResult(db(), { participantId: id, checkpointId: 'licence-ok', state: 'done', detail: 'trial' });
+    const outcomes = await recordResults(db(), id, [
+      { checkpointId: 'sample-data', state: 'pending' },
+      { checkpointId: 'cluster-connected', state: 'done', detail: 'lab · 8.15.0' },
+      { checkpointId: 'licence-ok', state: 'pending', detail: 'basic (active)' },
+      { checkpointId: 'ml-node', state: 'error', errorCode: 'timeout' },
+    ]);
+    expect([...outcomes.keys()].sort()).toEqual([...CHAPTER_1].sort());
+    expect(outcomes.get('cluster-connected')).toMatchObject({ applied: true, becameDone: true, result: { state: 'done', detail: 'lab · 8.15.0' } });
+    expect(outcomes.get('licence-ok')).toMatchObject({ applied: false, becameDone: false, result: { state: 'done', detail: 'trial' } });
+    expect(outcomes.get('ml-node')).toMatchObject({ applied: true, becameDone: false, result: { state: 'error', errorCode: 'timeout' } });
+    expect((await getResults(db(), id, CHAPTER_1)).map((row) => [row.checkpointId, row.state])).toEqual([
+      ['cluster-connected', 'done'],
+      ['licence-ok', 'done'],
+      ['ml-node', 'error'],
+      ['sample-data', 'pending'],
+    ]);
+    // Two callers racing on the same chapter: each checkpoint becomes done for exactly one of them.
+    const { id: racer } = await newParticipant();
+    const all = CHAPTER_1.map((checkpointId) => ({ checkpointId, state: 'done' as const }));
+    const raced = await Promise.all(Array.from({ length: 6 }, () => recordResults(db(), racer, all)));
+    for (const checkpointId of CHAPTER_1) expect(raced.filter((outcome) => outcome.get(checkpointId)?.becameDone)).toHaveLength(1);
   });
 
   it('reports the transition to done exactly once when writers race', async () => {

@@ -28,37 +28,54 @@ export interface RecordOutcome {
  * instances racing on the same row cannot move it back; resetProgress is the only way back.
  */
 export async function recordResult(db: Database, input: CheckpointResultInput): Promise<RecordOutcome> {
-  // A reset may delete the done row between the two statements; the next round then inserts.
-  for (let round = 0; round < 3; round += 1) {
-    const applied = await upsertUnlessDone(db, input);
-    if (applied) return { result: applied, applied: true, becameDone: input.state === 'done' };
-    const [current] = await db
-      .select()
-      .from(checkpointResults)
-      .where(
-        and(
-          eq(checkpointResults.participantId, input.participantId),
-          eq(checkpointResults.checkpointId, input.checkpointId),
-        ),
-      );
-    if (current) return { result: current, applied: false, becameDone: false };
-  }
-  throw new Error(`checkpoint result ${input.checkpointId} kept vanishing while being recorded`);
+  const outcomes = await recordResults(db, input.participantId, [input]);
+  return outcomes.get(input.checkpointId)!;
 }
 
-async function upsertUnlessDone(db: Database, input: CheckpointResultInput): Promise<CheckpointResult | undefined> {
-  const done = input.state === 'done';
-  const [row] = await db
+/**
+ * Several results of one participant (a chapter's verification) in one statement, with the same
+ * rule as `recordResult`: a participant's first verification writes every checkpoint of a
+ * chapter, and one statement instead of one per checkpoint holds a pooled connection once.
+ * Rows are written in checkpoint order, so two instances recording the same participant lock
+ * them in the same order.
+ */
+export async function recordResults(db: Database, participantId: string, inputs: readonly Omit<CheckpointResultInput, 'participantId'>[]): Promise<Map<string, RecordOutcome>> {
+  const outcomes = new Map<string, RecordOutcome>();
+  let pending = [...inputs].sort((a, b) => a.checkpointId.localeCompare(b.checkpointId));
+  // A reset may delete a done row between the two statements; the next round then inserts it.
+  for (let round = 0; round < 3 && pending.length > 0; round += 1) {
+    const applied = await upsertUnlessDone(db, participantId, pending);
+    for (const row of applied) {
+      outcomes.set(row.checkpointId, { result: row, applied: true, becameDone: row.state === 'done' });
+    }
+    const ignored = pending.filter((input) => !outcomes.has(input.checkpointId));
+    pending = ignored;
+    if (ignored.length === 0) break;
+    const current = await db
+      .select()
+      .from(checkpointResults)
+      .where(and(eq(checkpointResults.participantId, participantId), inArray(checkpointResults.checkpointId, ignored.map((input) => input.checkpointId))));
+    for (const row of current) outcomes.set(row.checkpointId, { result: row, applied: false, becameDone: false });
+    pending = ignored.filter((input) => !outcomes.has(input.checkpointId));
+  }
+  if (pending.length > 0) throw new Error(`checkpoint results ${pending.map((input) => input.checkpointId).join(', ')} kept vanishing while being recorded`);
+  return outcomes;
+}
+
+async function upsertUnlessDone(db: Database, participantId: string, inputs: readonly Omit<CheckpointResultInput, 'participantId'>[]): Promise<CheckpointResult[]> {
+  return db
     .insert(checkpointResults)
-    .values({
-      participantId: input.participantId,
-      checkpointId: input.checkpointId,
-      state: input.state,
-      detail: input.detail ?? null,
-      errorCode: input.errorCode ?? null,
-      firstDoneAt: done ? sql`now()` : null,
-      updatedAt: sql`now()`,
-    })
+    .values(
+      inputs.map((input) => ({
+        participantId,
+        checkpointId: input.checkpointId,
+        state: input.state,
+        detail: input.detail ?? null,
+        errorCode: input.errorCode ?? null,
+        firstDoneAt: input.state === 'done' ? sql`now()` : null,
+        updatedAt: sql`now()`,
+      })),
+    )
     .onConflictDoUpdate({
       target: [checkpointResults.participantId, checkpointResults.checkpointId],
       set: {
@@ -72,7 +89,6 @@ async function upsertUnlessDone(db: Database, input: CheckpointResultInput): Pro
       setWhere: ne(checkpointResults.state, 'done'),
     })
     .returning();
-  return row;
 }
 
 /** The participant's results for the given checkpoints (a chapter's), or all of them. */
