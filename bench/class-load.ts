@@ -1373,13 +1373,17 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     if (options.profile) {
       stoppingProcesses(true);
       await stopProcess(app);
+      // The opening apart too: the pages' first reads, with every cache cold, are a different mix.
+      const opening = { fromUs: loadWindowUs.from, toUs: Math.min(loadWindowUs.to, loadWindowUs.from + options.warmUpS * 1e6) };
       printProfile('App', profileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+      printProfile(`App, the opening (first ${options.warmUpS} s)`, profileDir, opening);
       const kept = mkdtempSync(path.join(os.tmpdir(), 'class-load-profile-'));
       cpSync(profileDir, path.join(kept, 'app'), { recursive: true });
       console.log(`(the app's profile is kept in ${kept}/app: open it in Chrome DevTools' Performance panel)`);
       if (practice) {
         await stopProcess(practice);
         printProfile('Practice cluster', practiceProfileDir, { fromUs: loadWindowUs.from, toUs: loadWindowUs.to });
+        printProfile(`Practice cluster, the opening (first ${options.warmUpS} s)`, practiceProfileDir, opening);
       }
     }
     return {
