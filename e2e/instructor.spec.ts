@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as playwrightRequest, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { createWorkshop, INSTRUCTOR_PASSWORD, PRACTICE_URL, signInViaApi } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, hydrated, test } from './support/fixtures';
 
 const chapterOne = ['cluster-connected', 'ml-node', 'licence-ok'] as const;
 
@@ -49,6 +49,8 @@ test.describe('the instructor’s class board', () => {
     await page.getByTestId('join-submit').click();
     await expect(page).toHaveURL(/\/en\/instructor$/);
     await expect(page.getByTestId('nav-instructor')).toBeVisible();
+    // The form is heard once React has hydrated it; typed before that, the values may be lost.
+    await hydrated(page);
 
     await page.getByTestId('workshop-name').fill('Board E2E class');
     await page.getByTestId('workshop-cluster-mode').selectOption('practice');
@@ -239,6 +241,7 @@ test.describe('the instructor’s class board', () => {
     await page.getByTestId('join-password').fill(INSTRUCTOR_PASSWORD);
     await page.getByTestId('join-submit').click();
     await expect(page).toHaveURL(/\/ko\/instructor$/);
+    await hydrated(page);
     const code = `E2E${Date.now().toString(36).slice(-5).toUpperCase()}`;
     await page.getByTestId('workshop-name').fill('수정할 워크샵');
     await page.getByTestId('workshop-code').fill(code.toLowerCase());
