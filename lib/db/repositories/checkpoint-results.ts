@@ -37,26 +37,27 @@ export async function recordResult(db: Database, input: CheckpointResultInput): 
  * rule as `recordResult`: a participant's first verification writes every checkpoint of a
  * chapter, and one statement instead of one per checkpoint holds a pooled connection once.
  * Rows are written in checkpoint order, so two instances recording the same participant lock
- * them in the same order.
+ * them in the same order. Each checkpoint at most once per call (one statement cannot update a
+ * row twice).
  */
 export async function recordResults(db: Database, participantId: string, inputs: readonly Omit<CheckpointResultInput, 'participantId'>[]): Promise<Map<string, RecordOutcome>> {
   const outcomes = new Map<string, RecordOutcome>();
   let pending = [...inputs].sort((a, b) => a.checkpointId.localeCompare(b.checkpointId));
-  // A reset may delete a done row between the two statements; the next round then inserts it.
   for (let round = 0; round < 3 && pending.length > 0; round += 1) {
     const applied = await upsertUnlessDone(db, participantId, pending);
     for (const row of applied) {
       outcomes.set(row.checkpointId, { result: row, applied: true, becameDone: row.state === 'done' });
     }
-    const ignored = pending.filter((input) => !outcomes.has(input.checkpointId));
-    pending = ignored;
-    if (ignored.length === 0) break;
+    // Not returned: already done (kept as it is), or a done row a reset deleted between the two
+    // statements (inserted by the next round).
+    pending = pending.filter((input) => !outcomes.has(input.checkpointId));
+    if (pending.length === 0) break;
     const current = await db
       .select()
       .from(checkpointResults)
-      .where(and(eq(checkpointResults.participantId, participantId), inArray(checkpointResults.checkpointId, ignored.map((input) => input.checkpointId))));
+      .where(and(eq(checkpointResults.participantId, participantId), inArray(checkpointResults.checkpointId, pending.map((input) => input.checkpointId))));
     for (const row of current) outcomes.set(row.checkpointId, { result: row, applied: false, becameDone: false });
-    pending = ignored.filter((input) => !outcomes.has(input.checkpointId));
+    pending = pending.filter((input) => !outcomes.has(input.checkpointId));
   }
   if (pending.length > 0) throw new Error(`checkpoint results ${pending.map((input) => input.checkpointId).join(', ')} kept vanishing while being recorded`);
   return outcomes;
