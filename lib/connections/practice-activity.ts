@@ -11,10 +11,10 @@ import { practiceDeploymentOf } from './service';
  * page polls from the app's background verifier (both come from the app with the same
  * credentials), and scheduled watches and ML jobs run inside it, so the app tells it: every
  * request a signed-in participant makes (`requireCaller`: page polls, buttons) notes activity on
- * their practice deployment, at most once a minute per participant and app instance. The
- * verifier never goes through `requireCaller`, so it keeps nothing alive. The minute is drawn
- * between one and two for each note (`spreadWait`): a class's pages open in the same seconds, and
- * a fixed minute had all of them read their connection and call the practice cluster in the same
+ * their practice deployment, at most once every one to two minutes (drawn for each note,
+ * `spreadWait`) per participant and app instance. The verifier never goes through
+ * `requireCaller`, so it keeps nothing alive. A class's pages open in the same seconds, and a
+ * fixed minute had all of them read their connection and call the practice cluster in the same
  * seconds, every minute. Idle reclaim waits 120 minutes, so the note's grain does not matter.
  */
 export const ACTIVITY_NOTE_EVERY_MS = 60_000;
