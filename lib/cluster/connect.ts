@@ -61,9 +61,9 @@ export async function connectEndpoint(endpoint: ClusterEndpoint, auth: ClusterAu
     probe: { timeoutMs: options.probeTimeoutMs, signal: options.signal },
   });
   try {
+    // The client keeps the probe's name and uuid, so the status does not ask `GET /` again.
     const status = await probeClusterStatus(client, {
       kibanaUrl: endpoint.kibanaUrl,
-      probe,
       timeoutMs: options.probeTimeoutMs,
       signal: options.signal,
     });

@@ -49,11 +49,10 @@ describe('probeClusterStatus', () => {
   });
 
   it('uses the connect probe instead of asking GET / again', async () => {
-    const { client, transport } = fakeClient(answers());
-    const status = await probeClusterStatus(client, {
-      kibanaUrl: null,
-      probe: { version: client.version, clusterName: 'from-probe', clusterUuid: 'u', productHeader: true },
-    });
+    const { client: plain, transport } = fakeClient(answers());
+    // What openClusterClient makes: a client keeping the probe's name and uuid.
+    const client = new ClusterClient(transport, plain.version, { clusterName: 'from-probe', clusterUuid: 'u' });
+    const status = await probeClusterStatus(client, { kibanaUrl: null });
     expect(status.clusterName).toBe('from-probe');
     expect(transport.calls.map((c) => c.path)).not.toContain('/');
   });

@@ -1,7 +1,6 @@
 import 'server-only';
 import { AppError, type ErrorCode, type ErrorParams } from '../errors';
 import type { CallOptions, ClusterClient, NodeSummary } from './adapter';
-import type { ProbedCluster } from './client';
 
 /**
  * The cluster status of chapter 1 (ES-REFERENCE 11): version, name, health, nodes and their
@@ -42,8 +41,6 @@ export interface ClusterStatus {
 
 export interface StatusOptions extends CallOptions {
   kibanaUrl: string | null;
-  /** The connect probe's answer, which saves a `GET /`. */
-  probe?: ProbedCluster;
   now?: () => Date;
 }
 
@@ -72,16 +69,16 @@ const LICENCES_WITH_ML: ReadonlySet<string> = new Set(['trial', 'platinum', 'ent
  * §11 step 4; the same `monitor` privilege as `_license`), so `_license` is not asked as well.
  */
 export interface ClusterFacts {
-  /** Null when the name was already known (the connect probe, or the client's own). */
+  /** Null when the client already knew the name (`ClusterClient.identity`, from the `GET /` that opened it). */
   info: PromiseSettledResult<Awaited<ReturnType<ClusterClient['info']>> | null>;
   nodes: PromiseSettledResult<NodeSummary[]>;
   xpack: PromiseSettledResult<Awaited<ReturnType<ClusterClient['xpackInfo']>>>;
 }
 
-export async function readClusterFacts(client: ClusterClient, options: CallOptions & { probe?: ProbedCluster } = {}): Promise<ClusterFacts> {
+export async function readClusterFacts(client: ClusterClient, options: CallOptions = {}): Promise<ClusterFacts> {
   const call: CallOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
   const [info, nodes, xpack] = await Promise.allSettled([
-    options.probe || client.identity ? Promise.resolve(null) : client.info(call),
+    client.identity ? Promise.resolve(null) : client.info(call),
     client.nodes(call),
     client.xpackInfo(call),
   ]);
@@ -161,8 +158,8 @@ export async function probeClusterStatus(
     major: client.version.major,
     versionExact: client.version.exact,
     client: client.flavour,
-    clusterName: options.probe?.clusterName ?? client.identity?.clusterName ?? infoBody?.cluster_name ?? healthBody?.cluster_name ?? null,
-    clusterUuid: options.probe?.clusterUuid ?? client.identity?.clusterUuid ?? infoBody?.cluster_uuid ?? null,
+    clusterName: client.identity?.clusterName ?? infoBody?.cluster_name ?? healthBody?.cluster_name ?? null,
+    clusterUuid: client.identity?.clusterUuid ?? infoBody?.cluster_uuid ?? null,
     health: status,
     nodes: nodeSummaries,
     mlNode,

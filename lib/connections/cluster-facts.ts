@@ -6,7 +6,7 @@ import { spreadWait } from '../spread-wait';
 import { connectionKey } from './service';
 
 /** How long (at least) a connection's nodes, licence and features are kept; health is asked on every probe. */
-export const CLUSTER_FACTS_TTL_MS = 30_000;
+const CLUSTER_FACTS_TTL_MS = 30_000;
 
 /**
  * The rarely changing part of a connection's status, read once per 30-60 s and shared by the
