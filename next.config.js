@@ -36,6 +36,10 @@ const nextConfig = {
   experimental: {
     // Starts the embedded practice cluster beside the app (instrumentation.ts).
     instrumentationHook: true,
+    // Load every route's code when the server starts, not on the route's first request: a class's
+    // pages open together, and the channel's first requests otherwise wait behind loading it
+    // (`NEXT_PRELOAD_ENTRIES=false` turns it off; bench/cold-start.ts compares the two).
+    preloadEntriesOnStart: process.env.NEXT_PRELOAD_ENTRIES !== 'false',
     // Keep the Elasticsearch clients and the embedded database out of the server bundle.
     serverComponentsExternalPackages: ['es7', 'es8', '@electric-sql/pglite', 'pg'],
     optimizePackageImports: ['@elastic/eui', '@elastic/charts'],

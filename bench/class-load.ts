@@ -60,6 +60,7 @@ import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler
 import { createPanelTransport } from '../lib/client/panel-transport';
 import { CLUSTER_CONNECTION_REFRESH_MS } from '../lib/panels/cluster-status.contract';
 import { PRACTICE_NODE_FLAGS } from '../scripts/practice-process.mjs';
+import { freshDatabase } from './support/database';
 import { processesNamed, processTree, ROOT, startProcess, stoppingProcesses, stopProcess, waitFor } from './support/processes';
 import { pct } from './support/stats';
 
@@ -808,26 +809,6 @@ interface RunSummary {
   loadAverage: number;
 }
 
-/** A fresh PostgreSQL database on DATABASE_URL's server for one run; `drop()` removes it after. */
-async function freshDatabase(serverUrl: string, run: number): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `class_load_${process.pid}_${Date.now().toString(36)}_${run}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 /**
  * What the class wrote to PostgreSQL during the load, by kind: the events, and each checkpoint's
  * results (rows, and writes until done: the `attempts` column). Writes hold a pooled connection
@@ -860,7 +841,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   stoppingProcesses(false);
   const several = options.instances > 1;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'class-load-'));
-  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, run) : null;
+  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'class_load', run) : null;
   const base = `http://127.0.0.1:${options.port}`;
   const password = 'bench-instructor-password';
   const env: NodeJS.ProcessEnv = {
