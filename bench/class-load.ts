@@ -42,6 +42,9 @@
 //        --instances N (1) --kill-one-at S (off) --runs R (1)
 //        --board-ms 3000 --backfill-minutes M (60: the practice host's default hour)
 //        --warm-up S (10: the first S s, when the pages open, are also reported apart)
+//        --settle-rounds K (4, BOARD_VERIFY_OTHER_CHAPTERS_EVERY: the load starts once the background
+//        verifier has made K rounds after set-up, each attendee's turn for all their chapters; 0: at
+//        once, as the bench did before 2026-12-07)
 //        --setup-concurrency 8 --idle K (2 attendees with no page open) --practice separate|in-app
 //        --keep-polling (checkpoints keep being read after all are done; the page stops)
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
@@ -56,6 +59,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { DEFAULT_OTHER_CHAPTERS_EVERY } from '../lib/board/background-verifier';
 import { PageScheduler, type PageVisibility } from '../lib/client/page-scheduler';
 import { createPanelTransport } from '../lib/client/panel-transport';
 import { CLUSTER_CONNECTION_REFRESH_MS } from '../lib/panels/cluster-status.contract';
@@ -85,6 +89,8 @@ interface Options {
   hidden: number;
   chapters: Chapter[];
   runs: number;
+  /** Background checks of every attendee after set-up before the load starts (0: at once). */
+  settleRounds: number;
   /** Seconds at the start of the load (the pages opening, every cache cold) also reported apart. */
   warmUpS: number;
 }
@@ -130,6 +136,7 @@ function parseOptions(argv: string[]): Options {
     chapters: chapters as Chapter[],
     runs: Math.max(1, Math.floor(number('runs', 1))),
     warmUpS: number('warm-up', 10),
+    settleRounds: Math.floor(number('settle-rounds', OTHER_CHAPTERS_EVERY)),
   };
 }
 
@@ -320,6 +327,10 @@ function fmt(ms: number): string {
   return Number.isFinite(ms) ? ms.toFixed(1) : '-';
 }
 
+/** The background verifier's schedule, read from the environment the app gets (lib/env.ts has the defaults). */
+const VERIFY_INTERVAL_MS = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
+const OTHER_CHAPTERS_EVERY = Number(process.env.BOARD_VERIFY_OTHER_CHAPTERS_EVERY ?? DEFAULT_OTHER_CHAPTERS_EVERY);
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 // ---------------------------------------------------------------- processes
@@ -464,6 +475,26 @@ class InstanceDiagnostics {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Waits `rounds` background verifier intervals, then until the round running then has ended (no
+   * check recorded on any port for 2 s): every attendee has had `rounds` rounds, so with `rounds`
+   * = the verifier's "other chapters every", each one's turn for all their open chapters. False
+   * when `timeoutMs` passes first.
+   */
+  async verifierRounds(rounds: number, intervalMs: number, timeoutMs: number): Promise<boolean> {
+    const started = performance.now();
+    const recorded = () => this.instances.reduce((sum, instance) => sum + instance.checks.length, 0);
+    await sleep(rounds * intervalMs + 1_000);
+    await this.poll();
+    for (let before = recorded(); performance.now() - started < timeoutMs; ) {
+      await sleep(2_000);
+      await this.poll();
+      if (recorded() === before) return true;
+      before = recorded();
+    }
+    return false;
   }
 
   /** Slices an instance held at its last change: what a survivor must take over when it dies. */
@@ -962,6 +993,22 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const setupS = (performance.now() - setupStarted) / 1000;
     const afterSetup = processTree(appPid);
     console.log(`[bench] set-up done in ${setupS.toFixed(0)} s (${setupRetries} steps tried again); app ${mib(afterSetup.rssBytes)} resident, ${afterSetup.cpuS.toFixed(0)} CPU s so far`);
+    // A class's attendees join over minutes with their pages open, and the background verifier
+    // keeps up with them; the bench joins 500 in a minute and a half with no page open, so the
+    // last third would have their first verification (every chapter's checkpoints written) in the
+    // load's first seconds. The load starts once the verifier has made --settle-rounds rounds since
+    // (the default: enough for each attendee's turn for the chapters other than their current one).
+    let settleS = 0;
+    if (options.settleRounds > 0) {
+      const settleStarted = performance.now();
+      const settled = await diagnostics.verifierRounds(options.settleRounds, VERIFY_INTERVAL_MS, (options.settleRounds + 4) * VERIFY_INTERVAL_MS);
+      settleS = (performance.now() - settleStarted) / 1000;
+      console.log(
+        settled
+          ? `[bench] the background verifier made ${options.settleRounds} rounds after set-up in ${settleS.toFixed(0)} s`
+          : `[bench] the background verifier's round ${options.settleRounds} after set-up had not ended after ${settleS.toFixed(0)} s; the load starts anyway`,
+      );
+    }
 
     // ----- the class at work
     const stats = new Stats();
@@ -1239,6 +1286,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
         `, this bench ${share((benchCpu.user + benchCpu.system) / 1e6)} (${os.cpus().length} cores)`,
     );
     console.log(`Set-up (sign-in, practice deployment, Beats with ${options.backfillMinutes} min backfill): ${setupS.toFixed(0)} s`);
+    if (options.settleRounds > 0) console.log(`Until the background verifier had made ${options.settleRounds} rounds after set-up: ${settleS.toFixed(0)} s`);
     const openDelays = boardDelays.filter((d) => !d.idle);
     const idleDelays = boardDelays.filter((d) => d.idle);
     const worst = (list: (number | null)[]) => (list.length === 0 ? NaN : Math.max(...list.map((ms) => (ms === null || Number.isNaN(ms) ? Infinity : ms))));
@@ -1268,7 +1316,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     {
       // How the background verifier's rounds lay over the interval: a round's checks run
       // back to back from its start, so a short busy span means a burst of work every interval.
-      const intervalMs = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
+      const intervalMs = VERIFY_INTERVAL_MS;
       for (const instance of diagnostics.instances) {
         const spans = roundSpans(instance.checks.filter((check) => check.startedAt >= loadWindowWall.from && check.startedAt <= loadWindowWall.to), intervalMs);
         if (spans.length === 0) continue;
