@@ -27,7 +27,7 @@ import { getWorkshopProgress } from '@/lib/db/repositories/board';
 import { recordResult } from '@/lib/db/repositories/checkpoint-results';
 import { listConnectAttempts } from '@/lib/db/repositories/class-board';
 import { recordConnectionStatus } from '@/lib/db/repositories/connections';
-import { touchParticipant } from '@/lib/db/repositories/participants';
+import { touchParticipants } from '@/lib/db/repositories/participants';
 import { checkpointResults, clusterConnections, events, participants, workshops } from '@/lib/db/schema';
 import { parseServerEnv } from '@/lib/env';
 import type { AppContext } from '@/lib/server/context';
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
         const person = people[(changeRound * CHANGES + c * 37) % people.length]!;
         const checkpointId = allCheckpointIds[(changeRound + c) % allCheckpointIds.length]!;
         await recordResult(db, { participantId: person.id, checkpointId, state: c % 4 === 0 ? 'done' : 'error', errorCode: c % 4 === 0 ? null : 'timeout' });
-        await touchParticipant(db, person.id, 0);
+        await touchParticipants(db, [person.id], 0);
         await recordConnectionStatus(db, person.id, { version: '8.15.0', clusterName: 'x', health: c % 2 ? 'green' : 'yellow' });
       }
     };

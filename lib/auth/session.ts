@@ -3,7 +3,9 @@ import { LRUCache } from 'lru-cache';
 import { cookies } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 import { notePracticeActivity } from '../connections/practice-activity';
-import { getParticipant, touchParticipant, type ParticipantRole } from '../db';
+import { getParticipant, touchParticipants, type ParticipantRole } from '../db';
+import { perDatabase } from '../db/prepared';
+import { WriteBatcher } from '../db/write-batcher';
 import { AppError } from '../errors';
 import { appContext, type AppContext } from '../server/context';
 import { spreadWait } from '../spread-wait';
@@ -11,6 +13,8 @@ import { authOptions } from './options';
 import type { SessionParticipant } from './sign-in';
 
 const TOUCH_EVERY_MS = 30_000;
+/** How long a "last seen" write waits for others to go with it. */
+const TOUCH_GATHER_MS = 1_000;
 
 export interface Caller {
   participant: SessionParticipant;
@@ -27,6 +31,21 @@ const pendingChecks = new Map<string, Promise<boolean>>();
 /** When this process last marked each participant as seen; the database keeps it to 30 s anyway. */
 const lastTouched = new LRUCache<string, number>({ max: 20_000, ttl: TOUCH_EVERY_MS });
 
+/**
+ * "Last seen" writes, gathered for a second and sent as one statement per database: a class's
+ * pages come back together after a break, and 500 one-row updates at once queued the pages' own
+ * reads behind them for the pool. A failed write is dropped (the next poll's is 30-60 s later).
+ */
+const seenWrites = perDatabase(
+  (db) =>
+    new WriteBatcher<string, true>({
+      waitMs: TOUCH_GATHER_MS,
+      write: async (batch) => {
+        await touchParticipants(db, [...batch.keys()], TOUCH_EVERY_MS);
+      },
+    }),
+);
+
 async function isActive(ctx: AppContext, id: string): Promise<boolean> {
   const known = activeParticipants.get(id);
   if (known !== undefined) return known;
@@ -40,7 +59,7 @@ async function isActive(ctx: AppContext, id: string): Promise<boolean> {
       // 30-60 s: the whole class's pages opened together, and a fixed 30 s would have them all
       // write their "last seen" in the same seconds, every 30 s.
       lastTouched.set(id, Date.now(), { ttl: spreadWait(TOUCH_EVERY_MS) });
-      void touchParticipant(ctx.db, id, TOUCH_EVERY_MS).catch(() => undefined);
+      seenWrites(ctx.db).add(id, true);
     }
     return active;
   })().finally(() => pendingChecks.delete(id));

@@ -5,7 +5,7 @@ import { recordResult, resetProgress } from '../db/repositories/checkpoint-resul
 import { listConnectAttempts } from '../db/repositories/class-board';
 import { deleteConnection, recordConnectionError, recordConnectionStatus, upsertConnection } from '../db/repositories/connections';
 import { appendEvent } from '../db/repositories/events';
-import { createParticipant, deleteParticipant, removeParticipant, setCurrentChapter, touchParticipant } from '../db/repositories/participants';
+import { createParticipant, deleteParticipant, removeParticipant, setCurrentChapter, touchParticipants } from '../db/repositories/participants';
 import { createWorkshop } from '../db/repositories/workshops';
 import type { Participant } from '../db/schema';
 import { describeStorage } from '../db/test-backends';
@@ -54,7 +54,7 @@ describeStorage('class board kept in memory', ({ db, queries, backend, config })
       ['done', () => recordResult(db(), { participantId: a!.id, checkpointId: 'cluster-connected', state: 'done', detail: '8.15.0' })],
       ['error', () => recordResult(db(), { participantId: b!.id, checkpointId: 'ml-node', state: 'error', errorCode: 'no_ml_node' })],
       ['status', () => recordConnectionStatus(db(), a!.id, { health: 'yellow', version: '8.15.0' })],
-      ['touch', () => touchParticipant(db(), c!.id, 0)],
+      ['touch', () => touchParticipants(db(), [c!.id], 0)],
       ['chapter', () => setCurrentChapter(db(), c!.id, 3)],
       ['connect failures', async () => {
         for (let i = 0; i < 3; i += 1) await appendEvent(db(), { type: 'connect_failed', participantId: d!.id, code: 'unauthorized' });
@@ -99,7 +99,7 @@ describeStorage('class board kept in memory', ({ db, queries, backend, config })
 
     await recordResult(db(), { participantId: attendees[3]!.id, checkpointId: 'ml-node', state: 'done' });
     await recordResult(db(), { participantId: attendees[7]!.id, checkpointId: 'ml-node', state: 'error', errorCode: 'no_ml_node' });
-    await touchParticipant(db(), attendees[9]!.id, 0);
+    await touchParticipants(db(), [attendees[9]!.id], 0);
     queries.length = 0;
     const view = await liveProgressView(db(), workshop.id);
     const after = liveViewStats();

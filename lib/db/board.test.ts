@@ -5,7 +5,7 @@ import { getWorkshopProgress, listBoardPeople, listBoardResults, readBoardChange
 import { getResults, recordResult, resetProgress } from './repositories/checkpoint-results';
 import { deleteConnection, getConnection, recordConnectionError, recordConnectionStatus, upsertConnection } from './repositories/connections';
 import { appendEvent, listRecentEvents } from './repositories/events';
-import { createParticipant, deleteParticipant, removeParticipant, setCurrentChapter, touchParticipant } from './repositories/participants';
+import { createParticipant, deleteParticipant, removeParticipant, setCurrentChapter, touchParticipants } from './repositories/participants';
 import { createWorkshop, getWorkshop } from './repositories/workshops';
 import { events, type Participant } from './schema';
 import { describeStorage } from './test-backends';
@@ -112,7 +112,7 @@ describeStorage('class board', ({ db, queries }) => {
     expect(start.changes.map((change) => change.participantId).sort()).toEqual([feed.id, named('Quiet').id].sort());
 
     const writes: [string, 'person' | 'results', () => Promise<unknown>][] = [
-      ['touch', 'person', () => touchParticipant(db(), feed.id, 0)],
+      ['touch', 'person', () => touchParticipants(db(), [feed.id], 0)],
       ['chapter', 'person', () => setCurrentChapter(db(), feed.id, 2)],
       ['connect', 'person', () => upsertConnection(db(), feed.id, { kind: 'url', endpoint: 'https://es.example.com', authType: 'basic', encryptedCredentials: 'x' })],
       ['status', 'person', () => recordConnectionStatus(db(), feed.id, { health: 'yellow' })],

@@ -7,6 +7,7 @@ import {
   getConnectionSummary,
   recordConnectionError,
   recordConnectionStatus,
+  recordConnectionStatuses,
   upsertConnection,
 } from './repositories/connections';
 import { appendEvent, appendEvents, listEventsSince, listParticipantEvents, listRecentEvents } from './repositories/events';
@@ -64,6 +65,25 @@ describeStorage('connections, API keys and events', ({ db }) => {
       expect(await recordConnectionStatus(db(), participant.id, status, { connectionId: first.id })).toBe(false);
       expect(await recordConnectionError(db(), participant.id, 'unauthorized', { connectionId: first.id })).toBe(false);
       expect((await getConnection(db(), participant.id))!.lastStatus).toBeNull();
+    });
+
+    it('writes many connections\' statuses in one statement, each only on the connection that was probed', async () => {
+      const ana = await createParticipant(db(), { displayName: 'Ana', role: 'attendee' });
+      const ben = await createParticipant(db(), { displayName: 'Ben', role: 'attendee' });
+      const anas = await upsertConnection(db(), ana.id, { ...cloud, encryptedCredentials: 'a' });
+      const bens = await upsertConnection(db(), ben.id, { ...cloud, encryptedCredentials: 'b' });
+      const green = { version: '8.15.0', health: 'green' as const, nodeCount: 3, mlNode: true, licence: { type: 'trial', status: 'active' } };
+      const yellow = { version: '7.17.9', health: 'yellow' as const, nodeCount: 1, mlNode: false };
+      expect(await recordConnectionStatuses(db(), [])).toEqual([]);
+      const written = await recordConnectionStatuses(db(), [
+        { participantId: ana.id, connectionId: anas.id, status: green },
+        { participantId: ben.id, connectionId: bens.id, status: yellow },
+        // Another participant's connection id: never written.
+        { participantId: ana.id, connectionId: bens.id, status: green },
+      ]);
+      expect(written.sort()).toEqual([anas.id, bens.id].sort());
+      expect(await getConnection(db(), ana.id)).toMatchObject({ lastStatus: green, lastStatusAt: expect.any(Date) });
+      expect(await getConnection(db(), ben.id)).toMatchObject({ lastStatus: yellow, lastStatusAt: expect.any(Date) });
     });
 
     it('leaves the credentials out of the summary', async () => {

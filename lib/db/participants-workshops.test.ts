@@ -11,7 +11,7 @@ import {
   listParticipantsByWorkshop,
   removeParticipant,
   setCurrentChapter,
-  touchParticipant,
+  touchParticipants,
   upsertParticipantByAuth,
 } from './repositories/participants';
 import {
@@ -50,13 +50,19 @@ describeStorage('participants and workshops', ({ db }) => {
       await expect(createParticipant(db(), { displayName: 'x', role: 'admin' as never })).rejects.toThrow();
     });
 
-    it('writes last-seen at most once per interval', async () => {
-      const participant = await createParticipant(db(), { displayName: 'Poller', role: 'self_paced' });
-      expect(await touchParticipant(db(), participant.id)).toBe(false);
+    it('writes last-seen at most once per interval, for many participants in one statement', async () => {
+      const poller = await createParticipant(db(), { displayName: 'Poller', role: 'self_paced' });
+      const other = await createParticipant(db(), { displayName: 'Other', role: 'self_paced' });
+      const untouched = await createParticipant(db(), { displayName: 'Away', role: 'self_paced' });
+      expect(await touchParticipants(db(), [poller.id, other.id])).toBe(0);
       await tick();
-      expect(await touchParticipant(db(), participant.id, 0)).toBe(true);
-      const seen = await getParticipant(db(), participant.id);
-      expect(seen!.lastSeenAt.getTime()).toBeGreaterThan(participant.lastSeenAt.getTime());
+      expect(await touchParticipants(db(), [poller.id, other.id], 0)).toBe(2);
+      expect(await touchParticipants(db(), [])).toBe(0);
+      for (const before of [poller, other]) {
+        const seen = await getParticipant(db(), before.id);
+        expect(seen!.lastSeenAt.getTime()).toBeGreaterThan(before.lastSeenAt.getTime());
+      }
+      expect((await getParticipant(db(), untouched.id))!.lastSeenAt.getTime()).toBe(untouched.lastSeenAt.getTime());
     });
 
     it('moves to another chapter', async () => {

@@ -6,7 +6,9 @@ import { connectionFacts } from '../connections/cluster-facts';
 import { explainPracticeFailure } from '../connections/practice';
 import { snapshotOf, viewOf } from '../connections/service';
 import { recordedStatus, storedStatus, statusWriteDue, type RecordedStatus } from '../connections/status-record';
-import { recordConnectionError, recordConnectionStatus, type ClusterConnection } from '../db';
+import { recordConnectionError, recordConnectionStatuses, type ClusterConnection, type Database, type StatusRecord } from '../db';
+import { perDatabase } from '../db/prepared';
+import { WriteBatcher } from '../db/write-batcher';
 import type { AppContext } from '../server/context';
 import { clusterStatusPanel, type ClusterPanelDto } from './cluster-status.contract';
 import { panelReader, readPanel } from './read';
@@ -20,7 +22,44 @@ import { panelReader, readPanel } from './read';
 /** What this process last stored of each connection's status (`lib/connections/status-record.ts`). */
 const recordedStatuses = new LRUCache<string, RecordedStatus>({ max: 20_000 });
 
-async function recordStatusIfNew(ctx: AppContext, connection: ClusterConnection, snapshot: ReturnType<typeof snapshotOf>): Promise<void> {
+/** How long a status write waits for others to go with it. */
+const STATUS_GATHER_MS = 1_000;
+
+/**
+ * The statuses due, gathered for a second and written in one statement per database: a class's
+ * pages come back together after a break, and each card's rewrite (due after one to two quiet
+ * minutes) was a transaction of its own that the pages' reads queued behind. The board shows a
+ * status up to a second later; a failed write is forgotten here, so the next poll writes it again.
+ */
+const statusWrites = perDatabase(
+  (db) =>
+    new WriteBatcher<string, StatusRecord>({
+      waitMs: STATUS_GATHER_MS,
+      write: async (batch) => {
+        await recordConnectionStatuses(db, [...batch.values()]);
+      },
+      onError: (_error, batch) => {
+        for (const connectionId of batch.keys()) recordedStatuses.delete(connectionId);
+      },
+    }),
+);
+
+/**
+ * An error recorded now must not be followed by an older success still waiting: the board calls
+ * a connection failing when its last error is newer than its last status. The status is then not
+ * remembered as written, so the next successful probe writes it.
+ */
+function dropWaitingStatus(db: Database, connectionId: string): void {
+  statusWrites(db).drop(connectionId);
+  recordedStatuses.delete(connectionId);
+}
+
+/** Writes the statuses waiting to be gathered now (tests). */
+export async function flushStatusWrites(db: Database): Promise<void> {
+  await statusWrites(db).flush();
+}
+
+function recordStatusIfNew(ctx: AppContext, connection: ClusterConnection, snapshot: ReturnType<typeof snapshotOf>): void {
   const last = recordedStatuses.get(connection.id) ?? storedStatus(connection);
   const now = Date.now();
   if (!statusWriteDue(last, snapshot, now)) {
@@ -28,8 +67,8 @@ async function recordStatusIfNew(ctx: AppContext, connection: ClusterConnection,
     if (last && !recordedStatuses.has(connection.id)) recordedStatuses.set(connection.id, last);
     return;
   }
-  await recordConnectionStatus(ctx.db, connection.participantId, snapshot, { connectionId: connection.id });
   recordedStatuses.set(connection.id, recordedStatus(snapshot, now));
+  statusWrites(ctx.db).add(connection.id, { participantId: connection.participantId, connectionId: connection.id, status: snapshot });
 }
 
 export const clusterStatus = panelReader(clusterStatusPanel, {
@@ -37,7 +76,7 @@ export const clusterStatus = panelReader(clusterStatusPanel, {
   ttlMs: 2_000,
   async read({ client, connection, ctx }) {
     const status = await probeClusterStatus(client, { kibanaUrl: connection.kibanaUrl, facts: () => connectionFacts(client, connection.id) });
-    await recordStatusIfNew(ctx, connection, snapshotOf(status));
+    recordStatusIfNew(ctx, connection, snapshotOf(status));
     return { connection: viewOf(connection), status, error: null };
   },
 });
@@ -50,6 +89,7 @@ export function clusterStatusCard(ctx: AppContext, participantId: string, known:
     async failed(failure, connection) {
       // A practice deployment that is gone says so (and offers to recreate it), not "wrong password".
       const error = await explainPracticeFailure(ctx, connection, failure);
+      dropWaitingStatus(ctx.db, connection.id);
       await recordConnectionError(ctx.db, participantId, error.code, { connectionId: connection.id }).catch(() => undefined);
       return { connection: viewOf(connection), status: null, error: { code: error.code, params: error.publicParams }, checkedAt: new Date().toISOString() };
     },

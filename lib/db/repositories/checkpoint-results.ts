@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { preparedPerDatabase } from '../prepared';
+import { perDatabase } from '../prepared';
 import { type CheckpointResult, checkpointResults, type CheckpointState } from '../schema';
 import type { Database } from '../types';
 
@@ -104,7 +104,7 @@ export async function getResults(
 }
 
 /** A chapter's results are read on every checkpoint poll: prepared (lib/db/prepared.ts). */
-const resultsAmong = preparedPerDatabase((db) =>
+const resultsAmong = perDatabase((db) =>
   db
     .select()
     .from(checkpointResults)
@@ -118,7 +118,7 @@ const resultsAmong = preparedPerDatabase((db) =>
     .prepare('lab_results_among'),
 );
 
-const allResultsOf = preparedPerDatabase((db) =>
+const allResultsOf = perDatabase((db) =>
   db
     .select()
     .from(checkpointResults)

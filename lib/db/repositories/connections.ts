@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
-import { preparedPerDatabase } from '../prepared';
+import { perDatabase } from '../prepared';
 import {
   type ClusterConnection,
   clusterConnections,
@@ -64,7 +64,7 @@ export async function upsertConnection(db: Database, participantId: string, inpu
 }
 
 /** With the encrypted credentials: for the code that builds the cluster client, nothing else. */
-const connectionOf = preparedPerDatabase((db) =>
+const connectionOf = perDatabase((db) =>
   db
     .select()
     .from(clusterConnections)
@@ -111,6 +111,34 @@ export async function recordConnectionStatus(
     .where(target(participantId, guard))
     .returning({ id: clusterConnections.id });
   return rows.length > 0;
+}
+
+export interface StatusRecord {
+  participantId: string;
+  /** The connection the probe used: a status does not land on a newer connection. */
+  connectionId: string;
+  status: ConnectionStatusSnapshot;
+}
+
+/**
+ * Many connections' statuses in one statement (the status card's rewrites, gathered by
+ * lib/panels/cluster-status.ts); each row only if it is still the connection that was probed.
+ * Returns the ids of the connections written.
+ */
+export async function recordConnectionStatuses(db: Database, records: readonly StatusRecord[]): Promise<string[]> {
+  if (records.length === 0) return [];
+  const values = sql.join(
+    records.map((record) => sql`(${record.participantId}::uuid, ${record.connectionId}::uuid, ${JSON.stringify(record.status)}::jsonb)`),
+    sql`, `,
+  );
+  const result = (await db.execute(sql`
+    update ${clusterConnections}
+    set last_status = probed.status, last_status_at = now(), updated_at = now()
+    from (values ${values}) as probed(participant_id, id, status)
+    where ${clusterConnections.participantId} = probed.participant_id and ${clusterConnections.id} = probed.id
+    returning ${clusterConnections.id}
+  `)) as unknown as { rows: { id: string }[] };
+  return result.rows.map((row) => row.id);
 }
 
 /** `code` is one of the app's error codes (`unauthorized`, `timeout`, ...), never a raw message. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { preparedPerDatabase } from '../prepared';
+import { perDatabase } from '../prepared';
 import { clusterConnections, type Participant, type ParticipantRole, participants } from '../schema';
 import type { Database } from '../types';
 
@@ -57,7 +57,7 @@ export async function upsertParticipantByAuth(
   return row!;
 }
 
-const participantById = preparedPerDatabase((db) =>
+const participantById = perDatabase((db) =>
   db
     .select()
     .from(participants)
@@ -80,21 +80,23 @@ export async function getParticipantByAuth(db: Database, identity: AuthIdentity)
 }
 
 /**
- * Marks the participant as seen now. Every poll calls this, so the row is written at most once per
- * `minIntervalMs`; returns whether it was.
+ * Marks participants as seen now, in one statement (the app gathers a moment's worth:
+ * lib/auth/session.ts). Every poll asks for it, so each row is written at most once per
+ * `minIntervalMs`; returns how many were.
  */
-export async function touchParticipant(db: Database, id: string, minIntervalMs = 30_000): Promise<boolean> {
+export async function touchParticipants(db: Database, ids: readonly string[], minIntervalMs = 30_000): Promise<number> {
+  if (ids.length === 0) return 0;
   const rows = await db
     .update(participants)
     .set({ lastSeenAt: sql`now()` })
     .where(
       and(
-        eq(participants.id, id),
+        inArray(participants.id, [...ids]),
         lt(participants.lastSeenAt, sql`now() - make_interval(secs => ${minIntervalMs / 1000})`),
       ),
     )
     .returning({ id: participants.id });
-  return rows.length > 0;
+  return rows.length;
 }
 
 export async function setCurrentChapter(db: Database, id: string, chapter: number): Promise<Participant | undefined> {
