@@ -89,7 +89,7 @@ interface Options {
   hidden: number;
   chapters: Chapter[];
   runs: number;
-  /** Background checks of every attendee after set-up before the load starts (0: at once). */
+  /** Rounds of the background verifier after set-up before the load starts (0: at once). */
   settleRounds: number;
   /** Seconds at the start of the load (the pages opening, every cache cold) also reported apart. */
   warmUpS: number;
@@ -1316,20 +1316,18 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     {
       // How the background verifier's rounds lay over the interval: a round's checks run
       // back to back from its start, so a short busy span means a burst of work every interval.
-      const intervalMs = VERIFY_INTERVAL_MS;
       for (const instance of diagnostics.instances) {
-        const spans = roundSpans(instance.checks.filter((check) => check.startedAt >= loadWindowWall.from && check.startedAt <= loadWindowWall.to), intervalMs);
+        const spans = roundSpans(instance.checks.filter((check) => check.startedAt >= loadWindowWall.from && check.startedAt <= loadWindowWall.to), VERIFY_INTERVAL_MS);
         if (spans.length === 0) continue;
         const busy = spans.map((span) => span.busyMs).sort((a, b) => a - b);
         console.log(
           `Background rounds during the load (instance ${instance.index}): ${spans.length}, ${fmt(pct(spans.map((span) => span.checks).sort((a, b) => a - b), 50))} checks each (median); ` +
-            `first check started to last ended: p50 ${(pct(busy, 50) / 1000).toFixed(1)} s, max ${((busy[busy.length - 1] ?? 0) / 1000).toFixed(1)} s of the ${intervalMs / 1000} s interval`,
+            `first check started to last ended: p50 ${(pct(busy, 50) / 1000).toFixed(1)} s, max ${((busy[busy.length - 1] ?? 0) / 1000).toFixed(1)} s of the ${VERIFY_INTERVAL_MS / 1000} s interval`,
         );
       }
     }
     if (several) {
-      const intervalMs = Number(process.env.BOARD_VERIFY_INTERVAL_MS ?? 15_000);
-      const analysis = analyseChecks(diagnostics.instances, intervalMs);
+      const analysis = analyseChecks(diagnostics.instances, VERIFY_INTERVAL_MS);
       console.log(
         `\nBackground verifications (set-up and load): ${analysis.total} checks of ${analysis.attendees} attendees (${analysis.perInstance.map((n, i) => `instance ${i + 1}: ${n}`).join(', ')}); ` +
           `the same attendee checked by two instances at once: ${analysis.concurrent}; ` +
