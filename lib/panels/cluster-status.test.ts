@@ -4,7 +4,7 @@ import { connectParticipantCluster, connectPracticeCluster, disconnectParticipan
 import { clusterConnections, createParticipant, getConnection, type ConnectionStatusSnapshot } from '../db';
 import { practiceAppForTests } from '../testing/practice-app';
 import type { TestDeployment } from '../testing/practice-cluster';
-import { clusterStatusCard, flushStatusWrites } from './cluster-status';
+import { clusterStatusCard, flushStatusWrites, gatherStatusWritesFor } from './cluster-status';
 
 const app = practiceAppForTests();
 
@@ -55,35 +55,45 @@ describe('the chapter 1 status card under polling', () => {
     expect(await clusterStatusCard(app.ctx, participant.id)).toMatchObject({ connection: null, error: null });
   }, 20_000);
 
-  it('writes a changed status for the board a moment later, gathered, and never an older success after an error', async () => {
-    const participant = await createParticipant(app.ctx.db, { displayName: 'board row', role: 'self_paced' });
-    const deployment = await app.practice.deploy('8');
-    await connectParticipantCluster(app.ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
-    // What the board holds differs from what the next probe finds, so the card has a status to write.
-    const stale: ConnectionStatusSnapshot = { version: '0.0.1', health: 'red', nodeCount: 99, mlNode: false };
-    const makeStale = () => app.ctx.db.update(clusterConnections).set({ lastStatus: stale }).where(eq(clusterConnections.participantId, participant.id));
-    await makeStale();
-    await afterStatusWindow();
+  it('writes a changed status for the board when the gathered writes are sent, and never an older success after an error', async () => {
+    // A minute's gather: the writes wait until the test sends them.
+    gatherStatusWritesFor(60_000);
+    try {
+      const stale: ConnectionStatusSnapshot = { version: '0.0.1', health: 'red', nodeCount: 99, mlNode: false };
+      /** A participant on a deployment of their own, whose stored status differs from what a probe finds. */
+      const boardRow = async (name: string) => {
+        const participant = await createParticipant(app.ctx.db, { displayName: name, role: 'self_paced' });
+        const deployment = await app.practice.deploy('8');
+        await connectParticipantCluster(app.ctx, participant.id, { url: deployment.url, username: deployment.username, password: deployment.password });
+        await app.ctx.db.update(clusterConnections).set({ lastStatus: stale }).where(eq(clusterConnections.participantId, participant.id));
+        await afterStatusWindow();
+        return { participant, deployment };
+      };
+      const stored = async (participantId: string) => (await getConnection(app.ctx.db, participantId))!;
 
-    const card = await clusterStatusCard(app.ctx, participant.id);
-    expect(card.status?.version).toMatch(/^8\./);
-    expect((await getConnection(app.ctx.db, participant.id))!.lastStatus).toEqual(stale);
-    await flushStatusWrites(app.ctx.db);
-    expect((await getConnection(app.ctx.db, participant.id))!.lastStatus).toMatchObject({ version: card.status!.version, nodeCount: 1 });
+      const { participant } = await boardRow('board row');
+      const card = await clusterStatusCard(app.ctx, participant.id);
+      expect(card.status?.version).toMatch(/^8\./);
+      expect((await stored(participant.id)).lastStatus).toEqual(stale);
+      await flushStatusWrites(app.ctx.db);
+      expect((await stored(participant.id)).lastStatus).toMatchObject({ version: card.status!.version, nodeCount: 1 });
 
-    // A success waiting to be written, then a failure: the success is not written after the error.
-    await makeStale();
-    await afterStatusWindow();
-    await clusterStatusCard(app.ctx, participant.id);
-    const fault = await fetch(`${app.practice.cluster.url}/_practice/deployments/${deployment.id}/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}` },
-      body: JSON.stringify({ status: 401 }),
-    });
-    expect(fault.status).toBe(200);
-    await afterStatusWindow();
-    expect(await clusterStatusCard(app.ctx, participant.id)).toMatchObject({ error: { code: 'unauthorized' } });
-    await flushStatusWrites(app.ctx.db);
-    expect(await getConnection(app.ctx.db, participant.id)).toMatchObject({ lastStatus: stale, lastErrorCode: 'unauthorized' });
-  }, 30_000);
+      // A success waiting to be written, then the next probe fails: the error stays the newest.
+      const failing = await boardRow('failing row');
+      expect((await clusterStatusCard(app.ctx, failing.participant.id)).status).not.toBeNull();
+      const { deployment } = failing;
+      const fault = await fetch(`${app.practice.cluster.url}/_practice/deployments/${deployment.id}/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${deployment.username}:${deployment.password}`).toString('base64')}` },
+        body: JSON.stringify({ status: 401 }),
+      });
+      expect(fault.status).toBe(200);
+      await afterStatusWindow();
+      expect(await clusterStatusCard(app.ctx, failing.participant.id)).toMatchObject({ error: { code: 'unauthorized' } });
+      await flushStatusWrites(app.ctx.db);
+      expect(await stored(failing.participant.id)).toMatchObject({ lastStatus: stale, lastErrorCode: 'unauthorized' });
+    } finally {
+      gatherStatusWritesFor(1_000);
+    }
+  }, 40_000);
 });

@@ -23,7 +23,12 @@ import { panelReader, readPanel } from './read';
 const recordedStatuses = new LRUCache<string, RecordedStatus>({ max: 20_000 });
 
 /** How long a status write waits for others to go with it. */
-const STATUS_GATHER_MS = 1_000;
+let statusGatherMs = 1_000;
+
+/** Tests: how long status writes wait from now on (a long wait keeps them waiting while a test looks). */
+export function gatherStatusWritesFor(ms: number): void {
+  statusGatherMs = ms;
+}
 
 /**
  * The statuses due, gathered for a second and written in one statement per database: a class's
@@ -34,7 +39,9 @@ const STATUS_GATHER_MS = 1_000;
 const statusWrites = perDatabase(
   (db) =>
     new WriteBatcher<string, StatusRecord>({
-      waitMs: STATUS_GATHER_MS,
+      get waitMs() {
+        return statusGatherMs;
+      },
       write: async (batch) => {
         await recordConnectionStatuses(db, [...batch.values()]);
       },
