@@ -16,20 +16,36 @@ import { practiceDeploymentOf } from './service';
  * `requireCaller`, so it keeps nothing alive. A class's pages open in the same seconds, and a
  * fixed minute had all of them read their connection and call the practice cluster in the same
  * seconds, every minute. Idle reclaim waits 120 minutes, so the note's grain does not matter.
+ *
+ * A note that falls due is also sent after a wait drawn from 0-10 s rather than at once: when a
+ * class comes back from a break, every attendee's note falls due on their page's first request,
+ * and 500 connection reads and control calls in the same five seconds as the pages' own first
+ * reads made those slower (~a fifth of the calls the app made in that opening).
  */
 export const ACTIVITY_NOTE_EVERY_MS = 60_000;
+/** The most a due note waits before it is sent. */
+export const ACTIVITY_NOTE_SPREAD_MS = 10_000;
 
 const noted = new LRUCache<string, true>({ max: 50_000, ttl: ACTIVITY_NOTE_EVERY_MS });
 
-/** Notes the participant's activity in the background; never delays or fails their request. */
-export function notePracticeActivity(ctx: AppContext, participantId: string): void {
+/** How long a due note waits before it is sent: 0 up to `ACTIVITY_NOTE_SPREAD_MS`, drawn for each. */
+export function noteWait(random: () => number = Math.random): number {
+  return Math.floor(random() * ACTIVITY_NOTE_SPREAD_MS);
+}
+
+/** Notes the participant's activity in the background, `sendAfterMs` from now; never delays or fails their request. */
+export function notePracticeActivity(ctx: AppContext, participantId: string, sendAfterMs = noteWait()): void {
   if (!ctx.practiceUrl || noted.has(participantId)) return;
   noted.set(participantId, true, { ttl: spreadWait(ACTIVITY_NOTE_EVERY_MS) });
   const practiceUrl = ctx.practiceUrl;
-  void (async () => {
-    const deployment = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
-    if (deployment) await notePracticeDeploymentActivity(practiceUrl, deployment);
-  })().catch(() => undefined);
+  const send = () =>
+    void (async () => {
+      const deployment = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
+      if (deployment) await notePracticeDeploymentActivity(practiceUrl, deployment);
+    })().catch(() => undefined);
+  if (sendAfterMs <= 0) return send();
+  // Not kept alive by the wait: a process that stops skips the note, and the next request notes again.
+  setTimeout(send, sendAfterMs).unref();
 }
 
 /** How long until the participant's activity is noted again, in ms (0: at the next request; tests). */

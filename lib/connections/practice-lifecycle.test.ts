@@ -7,7 +7,7 @@ import type { WatcherService } from '../practice/watcher/feature';
 import { testAppContext } from '../testing/app-context';
 import { startTestPractice, type TestPractice } from '../testing/practice-cluster';
 import { connectWorkshopPractice, practiceHostAction, recreatePracticeDeployment } from './practice';
-import { ACTIVITY_NOTE_EVERY_MS, notePracticeActivity, practiceActivityDueIn, resetPracticeActivityNotes } from './practice-activity';
+import { ACTIVITY_NOTE_EVERY_MS, ACTIVITY_NOTE_SPREAD_MS, notePracticeActivity, noteWait, practiceActivityDueIn, resetPracticeActivityNotes } from './practice-activity';
 import { connectParticipantCluster, connectPracticeCluster, disconnectParticipantCluster, participantCluster, PRACTICE_CREATIONS_PER_HOUR } from './service';
 
 /**
@@ -121,9 +121,9 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     const deploymentId = (await deploymentIdOf(ctx, id)) as string;
     const deployment = practice.cluster.deployments.get(deploymentId)!;
 
-    // 100 minutes later the learner's page polls: the app notes activity.
+    // 100 minutes later the learner's page polls: the app notes activity (at once here).
     clock.advance(100 * MINUTE);
-    notePracticeActivity(ctx, id);
+    notePracticeActivity(ctx, id, 0);
     await until(() => deployment.lastActivityAt === clock.now());
 
     // For the next two hours only the background verifier reads the cluster and the scheduler
@@ -159,6 +159,27 @@ describe('idle reclaim (120 minutes here, on a manual clock)', () => {
     notePracticeActivity(ctx, ids[0]!);
     expect(practiceActivityDueIn(ids[0]!)).toBeLessThanOrEqual(dueIn[0]!);
   });
+
+  it('sends a due note after a wait drawn from 0-10 s, so a class back from a break does not note all in its first seconds', async () => {
+    const { ctx, practice, clock } = shared;
+    const id = await learner(ctx, 'Dot');
+    await connectPracticeCluster(ctx, id, '8');
+    const deployment = practice.cluster.deployments.get((await deploymentIdOf(ctx, id)) as string)!;
+    const before = deployment.lastActivityAt;
+    clock.advance(10 * MINUTE);
+    notePracticeActivity(ctx, id, 400);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(deployment.lastActivityAt).toBe(before);
+    await until(() => deployment.lastActivityAt === clock.now());
+    // The next tests count what the idle sweep reclaims.
+    await disconnectParticipantCluster(ctx, id);
+
+    // Without a wait given, each note draws its own, from 0 up to 10 s.
+    expect(noteWait(() => 0)).toBe(0);
+    expect(noteWait(() => 0.5)).toBe(ACTIVITY_NOTE_SPREAD_MS / 2);
+    expect(noteWait(() => 0.999_999)).toBeLessThan(ACTIVITY_NOTE_SPREAD_MS);
+    expect(ACTIVITY_NOTE_SPREAD_MS).toBe(10_000);
+  }, 30_000);
 
   it('is not kept alive by a scheduled watch; reclaiming it stops the watch', async () => {
     const { ctx, practice, clock } = shared;
