@@ -4,7 +4,8 @@ import { recordDuration, registerDiagnostics, startDiagnostics, timed } from './
 
 interface Body {
   pid: number;
-  eventLoop: { p99Ms: number };
+  eventLoop: { p99Ms: number; maxMs: number };
+  eventLoopSinceMark: { p99Ms: number; maxMs: number; sinceMs: number };
   durations: Record<string, number[]>;
   probe?: { asked: string | null };
 }
@@ -45,6 +46,28 @@ describe('the diagnostics port', () => {
     const { durations } = await read();
     expect(Object.keys(durations).sort()).toEqual(['work done', 'work failed']);
     expect(durations['work done']![0]).toBeGreaterThanOrEqual(15);
+  });
+
+  it('keeps the event-loop delay since the last mark=1 through the stretches that reset=1 restarts', async () => {
+    await read('?reset=1&mark=1');
+    // A histogram's first interval after a restart is not recorded.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const blockedUntil = performance.now() + 150;
+    while (performance.now() < blockedUntil) {
+      // The thread held, as a long synchronous task would.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const stretch = await read('?reset=1');
+    expect(stretch.eventLoop.maxMs).toBeGreaterThanOrEqual(100);
+    expect(stretch.eventLoopSinceMark.maxMs).toBeGreaterThanOrEqual(100);
+    const next = await read('?reset=1');
+    expect(next.eventLoop.maxMs).toBeLessThan(100);
+    expect(next.eventLoopSinceMark.maxMs).toBeGreaterThanOrEqual(100);
+    // Read, then restarted.
+    expect((await read('?mark=1')).eventLoopSinceMark.maxMs).toBeGreaterThanOrEqual(100);
+    const afterMark = await read();
+    expect(afterMark.eventLoopSinceMark.maxMs).toBeLessThan(100);
+    expect(afterMark.eventLoopSinceMark.sinceMs).toBeLessThan(1_000);
   });
 
   it('lets the guide server (plain JavaScript in the same process) record through the shared registry', () => {

@@ -9,7 +9,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * credentials and no attendee names, only ids.
  *
  * `GET /` answers everything; `?reset=1` restarts the event-loop histogram and the durations after
- * reading them, so a reader polling it gets the delay and the durations of each stretch; providers get the query (e.g. `checksAfter`).
+ * reading them, so a reader polling it gets the delay and the durations of each stretch; `?mark=1`
+ * restarts `eventLoopSinceMark` after reading it (the delay over a whole load); providers get the
+ * query (e.g. `checksAfter`).
  */
 
 type Provider = (query: URLSearchParams) => unknown;
@@ -86,6 +88,10 @@ export function startDiagnostics(port: number): Promise<Server> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   let since = Date.now();
+  // A second one, restarted only by `?mark=1`: the whole of a load, whatever stretches the first was read in.
+  const sinceMark = monitorEventLoopDelay({ resolution: 10 });
+  sinceMark.enable();
+  let markedAt = Date.now();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const body: Record<string, unknown> = {
@@ -100,6 +106,12 @@ export function startDiagnostics(port: number): Promise<Server> {
         p99Ms: ms(histogram.percentile(99)),
         maxMs: ms(histogram.max),
       },
+      eventLoopSinceMark: {
+        sinceMs: Date.now() - markedAt,
+        p50Ms: ms(sinceMark.percentile(50)),
+        p99Ms: ms(sinceMark.percentile(99)),
+        maxMs: ms(sinceMark.max),
+      },
     };
     body.durations = Object.fromEntries(state.durations);
     for (const [name, provider] of state.providers) {
@@ -108,6 +120,10 @@ export function startDiagnostics(port: number): Promise<Server> {
       } catch (error) {
         body[name] = { error: String(error) };
       }
+    }
+    if (url.searchParams.get('mark') === '1') {
+      sinceMark.reset();
+      markedAt = Date.now();
     }
     if (url.searchParams.get('reset') === '1') {
       state.durations.clear();
