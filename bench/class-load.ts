@@ -53,7 +53,8 @@
 //        --profile (the app runs with --cpu-prof; the bench prints where its CPU time went)
 // Environment variables BOARD_* and DATABASE_POOL_SIZE are passed to the app (e.g.
 // BOARD_VERIFY_INTERVAL_MS); BENCH_SERVICES_NODE_OPTIONS becomes the NODE_OPTIONS of the app and
-// the practice cluster (e.g. --max-semi-space-size=64), not of the bench.
+// the practice cluster (e.g. --max-semi-space-size=64), not of the bench; BENCH_PRACTICE_NODE_FLAGS
+// replaces the practice cluster's own flags (PRACTICE_NODE_FLAGS; "" for none).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -144,6 +145,12 @@ function parseOptions(argv: string[]): Options {
     settleRounds: Math.floor(number('settle-rounds', OTHER_CHAPTERS_EVERY)),
     coldOpening: argv.includes('--cold-opening'),
   };
+}
+
+/** The practice cluster's Node flags: the shipped ones, or BENCH_PRACTICE_NODE_FLAGS (space-separated; "" for none) to try others. */
+function practiceNodeFlags(): readonly string[] {
+  const given = process.env.BENCH_PRACTICE_NODE_FLAGS;
+  return given === undefined ? PRACTICE_NODE_FLAGS : given.split(' ').filter(Boolean);
 }
 
 // ---------------------------------------------------------------- HTTP with a cookie jar
@@ -933,7 +940,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
   try {
     if (options.practice === 'separate') {
       const profileArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${practiceProfileDir}`] : [];
-      practice = startProcess('practice cluster', process.execPath, [...profileArgs, ...PRACTICE_NODE_FLAGS, '--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
+      practice = startProcess('practice cluster', process.execPath, [...profileArgs, ...practiceNodeFlags(), '--import', 'tsx', 'scripts/practice-cluster.ts'], env, path.join(dataDir, 'practice.log'));
       await waitFor(`http://127.0.0.1:${options.practicePort}/_practice/ping`, 30_000);
     }
     if (several) {
@@ -1437,6 +1444,10 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const appLog = readFileSync(path.join(dataDir, 'app.log'), 'utf8');
     const apiErrors = appLog.split('\n').filter((line) => line.includes('[api]') || (line.includes('[board]') && line.includes('failed')));
     if (apiErrors.length > 0) console.log(`\nApp log (${apiErrors.length} error lines), first ones:\n${apiErrors.slice(0, 8).join('\n')}`);
+    // The practice cluster says when a garbage collection or a snapshot held its thread long (scripts/practice-cluster.ts).
+    const practiceLog = path.join(dataDir, 'practice.log');
+    const pauses = existsSync(practiceLog) ? readFileSync(practiceLog, 'utf8').split('\n').filter((line) => line.includes('held the thread')) : [];
+    console.log(`Practice cluster log: ${pauses.length} long pauses in the whole run${pauses.length ? `:\n  ${pauses.slice(0, 12).join('\n  ')}` : ''}`);
     if (database) await printWrites(database.url, new Date(loadWindowWall.from), new Date(loadWindowWall.to));
     if (options.profile) {
       stoppingProcesses(true);
