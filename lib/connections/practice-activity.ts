@@ -43,9 +43,9 @@ export function notePracticeActivity(ctx: AppContext, participantId: string, sen
       const deployment = await practiceDeploymentOf(ctx, await getConnection(ctx.db, participantId));
       if (deployment) await notePracticeDeploymentActivity(practiceUrl, deployment);
     })().catch(() => undefined);
-  if (sendAfterMs <= 0) return send();
   // Not kept alive by the wait: a process that stops skips the note, and the next request notes again.
-  setTimeout(send, sendAfterMs).unref();
+  if (sendAfterMs > 0) setTimeout(send, sendAfterMs).unref();
+  else send();
 }
 
 /** How long until the participant's activity is noted again, in ms (0: at the next request; tests). */

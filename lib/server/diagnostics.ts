@@ -139,6 +139,8 @@ export function startDiagnostics(port: number): Promise<Server> {
   server.once('close', () => {
     if (state.server === server) state.server = undefined;
     state.durations.clear();
+    histogram.disable();
+    sinceMark.disable();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
