@@ -1281,7 +1281,10 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const bySecondSent = new Map<number, number[]>();
     for (const { at, ms } of stats.pageTimeline) {
       const second = Math.floor((at - ms - loadStarted) / 1000);
-      if (second < options.warmUpS) bySecondSent.set(second, [...(bySecondSent.get(second) ?? []), ms]);
+      if (second >= options.warmUpS) continue;
+      const list = bySecondSent.get(second);
+      if (list) list.push(ms);
+      else bySecondSent.set(second, [ms]);
     }
     const slowInOpening = [...bySecondSent.values()].flat().filter((ms) => ms > slowMs).length;
     const slowAll = stats.pageTimeline.filter(({ ms }) => ms > slowMs).length;

@@ -23,10 +23,11 @@ import { panelReader, readPanel } from './read';
 const recordedStatuses = new LRUCache<string, RecordedStatus>({ max: 20_000 });
 
 /** How long a status write waits for others to go with it. */
-let statusGatherMs = 1_000;
+const STATUS_GATHER_MS = 1_000;
+let statusGatherMs = STATUS_GATHER_MS;
 
-/** Tests: how long status writes wait from now on (a long wait keeps them waiting while a test looks). */
-export function gatherStatusWritesFor(ms: number): void {
+/** Tests: how long status writes wait from now on (a long wait keeps them waiting while a test looks; none given: the usual second). */
+export function gatherStatusWritesFor(ms = STATUS_GATHER_MS): void {
   statusGatherMs = ms;
 }
 
