@@ -136,6 +136,9 @@ describe('practice deployments survive a restart', () => {
       expect(cluster.store?.diskUse(d.id)?.snapshotBytes, 'the journal was compacted into a snapshot on the way').toBeGreaterThan(0);
       await ok(cluster, 'PUT', '/notes/_doc/late', auth, { n: 4, text: 'after the snapshot' });
       await advance(cluster, clock, 2);
+      // A restart makes every recovered document searchable, as Elasticsearch's shard recovery
+      // does; the host's last seconds of metrics may still wait for their index's refresh here.
+      await ok(cluster, 'POST', '/_refresh', auth);
 
       const before = await observe(cluster, d, flavor, apiKey);
       expect((before.docs as { hits: { hits: unknown[] } }).hits.hits).toHaveLength(3);

@@ -1,5 +1,6 @@
 import type { Flavor } from '../engine/api';
 import { flavourInfo } from '../flavours';
+import { METRICBEAT_PERIOD_MS } from './metricbeat-events';
 import { hashString, SeededRandom } from './noise';
 
 /**
@@ -19,7 +20,12 @@ export interface HostIdentity {
   bootTime: number;
   ip: string[];
   mac: string[];
-  /** Millisecond phase of the host's 10-second collection ticks (Beats do not fire on the second). */
+  /**
+   * Millisecond phase of the host's 10-second collection ticks, anywhere in the period as a real
+   * Beat's (its period counts from when it started, not from the clock's second). Spread over the
+   * whole period, a practice cluster with hundreds of hosts collects a tenth of them each second
+   * instead of all of them in the same second.
+   */
   phaseMs: number;
   /** The Ubuntu user the attendee logs in as (sudo lines, the morning's SSH session). */
   loginUser: string;
@@ -94,7 +100,7 @@ export function createHostIdentity(deploymentId: string, createdAt: number): Hos
     bootTime: createdAt - random.int(2 * 86_400_000, 9 * 86_400_000),
     ip: [`10.0.1.${octet}`, `fe80::${hex(random, 4)}:${hex(random, 4)}:${hex(random, 4)}:${hex(random, 4)}`],
     mac: [mac],
-    phaseMs: random.int(100, 900),
+    phaseMs: random.int(100, METRICBEAT_PERIOD_MS - 100),
     loginUser: 'ubuntu',
     adminIp: randomPublicIpv4(random),
   };

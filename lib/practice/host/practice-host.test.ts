@@ -5,7 +5,7 @@ import { sharedFile } from '@/lib/testing/shared-files';
 import { ManualClock } from '../clock';
 import type { BulkAction, Engine, Flavor } from '../engine/api';
 import { beatTemplate, filebeatPipelines } from './beats-assets';
-import { isPublicIpv4 } from './identity';
+import { createHostIdentity, isPublicIpv4 } from './identity';
 import { PracticeHost, RETENTION_MS } from './practice-host';
 
 const FIXTURES = sharedFile('fixtures', 'metricbeat');
@@ -203,6 +203,38 @@ describe('practice host metrics over time', () => {
     expect(cpu.length - beforeRestart).toBe(3);
     expect((times[beforeRestart] as number) - (times[beforeRestart - 1] as number)).toBeGreaterThan(290_000);
     expect((times[beforeRestart + 1] as number) - (times[beforeRestart] as number)).toBe(10_000);
+  });
+
+  it("spreads the hosts' collection over the whole 10 s period, not one second of it", () => {
+    // Five hundred hosts in one practice cluster: all collecting in the same second made that second
+    // a quarter-second stall every 10 s under a class's load.
+    const phases = Array.from({ length: 500 }, (_, i) => createHostIdentity(`deployment-${i}`, T0).phaseMs);
+    expect(Math.min(...phases)).toBeGreaterThanOrEqual(100);
+    expect(Math.max(...phases)).toBeLessThan(10_000);
+    const perSecond = Array.from({ length: 10 }, (_, second) => phases.filter((p) => Math.floor(p / 1_000) === second).length);
+    expect(Math.max(...perSecond)).toBeLessThan(500 / 10 * 2);
+  });
+
+  it("a restart's first event comes within one period of the start, whatever the host's phase", () => {
+    for (const id of ['abcdef123456', 'fedcba654321', '0123456789ab', 'ba9876543210', 'a1b2c3d4e5f6']) {
+      const clock = new ManualClock(T0);
+      const rec = recordingEngine();
+      const host = new PracticeHost(id, '8', rec.engine, clock);
+      host.act('metricbeat-start');
+      host.act('metricbeat-stop');
+      // Off the period's boundary, so a restart that waited for the next boundary and then its phase would show.
+      clock.advance(300_000 + 7_300);
+      const restartedAt = clock.now();
+      const before = docsOf(rec.written, 'system.cpu').length;
+      host.act('metricbeat-start');
+      clock.advance(10_000);
+      host.tick();
+      const restarted = docsOf(rec.written, 'system.cpu').slice(before);
+      expect(restarted, id).toHaveLength(1);
+      const first = Date.parse(get(restarted[0], '@timestamp') as string);
+      expect(first - restartedAt, id).toBeGreaterThanOrEqual(0);
+      expect(first - restartedAt, id).toBeLessThanOrEqual(10_000);
+    }
   });
 
   it('cpu-load busies cores: normalised CPU rises to about busy/total, load follows', () => {

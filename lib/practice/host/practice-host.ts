@@ -217,8 +217,10 @@ export class PracticeHost implements PracticeFeature {
         if (!this.metricbeat.running) {
           this.installTemplate('metricbeat', true);
           this.startBeat(this.metricbeat, now);
+          // A restart's first event comes within one period of the start (the slot whose phased
+          // time is the first not yet past), as a restarted Beat's first fetch does.
           this.nextSlot = this.metricbeat.everStarted
-            ? Math.ceil(now / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS
+            ? Math.ceil((now - this.identity.phaseMs) / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS
             : Math.floor((now - backfillMs(body)) / METRICBEAT_PERIOD_MS) * METRICBEAT_PERIOD_MS;
           this.metricbeat.everStarted = true;
           this.appendLogs(beatCommandLines(this.identity, now, 'metricbeat', 'start'));
