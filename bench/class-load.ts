@@ -542,7 +542,7 @@ interface CheckAnalysis {
 }
 
 /** The checks grouped into rounds: a new round starts when no check started for a third of an interval. */
-function roundSpans(checks: CheckRecord[], intervalMs: number): { checks: number; busyMs: number }[] {
+function roundSpans(checks: CheckRecord[], intervalMs: number): { checks: number; busyMs: number; startedAt: number }[] {
   const sorted = [...checks].sort((a, b) => a.startedAt - b.startedAt);
   const rounds: { first: number; last: number; checks: number }[] = [];
   let previous = -Infinity;
@@ -555,7 +555,7 @@ function roundSpans(checks: CheckRecord[], intervalMs: number): { checks: number
     }
     previous = check.startedAt;
   }
-  return rounds.map((round) => ({ checks: round.checks, busyMs: round.last - round.first }));
+  return rounds.map((round) => ({ checks: round.checks, busyMs: round.last - round.first, startedAt: round.first }));
 }
 
 function analyseChecks(instances: InstanceFigures[], intervalMs: number): CheckAnalysis {
@@ -860,6 +860,8 @@ interface RunSummary {
   loopP99LoadMs: number;
   rssMaxBytes: number;
   loadAverage: number;
+  /** The machine's CPU time stolen by the hypervisor over the load, per cent (NaN off Linux). */
+  stealPercent: number;
 }
 
 /**
@@ -889,6 +891,27 @@ async function printWrites(url: string, from: Date, to: Date): Promise<void> {
 }
 
 const loadAverage = () => os.loadavg()[0]!;
+
+/**
+ * The machine's CPU time so far from /proc/stat (clock ticks, all cores): in all, and stolen by the
+ * hypervisor. On a virtual machine whose host is busy, steal stalls every process at once, which no
+ * change to the app can answer for; the bench reports it beside the latencies. Null off Linux.
+ */
+function machineCpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return null;
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+  } catch {
+    return null;
+  }
+}
+
+/** Steal as a share of the machine's CPU time between two readings, in per cent. */
+function stealPercent(from: ReturnType<typeof machineCpuTicks>, to: ReturnType<typeof machineCpuTicks>): number {
+  if (!from || !to || to.total <= from.total) return NaN;
+  return ((to.steal - from.steal) / (to.total - from.total)) * 100;
+}
 
 async function runOnce(options: Options, run: number): Promise<RunSummary> {
   stoppingProcesses(false);
@@ -1121,6 +1144,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     const loadWindowUs = { from: monotonicUs(), to: Infinity };
     const loadWindowWall = { from: Date.now(), to: Infinity };
     const loadAverages = [loadAverage()];
+    const cpuTicks = [{ at: 0, ticks: machineCpuTicks() }];
     stats.recording = true;
     // The pages open at random moments over the first 5 s (a class does not click in step); a
     // share starts in the background.
@@ -1164,6 +1188,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       rssSamples.push(processTree(appPid).rssBytes);
       visibleSamples.push(pages.filter((page) => !page.hidden).length);
       loadAverages.push(loadAverage());
+      cpuTicks.push({ at: performance.now() - loadStarted, ticks: machineCpuTicks() });
     }, 5_000);
     // --kill-one-at: the last instance dies (SIGKILL: no clean stop, no lease given back).
     let killed: { instance: InstanceFigures; atWall: number; atPerf: number; slices: Set<string>; attendees: Set<string>; doneCells: Set<string> } | null = null;
@@ -1240,6 +1265,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     // ----- report
     const openPages = visibleSamples.length ? visibleSamples.reduce((a, b) => a + b, 0) / visibleSamples.length : withPage.length;
     const load = [...loadAverages].sort((a, b) => a - b);
+    const steal = stealPercent(cpuTicks[0]!.ticks, cpuTicks[cpuTicks.length - 1]!.ticks);
     console.log(
       `\n[bench] ${options.attendees} attendees (${attendees.filter((a) => a.idle).length} without a page open; of the ${withPage.length} pages ${openPages.toFixed(0)} in front on average), ` +
         `${loadS.toFixed(0)} s of load, transport ${options.transport}, board every ${options.boardMs / 1000} s; machine load average ${load[0]!.toFixed(1)}-${load[load.length - 1]!.toFixed(1)} (median ${pct(load, 50).toFixed(1)}) on ${os.cpus().length} cores`,
@@ -1267,6 +1293,15 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       );
     };
     byWindow('Page requests', stats.pageTimeline);
+    if (Number.isFinite(steal)) {
+      const stealWindows: string[] = [];
+      for (let i = 2; i < cpuTicks.length; i += 2) {
+        const from = cpuTicks[i - 2]!;
+        const to = cpuTicks[i]!;
+        stealWindows.push(`${Math.round(from.at / 1000)}-${Math.round(to.at / 1000)} s ${stealPercent(from.ticks, to.ticks).toFixed(0)}%`);
+      }
+      console.log(`Machine CPU time stolen by the hypervisor (steal, /proc/stat), of both cores' time: ${steal.toFixed(1)}% over the load; by about 10 s: ${stealWindows.join(' · ')}`);
+    }
     for (const [route, timeline] of stats.probeTimelines) byWindow(route, timeline);
     // The pages open over the first 5 s with every cache cold: a burst a class in session does not
     // make again. Both figures are printed; the goal line shows both.
@@ -1298,6 +1333,20 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
             return `${second} s ${sorted.length}, ${fmt(pct(sorted, 50))} / ${fmt(pct(sorted, 99))}, ${sorted.filter((ms) => ms > slowMs).length}`;
           })
           .join(' · '),
+    );
+    // After the opening, a run's slow requests come in stalls of a second or two: when they were
+    // sent, to set beside the background rounds' starts and the probes.
+    const slowLater = new Map<number, number>();
+    for (const { at, ms } of stats.pageTimeline) {
+      const second = Math.floor((at - ms - loadStarted) / 1000);
+      if (second >= options.warmUpS && ms > slowMs) slowLater.set(second, (slowLater.get(second) ?? 0) + 1);
+    }
+    console.log(
+      `Page requests over ${slowMs} ms sent after the first ${options.warmUpS} s, by second sent (second of the load, which began at ${new Date(loadWindowWall.from).toISOString()}: count): ` +
+        ([...slowLater]
+          .sort(([a], [b]) => a - b)
+          .map(([second, count]) => `${second} s: ${count}`)
+          .join(' · ') || 'none'),
     );
     stats.reportReads();
     const readErrors = stats.readErrors();
@@ -1352,7 +1401,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
     console.log(
       `\nGoals (set for 500 attendees on one instance; this run ${options.attendees} on ${options.instances}): request p99 ${fmt(p99)} ms ${p99 <= 250 ? '≤' : '>'} 250 ms (after the first ${options.warmUpS} s: ${fmt(steady.p99)} ms ${steady.p99 <= 250 ? '≤' : '>'} 250 ms) · errors ${errors} requests + ${readErrors} reads · ` +
         `board (page open) ${seconds(boardOpenWorstMs)} ${boardOpenWorstMs <= 15_000 ? '≤' : '>'} 15 s · event loop p99 over the load ${fmt(loopP99LoadMs)} ms ${loopP99LoadMs <= 50 ? '≤' : '>'} 50 ms (5 s stretches: median ${fmt(loopP99MedianMs)}, worst ${fmt(loopP99WorstMs)} ms) · ` +
-        `SSH attempt on the page after ${seconds(stalenessP99Ms)} (worst) · load average ${pct(load, 50).toFixed(1)}`,
+        `SSH attempt on the page after ${seconds(stalenessP99Ms)} (worst) · load average ${pct(load, 50).toFixed(1)} · CPU steal ${Number.isFinite(steal) ? `${steal.toFixed(1)}%` : 'unknown'}`,
     );
     console.log('\nPer instance (diagnostics port; event-loop p99 over the load, and of each 5 s stretch: median / worst; max single delay):');
     for (const instance of diagnostics.instances) {
@@ -1373,7 +1422,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
         const busy = spans.map((span) => span.busyMs).sort((a, b) => a - b);
         console.log(
           `Background rounds during the load (instance ${instance.index}): ${spans.length}, ${fmt(pct(spans.map((span) => span.checks).sort((a, b) => a - b), 50))} checks each (median); ` +
-            `first check started to last ended: p50 ${(pct(busy, 50) / 1000).toFixed(1)} s, max ${((busy[busy.length - 1] ?? 0) / 1000).toFixed(1)} s of the ${VERIFY_INTERVAL_MS / 1000} s interval`,
+            `first check started to last ended: p50 ${(pct(busy, 50) / 1000).toFixed(1)} s, max ${((busy[busy.length - 1] ?? 0) / 1000).toFixed(1)} s of the ${VERIFY_INTERVAL_MS / 1000} s interval; ` +
+            `started at (s of the load, how long): ${spans.map((span) => `${((span.startedAt - loadWindowWall.from) / 1000).toFixed(1)} (${(span.busyMs / 1000).toFixed(1)})`).join(', ')}`,
         );
       }
     }
@@ -1484,6 +1534,7 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       loopP99LoadMs,
       rssMaxBytes: Math.max(...rssSamples, afterSetup.rssBytes),
       loadAverage: pct(load, 50),
+      stealPercent: steal,
     };
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -1521,6 +1572,7 @@ async function main(): Promise<void> {
     ['requests per open page a minute', (r) => r.requestsPerPageMinute.toFixed(1), median((r) => r.requestsPerPageMinute).toFixed(1)],
     ['resident memory (max)', (r) => mib(r.rssMaxBytes), mib(median((r) => r.rssMaxBytes))],
     ['machine load average', (r) => r.loadAverage.toFixed(1), median((r) => r.loadAverage).toFixed(1)],
+    ['CPU stolen by the hypervisor', (r) => `${r.stealPercent.toFixed(1)}%`, `${median((r) => r.stealPercent).toFixed(1)}%`],
   ];
   for (const [name, each, med] of rows) console.log(`  ${name.padEnd(38)} ${runs.map(each).join(' | ').padEnd(40)}  median ${med}`);
 }
