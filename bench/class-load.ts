@@ -54,7 +54,9 @@
 // Environment variables BOARD_* and DATABASE_POOL_SIZE are passed to the app (e.g.
 // BOARD_VERIFY_INTERVAL_MS); BENCH_SERVICES_NODE_OPTIONS becomes the NODE_OPTIONS of the app and
 // the practice cluster (e.g. --max-semi-space-size=64), not of the bench; BENCH_PRACTICE_NODE_FLAGS
-// replaces the practice cluster's own flags (PRACTICE_NODE_FLAGS; "" for none).
+// replaces the practice cluster's own flags (PRACTICE_NODE_FLAGS; "" for none); BENCH_APP_NODE_FLAGS
+// adds Node flags to the app's process, one instance (V8 flags NODE_OPTIONS refuses, e.g.
+// --initial-old-space-size).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -972,7 +974,8 @@ async function runOnce(options: Options, run: number): Promise<RunSummary> {
       // As `npm start` serves the built guide: the guide's own server in front of Next (--cpu-prof is
       // refused in NODE_OPTIONS, so a profiled app runs it under node directly).
       const serverEnv = { ...env, PORT: String(options.port), HOST: '127.0.0.1' };
-      const args = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'scripts/guide-server.mjs'] : ['scripts/guide-server.mjs'];
+      const appFlags = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+      const args = [...appFlags, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'scripts/guide-server.mjs'];
       app = startProcess('app', process.execPath, args, serverEnv, path.join(dataDir, 'app.log'));
     }
     await waitFor(`${base}/api/health`, several ? 15 * 60_000 : 120_000);

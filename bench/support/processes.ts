@@ -17,8 +17,10 @@ export function stoppingProcesses(onPurpose: boolean): void {
 export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  // Two streams into one file: neither may end it (stderr can still speak after stdout closed).
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  child.on('close', () => log.end());
   child.on('exit', (code, signal) => {
     if (!stoppingOnPurpose) console.error(`[bench] ${name} exited early (${code ?? signal}); see ${logFile}`);
   });
@@ -48,7 +50,6 @@ export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-/** CPU seconds and resident memory of a process and all its descendants (`next start` forks a worker). */
 /** CPU seconds of every process of this machine with that command name (`postgres`: a local server's backends and workers; backends that ended are no longer counted). */
 export function processesNamed(command: string): { cpuS: number; count: number } {
   let cpuS = 0;
@@ -67,6 +68,7 @@ export function processesNamed(command: string): { cpuS: number; count: number }
   return { cpuS, count };
 }
 
+/** CPU seconds and resident memory of a process and all its descendants (`next start` forks a worker). */
 export function processTree(rootPid: number): { cpuS: number; rssBytes: number } {
   const tick = 100;
   const stats = readdirSync('/proc')
