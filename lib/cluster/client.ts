@@ -26,6 +26,8 @@ export interface ClusterTarget {
   endpoint: ClusterEndpoint;
   /** From `EndpointPolicy.lookupFor(checked)`; omitted only for IP-literal endpoints in tests. */
   lookup?: LookupFunction;
+  /** The origin's keep-alive sockets, shared by every client of it (lib/cluster/shared-agents.ts); without it the client keeps its own. */
+  agent?: http.Agent;
 }
 
 export interface ProbedCluster {
@@ -202,7 +204,7 @@ export function createClusterClient(
 ): ClusterClient {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const context = contextFor(target, auth, timeoutMs);
-  const agent = () => createAgent(target);
+  const agent = () => target.agent ?? createAgent(target);
   const transport =
     clientFlavourFor(version) === 'es7'
       ? new Es7Transport(
@@ -272,9 +274,9 @@ export async function openClusterClient(
 }
 
 /**
- * A page's reads reach its cluster together (status, checkpoints, panels: about six at once);
- * keeping as many sockets open between polls as one poll uses means the next poll reconnects none
- * (with two kept, every poll of a chapter 4 page opened new connections for the rest).
+ * A client of its own origin (tests with a bare target): a page's reads reach its cluster together
+ * (status, checkpoints, panels: about six at once); keeping as many sockets open between polls as
+ * one poll uses means the next poll reconnects none.
  */
 const SOCKETS_KEPT_OPEN = 6;
 

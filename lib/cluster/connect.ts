@@ -6,6 +6,7 @@ import { openClusterClient, type ClusterTarget, type ProbedCluster } from './cli
 import { parseCloudId, parseClusterUrl, parseKibanaUrl, type ClusterEndpoint } from './cloud-id';
 import type { CheckedEndpoint, EndpointPolicy } from './endpoint-policy';
 import { probeClusterStatus, type ClusterStatus } from './probe';
+import { SharedAgents } from './shared-agents';
 
 /**
  * The connect sequence of ES-REFERENCE 11 in one call, for `POST /api/cluster` and for
@@ -89,7 +90,20 @@ export async function openStoredCluster(
   return client;
 }
 
+/** Each policy's origins share their sockets between attendees (lib/cluster/shared-agents.ts). */
+const sharedAgents = new WeakMap<EndpointPolicy, SharedAgents>();
+
+function sharedAgentsOf(policy: EndpointPolicy): SharedAgents {
+  let agents = sharedAgents.get(policy);
+  if (!agents) {
+    agents = new SharedAgents();
+    sharedAgents.set(policy, agents);
+  }
+  return agents;
+}
+
 async function checkTarget(endpoint: ClusterEndpoint, policy: EndpointPolicy): Promise<{ checked: CheckedEndpoint; target: ClusterTarget }> {
   const checked = await policy.check(endpoint);
-  return { checked, target: { endpoint, lookup: policy.lookupFor(checked) } };
+  const lookup = policy.lookupFor(checked);
+  return { checked, target: { endpoint, lookup, agent: sharedAgentsOf(policy).agentFor(checked, () => lookup) } };
 }
