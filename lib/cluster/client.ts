@@ -10,6 +10,7 @@ import { authorizationHeader, type ClusterAuth } from './auth';
 import type { ClusterEndpoint } from './cloud-id';
 import type { LookupFunction } from './endpoint-policy';
 import { fromResponse, translateClusterError, type TranslateContext } from './errors';
+import { keepAliveAgent } from './shared-agents';
 import { assertSupportedVersion, clientFlavourFor, majorOnly, parseVersionNumber, type ClusterVersion } from './version';
 
 /**
@@ -281,8 +282,7 @@ export async function openClusterClient(
 const SOCKETS_KEPT_OPEN = 6;
 
 function createAgent(target: ClusterTarget): http.Agent {
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 10, maxFreeSockets: SOCKETS_KEPT_OPEN, lookup: target.lookup };
-  return target.endpoint.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  return keepAliveAgent(target.endpoint.protocol, target.lookup, { maxSockets: 10, maxFreeSockets: SOCKETS_KEPT_OPEN });
 }
 
 function contextFor(target: ClusterTarget, auth: ClusterAuth, timeoutMs: number): TranslateContext {

@@ -105,5 +105,5 @@ function sharedAgentsOf(policy: EndpointPolicy): SharedAgents {
 async function checkTarget(endpoint: ClusterEndpoint, policy: EndpointPolicy): Promise<{ checked: CheckedEndpoint; target: ClusterTarget }> {
   const checked = await policy.check(endpoint);
   const lookup = policy.lookupFor(checked);
-  return { checked, target: { endpoint, lookup, agent: sharedAgentsOf(policy).agentFor(checked, () => lookup) } };
+  return { checked, target: { endpoint, lookup, agent: sharedAgentsOf(policy).agentFor(checked, lookup) } };
 }

@@ -12,8 +12,9 @@ import { EndpointPolicy } from './endpoint-policy';
 
 interface CountingCluster {
   url: string;
-  /** TCP connections the server accepted, by the Authorization header of their first request. */
+  /** TCP connections the server accepted. */
   connections: number;
+  /** Each request's Authorization header, in order. */
   authorizations: string[];
   close(): Promise<void>;
 }

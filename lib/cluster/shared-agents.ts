@@ -16,7 +16,7 @@ import type { CheckedEndpoint, LookupFunction } from './endpoint-policy';
  * to another. A client's `close()` destroys its agent; a shared agent ignores that. Idle sockets
  * close after a minute, so an origin nobody reads any more keeps none.
  */
-export const SHARED_SOCKETS = {
+const SHARED_SOCKETS = {
   /** At most this many sockets to one origin: the class's reads at once when the pages open. */
   max: 256,
   /** Idle sockets kept between polls: the reads a class has in flight on average, and some. */
@@ -25,24 +25,28 @@ export const SHARED_SOCKETS = {
   idleMs: 60_000,
 } as const;
 
-function sharedAgent(protocol: CheckedEndpoint['protocol'], lookup: LookupFunction | undefined): http.Agent {
-  const options = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: SHARED_SOCKETS.max, maxFreeSockets: SHARED_SOCKETS.keptOpen, timeout: SHARED_SOCKETS.idleMs, lookup };
-  const agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-  // A client's close() destroys its agent; the other attendees' requests are still on this one.
-  agent.destroy = () => {};
-  return agent;
+/** A keep-alive agent for one origin's protocol, its sockets resolved through `lookup`. */
+export function keepAliveAgent(
+  protocol: CheckedEndpoint['protocol'],
+  lookup: LookupFunction | undefined,
+  limits: { maxSockets: number; maxFreeSockets: number; timeout?: number },
+): http.Agent {
+  const options = { keepAlive: true, keepAliveMsecs: 1_000, ...limits, lookup };
+  return protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
 }
 
 /** The shared agents of one endpoint policy, by origin; they live as long as the process. */
 export class SharedAgents {
   private readonly agents = new Map<string, http.Agent>();
 
-  /** The origin's agent, made on first use with `lookup()` (the policy's lookup for `checked`). */
-  agentFor(checked: CheckedEndpoint, lookup: () => LookupFunction | undefined): http.Agent {
+  /** The origin's agent, made on first use with `lookup` (the policy's lookup for `checked`). */
+  agentFor(checked: CheckedEndpoint, lookup: LookupFunction): http.Agent {
     const key = `${checked.kind} ${checked.protocol}//${checked.hostname}:${checked.port}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = sharedAgent(checked.protocol, lookup());
+      agent = keepAliveAgent(checked.protocol, lookup, { maxSockets: SHARED_SOCKETS.max, maxFreeSockets: SHARED_SOCKETS.keptOpen, timeout: SHARED_SOCKETS.idleMs });
+      // A client's close() destroys its agent; the other attendees' requests are still on this one.
+      agent.destroy = () => {};
       this.agents.set(key, agent);
     }
     return agent;
