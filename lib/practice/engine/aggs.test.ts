@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Engine, EsError } from './api';
 import { esErrorBody } from './errors';
+import { IndexState } from './index-state';
 import { createEngine } from './index';
 
 
@@ -165,6 +166,24 @@ describe('date_histogram', () => {
     for (const b of a.t.buckets as { key: number; cpu: { value: number | null } }[]) {
       const xs = DOCS.filter((d) => d.host.name === 'alpha' && ts(d) >= b.key && ts(d) < b.key + 30_000 && ts(d) >= NOW - 15 * 60_000).map((d) => d.cpu as number);
       expect(b.cpu.value).toBeCloseTo(avg(xs) as number, 10);
+    }
+  });
+
+  it('reads a sub-aggregation\'s field once per index for the whole search, not once per bucket', () => {
+    const reader = vi.spyOn(IndexState.prototype, 'reader');
+    try {
+      const a = aggs({ aggs: { t: { date_histogram: { field: '@timestamp', fixed_interval: '1m' }, aggs: { cpu: { avg: { field: 'cpu' } }, load: { max: { field: 'load' } } } } } });
+      expect(a.t.buckets).toHaveLength(30);
+      const fields = reader.mock.calls.map(([field]) => field);
+      expect(fields.filter((f) => f === 'cpu')).toHaveLength(1);
+      expect(fields.filter((f) => f === 'load')).toHaveLength(1);
+      // Every bucket still got its own values (gamma's gap and missing cpu included).
+      const first = a.t.buckets[0] as { key: number; cpu: { value: number }; load: { value: number } };
+      const xs = DOCS.filter((d) => ts(d) >= first.key && ts(d) < first.key + 60_000);
+      expect(first.cpu.value).toBeCloseTo(avg(xs.flatMap((d) => (d.cpu === undefined ? [] : [d.cpu]))) as number, 10);
+      expect(first.load.value).toBe(Math.max(...xs.map((d) => d.load as number)));
+    } finally {
+      reader.mockRestore();
     }
   });
 

@@ -413,6 +413,10 @@ function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefine
   // Descending time sorts meet the best candidates last in time order: walk those backwards.
   const first = plan?.specs[0];
   const reverse = first?.kind === 'field' && first.field === TIME_FIELD && first.order === 'desc';
+  // Every slot is first read into one reused candidate; only one that enters the top k is copied
+  // (a panel's 20 latest events out of thousands would otherwise make a candidate per slot).
+  const probe: Candidate = { ord: 0, ix: segs[0]?.ix as IndexState, pos: 0, seq: 0, score: 0 };
+  const probeKeys: SortVal[] = plan ? new Array<SortVal>(plan.specs.length) : [];
   for (const seg of segs) {
     const ord = ordOf.get(seg.ix) ?? 0;
     const fns = plan?.keyFns(seg.ix);
@@ -421,21 +425,28 @@ function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefine
     const scores = seg.scores ?? [];
     const seqs = seg.ix.store.seq;
     const n = seg.pos.length;
+    probe.ord = ord;
+    probe.ix = seg.ix;
+    probe.keys = fns ? probeKeys : undefined;
     for (let j = 0; j < n; j += 1) {
       const i = reverse ? n - 1 - j : j;
       const pos = seg.pos[i] as number;
       const score = scores[i] ?? 1;
-      const c: Candidate = { ord, ix: seg.ix, pos, seq: seqs[pos] as number, score };
+      probe.pos = pos;
+      probe.seq = seqs[pos] as number;
+      probe.score = score;
       if (fns) {
-        const keys: SortVal[] = new Array<SortVal>(fns.length);
-        for (let f = 0; f < fns.length; f += 1) keys[f] = (fns[f] as (p: number, s: number) => SortVal)(pos, score);
-        c.keys = keys;
-        if (afterKeys && (plan as SortPlan).compare(keys, afterKeys) <= 0) continue;
+        probeKeys.length = fns.length;
+        for (let f = 0; f < fns.length; f += 1) probeKeys[f] = (fns[f] as (p: number, s: number) => SortVal)(pos, score);
+        if (afterKeys && (plan as SortPlan).compare(probeKeys, afterKeys) <= 0) continue;
       }
       if (cursor) {
-        const primary = plan && cursorKeys ? plan.compare(c.keys as SortVal[], cursorKeys) : cursor.score - score;
-        if (primary < 0 || (primary === 0 && (ord - cursor.ord || c.seq - cursor.seq) <= 0)) continue;
+        const primary = plan && cursorKeys ? plan.compare(probeKeys, cursorKeys) : cursor.score - score;
+        if (primary < 0 || (primary === 0 && (ord - cursor.ord || probe.seq - cursor.seq) <= 0)) continue;
       }
+      if (best.length >= k && cmp(probe, best[best.length - 1] as Candidate) >= 0) continue;
+      const c: Candidate = { ord, ix: seg.ix, pos, seq: probe.seq, score };
+      if (fns) c.keys = probeKeys.slice();
       insertTop(best, c, k, cmp);
     }
   }

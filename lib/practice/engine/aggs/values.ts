@@ -95,55 +95,101 @@ function missingValue(def: FieldDef | undefined, v: unknown, ctx: AggCtx): Val |
 
 type Need = 'numeric' | 'any' | 'keyed';
 
-export function source(def: AggDef, docs: DocSet, ctx: AggCtx, need: Need): Source {
+interface IndexSource {
+  fd: FieldDef | undefined;
+  values: (pos: number) => readonly Val[];
+  miss: readonly Val[] | undefined;
+  seg: SegSource;
+}
+
+/** One aggregation's readers per index, kept for the whole search: a sub-aggregation asks for them once per bucket. */
+interface SourceCache {
+  byIndex: Map<IndexState, IndexSource>;
+  forSeg(seg: Seg): SegSource;
+  values(seg: Seg, pos: number): readonly Val[];
+}
+
+const SOURCE_CACHES = new WeakMap<AggCtx, Map<AggDef, Partial<Record<Need, SourceCache>>>>();
+
+function sourceCache(def: AggDef, ctx: AggCtx, need: Need): SourceCache {
+  let byDef = SOURCE_CACHES.get(ctx);
+  if (!byDef) {
+    byDef = new Map();
+    SOURCE_CACHES.set(ctx, byDef);
+  }
+  let byNeed = byDef.get(def);
+  if (!byNeed) {
+    byNeed = {};
+    byDef.set(def, byNeed);
+  }
+  let cache = byNeed[need];
+  if (!cache) {
+    const byIndex = new Map<IndexState, IndexSource>();
+    cache = {
+      byIndex,
+      forSeg: (seg) => byIndex.get(seg.ix)?.seg ?? NO_VALUES,
+      values: (seg, pos) => {
+        const r = byIndex.get(seg.ix);
+        if (!r) return [];
+        const v = r.values(pos);
+        if (v.length === 0 && r.miss) return r.miss;
+        return v;
+      },
+    };
+    byNeed[need] = cache;
+  }
+  return cache;
+}
+
+function indexSource(def: AggDef, ix: IndexState, ctx: AggCtx, need: Need): IndexSource {
   const field = def.p.field as string;
-  const readers = new Map<IndexState, { values: (pos: number) => readonly Val[]; miss: readonly Val[] | undefined; seg: SegSource }>();
+  const r = ix.reader(field);
+  const fd = r.def && r.def.family !== 'object' ? r.def : undefined;
+  if (fd) {
+    if (fd.family === 'text' && !fd.fielddata) throw fielddataError(fd, ix, ctx.flavor);
+    if (need === 'numeric' && fd.family !== 'numeric' && fd.family !== 'date' && fd.family !== 'boolean') {
+      throw new ShardFailure(400, { type: 'illegal_argument_exception', reason: `Field [${fd.name}] of type [${fd.type}] is not supported for aggregation [${def.type}]` });
+    }
+  }
+  const mv = missingValue(fd, def.p.missing, ctx);
+  const miss: readonly Val[] | undefined = mv === undefined ? undefined : [mv];
+  const values = fd ? r.values : () => [];
+  const number = fd && r.number ? r.number : () => undefined;
+  const constant = fd && r.constant ? r.constant.bind(r) : undefined;
+  const seg: SegSource = miss
+    ? {
+        values: (pos) => {
+          const v = values(pos);
+          return v.length === 0 ? miss : v;
+        },
+        number,
+        // A slot without the field takes `missing`: a constant non-empty value is still everyone's.
+        constant: constant && ((from, to) => {
+          const c = constant(from, to);
+          return c && c.length > 0 ? c : undefined;
+        }),
+      }
+    : { values, number, constant, extent: fd && r.extent ? r.extent.bind(r) : undefined };
+  return { fd, values, miss, seg };
+}
+
+/**
+ * The values of `def`'s field in `docs`. Readers are made once per index for the whole search
+ * (the search runs synchronously, so the stores cannot change under them); `def` is the first
+ * mapped definition among the indices of these documents.
+ */
+export function source(def: AggDef, docs: DocSet, ctx: AggCtx, need: Need): Source {
+  const cache = sourceCache(def, ctx, need);
   let firstDef: FieldDef | undefined;
   for (const s of docs) {
-    if (readers.has(s.ix)) continue;
-    const r = s.ix.reader(field);
-    const fd = r.def && r.def.family !== 'object' ? r.def : undefined;
-    if (fd) {
-      if (fd.family === 'text' && !fd.fielddata) throw fielddataError(fd, s.ix, ctx.flavor);
-      if (need === 'numeric' && fd.family !== 'numeric' && fd.family !== 'date' && fd.family !== 'boolean') {
-        throw new ShardFailure(400, { type: 'illegal_argument_exception', reason: `Field [${fd.name}] of type [${fd.type}] is not supported for aggregation [${def.type}]` });
-      }
-      firstDef ??= fd;
+    let r = cache.byIndex.get(s.ix);
+    if (!r) {
+      r = indexSource(def, s.ix, ctx, need);
+      cache.byIndex.set(s.ix, r);
     }
-    const mv = missingValue(fd, def.p.missing, ctx);
-    const miss: readonly Val[] | undefined = mv === undefined ? undefined : [mv];
-    const values = fd ? r.values : () => [];
-    const number = fd && r.number ? r.number : () => undefined;
-    const constant = fd && r.constant ? r.constant.bind(r) : undefined;
-    const seg: SegSource = miss
-      ? {
-          values: (pos) => {
-            const v = values(pos);
-            return v.length === 0 ? miss : v;
-          },
-          number,
-          // A slot without the field takes `missing`: a constant non-empty value is still everyone's.
-          constant: constant && ((from, to) => {
-            const c = constant(from, to);
-            return c && c.length > 0 ? c : undefined;
-          }),
-        }
-      : { values, number, constant, extent: fd && r.extent ? r.extent.bind(r) : undefined };
-    readers.set(s.ix, { values, miss, seg });
+    firstDef ??= r.fd;
   }
-  return {
-    def: firstDef,
-    forSeg(seg) {
-      return readers.get(seg.ix)?.seg ?? NO_VALUES;
-    },
-    values(seg, pos) {
-      const r = readers.get(seg.ix);
-      if (!r) return [];
-      const v = r.values(pos);
-      if (v.length === 0 && r.miss) return r.miss;
-      return v;
-    },
-  };
+  return { def: firstDef, forSeg: cache.forSeg, values: cache.values };
 }
 
 export function fmtValue(def: FieldDef | undefined, v: number, format: unknown): string | undefined {
