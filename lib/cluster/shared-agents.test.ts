@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterClient } from './adapter';
 import { openStoredCluster } from './connect';
 import { EndpointPolicy } from './endpoint-policy';
+import { SharedAgents } from './shared-agents';
 
 /*
  * Attendees of one cluster origin share keep-alive sockets: a class of 500 on the practice cluster
@@ -14,6 +15,8 @@ interface CountingCluster {
   url: string;
   /** TCP connections the server accepted. */
   connections: number;
+  /** Of those, the ones still open. */
+  open: number;
   /** Each request's Authorization header, in order. */
   authorizations: string[];
   close(): Promise<void>;
@@ -21,7 +24,7 @@ interface CountingCluster {
 
 /** Answers like an 8.x node (the probe's `GET /`, and cluster health) and counts its connections. */
 async function countingCluster(): Promise<CountingCluster> {
-  const cluster = { connections: 0, authorizations: [] as string[] } as CountingCluster;
+  const cluster = { connections: 0, open: 0, authorizations: [] as string[] } as CountingCluster;
   const server = http.createServer((request, response) => {
     cluster.authorizations.push(request.headers.authorization ?? '');
     const body =
@@ -31,8 +34,12 @@ async function countingCluster(): Promise<CountingCluster> {
     response.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
     response.end(JSON.stringify(body));
   });
-  server.on('connection', () => {
+  server.on('connection', (socket) => {
     cluster.connections += 1;
+    cluster.open += 1;
+    socket.on('close', () => {
+      cluster.open -= 1;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cluster.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -98,5 +105,28 @@ describe('shared keep-alive sockets per cluster origin', () => {
     const before = cluster.connections;
     await second.health();
     expect(cluster.connections).toBe(before + 1);
+  });
+
+  it('closes an idle shared socket after the idle time, so an origin nobody reads keeps none', async () => {
+    const cluster = await countingCluster();
+    clusters.push(cluster);
+    const policy = new EndpointPolicy({ practiceUrls: [cluster.url] });
+    const { hostname, port } = new URL(cluster.url);
+    const checked = await policy.check({ protocol: 'http:', hostname, port: Number(port) });
+    const agent = new SharedAgents(150).agentFor(checked, policy.lookupFor(checked));
+    const get = () =>
+      new Promise<void>((resolve, reject) => {
+        http.get(`${cluster.url}/_cluster/health`, { agent }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+        }).on('error', reject);
+      });
+    await get();
+    await get();
+    // Kept open between the two reads (one connection), then let go once idle for longer than the idle time.
+    expect(cluster.connections).toBe(1);
+    expect(cluster.open).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(cluster.open).toBe(0);
   });
 });

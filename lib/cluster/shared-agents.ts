@@ -39,12 +39,15 @@ export function keepAliveAgent(
 export class SharedAgents {
   private readonly agents = new Map<string, http.Agent>();
 
+  /** `idleMs`: how long an idle socket is kept (a minute; shorter in tests). */
+  constructor(private readonly idleMs: number = SHARED_SOCKETS.idleMs) {}
+
   /** The origin's agent, made on first use with `lookup` (the policy's lookup for `checked`). */
   agentFor(checked: CheckedEndpoint, lookup: LookupFunction): http.Agent {
     const key = `${checked.kind} ${checked.protocol}//${checked.hostname}:${checked.port}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = keepAliveAgent(checked.protocol, lookup, { maxSockets: SHARED_SOCKETS.max, maxFreeSockets: SHARED_SOCKETS.keptOpen, timeout: SHARED_SOCKETS.idleMs });
+      agent = keepAliveAgent(checked.protocol, lookup, { maxSockets: SHARED_SOCKETS.max, maxFreeSockets: SHARED_SOCKETS.keptOpen, timeout: this.idleMs });
       // A client's close() destroys its agent; the other attendees' requests are still on this one.
       agent.destroy = () => {};
       this.agents.set(key, agent);
