@@ -436,7 +436,6 @@ function selectTop(segs: Seg[], indices: IndexState[], plan: SortPlan | undefine
       probe.seq = seqs[pos] as number;
       probe.score = score;
       if (fns) {
-        probeKeys.length = fns.length;
         for (let f = 0; f < fns.length; f += 1) probeKeys[f] = (fns[f] as (p: number, s: number) => SortVal)(pos, score);
         if (afterKeys && (plan as SortPlan).compare(probeKeys, afterKeys) <= 0) continue;
       }
