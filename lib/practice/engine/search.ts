@@ -349,8 +349,8 @@ export function matchingDocs(env: SearchEnv, query: QueryNode | undefined): { do
   return { docs, timedOut: budget.timedOut };
 }
 
+/** Inserts `c` in order; the caller has checked that it beats the worst of a full top k. */
 function insertTop(best: Candidate[], c: Candidate, k: number, cmp: (a: Candidate, b: Candidate) => number): void {
-  if (best.length >= k && cmp(c, best[best.length - 1] as Candidate) >= 0) return;
   let lo = 0;
   let hi = best.length;
   while (lo < hi) {
